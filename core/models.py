@@ -1,0 +1,201 @@
+"""The domain, as frozen values: lots, usage, counts, policy, adjustments, outcomes.
+
+Every record keeps where it came from (`source`, e.g. `Usage!B17`, and `row`, its input
+order) from the moment it is read. Quantities are exact `Decimal`s (see `quantities`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .quantities import ZERO
+
+LotOrder = Literal["fifo", "lifo"]
+RuleName = Literal["fewest", "guide", "budget"]
+Phase = Literal["give_back", "allocate"]
+LineKind = Literal["On", "Off"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Lot(Frozen):
+    """Units on the books for a product. `available = quantity - used`."""
+
+    product: str
+    id: str
+    quantity: Decimal = Field(gt=0)
+    used: Decimal = Field(default=ZERO, ge=0)
+    date: dt.date | None = None
+    unit_cost: Decimal | None = None
+    row: int = 0
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _used_within_quantity(self) -> "Lot":
+        if self.used > self.quantity:
+            raise ValueError(f"used {self.used} is more than quantity {self.quantity}")
+        return self
+
+    @property
+    def available(self) -> Decimal:
+        return self.quantity - self.used
+
+
+class Usage(Frozen):
+    """One unallocated usage record: positive = consumption, negative = a return."""
+
+    product: str
+    quantity: Decimal
+    date: dt.date | None = None
+    reference: str = ""
+    unit_cost: Decimal | None = None
+    row: int = 0
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _not_zero(self) -> "Usage":
+        if self.quantity == 0:
+            raise ValueError("a usage quantity cannot be 0")
+        return self
+
+    @property
+    def is_return(self) -> bool:
+        return self.quantity < 0
+
+
+class Count(Frozen):
+    """A physical count against the system balance: `delta = counted - balance`."""
+
+    product: str
+    balance: Decimal
+    counted: Decimal
+    source: str = ""
+
+    @property
+    def delta(self) -> Decimal:
+        return self.counted - self.balance
+
+
+class Policy(Frozen):
+    """How the reconciliation runs and which rule picks the adjustment."""
+
+    rule: RuleName = "fewest"
+    lot_order: LotOrder = "fifo"
+    max_runs: int | None = Field(default=None, ge=1)
+    max_loops: int = Field(default=10_000, ge=1)
+
+    @model_validator(mode="after")
+    def _budget_needs_max_runs(self) -> "Policy":
+        if self.rule == "budget" and self.max_runs is None:
+            raise ValueError("the budget rule needs max_runs")
+        return self
+
+
+class ProductUsage(Frozen):
+    """Everything the engine knows about one product."""
+
+    product: str
+    usage: tuple[Usage, ...]
+    lots: tuple[Lot, ...] = ()
+    count: Count | None = None
+
+
+class Adjustment(Frozen):
+    """A beginning-balance entry: an on line of `on` units, an off line of `-off` units.
+
+    The on line creates the beginning-balance lot (the oldest lot); the off line creates a
+    write-off usage of `+off` visited after all of the product's usage."""
+
+    on: Decimal = Field(ge=0)
+    off: Decimal = Field(default=ZERO, ge=0)
+
+    @property
+    def lines(self) -> tuple["AdjustmentLine", ...]:
+        lines = []
+        if self.on:
+            lines.append(AdjustmentLine(kind="On", quantity=self.on))
+        if self.off:
+            lines.append(AdjustmentLine(kind="Off", quantity=-self.off))
+        return tuple(lines)
+
+    @property
+    def gross(self) -> Decimal:
+        """Entry size: the sum of the lines' absolute quantities."""
+        return self.on + self.off
+
+
+class AdjustmentLine(Frozen):
+    kind: LineKind
+    quantity: Decimal
+
+
+class TraceRow(Frozen):
+    """One movement of one run: a return given back to a lot, or usage drawn from a lot."""
+
+    loop: int
+    phase: Phase
+    product: str
+    reference: str
+    source: str
+    lot: str
+    moved: Decimal
+    lot_used_after: Decimal
+    unallocated_after: Decimal
+
+
+class Outcome(Frozen):
+    """What one adjustment does: loops that moved quantity, whether everything settled."""
+
+    rule: RuleName | Literal["what-if"]
+    w: Decimal | None
+    adjustment: Adjustment | None
+    loops: int
+    settled: bool
+    capped: bool = False
+    unallocated: Decimal = ZERO
+
+    @property
+    def lines(self) -> tuple[AdjustmentLine, ...]:
+        return self.adjustment.lines if self.adjustment else ()
+
+
+class Case(str, Enum):
+    NET_POSITIVE = "net_positive"
+    NET_NEGATIVE = "net_negative"
+    NET_ZERO = "net_zero"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Recommendation(Frozen):
+    """The chosen adjustment for a product, the guide's for comparison, and why."""
+
+    product: str
+    case: Case
+    positive: Decimal
+    negative: Decimal
+    net: Decimal
+    delta: Decimal
+    step: Decimal
+    chosen: Outcome
+    guide: Outcome
+    unit_cost: Decimal | None = None
+    notes: tuple[str, ...] = ()
+    trace: tuple[TraceRow, ...] = ()
+
+    @property
+    def gross(self) -> Decimal:
+        return self.chosen.adjustment.gross if self.chosen.adjustment else ZERO
+
+    @property
+    def gross_cost(self) -> Decimal | None:
+        return None if self.unit_cost is None else self.gross * self.unit_cost

@@ -1,0 +1,48 @@
+"""Problems with the input: values with a stable code, the cell, and an accountant's message.
+
+Problems are returned, not raised (like beancount's errors): one bad row never hides the
+others. Exceptions are kept for bugs and for files that cannot be read at all.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from .models import Frozen
+
+
+class Code(str, Enum):
+    """Stable problem codes. Never renumber or reuse: users filter on them."""
+
+    QUANTITY_BLANK = "quantity_blank"
+    QUANTITY_NOT_A_NUMBER = "quantity_not_a_number"
+    QUANTITY_ZERO = "quantity_zero"
+    PRODUCT_BLANK = "product_blank"
+    DATE_INVALID = "date_invalid"
+    COST_INVALID = "cost_invalid"
+    LOT_QUANTITY_NOT_POSITIVE = "lot_quantity_not_positive"
+    LOT_USED_INVALID = "lot_used_invalid"
+    LOT_USED_ABOVE_QUANTITY = "lot_used_above_quantity"
+    LOT_ID_DUPLICATE = "lot_id_duplicate"
+    COUNT_INVALID = "count_invalid"
+    COUNT_DUPLICATE = "count_duplicate"
+    COUNT_UNKNOWN_PRODUCT = "count_unknown_product"
+    SETTING_UNKNOWN = "setting_unknown"
+    SETTING_INVALID = "setting_invalid"
+    FORMULA_ERROR = "formula_error"
+    SHEET_MISSING = "sheet_missing"
+    COLUMN_MISSING = "column_missing"
+    HEADER_DUPLICATE = "header_duplicate"
+    FILE_UNREADABLE = "file_unreadable"
+
+
+class Problem(Frozen):
+    """One thing wrong with the input, where it is, and what to do about it."""
+
+    code: Code
+    cell: str
+    message: str
+    product: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.message} [{self.code.value}]"

@@ -1,0 +1,74 @@
+"""Exact quantities: every number that reaches the engine is a `Decimal`.
+
+Excel hands over floats; they are converted once, here, rounded to six decimal places
+(SPEC section 1), so `0.1 + 0.2` typed in a cell is the accountant's `0.3`, not
+`0.30000000000000004`.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
+
+PLACES = Decimal("0.000001")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+class NotAQuantity(ValueError):
+    """The value is not a finite number (text, NaN, infinity, a bool)."""
+
+
+def to_quantity(value: object) -> Decimal:
+    """Return `value` as an exact Decimal rounded to 6 places; raise NotAQuantity.
+
+    Accepts int, float, Decimal and numeric text ("1,234.50" is not accepted: thousands
+    separators are ambiguous across locales)."""
+    if isinstance(value, bool) or value is None:
+        raise NotAQuantity(repr(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotAQuantity(repr(value))
+        value = repr(value)
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise NotAQuantity(repr(value)) from None
+    if not number.is_finite():
+        raise NotAQuantity(repr(value))
+    if abs(number) >= Decimal("1e15"):
+        raise NotAQuantity(f"{value!r} is too large")
+    return normal(number.quantize(PLACES))
+
+
+def normal(number: Decimal) -> Decimal:
+    """`number` without trailing zeros and never in exponent form (`1E+2` -> `100`)."""
+    if number == number.to_integral_value():
+        return number.quantize(ONE)
+    return number.normalize()
+
+
+def grid_step(quantities: Iterable[Decimal]) -> Decimal:
+    """The product's quantity grid: its finest decimal step, and never coarser than 1."""
+    exponent = 0
+    for quantity in quantities:
+        exponent = min(exponent, normal(quantity).as_tuple().exponent)
+    return ONE.scaleb(exponent)
+
+
+def json_number(quantity: Decimal | None) -> int | str | None:
+    """SPEC section 6: a number when whole, else a decimal string."""
+    if quantity is None:
+        return None
+    quantity = normal(quantity)
+    if quantity == quantity.to_integral_value():
+        return int(quantity)
+    return format(quantity, "f")
+
+
+def show(quantity: Decimal | None) -> str:
+    """A quantity as an accountant writes it: `1,250.5`, `-13`."""
+    if quantity is None:
+        return ""
+    return f"{normal(quantity):,f}"

@@ -1,0 +1,209 @@
+"""SPEC section 4: choose the adjustment `+(delta + W) / -W` for a product.
+
+The rules share one signature, `rule(space, policy) -> W or None`, and live in `RULES`:
+
+- `guide`: the seed's rules of thumb (W = 0 for net positive, else the largest quantity).
+- `fewest`: the smallest W on the product's grid that settles in the fewest runs.
+- `budget`: the smallest W that settles within `policy.max_runs` runs.
+
+`fewest` and `budget` are exact without trying every grid step. The runs a W needs come
+from the product's totals in constant time (`counting`), and "settles within K runs" only
+ever turns from false to true as W grows (checked against brute force in the tests): the
+fewest runs are those of the range's largest W, and the smallest W reaching them is found
+by bisection over the grid, about 20 counts for a million grid steps.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable, NamedTuple
+
+from .classify import Balance, balance_change, classify
+from .counting import Totals, count_loops, settles_within
+from .giveback import ledger, lot_age, simulate, visiting_order
+from .models import Adjustment, Case, Outcome, Policy, ProductUsage, Recommendation
+from .quantities import ZERO, grid_step, show
+
+
+class Space(NamedTuple):
+    """A product's search range for W and the totals a W leads to."""
+
+    balance: Balance
+    delta: Decimal
+    step: Decimal
+    low: Decimal
+    high: Decimal
+    largest: Decimal  # the guide's M: the largest |usage| or |net|
+    lots_capacity: Decimal
+    lots_used: Decimal
+
+    def totals(self, w: Decimal) -> Totals:
+        return Totals(
+            capacity=self.lots_capacity + self.delta + w,
+            used=self.lots_used,
+            consumption=self.balance.positive + w,
+            returns=self.balance.negative,
+        )
+
+    def smallest(self, holds: Callable[[Decimal], bool], start: Decimal) -> Decimal:
+        """The smallest grid W in [start, high] where `holds`, given that it holds at
+        `high` and, once true, stays true as W grows."""
+        below, above = -1, int((self.high - start) / self.step)  # grid steps from start
+        while above - below > 1:
+            middle = (below + above) // 2
+            if holds(start + middle * self.step):
+                above = middle
+            else:
+                below = middle
+        return start + above * self.step
+
+
+def search_space(product: ProductUsage) -> Space:
+    quantities = [u.quantity for u in product.usage]
+    balance = classify(quantities)
+    delta = balance_change(balance, product.count)
+    figures = quantities + [x for lot in product.lots for x in (lot.quantity, lot.used)]
+    if product.count is not None:
+        figures += [product.count.balance, product.count.counted]
+    return Space(
+        balance=balance,
+        delta=delta,
+        step=grid_step(figures),
+        low=max(ZERO, -delta),
+        high=max(balance.positive, balance.negative, -delta),
+        largest=max([abs(q) for q in quantities] + [abs(balance.net)]),
+        lots_capacity=sum((lot.quantity for lot in product.lots), ZERO),
+        lots_used=sum((lot.used for lot in product.lots), ZERO),
+    )
+
+
+def guide(space: Space, policy: Policy) -> Decimal:
+    """Net positive: the single line `+delta`; otherwise `+M / -M`."""
+    if space.balance.case is Case.NET_POSITIVE:
+        return space.low
+    return max(space.largest, space.low)
+
+
+def fewest(space: Space, policy: Policy) -> Decimal:
+    """Fewest runs, then the smallest entry. When no W settles: the smallest W that leaves
+    the least unallocated."""
+    best = count_loops(space.totals(space.high))
+    if best.settled:
+        return space.smallest(lambda w: settles_within(space.totals(w), best.loops), space.low)
+    return space.smallest(
+        lambda w: count_loops(space.totals(w)).unallocated <= best.unallocated, space.low
+    )
+
+
+def budget(space: Space, policy: Policy) -> Decimal | None:
+    """The smallest W that settles within `max_runs` runs, or None if none does."""
+    runs = policy.max_runs or 0
+    if not settles_within(space.totals(space.high), runs):
+        return None
+    return space.smallest(lambda w: settles_within(space.totals(w), runs), space.low)
+
+
+Rule = Callable[[Space, Policy], "Decimal | None"]
+RULES: dict[str, Rule] = {"guide": guide, "fewest": fewest, "budget": budget}
+
+
+def outcome(space: Space, w: Decimal | None, rule: str, policy: Policy) -> Outcome:
+    """What adjustment W does, counted exactly from the totals."""
+    if w is None:
+        return Outcome(rule=rule, w=None, adjustment=None, loops=0, settled=False)
+    count = count_loops(space.totals(w))
+    return Outcome(
+        rule=rule,
+        w=w,
+        adjustment=Adjustment(on=space.delta + w, off=w),
+        loops=count.loops,
+        settled=count.settled,
+        capped=count.loops > policy.max_loops,
+        unallocated=count.unallocated,
+    )
+
+
+def recommend(product: ProductUsage, policy: Policy = Policy()) -> Recommendation:
+    """The adjustment `policy.rule` chooses for `product`, the guide's for comparison, the
+    chosen adjustment's trace (at most `policy.max_loops` runs) and plain-language notes."""
+    space = search_space(product)
+    chosen = outcome(space, RULES[policy.rule](space, policy), policy.rule, policy)
+    by_guide = outcome(space, guide(space, policy), "guide", policy)
+    trace = ()
+    if chosen.adjustment is not None:
+        book = ledger(product.product, product.usage, product.lots, chosen.adjustment)
+        simulation = simulate(book, policy)
+        if not chosen.capped and simulation.loops != chosen.loops:
+            raise AssertionError(f"{product.product}: counted {chosen.loops} runs, simulated {simulation.loops}")
+        trace = simulation.trace
+    return Recommendation(
+        product=product.product,
+        case=space.balance.case,
+        positive=space.balance.positive,
+        negative=space.balance.negative,
+        net=space.balance.net,
+        delta=space.delta,
+        step=space.step,
+        chosen=chosen,
+        guide=by_guide,
+        unit_cost=unit_cost(product),
+        notes=notes(product, space, chosen, by_guide, policy),
+        trace=trace,
+    )
+
+
+def unit_cost(product: ProductUsage) -> Decimal | None:
+    """The latest known cost: from the usage in visiting order, else the newest lot."""
+    usage = sorted((u for u in product.usage if u.unit_cost is not None), key=visiting_order)
+    if usage:
+        return usage[-1].unit_cost
+    lots = sorted((lot for lot in product.lots if lot.unit_cost is not None), key=lot_age)
+    return lots[-1].unit_cost if lots else None
+
+
+def notes(
+    product: ProductUsage, space: Space, chosen: Outcome, by_guide: Outcome, policy: Policy
+) -> tuple[str, ...]:
+    said = []
+    if product.count is not None:
+        said.append(
+            f"Balance change from the count: counted {show(product.count.counted)}"
+            f" - system balance {show(product.count.balance)} = {show(space.delta)}."
+        )
+    if chosen.w is None:
+        said.append(
+            f"No adjustment from {show(space.low)} to {show(space.high)} clears the usage"
+            f" within {policy.max_runs} runs; allow more runs or use the fewest rule."
+        )
+        return tuple(said)
+    if not chosen.lines and chosen.settled:
+        said.append(f"No adjustment needed: existing lots clear the usage in {chosen.loops} runs.")
+    if not chosen.settled:
+        said.append(
+            f"{show(chosen.unallocated)} units stay unallocated whatever the write-off:"
+            f" the balance change of {show(space.delta)} does not cover the net usage"
+            f" of {show(space.balance.net)} with the lots on hand."
+            if space.balance.net > space.delta + space.lots_capacity - space.lots_used
+            else f"{show(chosen.unallocated)} units stay unallocated."
+        )
+    if chosen.capped:
+        said.append(
+            f"The trace shows the first {policy.max_loops:,} of {chosen.loops:,} runs"
+            " (max_loops); the run count is exact."
+        )
+    if chosen.rule != "guide" and chosen.settled:
+        said.append(_against_guide(chosen, by_guide))
+    return tuple(said)
+
+
+def _against_guide(chosen: Outcome, by_guide: Outcome) -> str:
+    if not by_guide.settled:
+        return f"The guide's adjustment would not clear the usage; this one does in {chosen.loops} runs."
+    runs = chosen.loops - by_guide.loops
+    size = chosen.adjustment.gross - by_guide.adjustment.gross
+    said = (
+        f"{-runs} fewer runs than" if runs < 0 else f"{runs} more runs than" if runs > 0 else "As few runs as"
+    ) + f" the guide's adjustment ({by_guide.loops} runs)"
+    if size:
+        said += f", with an entry {show(abs(size))} units {'smaller' if size < 0 else 'larger'}"
+    return said + "."

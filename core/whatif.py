@@ -1,0 +1,71 @@
+"""One product's usage given as a plain list: what the command line and the Excel
+functions ask about (`giveback recommend -- 2 4 4 -10 3 -3`, `=RECOMMEND_ADJ(B2:B9)`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, NamedTuple
+
+from .counting import Totals, count_loops
+from .giveback import ledger, simulate
+from .models import Adjustment, Count, Outcome, Policy, ProductUsage, Recommendation, TraceRow, Usage
+from .quantities import ZERO, to_quantity
+
+INLINE = "(inline)"
+
+
+class WhatIf(NamedTuple):
+    outcome: Outcome
+    trace: tuple[TraceRow, ...]
+
+
+def usage_list(quantities: Iterable[object], product: str = INLINE) -> tuple[Usage, ...]:
+    """Usage records in the given order; `source` is the position, counted from 1.
+    Raises NotAQuantity or pydantic's ValidationError (for a 0) on a bad value."""
+    return tuple(
+        Usage(product=product, quantity=to_quantity(q), row=i, source=f"#{i}")
+        for i, q in enumerate(quantities, start=1)
+    )
+
+
+def recommend_quantities(
+    quantities: Iterable[object],
+    counted: object = None,
+    balance: object = None,
+    policy: Policy = Policy(),
+) -> Recommendation:
+    from .recommend import recommend
+
+    count = None
+    if counted is not None and balance is not None:
+        count = Count(product=INLINE, counted=to_quantity(counted), balance=to_quantity(balance))
+    return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities), count=count), policy)
+
+
+def what_if(
+    quantities: Iterable[object], on: object, off: object = 0, policy: Policy = Policy()
+) -> WhatIf:
+    """Loops, settled and the trace for a given adjustment (the off line's sign is ignored:
+    it always writes units off). The run count is exact even past `max_loops`; the trace
+    then holds the first `max_loops` runs and the outcome says `capped`."""
+    usage = usage_list(quantities)
+    adjustment = Adjustment(on=to_quantity(on), off=abs(to_quantity(off)))
+    count = count_loops(
+        Totals(
+            capacity=adjustment.on,
+            used=ZERO,
+            consumption=sum((u.quantity for u in usage if u.quantity > 0), ZERO) + adjustment.off,
+            returns=-sum((u.quantity for u in usage if u.quantity < 0), ZERO),
+        )
+    )
+    simulation = simulate(ledger(INLINE, usage, (), adjustment), policy)
+    outcome = Outcome(
+        rule="what-if",
+        w=adjustment.off,
+        adjustment=adjustment,
+        loops=count.loops,
+        settled=count.settled,
+        capped=count.loops > policy.max_loops,
+        unallocated=count.unallocated,
+    )
+    return WhatIf(outcome, simulation.trace)
