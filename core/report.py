@@ -1,0 +1,68 @@
+"""Recommendations as plain data: the `--json` objects of SPEC section 6.
+
+Quantities are numbers when whole, else decimal strings (`json_number`)."""
+
+from __future__ import annotations
+
+from .models import AdjustmentLine, Outcome, Recommendation, TraceRow
+from .problems import Problem
+from .quantities import json_number as q
+
+
+def lines_json(lines: tuple[AdjustmentLine, ...]) -> list[dict]:
+    return [{"line": line.kind, "quantity": q(line.quantity)} for line in lines]
+
+
+def outcome_json(outcome: Outcome) -> dict:
+    return {
+        "W": q(outcome.w),
+        "lines": lines_json(outcome.lines),
+        "loops": outcome.loops,
+        "settled": outcome.settled,
+        "capped": outcome.capped,
+        "unallocated": q(outcome.unallocated),
+    }
+
+
+def product_json(rec: Recommendation, with_trace: bool = False) -> dict:
+    chosen = outcome_json(rec.chosen)
+    product = {
+        "product": rec.product,
+        "case": rec.case.value,
+        "positive": q(rec.positive),
+        "negative": q(rec.negative),
+        "net": q(rec.net),
+        "delta": q(rec.delta),
+        "rule": rec.chosen.rule,
+        **chosen,
+        "guide": outcome_json(rec.guide),
+        "step": q(rec.step),
+        "gross": q(rec.gross),
+        "unit_cost": q(rec.unit_cost),
+        "gross_cost": q(rec.gross_cost),
+        "notes": list(rec.notes),
+    }
+    if with_trace:
+        product["trace"] = trace_json(rec.trace)
+    return product
+
+
+def trace_json(trace: tuple[TraceRow, ...]) -> list[dict]:
+    return [
+        {
+            "loop": row.loop,
+            "phase": row.phase,
+            "product": row.product,
+            "reference": row.reference,
+            "source": row.source,
+            "lot": row.lot,
+            "moved": q(row.moved),
+            "lot_used_after": q(row.lot_used_after),
+            "unallocated_after": q(row.unallocated_after),
+        }
+        for row in trace
+    ]
+
+
+def problem_json(problem: Problem) -> dict:
+    return {"cell": problem.cell, "code": problem.code.value, "message": problem.message}

@@ -1,0 +1,1 @@
+"""giveback's command line: `giveback recommend`, `loops`, `reconcile`, `template`, `demo`."""

@@ -1,0 +1,45 @@
+"""`giveback`: the command line of SPEC section 6.
+
+Each command is a module with `add_parser(subparsers)` (it sets `run`, a function taking
+the parsed arguments and returning the exit status) listed in `COMMANDS`.
+Exit status: 0 done, 1 input problems reported, 2 usage or file error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import inline
+
+COMMANDS = [inline]
+
+DONE, PROBLEMS, FAILED = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep its words short
+        self.print_usage(sys.stderr)
+        self.exit(FAILED, f"giveback: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = Parser(
+        prog="giveback",
+        description="Recommend the beginning-balance adjustment that clears unallocated "
+        "inventory usage in the fewest COGS give-back loops, with the smallest entry.",
+        epilog="Run 'giveback COMMAND --help' for a command's options.",
+    )
+    commands = top.add_subparsers(title="commands", metavar="COMMAND", required=True, parser_class=Parser)
+    for command in COMMANDS:
+        command.add_parser(commands)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("giveback: interrupted; nothing was written.", file=sys.stderr)
+        return FAILED

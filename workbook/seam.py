@@ -1,0 +1,52 @@
+"""The sheet-access seam: what every host (an .xlsx file, a live or JSON-backed xlwings
+book) offers the reconcile logic, and what that logic hands back to be written.
+
+Everything crossing the seam is plain values: `str`, `int`, `float`, `Decimal`,
+`datetime.date`/`datetime`, `bool` and `None` (a blank). No openpyxl or xlwings object
+crosses it, so the codecs are written and tested once for every host.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, NamedTuple, Protocol, Sequence
+
+EXCEL_MAX_ROWS = 1_048_576
+
+Row = Sequence[object]
+
+
+class SheetReader(Protocol):
+    """Read side of a host: sheet names as the workbook spells them, and a sheet's cells
+    as rows of plain values starting at A1 (formulas read as their cached values; an
+    error cell as its text, e.g. "#DIV/0!")."""
+
+    def sheet_names(self) -> list[str]: ...
+
+    def rows(self, name: str) -> Iterable[Row]: ...
+
+
+class Column(NamedTuple):
+    """One typed column of an output sheet."""
+
+    header: str
+    number_format: str = "General"  # an Excel number format, e.g. "#,##0.######"
+    width: float = 12.0
+
+
+class OutputSheet(NamedTuple):
+    """An output sheet as plain values: written as an Excel table with a frozen header.
+
+    `rows` may be a generator (a long trace is streamed, never held twice); a sheet longer
+    than Excel's limit continues on `NAME (2)`, `NAME (3)`, ... (see `continuation_names`)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: Iterable[Row]
+
+
+def continuation_names(name: str, data_rows: int) -> list[str]:
+    """The sheets a table of `data_rows` rows (plus its header) fills: `LoopTrace`,
+    `LoopTrace (2)`, ..."""
+    per_sheet = EXCEL_MAX_ROWS - 1
+    sheets = max(1, -(-data_rows // per_sheet))
+    return [name] + [f"{name} ({i})" for i in range(2, sheets + 1)]
