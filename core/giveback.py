@@ -220,7 +220,7 @@ def _lots_with(capacity: list, newest_first: bool) -> _Lots:
 def _recorder(book: Ledger, loop: int, used: list, remaining: list, rows: list) -> Record:
     def record(phase: str, usage_index: int, lot_index: int, moved: Decimal) -> None:
         usage = book.usage[usage_index]
-        sign = -1 if usage.quantity < 0 else 1
+        left = remaining[usage_index]
         # model_construct: every value here was computed from validated models.
         rows.append(
             TraceRow.model_construct(
@@ -232,7 +232,7 @@ def _recorder(book: Ledger, loop: int, used: list, remaining: list, rows: list) 
                 lot=book.lots[lot_index].id,
                 moved=moved,
                 lot_used_after=used[lot_index],
-                unallocated_after=sign * remaining[usage_index],
+                unallocated_after=-left if usage.quantity < 0 and left else left,
             )
         )
 
