@@ -9,8 +9,10 @@ and `sheet.tables`. On a JSON book every write becomes an action Excel replays
 nothing.
 
 Ownership: every sheet giveback writes carries a sheet-scoped defined name
-`giveback_output` (`="giveback"`), which both kinds of book can add and read back. A sheet
-with an output's name but without that mark belongs to the user and is never replaced.
+`giveback_output` (`="giveback"`) and an Excel table named `giveback_...`; both kinds of
+book can add and read back either. A sheet carrying neither belongs to the user and is
+never replaced. (The table mark is also what the file writer of `giveback reconcile`
+leaves, so a workbook reconciled on the command line can be reconciled again in Excel.)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import xlwings as xw
 from workbook.seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row
 
 OWNER_NAME = "giveback_output"
+TABLE_PREFIX = "giveback_"
 OWNER_MARK = '="giveback"'
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
@@ -69,10 +72,15 @@ def blank_as_none(value: object) -> object:
 
 
 def is_owned(sheet) -> bool:
-    """Whether giveback wrote this sheet (it carries the `giveback_output` name).
+    """Whether giveback wrote this sheet: it carries the `giveback_output` name or a
+    `giveback_` table. Desktop Excel spells a sheet-scoped name `'Sheet'!name`, a JSON
+    book `Sheet!name`."""
+    named = any(name.name.rsplit("!", 1)[-1] == OWNER_NAME for name in sheet.names)
+    return named or bool(giveback_tables(sheet))
 
-    Desktop Excel spells a sheet-scoped name `'Sheet'!name`, a JSON book `Sheet!name`."""
-    return any(name.name.rsplit("!", 1)[-1] == OWNER_NAME for name in sheet.names)
+
+def giveback_tables(sheet) -> list:
+    return [table for table in sheet.tables if table.name.lower().startswith(TABLE_PREFIX)]
 
 
 def mark_owned(sheet) -> None:
@@ -150,6 +158,7 @@ class BookWriter:
         sheet = find_sheet(self.book, name)
         if sheet is not None:
             sheet.clear_contents()
+            mark_owned(sheet)  # a sheet the file writer wrote carries only its table mark
             return sheet
         sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
         mark_owned(sheet)
@@ -165,8 +174,8 @@ class BookWriter:
     def make_table(self, sheet, name: str, height: int, width: int) -> None:
         # A table needs a data row: an empty output gets one blank row.
         cells = sheet.range((1, 1), (max(height, 2), width))
-        table_name = f"giveback_{re.sub(r'[^0-9A-Za-z]+', '_', name).strip('_')}"
-        existing = [table for table in sheet.tables if table.name == table_name]
+        table_name = TABLE_PREFIX + re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_")
+        existing = giveback_tables(sheet)
         if existing:
             existing[0].resize(cells)
         else:
