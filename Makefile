@@ -32,11 +32,12 @@ addin: install
 # Office.js add-in: xlwings Server on 127.0.0.1 serving addin/ (xlwings PRO licence for
 # commercial use; the noncommercial key is the default for development).
 SERVE_PORT ?= 8000
+SERVE_ARGS ?=
 XLWINGS_LICENSE_KEY ?= noncommercial
 serve: install
 	XLWINGS_PROJECT_DIR=$(CURDIR)/addin/server XLWINGS_ENABLE_SOCKETIO=false \
 	XLWINGS_LICENSE_KEY=$(XLWINGS_LICENSE_KEY) \
-	$(BIN)/uvicorn xlwings_server.main:main_app --host 127.0.0.1 --port $(SERVE_PORT)
+	$(BIN)/uvicorn xlwings_server.main:main_app --host 127.0.0.1 --port $(SERVE_PORT) $(SERVE_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist out *.egg-info .pytest_cache .hypothesis
