@@ -21,14 +21,10 @@ usage is an `xw.XlwingsError` naming its position, which Excel shows with the ce
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable
-
 import xlwings as xw
 from pydantic import ValidationError
 
-from core import NotAQuantity, Policy, recommend_quantities, to_quantity, what_if
-from core.classify import classify
-from core.models import Recommendation, TraceRow
+from core import NotAQuantity, Policy, Recommendation, TraceRow, classify, recommend_quantities, to_quantity, what_if
 
 USAGE_DOC = (
     "One column or one row of signed unallocated usage quantities: positive = "
@@ -228,5 +224,3 @@ def trace_row(row: TraceRow) -> list:
         cell_number(row.unallocated_after),
     ]
 
-
-FUNCTIONS: Iterable = (recommend_adj, usage_case, net_unallocated, giveback_loops, giveback_trace)
