@@ -25,6 +25,11 @@ class SheetReader(Protocol):
     def rows(self, name: str) -> Iterable[Row]: ...
 
 
+class WorkbookError(Exception):
+    """A workbook giveback cannot work on at all (no Usage sheet, no Quantity column, not
+    an Excel file, a corrupt file): one clear message for the accountant, nothing written."""
+
+
 class Column(NamedTuple):
     """One typed column of an output sheet."""
 
@@ -50,3 +55,17 @@ def continuation_names(name: str, data_rows: int) -> list[str]:
     per_sheet = EXCEL_MAX_ROWS - 1
     sheets = max(1, -(-data_rows // per_sheet))
     return [name] + [f"{name} ({i})" for i in range(2, sheets + 1)]
+
+
+class Grids:
+    """A `SheetReader` over sheets already in memory, `{name: rows}`: what tests build and
+    what a host that fetched a book's values (an xlwings book) hands to the codecs."""
+
+    def __init__(self, sheets: dict[str, Sequence[Row]]):
+        self.sheets = sheets
+
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def rows(self, name: str) -> Iterable[Row]:
+        return iter(self.sheets[name])
