@@ -140,7 +140,8 @@ class Cells:
 
     def is_blank(self) -> bool:
         """Blank in every column the sheet's schema reads (other columns are ignored)."""
-        return all(is_blank(self.value(key)) for key in self.header.columns)
+        row, width = self.row, len(self.row)
+        return all(column >= width or is_blank(row[column]) for column in self.header.columns.values())
 
     def value(self, key: str) -> object:
         column = self.header.columns.get(key)
@@ -155,6 +156,8 @@ class Cells:
         """The parsed value of column `key`; None when blank (a fault if `blank` is given)
         or when the cell is bad (a fault is recorded)."""
         value = self.value(key)
+        if value is None and blank is None:
+            return None
         if is_blank(value):
             result = blank
         elif is_error(value):

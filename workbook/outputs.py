@@ -80,7 +80,7 @@ def loop_trace(recommendations: Sequence[Recommendation]) -> OutputSheet:
     )
     rows = (
         (row.loop, row.phase, row.product, row.reference, row.source, row.lot, row.moved,
-         row.lot_used_after, row.unallocated_after)
+         row.lot_used_after, row.unallocated_after + 0)  # + 0: a settled return shows 0, not -0
         for rec in recommendations
         for row in rec.trace
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from core.models import Policy, Recommendation
-from core.problems import Problem
+from core.problems import Code, Problem
 from core.recommend import recommend
 
 from . import inputs, outputs
@@ -98,7 +98,10 @@ def _read(reader: SheetReader, names: list[str], schema: Schema, codec, report: 
     name = find_sheet(names, schema)
     if name is None:
         if schema.required:
-            raise WorkbookError(f"The workbook has no {schema.sheet} sheet; giveback reads unallocated usage from it.")
+            raise WorkbookError(
+                f"The workbook has no {schema.sheet} sheet; giveback reads unallocated usage from it.",
+                Code.SHEET_MISSING,
+            )
         return Records([], [], {})
     rows = numbered(reader.rows(name))
     header = find_header(schema, name, rows)
@@ -116,7 +119,8 @@ def _check_columns(schema: Schema, name: str, header: Header | None) -> None:
     accepted = "; ".join(f"{f.header}: {', '.join(f.names)}" for f in missing)
     where = f"its header row (row {header.row})" if header and header.columns else "no row"
     raise WorkbookError(
-        f"The {name} sheet has no {wanted} column: {where} names it (accepted headers: {accepted})."
+        f"The {name} sheet has no {wanted} column: {where} names it (accepted headers: {accepted}).",
+        Code.COLUMN_MISSING,
     )
 
 

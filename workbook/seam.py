@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
+from core.problems import Code
+
 EXCEL_MAX_ROWS = 1_048_576
 
 Row = Sequence[object]
@@ -27,7 +29,13 @@ class SheetReader(Protocol):
 
 class WorkbookError(Exception):
     """A workbook giveback cannot work on at all (no Usage sheet, no Quantity column, not
-    an Excel file, a corrupt file): one clear message for the accountant, nothing written."""
+    an Excel file, a corrupt file): one clear message for the accountant, nothing written.
+    `code` is the stable `core.problems.Code` (`sheet_missing`, `column_missing`,
+    `file_unreadable`)."""
+
+    def __init__(self, message: str, code: Code = Code.FILE_UNREADABLE):
+        super().__init__(message)
+        self.code = code
 
 
 class Column(NamedTuple):

@@ -1,0 +1,116 @@
+"""The shared reconcile routine, on workbooks held in memory."""
+
+import time
+from decimal import Decimal as D
+
+import pytest
+
+from core.problems import Code
+from workbook.reconcile import WorkbookError, reconcile
+from workbook.seam import Grids
+from workbooks import SEED_NET_ZERO, demo_usage, grids, sheets, usage_rows
+
+
+def by_name(done):
+    return {sheet.name: sheet for sheet in done.sheets}
+
+
+def lines(done):
+    return {rec.product: [line.quantity for line in rec.chosen.lines] for rec in done.recommendations}
+
+
+def test_a_clean_book_recommends_every_product_in_sheet_order():
+    done = reconcile(grids(usage=demo_usage()))
+    assert done.products == ("NUT-5", "BOLT-10", "WIDGET")
+    assert lines(done) == {"NUT-5": [D(13), D(-13)], "BOLT-10": [D(20), D(-20)], "WIDGET": [D(60)]}
+    assert (done.status, done.problems, done.drop) == (0, (), ("Issues",))
+    assert list(by_name(done)) == ["Adjustments", "LoopTrace", "Summary"]
+
+
+def test_a_bad_row_blocks_its_product_and_summary_says_why():
+    done = reconcile(grids(usage=usage_rows("A", [2, "two"]) + usage_rows("B", [-2, 2])))
+    assert [rec.product for rec in done.recommendations] == ["B"]
+    assert [(p.cell, p.code) for p in done.blocked["A"]] == [("Usage!B3", Code.QUANTITY_NOT_A_NUMBER)]
+    summary = {row[0]: row for row in by_name(done)["Summary"].rows}
+    assert summary["A"][1] == "Not recommended" and "Usage!B3" in summary["A"][-1]
+    assert summary["B"][1] == "Recommended"
+    assert list(by_name(done)["Issues"].rows)[0][:2] == ("Usage!B3", "quantity_not_a_number")
+    assert (done.status, done.drop) == (1, ())
+
+
+def test_every_non_blank_row_is_used_or_reported():
+    rows = [("A", 1), ("A", "x"), (None, None), ("B", -1), ("C", 0), (None, 4), ("D", 2, "bad date"), ("E", 5)]
+    done = reconcile(grids(usage=rows))
+    reported_rows = {int(p.cell.split("!")[1][1:]) for p in done.problems}
+    blocked = set(done.blocked)
+    recommended = {rec.product for rec in done.recommendations}
+    for number, row in enumerate(rows, start=2):
+        if row == (None, None):
+            continue
+        assert number in reported_rows or row[0] in recommended | blocked
+    assert recommended == {"B", "E"} and blocked == {"A", "C", "D"}
+
+
+def test_sheet_names_match_in_any_case_and_headers_sit_below_titles():
+    book = Grids({
+        " USAGE ": [("Unallocated usage, March",), (), ("SKU", "Qty", "Remarks"), *usage_rows("A", SEED_NET_ZERO)],
+        "lots": [("Item", "Lot ID", "Qty", "Used")],
+        "settings": [("Rule", "guide")],
+    })
+    done = reconcile(book)
+    assert lines(done) == {"A": [D(10), D(-10)]}
+    assert done.policy.rule == "guide"
+
+
+def test_existing_lots_take_part_in_the_simulation():
+    usage = usage_rows("A", [5, -2])
+    without = reconcile(grids(usage=usage))
+    with_lots = reconcile(grids(usage=usage, lots=[("A", "L1", 10, 0)]))
+    assert lines(without) == {"A": [D(3)]}
+    assert with_lots.recommendations[0].chosen.loops <= without.recommendations[0].chosen.loops
+
+
+def test_a_count_sets_the_balance_change():
+    done = reconcile(grids(usage=usage_rows("A", [25, 45, -10]), counts=[("A", -60, 0)]))
+    assert done.recommendations[0].delta == D(60)
+
+
+def test_options_override_the_settings_sheet():
+    book = sheets(usage=usage_rows("A", SEED_NET_ZERO), settings=[("rule", "guide")])
+    assert reconcile(Grids(book)).policy.rule == "guide"
+    assert reconcile(Grids(book), {"rule": "fewest"}).policy.rule == "fewest"
+    assert reconcile(Grids(book), {"max_runs": 3}).policy.rule == "budget"
+
+
+@pytest.mark.parametrize(
+    "book, code",
+    [
+        ({"Sheet1": [("Product", "Quantity")]}, Code.SHEET_MISSING),
+        ({"Usage": [("Product", "Date"), ("A", 1)]}, Code.COLUMN_MISSING),
+        ({"Usage": [("what", "ever"), ("A", 1)]}, Code.COLUMN_MISSING),
+        ({"Usage": []}, Code.COLUMN_MISSING),
+        ({"Usage": [("Product", "Qty")], "Lots": [("Product", "Lot")]}, Code.COLUMN_MISSING),
+    ],
+)
+def test_structural_problems_raise_one_workbook_error(book, code):
+    with pytest.raises(WorkbookError) as raised:
+        reconcile(Grids(book))
+    assert raised.value.code == code
+
+
+def test_progress_is_reported():
+    seen = []
+    reconcile(grids(usage=usage_rows("A", [1, -1] * 6000)), progress=lambda *args: seen.append(args))
+    assert ("Reading Usage", 5000, None) in seen and ("Recommending", 1, 1) in seen
+
+
+@pytest.mark.slow
+def test_two_hundred_thousand_rows_reconcile_in_a_few_seconds():
+    rows = [(f"P{i % 2000}", (i % 7) - 3 or 1) for i in range(200_000)]
+    started = time.perf_counter()
+    done = reconcile(grids(usage=rows))
+    for sheet in done.sheets:
+        for _ in sheet.rows:
+            pass
+    assert len(done.recommendations) == 2000
+    assert time.perf_counter() - started < 20
