@@ -25,10 +25,10 @@ from .models import (
 from .problems import Code, Problem
 from .quantities import NotAQuantity, json_number, to_quantity
 from .recommend import RULES, recommend
-from .whatif import recommend_quantities, what_if
+from .whatif import BadQuantity, recommend_quantities, what_if
 
 __all__ = [
-    "Adjustment", "AdjustmentLine", "Balance", "Case", "Code", "Count", "Ledger", "Lot",
+    "Adjustment", "AdjustmentLine", "BadQuantity", "Balance", "Case", "Code", "Count", "Ledger", "Lot",
     "NotAQuantity", "Outcome", "Policy", "Problem", "ProductUsage", "RULES", "Recommendation",
     "Simulation", "Totals", "TraceRow", "Usage", "check_invariants", "classify", "count_loops",
     "json_number", "ledger", "recommend", "recommend_quantities", "run", "simulate",

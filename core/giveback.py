@@ -30,9 +30,9 @@ touches plus the lots per run. How many runs a product needs depends only on its
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, NamedTuple
 
-from .models import Adjustment, Lot, LotOrder, Policy, TraceRow, Usage
+from .models import Adjustment, Lot, LotOrder, Phase, Policy, TraceRow, Usage
 from .quantities import ZERO
 
 BEGINNING_BALANCE = "Beginning balance"
@@ -139,100 +139,68 @@ def run(
 ) -> tuple[LoopState, list[TraceRow]]:
     """One run of the reconciliation: give back, then allocate. Returns the new state and
     the run's trace rows (none when the run moved nothing). `state` is not changed."""
-    used, remaining = list(state.used), list(state.remaining)
+    remaining = list(state.remaining)
     rows: list[TraceRow] = []
-    record = _recorder(book, loop, used, remaining, rows)
-    next_return = _give_back(book, state.next_return, used, remaining, record)
-    next_consumption = _allocate(
-        book, state.next_consumption, used, remaining, record, lot_order
+    oldest_first = list(range(len(book.lots)))
+
+    used = list(state.used)  # give back: a lot takes at most its used
+    next_return = _phase(
+        book.returns, state.next_return, remaining, used, oldest_first[::-1],
+        _recorder(book, loop, "give_back", lambda lot: used[lot], remaining, rows),
     )
+    available = [lot.quantity - u for lot, u in zip(book.lots, used)]  # allocate: its available
+    next_consumption = _phase(
+        book.consumptions, state.next_consumption, remaining, available,
+        oldest_first if lot_order == "fifo" else oldest_first[::-1],
+        _recorder(book, loop, "allocate", lambda lot: book.lots[lot].quantity - available[lot], remaining, rows),
+    )
+    used = [lot.quantity - a for lot, a in zip(book.lots, available)]
     return LoopState(tuple(used), tuple(remaining), next_return, next_consumption), rows
 
 
-Record = Callable[[str, int, int, Decimal], None]
+Record = Callable[[int, int, Decimal], None]
 
 
-def _give_back(book: Ledger, start: int, used: list, remaining: list, record: Record) -> int:
-    """Returns in visiting order to lots newest-first, each lot up to its `used`.
-    Returns the index of the first return still unallocated."""
-    lots = _lots_with(used, newest_first=True)
-    for position in range(start, len(book.returns)):
-        usage_index = book.returns[position]
-        for lot_index in lots:
-            moved = min(used[lot_index], remaining[usage_index])
-            if moved:
-                used[lot_index] -= moved
-                remaining[usage_index] -= moved
-                record("give_back", usage_index, lot_index, moved)
-            if not remaining[usage_index]:
-                break
-        if remaining[usage_index]:
-            return position  # every lot's used is spent: later returns must wait too
-    return len(book.returns)
-
-
-def _allocate(
-    book: Ledger, start: int, used: list, remaining: list, record: Record, lot_order: LotOrder
+def _phase(
+    records: tuple[int, ...], start: int, remaining: list, capacity: list, lots: list[int], record: Record
 ) -> int:
-    """Consumption in visiting order from lots (oldest-first for fifo), each lot up to its
-    `available`. Returns the index of the first consumption still unallocated."""
-    available = [lot.quantity - u for lot, u in zip(book.lots, used)]
-    lots = _lots_with(available, newest_first=(lot_order == "lifo"))
-    for position in range(start, len(book.consumptions)):
-        usage_index = book.consumptions[position]
-        for lot_index in lots:
-            moved = min(available[lot_index], remaining[usage_index])
+    """Move each record's remainder, in visiting order, into lots in the order given, each
+    lot up to its `capacity` (used when giving back, available when allocating). Returns
+    the first record left with a remainder: once every lot is spent, later ones wait too.
+
+    Within a phase a lot's capacity only shrinks, so a lot found spent stays spent and the
+    walk is a merge of records and lots: O(records touched + lots)."""
+    cursor = 0
+    for position in range(start, len(records)):
+        usage = records[position]
+        while remaining[usage] and cursor < len(lots):
+            lot = lots[cursor]
+            moved = min(capacity[lot], remaining[usage])
             if moved:
-                available[lot_index] -= moved
-                used[lot_index] += moved
-                remaining[usage_index] -= moved
-                record("allocate", usage_index, lot_index, moved)
-            if not remaining[usage_index]:
-                break
-        if remaining[usage_index]:
-            return position  # every lot is full: later consumption must wait too
-    return len(book.consumptions)
+                capacity[lot] -= moved
+                remaining[usage] -= moved
+                record(usage, lot, moved)
+            if not capacity[lot]:
+                cursor += 1
+        if remaining[usage]:
+            return position
+    return len(records)
 
 
-class _Lots:
-    """Lot indexes in drawing order that skips lots already emptied in this phase.
+def _recorder(
+    book: Ledger, loop: int, phase: Phase, used_after: Callable[[int], Decimal], remaining: list, rows: list
+) -> Record:
+    usage, lots, product = book.usage, book.lots, book.product
 
-    Within one phase a lot's capacity only shrinks, so a lot found empty stays empty:
-    the cursor moves one way and a phase costs O(lots + records touched)."""
-
-    def __init__(self, capacity: list, order: list[int]):
-        self.capacity, self.order, self.first = capacity, order, 0
-
-    def __iter__(self) -> Iterator[int]:
-        order, capacity = self.order, self.capacity
-        while self.first < len(order) and not capacity[order[self.first]]:
-            self.first += 1
-        for position in range(self.first, len(order)):
-            if capacity[order[position]]:
-                yield order[position]
-
-
-def _lots_with(capacity: list, newest_first: bool) -> _Lots:
-    order = list(range(len(capacity)))
-    return _Lots(capacity, order[::-1] if newest_first else order)
-
-
-def _recorder(book: Ledger, loop: int, used: list, remaining: list, rows: list) -> Record:
-    def record(phase: str, usage_index: int, lot_index: int, moved: Decimal) -> None:
-        usage = book.usage[usage_index]
-        sign = -1 if usage.quantity < 0 else 1
-        # model_construct: every value here was computed from validated models.
+    def record(usage_index: int, lot_index: int, moved: Decimal) -> None:
+        record_usage = usage[usage_index]
+        left = remaining[usage_index]
+        if left and record_usage.quantity < 0:
+            left = -left  # a return's remainder keeps its sign
         rows.append(
-            TraceRow.model_construct(
-                loop=loop,
-                phase=phase,
-                product=book.product,
-                reference=usage.reference,
-                source=usage.source,
-                lot=book.lots[lot_index].id,
-                moved=moved,
-                lot_used_after=used[lot_index],
-                unallocated_after=sign * remaining[usage_index],
+            TraceRow(
+                loop, phase, product, record_usage.reference, record_usage.source,
+                lots[lot_index].id, moved, used_after(lot_index), left,
             )
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -136,8 +136,12 @@ class AdjustmentLine(Frozen):
     quantity: Decimal
 
 
-class TraceRow(Frozen):
-    """One movement of one run: a return given back to a lot, or usage drawn from a lot."""
+class TraceRow(NamedTuple):
+    """One movement of one run: a return given back to a lot, or usage drawn from a lot.
+
+    An immutable NamedTuple, like beancount's `Position`, rather than a pydantic model: a
+    year's export yields millions of these, every value computed from validated models,
+    and validating each again cost 4x the whole simulation."""
 
     loop: int
     phase: Phase

@@ -53,7 +53,8 @@ def grid_step(quantities: Iterable[Decimal]) -> Decimal:
     """The product's quantity grid: its finest decimal step, and never coarser than 1."""
     exponent = 0
     for quantity in quantities:
-        exponent = min(exponent, normal(quantity).as_tuple().exponent)
+        if quantity != quantity.to_integral_value():
+            exponent = min(exponent, quantity.normalize().as_tuple().exponent)
     return ONE.scaleb(exponent)
 
 

@@ -9,9 +9,24 @@ from typing import Iterable, NamedTuple
 from .counting import Totals, count_loops
 from .giveback import ledger, simulate
 from .models import Adjustment, Count, Outcome, Policy, ProductUsage, Recommendation, TraceRow, Usage
-from .quantities import ZERO, to_quantity
+from .quantities import ZERO, NotAQuantity, to_quantity
 
 INLINE = "(inline)"
+
+
+class BadQuantity(ValueError):
+    """A typed quantity that cannot be used; `where` names it (`quantity 3`, `on`)."""
+
+    def __init__(self, where: str, value: object, reason: str):
+        super().__init__(f"{where} ({value!r}) {reason}")
+        self.where, self.value, self.reason = where, value, reason
+
+
+def quantity(value: object, where: str) -> Decimal:
+    try:
+        return to_quantity(value)
+    except NotAQuantity:
+        raise BadQuantity(where, value, "is not a number") from None
 
 
 class WhatIf(NamedTuple):
@@ -21,11 +36,14 @@ class WhatIf(NamedTuple):
 
 def usage_list(quantities: Iterable[object], product: str = INLINE) -> tuple[Usage, ...]:
     """Usage records in the given order; `source` is the position, counted from 1.
-    Raises NotAQuantity or pydantic's ValidationError (for a 0) on a bad value."""
-    return tuple(
-        Usage(product=product, quantity=to_quantity(q), row=i, source=f"#{i}")
-        for i, q in enumerate(quantities, start=1)
-    )
+    Raises BadQuantity for text or a 0."""
+    records = []
+    for position, value in enumerate(quantities, start=1):
+        amount = quantity(value, f"quantity {position}")
+        if amount == 0:
+            raise BadQuantity(f"quantity {position}", value, "is 0: usage quantities are never 0")
+        records.append(Usage(product=product, quantity=amount, row=position, source=f"#{position}"))
+    return tuple(records)
 
 
 def recommend_quantities(
@@ -38,7 +56,7 @@ def recommend_quantities(
 
     count = None
     if counted is not None and balance is not None:
-        count = Count(product=INLINE, counted=to_quantity(counted), balance=to_quantity(balance))
+        count = Count(product=INLINE, counted=quantity(counted, "count"), balance=quantity(balance, "balance"))
     return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities), count=count), policy)
 
 
@@ -49,7 +67,10 @@ def what_if(
     it always writes units off). The run count is exact even past `max_loops`; the trace
     then holds the first `max_loops` runs and the outcome says `capped`."""
     usage = usage_list(quantities)
-    adjustment = Adjustment(on=to_quantity(on), off=abs(to_quantity(off)))
+    on_units = quantity(on, "on")
+    if on_units < 0:
+        raise BadQuantity("on", on, "is negative: the on line creates a lot")
+    adjustment = Adjustment(on=on_units, off=abs(quantity(off, "off")))
     count = count_loops(
         Totals(
             capacity=adjustment.on,

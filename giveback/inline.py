@@ -1,0 +1,114 @@
+"""`giveback recommend` and `giveback loops`: one product's usage typed on the command line.
+
+    giveback recommend -- 2 4 4 -10 3 -3
+    giveback loops --on 1 --off 1 -- 2 4 4 -10 3 -3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from core import Policy
+from core.report import outcome_json, product_json, trace_json
+from core.whatif import BadQuantity, recommend_quantities, what_if
+
+from . import render
+
+
+def add_parser(commands) -> None:
+    recommend = commands.add_parser(
+        "recommend",
+        help="recommend the adjustment for one product's usage list",
+        description="Recommend the beginning-balance adjustment for one product's "
+        "unallocated usage, listed after '--' (positive = consumption, negative = return), "
+        "and show what every reconciliation run will do.",
+        epilog="example: giveback recommend -- 2 4 4 -10 3 -3",
+    )
+    _rule_options(recommend)
+    recommend.add_argument("--count", metavar="X", help="physical count (with --balance)")
+    recommend.add_argument("--balance", metavar="Y", help="system balance (with --count)")
+    _common(recommend)
+    recommend.set_defaults(run=run_recommend)
+
+    loops = commands.add_parser(
+        "loops",
+        help="what-if: runs needed for a given adjustment",
+        description="What-if: how many reconciliation runs a given adjustment needs for the "
+        "usage listed after '--', whether it settles, and the trace of every run.",
+        epilog="example: giveback loops --on 1 --off 1 -- 2 4 4 -10 3 -3",
+    )
+    loops.add_argument("--on", required=True, metavar="A", help="the on line: beginning-balance units")
+    loops.add_argument("--off", default="0", metavar="B", help="the off line: units written off")
+    _common(loops)
+    loops.set_defaults(run=run_loops)
+
+
+def _rule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rule", choices=["fewest", "guide"], default="fewest",
+        help="fewest: fewest runs with the smallest entry (default); guide: the ERP guide's rule of thumb",
+    )
+    parser.add_argument(
+        "--max-runs", type=_positive_int, metavar="K",
+        help="budget: the smallest adjustment that settles within K runs",
+    )
+    parser.add_argument("--lot-order", choices=["fifo", "lifo"], default="fifo", help="how usage draws on lots (default fifo)")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-loops", type=_positive_int, default=10_000, metavar="N", help="stop the trace after N runs (default 10,000)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument("quantities", nargs="+", metavar="Q", help="signed usage quantities, after '--'")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def policy_from(args: argparse.Namespace) -> Policy:
+    rule = "budget" if getattr(args, "max_runs", None) else getattr(args, "rule", "fewest")
+    return Policy(
+        rule=rule,
+        lot_order=getattr(args, "lot_order", "fifo"),
+        max_runs=getattr(args, "max_runs", None),
+        max_loops=args.max_loops,
+    )
+
+
+def run_recommend(args: argparse.Namespace) -> int:
+    if (args.count is None) != (args.balance is None):
+        return _fail("--count and --balance go together: give both or neither.")
+    try:
+        rec = recommend_quantities(args.quantities, args.count, args.balance, policy_from(args))
+    except BadQuantity as error:
+        return _fail(f"{error}.")
+    if args.json:
+        print(json.dumps(product_json(rec, with_trace=True), indent=2))
+    else:
+        render.recommendation(rec)
+    return 0
+
+
+def run_loops(args: argparse.Namespace) -> int:
+    try:
+        result = what_if(args.quantities, args.on, args.off, policy_from(args))
+    except BadQuantity as error:
+        return _fail(f"{error}.")
+    if args.json:
+        print(json.dumps({**outcome_json(result.outcome), "trace": trace_json(result.trace)}, indent=2))
+    else:
+        render.what_if(result, args.max_loops)
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"giveback: {message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,10 @@
+"""STYLE.md rule 1: dependencies point addin -> workbook -> core; core loads no I/O library."""
+
+import subprocess
+import sys
+
+
+def test_importing_core_loads_neither_openpyxl_nor_xlwings():
+    code = "import sys, core, core.recommend; print(sorted(m for m in sys.modules if m.split('.')[0] in {'openpyxl', 'xlwings', 'workbook', 'addin'}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,109 @@
+"""SPEC section 4: the guide, fewest and budget rules, on the seed's statements."""
+
+from decimal import Decimal
+
+import pytest
+
+from core import Case, Policy, recommend
+from core.whatif import recommend_quantities
+from engine_cases import product
+
+SEED = (2, 4, 4, -10, 3, -3)
+
+
+def lines(outcome):
+    return [(line.kind, line.quantity) for line in outcome.lines]
+
+
+def test_13_is_the_fewest_for_the_seeds_net_zero_list():
+    rec = recommend_quantities(SEED)
+    assert rec.case is Case.NET_ZERO
+    assert lines(rec.chosen) == [("On", 13), ("Off", -13)]
+    assert (rec.chosen.loops, rec.chosen.settled) == (2, True)
+
+
+def test_guide_uses_the_largest_quantity_10_and_needs_3_loops():
+    rec = recommend_quantities(SEED)
+    assert lines(rec.guide) == [("On", 10), ("Off", -10)]
+    assert (rec.guide.loops, rec.guide.settled) == (3, True)
+
+
+def test_50_is_no_fewer_loops_than_13_only_a_larger_entry():
+    from core.whatif import what_if
+
+    assert what_if(SEED, 50, 50).outcome.loops == what_if(SEED, 13, 13).outcome.loops == 2
+
+
+def test_20_beats_17_for_the_seeds_net_negative_example():
+    rec = recommend_quantities((-20, 3))
+    assert (rec.case, rec.net) == (Case.NET_NEGATIVE, -17)
+    assert lines(rec.chosen) == lines(rec.guide) == [("On", 20), ("Off", -20)]
+    assert rec.chosen.loops == 2
+    assert recommend_quantities((-20, 3), policy=Policy(rule="budget", max_runs=3)).chosen.w == 17
+
+
+@pytest.mark.parametrize(
+    "quantities, rule, max_runs, expected_lines, loops",
+    [
+        ((2, -2), "fewest", None, [("On", 2), ("Off", -2)], 2),
+        ((60,), "guide", None, [("On", 60)], 1),
+        ((60,), "fewest", None, [("On", 60)], 1),
+        ((50, -20, 30), "fewest", None, [("On", 60)], 2),
+        (SEED, "budget", 3, [("On", 7), ("Off", -7)], 3),
+        (SEED, "budget", 14, [("On", 1), ("Off", -1)], 14),
+        (SEED, "budget", 1, [], 0),
+    ],
+)
+def test_rules(quantities, rule, max_runs, expected_lines, loops):
+    rec = recommend_quantities(quantities, policy=Policy(rule=rule, max_runs=max_runs))
+    assert (lines(rec.chosen), rec.chosen.loops) == (expected_lines, loops)
+
+
+def test_budget_reports_none_when_no_adjustment_fits():
+    rec = recommend_quantities(SEED, policy=Policy(rule="budget", max_runs=1))
+    assert rec.chosen.w is None and not rec.chosen.settled
+    assert any("within 1 runs" in note for note in rec.notes)
+
+
+def test_count_sets_the_balance_change():
+    rec = recommend(product((50, 10), count=(-20, -90)))  # counted -20, balance -90: +70
+    assert rec.delta == 70
+    assert lines(rec.chosen) == [("On", 70)]
+    assert rec.chosen.settled
+
+
+def test_count_smaller_than_net_leaves_usage_unallocated_and_says_so():
+    rec = recommend(product((60,), count=(0, -40)))  # delta 40 < net 60
+    assert not rec.chosen.settled and rec.chosen.unallocated == 20
+    assert any("does not cover the net usage" in note for note in rec.notes)
+
+
+def test_existing_lots_that_clear_the_usage_need_no_adjustment():
+    rec = recommend(product((-4, 3), existing=[(10, 6)]))
+    assert lines(rec.chosen) == [] and rec.chosen.settled
+    assert any(note.startswith("No adjustment needed") for note in rec.notes)
+
+
+def test_two_decimal_grid():
+    rec = recommend_quantities(("1.25", "-0.5", "2.10", "-2.85"))
+    assert rec.step == Decimal("0.01")
+    assert lines(rec.chosen) == [("On", Decimal("3.35")), ("Off", Decimal("-3.35"))]
+
+
+def test_entry_size_with_unit_cost():
+    from core import ProductUsage, Usage
+
+    usage = (
+        Usage(product="P", quantity=Decimal(2), unit_cost=Decimal("1.50"), row=1),
+        Usage(product="P", quantity=Decimal(-2), row=2),
+    )
+    rec = recommend(ProductUsage(product="P", usage=usage))
+    assert (rec.gross, rec.gross_cost) == (4, Decimal("6.00"))
+
+
+def test_what_if_q1_against_a_million_units_is_exact_and_capped_fast():
+    from core.whatif import what_if
+
+    result = what_if((1_000_000, -999_999), 1, 1)
+    assert result.outcome.loops == 1_000_000 and result.outcome.capped
+    assert max(row.loop for row in result.trace) == 10_000
