@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,6 +25,8 @@ from core.quantities import show
 from core.report import problem_json, product_json
 from workbook.files import check_extension, open_book, write_book
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
+
+from .inline import _positive_int
 
 DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 
@@ -42,17 +45,11 @@ def add_parser(commands) -> None:
     where.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help="write the result here")
     where.add_argument("--in-place", action="store_true", help="write the output sheets into BOOK itself")
     parser.add_argument("--rule", choices=["fewest", "guide"], help="overrides the Settings sheet (default fewest)")
-    parser.add_argument("--max-runs", type=positive_int, metavar="K",
+    parser.add_argument("--max-runs", type=_positive_int, metavar="K",
                         help="budget: the smallest adjustment that settles within K runs")
     parser.add_argument("--lot-order", choices=["fifo", "lifo"], help="how usage draws on lots (default fifo)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
     parser.set_defaults(run=run)
-
-
-def positive_int(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,21 +133,23 @@ def print_summary(done: Reconciliation, target: Path, console: Console | None = 
 
 
 def summary_table(done: Reconciliation) -> Table:
-    table = Table(title=f"giveback: rule {done.policy.rule}, lot order {done.policy.lot_order}")
-    for header in ("Product", "Case", "Net", "Lines", "Loops", "Settled", "Guide lines", "Guide loops"):
-        table.add_column(header, justify="right" if header in ("Net", "Loops", "Guide loops") else "left")
+    table = Table(title=f"Rule {done.policy.rule}, lot order {done.policy.lot_order}", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+    for header in ("Product", "Case", "Net", "Adjustment", "Loops", "Guide's"):
+        table.add_column(header, justify="right" if header in ("Net", "Loops") else "left", no_wrap=True,
+                         min_width=10 if header == "Product" else None)
     by_product = {rec.product: rec for rec in done.recommendations}
     for product in done.products:
         rec = by_product.get(product)
         if rec is None:
-            table.add_row(escape(product), "[red]not recommended[/red]", "", "see Issues", "", "", "", "")
+            table.add_row(escape(product), "[red]not recommended[/red]", "", "see Issues", "", "")
             continue
-        table.add_row(
-            escape(product), rec.case.label, show(rec.net), _lines(rec.chosen.lines), str(rec.chosen.loops),
-            "yes" if rec.chosen.settled else "[red]no[/red]", _lines(rec.guide.lines), str(rec.guide.loops),
-        )
+        loops = f"{rec.chosen.loops:,}" + ("" if rec.chosen.settled else " [red]unsettled[/red]")
+        guide = f"{_lines(rec.guide.lines)} in {rec.guide.loops:,}"
+        table.add_row(escape(product), rec.case.label, show(rec.net), _lines(rec.chosen.lines), loops, guide)
     return table
 
 
 def _lines(lines) -> str:
     return " / ".join(f"{'+' if line.quantity > 0 else ''}{show(line.quantity)}" for line in lines) or "none"
+

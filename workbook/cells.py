@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple, TypeVar
 from core.problems import Code, Problem
 from core.quantities import NotAQuantity, show, to_quantity
 
-from .schema import Header, cell_address
+from .schema import Header, cell_address, column_address
 from .seam import Row
 
 EXCEL_ERRORS = frozenset(
@@ -141,7 +141,10 @@ class Cells:
     def is_blank(self) -> bool:
         """Blank in every column the sheet's schema reads (other columns are ignored)."""
         row, width = self.row, len(self.row)
-        return all(column >= width or is_blank(row[column]) for column in self.header.columns.values())
+        for column in self.header.columns.values():
+            if column < width and not is_blank(row[column]):
+                return False
+        return True
 
     def value(self, key: str) -> object:
         column = self.header.columns.get(key)
@@ -150,7 +153,7 @@ class Cells:
         return self.row[column]
 
     def cell(self, key: str) -> str:
-        return cell_address(self.header.sheet, self.number, self.header.columns[key])
+        return f"{column_address(self.header.sheet, self.header.columns[key])}{self.number}"
 
     def read(self, key: str, parse: Parser, blank: Fault | None = None):
         """The parsed value of column `key`; None when blank (a fault if `blank` is given)

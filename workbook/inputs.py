@@ -62,7 +62,8 @@ def _usage(row: Cells) -> tuple[Usage | None, str | None]:
     unit_cost = row.read("unit_cost", cells.cost)
     if row.faults:
         return None, product
-    usage = Usage(
+    # model_construct: every field was checked above (a non-zero Decimal quantity, a date).
+    usage = Usage.model_construct(
         product=product,
         quantity=quantity,
         date=date,

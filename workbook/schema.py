@@ -15,6 +15,7 @@ twice is reported (`header_duplicate`) and its first cell is the one read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from core.problems import Code, Problem
@@ -177,6 +178,12 @@ def column_letter(index: int) -> str:
 
 def cell_address(sheet: str, row: int, column: int) -> str:
     """`Usage!D17`; a sheet name with blanks or punctuation is quoted: `'My usage'!D17`."""
+    return f"{column_address(sheet, column)}{row}"
+
+
+@lru_cache(maxsize=256)
+def column_address(sheet: str, column: int) -> str:
+    """`Usage!D`: a cell address without its row."""
     if not sheet.replace("_", "").isalnum():
         sheet = "'" + sheet.replace("'", "''") + "'"
-    return f"{sheet}!{column_letter(column)}{row}"
+    return f"{sheet}!{column_letter(column)}"
