@@ -1,14 +1,16 @@
 """The shared reconcile routine, on workbooks held in memory."""
 
+import datetime as dt
 import time
 from decimal import Decimal as D
 
 import pytest
 
 from core.problems import Code
+from workbook.files import open_book
 from workbook.reconcile import WorkbookError, reconcile
 from workbook.seam import Grids
-from workbooks import SEED_NET_ZERO, demo_usage, grids, sheets, usage_rows
+from workbooks import SEED_NET_ZERO, demo_usage, grids, sheets, usage_rows, xlsx
 
 
 def by_name(done):
@@ -114,3 +116,25 @@ def test_two_hundred_thousand_rows_reconcile_in_a_few_seconds():
             pass
     assert len(done.recommendations) == 2000
     assert time.perf_counter() - started < 20
+
+
+def test_the_file_reader_gives_values_dates_and_error_cells(tmp_path):
+    path = xlsx(tmp_path / "b.xlsx", {
+        "usage ": [("Usage export",), (), ("Item", "Qty", "Date"), (1001, 5, dt.datetime(2026, 3, 2)),
+                   (1001, "#DIV/0!"), ("B", -2, "2026-03-03")],
+        "Chart data": [(1, 2)],
+    })
+    with open_book(path) as book:
+        assert book.sheet_names() == ["usage ", "Chart data"]
+        done = reconcile(book)
+    assert [(p.cell, p.code) for p in done.problems] == [("'usage '!B5", Code.FORMULA_ERROR)]
+    assert list(done.blocked) == ["1001"] and [rec.product for rec in done.recommendations] == ["B"]
+
+
+@pytest.mark.parametrize("name", ["b.xls", "b.csv", "missing.xlsx"])
+def test_the_file_reader_refuses_what_it_cannot_read(tmp_path, name):
+    (tmp_path / "b.xls").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    (tmp_path / "b.csv").write_text("Product,Quantity\n")
+    with pytest.raises(WorkbookError) as raised:
+        open_book(tmp_path / name)
+    assert raised.value.code == Code.FILE_UNREADABLE
