@@ -81,10 +81,27 @@ def _sheet(book: Workbook, schema: Schema, rows: Sequence[Row]) -> None:
 
 
 def _setting_names(sheet) -> None:
+    """Known setting names in column A; each default row's value checked in column B."""
     names = DataValidation(type="list", formula1='"' + ",".join(PARSERS) + '"', allow_blank=True,
                            showErrorMessage=True, error="giveback reads " + ", ".join(PARSERS) + ".")
     names.add("A2:A100")
     sheet.add_data_validation(names)
+    for row, (name, _) in enumerate(DEFAULT_SETTINGS, start=2):
+        sheet.add_data_validation(_setting_value(name, f"B{row}"))
+
+
+def _setting_value(name: str, cell: str) -> DataValidation:
+    """The template's value cells: the choices for rule and lot_order, runs of 1 or more."""
+    choices = {"rule": "fewest,guide,budget", "lot_order": "fifo,lifo"}.get(name)
+    if choices:
+        rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
+                              error=f"{name} is one of {choices}.", errorTitle="giveback")
+    else:
+        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
+                              showErrorMessage=True, error=f"{name} is a whole number of runs, 1 or more.",
+                              errorTitle="giveback")
+    rule.add(cell)
+    return rule
 
 
 def _umask() -> int:

@@ -19,7 +19,7 @@ from .seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
 
 ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
 OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES)
-WHOLE, FRACTION, MONEY, COUNT = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
+WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
 
 
 def quantity_format(recommendations: Sequence[Recommendation]) -> str:
@@ -38,7 +38,7 @@ def adjustments(recommendations: Sequence[Recommendation]) -> OutputSheet:
         Column("Extended Cost", MONEY, 14),
         Column("Case", width=13),
         Column("Rule", width=8),
-        Column("Loops", COUNT, 7),
+        Column("Loops", RUNS, 7),
         Column("Memo", width=60),
     )
     return OutputSheet(ADJUSTMENTS, columns, [row for rec in recommendations for row in _lines(rec)])
@@ -61,7 +61,7 @@ def _memo(kind: str, quantity: Decimal, outcome: Outcome) -> str:
 
 
 TRACE_COLUMNS = (
-    Column("Loop", COUNT, 7),
+    Column("Loop", RUNS, 7),
     Column("Phase", width=11),
     Column("Product", width=18),
     Column("Reference", width=16),
@@ -114,10 +114,10 @@ def summary(
         Column("Case", width=13),
         *(Column(name, units, 11) for name in ("Positive", "Negative", "Net", "Delta", "W")),
         Column("Rule", width=8),
-        Column("Loops", COUNT, 7),
+        Column("Loops", RUNS, 7),
         Column("Settled", width=8),
         Column("Guide W", units, 10),
-        Column("Guide Loops", COUNT, 12),
+        Column("Guide Loops", RUNS, 12),
         Column("Guide Settled", width=13),
         Column("Gross Entry", units, 12),
         Column("Gross Cost", MONEY, 12),

@@ -38,7 +38,8 @@ class Reconciliation(NamedTuple):
 
     `products` lists every product on the Usage sheet in sheet order; each is either in
     `recommendations` or in `blocked` with the problems that stopped it. `drop` names
-    giveback's sheets to remove (`Issues` when there are no problems)."""
+    giveback's sheets to remove (`Issues` when there are no problems). `sheets` can be
+    written once: the LoopTrace rows are a generator, never held twice."""
 
     products: tuple[str, ...]
     recommendations: tuple[Recommendation, ...]
