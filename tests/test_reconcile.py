@@ -5,6 +5,8 @@ import time
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.problems import Code
 from workbook.files import open_book
@@ -138,3 +140,29 @@ def test_the_file_reader_refuses_what_it_cannot_read(tmp_path, name):
     with pytest.raises(WorkbookError) as raised:
         open_book(tmp_path / name)
     assert raised.value.code == Code.FILE_UNREADABLE
+
+
+cell_values = st.one_of(
+    st.none(), st.just(""), st.just("#N/A"), st.just("x"), st.just(0),
+    st.integers(-50, 50), st.floats(-50, 50, allow_nan=False).map(lambda f: round(f, 2)),
+)
+usage_row = st.tuples(st.sampled_from(["A", "B", " C ", None, "", "#REF!"]), cell_values, cell_values)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(usage_row, max_size=25))
+def test_every_row_is_used_or_reported_and_only_good_products_are_recommended(rows):
+    done = reconcile(Grids({"Usage": [("Product", "Quantity", "Date"), *rows]}))
+    reported = {int(p.cell.split("!")[1][1:]) for p in done.problems}
+    recommended = {rec.product for rec in done.recommendations}
+    assert recommended.isdisjoint(done.blocked) and set(done.products) == recommended | set(done.blocked)
+    assert not any(problem.product in recommended for problem in done.problems)
+    good = {}
+    for number, (product, quantity, date) in enumerate(rows, start=2):
+        if all(value is None or value == "" for value in (product, quantity, date)):
+            continue
+        if number not in reported:  # a good row: its product is recommended or blocked by another row
+            assert product.strip() in done.products
+            good.setdefault(product.strip(), []).append(D(str(quantity)))
+    for rec in done.recommendations:
+        assert rec.net == sum(good[rec.product])
