@@ -2,8 +2,9 @@
 it, printing the summary: `DIR/giveback-demo.xlsx` and `DIR/giveback-demo.reconciled.xlsx`.
 
 The sample: a net-positive product with a physical count, the seed's net-negative
-`-20 +3`, the seed's net-zero `+2 +4 +4 -10 +3 -3`, a product with existing lots, one in
-fractions with a unit cost, and one with a bad row (reported, not recommended).
+`-20 +3`, the seed's net-zero `+2 +4 +4 -10 +3 -3`, products with existing lots (one
+needs no adjustment at all), one in fractions with a unit cost, and one with a bad row
+(reported, not recommended).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ USAGE = [
     *(("NUT-5", q, None, f"NZ-{i}", None) for i, q in enumerate([2, 4, 4, -10, 3, -3], start=1)),
     ("GASKET", 6, dt.date(2026, 3, 5), "SO-1010", 0.8),
     ("GASKET", -4, dt.date(2026, 3, 6), "RMA-91", 0.8),
+    ("O-RING", 3, dt.date(2026, 3, 6), "SO-1011", None),
+    ("O-RING", -3, dt.date(2026, 3, 7), "RMA-93", None),
     ("CABLE-2M", 1.5, dt.date(2026, 3, 7), "SO-1012", 12.25),
     ("CABLE-2M", -0.25, dt.date(2026, 3, 8), "RMA-92", 12.25),
     ("WASHER", 5, dt.date(2026, 3, 10), "SO-1020", None),
@@ -40,6 +43,7 @@ LOTS = [
     # product, lot, quantity, used, date, unit cost
     ("GASKET", "L-2026-02", 10, 8, dt.date(2026, 2, 1), 0.8),
     ("GASKET", "L-2026-03", 5, 1, dt.date(2026, 3, 1), 0.82),
+    ("O-RING", "L-2026-01", 10, 5, dt.date(2026, 1, 15), None),  # clears its usage alone
 ]
 COUNTS = [("WIDGET-RED", -60, 0)]  # product, system balance, counted: delta = 60
 
