@@ -1,6 +1,8 @@
 """The shared reconcile routine, on workbooks held in memory."""
 
 import datetime as dt
+import subprocess
+import sys
 import time
 from decimal import Decimal as D
 
@@ -166,3 +168,10 @@ def test_every_row_is_used_or_reported_and_only_good_products_are_recommended(ro
             good.setdefault(product.strip(), []).append(D(str(quantity)))
     for rec in done.recommendations:
         assert rec.net == sum(good[rec.product])
+
+
+def test_the_codecs_and_reconcile_load_no_file_or_excel_library():
+    code = ("import sys, workbook.reconcile; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'openpyxl', 'xlwings', 'giveback'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
