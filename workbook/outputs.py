@@ -55,8 +55,9 @@ def _lines(rec: Recommendation) -> Iterator[Row]:
 def _memo(kind: str, quantity: Decimal, outcome: Outcome) -> str:
     if kind == "Off":
         return f"Write-off of {show(-quantity)} units, allocated after the product's usage."
-    clears = (f"clears the unallocated usage in {outcome.loops} runs" if outcome.settled
-              else f"leaves {show(outcome.unallocated)} units unallocated after {outcome.loops} runs")
+    runs = f"{outcome.loops:,} run{'' if outcome.loops == 1 else 's'}"
+    clears = (f"clears the unallocated usage in {runs}" if outcome.settled
+              else f"leaves {show(outcome.unallocated)} units unallocated after {runs}")
     return f"Beginning balance lot of {show(quantity)} units; {clears}."
 
 
