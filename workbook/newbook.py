@@ -21,9 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .schema import INPUTS, LOTS, SETTINGS, Schema
 from .seam import EXCEL_MAX_ROWS, Row, WorkbookError
-from .settings import PARSERS
+from .settings import DEFAULT_SETTINGS, PARSERS
 
-DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000))
 FORMATS = {"quantity": "#,##0.######", "used": "#,##0.######", "balance": "#,##0.######",
            "counted": "#,##0.######", "unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}
 

@@ -48,6 +48,8 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "max_loops": _runs,
 }
 POSITIONAL = {"setting": 0, "value": 1}
+DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000))
+"""What a new Settings sheet holds (templates, the add-in's New template)."""
 
 
 def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> tuple[dict[str, object], list[Problem]]:
