@@ -10,7 +10,7 @@ problem is set aside, not recommended from partial data.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from core.models import Count, Lot, ProductUsage, Usage
 from core.problems import Code, Problem
@@ -33,7 +33,10 @@ class Records(NamedTuple):
     products: dict[str, None]
 
 
-def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row) -> Records:
+RowReader = Callable[[Cells], "tuple[object | None, str | None]"]  # a row's record (None if bad), its product
+
+
+def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader) -> Records:
     records, problems, products = [], list(header.problems), {}
     for number, row in rows:
         row_cells = Cells(header, number, row)
@@ -145,9 +148,9 @@ def assemble(usage: Records, lots: Records, counts: Records) -> Products:
     by_product: dict[str, list[Usage]] = {product: [] for product in usage.products}
     for record in usage.records:
         by_product[record.product].append(record)
-    problems = usage.problems + lots.problems + counts.problems
-    lots_of = _lots_by_product(lots.records, by_product, problems)
-    count_of = _count_by_product(counts.records, by_product, problems)
+    lots_of, lot_problems = _lots_by_product(lots.records, by_product)
+    count_of, count_problems = _count_by_product(counts.records, by_product)
+    problems = usage.problems + lots.problems + lot_problems + counts.problems + count_problems
     blocked: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         if problem.product in by_product:
@@ -161,9 +164,10 @@ def assemble(usage: Records, lots: Records, counts: Records) -> Products:
     return Products(ready, ordered, problems)
 
 
-def _lots_by_product(lots: list[Lot], usage: dict, problems: list[Problem]) -> dict[str, list[Lot]]:
+def _lots_by_product(lots: list[Lot], usage: dict) -> tuple[dict[str, list[Lot]], list[Problem]]:
     found: dict[str, list[Lot]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
+    problems: list[Problem] = []
     for lot in lots:
         if lot.product not in usage:
             problems.append(_problem(Code.LOT_UNKNOWN_PRODUCT, lot.source, None,
@@ -174,11 +178,12 @@ def _lots_by_product(lots: list[Lot], usage: dict, problems: list[Problem]) -> d
         else:
             seen.add((lot.product, lot.id))
             found[lot.product].append(lot)
-    return found
+    return found, problems
 
 
-def _count_by_product(counts: list[Count], usage: dict, problems: list[Problem]) -> dict[str, Count]:
+def _count_by_product(counts: list[Count], usage: dict) -> tuple[dict[str, Count], list[Problem]]:
     found: dict[str, Count] = {}
+    problems: list[Problem] = []
     for count in counts:
         if count.product not in usage:
             problems.append(_problem(Code.COUNT_UNKNOWN_PRODUCT, count.source, None,
@@ -188,7 +193,7 @@ def _count_by_product(counts: list[Count], usage: dict, problems: list[Problem])
                                      f"{count.product} is counted twice; keep one count."))
         else:
             found[count.product] = count
-    return found
+    return found, problems
 
 
 def _problem(code: Code, cell: str, product: str | None, message: str) -> Problem:

@@ -94,7 +94,10 @@ def _silent(task: str, done: int, total: int | None) -> None:
     pass
 
 
-def _read(reader: SheetReader, names: list[str], schema: Schema, codec, report: Progress) -> Records:
+Codec = Callable[[Header, Iterable[NumberedRow]], Records]
+
+
+def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, report: Progress) -> Records:
     """A sheet through its codec; an absent or blank optional sheet reads as no rows."""
     name = find_sheet(names, schema)
     if name is None:
