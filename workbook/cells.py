@@ -65,7 +65,7 @@ def quantity(value: object) -> Decimal | Fault:
 def usage_quantity(value: object) -> Decimal | Fault:
     """A usage quantity: a number other than 0."""
     number = quantity(value)
-    if number == 0:
+    if isinstance(number, Decimal) and number == 0:
         return Fault(Code.QUANTITY_ZERO, "A usage quantity cannot be 0; delete the row or enter the units.")
     return number
 
