@@ -84,10 +84,10 @@ def reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool = Fals
     """Reconcile `book` and write the result to `target`; raises WorkbookError."""
     with open_book(book) as reader, progress_bar(quiet) as progress:
         done = reconcile(reader, overrides, progress)
-        try:
-            write_book(book, target, done.sheets, done.drop)
-        except OSError as error:
-            raise WorkbookError(f"{target}: cannot write it ({error.strerror or error}).") from None
+    try:  # the input is closed by now: --in-place may replace it
+        write_book(book, target, done.sheets, done.drop)
+    except OSError as error:
+        raise WorkbookError(f"{target}: cannot write it ({error.strerror or error}).") from None
     return done
 
 
