@@ -25,6 +25,7 @@ from core.quantities import show
 from core.report import problem_json, product_json
 from workbook.files import check_extension, open_book, write_book
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
+from workbook.seam import OutputSheet
 
 from .inline import _positive_int
 
@@ -85,10 +86,25 @@ def reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool = Fals
     with open_book(book) as reader, progress_bar(quiet) as progress:
         done = reconcile(reader, overrides, progress)
     try:  # the input is closed by now: --in-place may replace it
-        write_book(book, target, done.sheets, done.drop)
+        with progress_bar(quiet) as progress:
+            write_book(book, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop)
     except OSError as error:
         raise WorkbookError(f"{target}: cannot write it ({error.strerror or error}).") from None
     return done
+
+
+def _reporting(sheet: OutputSheet, progress) -> OutputSheet:
+    """`sheet` whose rows report how many were written, every 10,000."""
+    if progress is None:
+        return sheet
+
+    def rows() -> Iterator:
+        for done, row in enumerate(sheet.rows, start=1):
+            if done % 10_000 == 0:
+                progress(f"Writing {sheet.name}", done, None)
+            yield row
+
+    return sheet._replace(rows=rows())
 
 
 @contextmanager

@@ -194,3 +194,15 @@ def test_demo_writes_and_reconciles_a_sample_covering_every_case(capsys, tmp_pat
     assert [product for product, row in summary.items() if row[1] == "Not recommended"] == ["WASHER"]
     assert sheet_values(target, "Issues")[1][1] == "quantity_not_a_number"
     assert run(capsys, "demo", tmp_path)[0] == 0  # again, over its own files
+
+
+def test_a_progress_bar_shows_on_a_terminal_and_not_otherwise(monkeypatch, capsys, book):
+    import giveback.reconcile as command
+
+    with command.progress_bar(quiet=False) as report:
+        assert report is None  # stderr is not a terminal under pytest
+    monkeypatch.setattr(command.Console, "is_terminal", property(lambda self: True))
+    with command.progress_bar(quiet=False) as report:
+        report("Reading Usage", 5000, None)
+        report("Recommending", 3, 3)
+    assert run(capsys, "reconcile", book, "-o", book.with_name("o.xlsx"))[0] == 0
