@@ -23,8 +23,7 @@ from .schema import INPUTS, LOTS, SETTINGS, Schema
 from .seam import EXCEL_MAX_ROWS, Row, WorkbookError
 from .settings import DEFAULT_SETTINGS, PARSERS
 
-FORMATS = {"quantity": "#,##0.######", "used": "#,##0.######", "balance": "#,##0.######",
-           "counted": "#,##0.######", "unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}
+FORMATS = {"unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}  # quantities: General, so 5 shows as 5, not 5.
 
 
 def _number(operator: str, formula: str, prompt: str, formula2: str | None = None) -> DataValidation:
