@@ -177,7 +177,7 @@ class _Edit:
 
     def table_name(self, sheet_name: str) -> str:
         """A table name from the sheet's: letters, digits and _, unique in the workbook."""
-        base = re.sub(r"\W", "_", sheet_name).strip("_") or "Table"
+        base = re.sub(r"\W+", "_", sheet_name).strip("_") or "Table"
         if not re.match(r"[^\W\d]", base) or _CELL_LIKE.match(base):
             base = f"T_{base}"
         name, suffix = base, 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import sys
 from decimal import Decimal
 from typing import IO, Iterable, Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -30,6 +31,7 @@ from .seam import Column, Row
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TABLE_STYLE = "TableStyleMedium2"
+_LARGEST = sys.float_info.max
 MAX_TEXT = 32_767  # Excel's limit on a cell's text
 _ROWS_PER_WRITE = 2_000
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -221,11 +223,11 @@ def _row_encoder(styles: CellStyles):
                     tail = text_tail
                 out.append(f"{starts[i]}{r}{tail[i]}{value}</t></is></c>")
             elif kind is int or kind is float:
-                if -1.8e308 < value < 1.8e308:
+                if -_LARGEST <= value <= _LARGEST:
                     out.append(f"{starts[i]}{r}{number_tail[i]}{value}</v></c>")
                 else:
                     out.append(f"{starts[i]}{r}{error_tail[i]}#NUM!</v></c>")
-            elif kind is Decimal and value.is_finite():
+            elif kind is Decimal and value.is_finite() and value.adjusted() < 308:
                 out.append(f"{starts[i]}{r}{number_tail[i]}{value}</v></c>")
             elif kind is bool:
                 out.append(f"{starts[i]}{r}{bool_tail[i]}{1 if value else 0}</v></c>")
@@ -245,13 +247,12 @@ def _other_cell(value, start, number_tail, bool_tail, error_tail, text_tail, dat
     if isinstance(value, bool):
         return f"{start}{bool_tail}{int(value)}</v></c>"
     if isinstance(value, Decimal):
-        if value.is_finite():
+        if value.is_finite() and value.adjusted() < 308:
             return f"{start}{number_tail}{value}</v></c>"
         return f"{start}{error_tail}#NUM!</v></c>"
     if isinstance(value, (int, float)):
-        number = float(value)
-        if -1.8e308 < number < 1.8e308:
-            return f"{start}{number_tail}{int(value) if isinstance(value, int) else number}</v></c>"
+        if -_LARGEST <= value <= _LARGEST:
+            return f"{start}{number_tail}{int(value) if isinstance(value, int) else float(value)}</v></c>"
         return f"{start}{error_tail}#NUM!</v></c>"
     if isinstance(value, dt.date):
         serial = excel_serial(value)
