@@ -491,3 +491,65 @@ def test_removing_a_sheet_renumbers_the_names_scoped_after_it():
 ])
 def test_references_to_a_removed_sheet_become_ref_errors(formula, expected):
     assert without_sheet_references(formula, {"issues"}) == expected
+
+
+def test_a_copy_of_an_output_made_in_excel_is_the_users(user_book, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    write_outputs(user_book, first, [adjustments()])
+    written = parts(first)
+    # Excel's "Move or Copy" of Adjustments: a sheet "Adjustments (2)" with the same scoped names
+    workbook = written["xl/workbook.xml"].replace(
+        b"</sheets>", b'<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        b'name="Adjustments (2)" sheetId="9" r:id="rId2"/></sheets>').replace(
+        b"</definedNames>",
+        b'<definedName name="_giveback_output" localSheetId="3" hidden="1">"Adjustments"</definedName></definedNames>')
+    rewrite_zip(first, {"xl/workbook.xml": workbook})
+    assert [s.owned for s in WorkbookPart(etree.fromstring(workbook)).sheets()] == [False, False, True, False]
+
+    write_outputs(first, second, [adjustments()])
+    assert openpyxl.load_workbook(second).sheetnames == ["Usage", "Notes", "Adjustments", "Adjustments (2)"]
+
+
+def test_a_renamed_output_is_the_users(user_book, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    write_outputs(user_book, first, [adjustments()])
+    rewrite_zip(first, {"xl/workbook.xml": parts(first)["xl/workbook.xml"].replace(
+        b'name="Adjustments"', b'name="March"')})
+    write_outputs(first, second, [adjustments()], drop=["March"])
+    assert openpyxl.load_workbook(second).sheetnames == ["Usage", "Notes", "March", "Adjustments"]
+
+
+def test_a_package_with_data_descriptors_is_copied_faithfully(user_book, tmp_path):
+    class Unseekable(io.RawIOBase):
+        def __init__(self, file):
+            self.file = file
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            return self.file.write(data)
+
+    streamed = tmp_path / "streamed.xlsx"
+    with open(streamed, "wb") as file, zipfile.ZipFile(Unseekable(file), "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts(user_book).items():
+            archive.writestr(name, data)
+    with zipfile.ZipFile(streamed) as archive:
+        assert all(info.flag_bits & 0x08 for info in archive.infolist())
+    target = tmp_path / "out.xlsx"
+
+    write_outputs(streamed, target, [adjustments()])
+
+    with zipfile.ZipFile(target) as archive:
+        assert archive.testzip() is None
+    after = parts(target)
+    assert all(after[n] == d for n, d in parts(user_book).items() if n not in EDITED)
+
+
+def test_huge_packages_are_copied_by_recompressing(user_book, tmp_path, monkeypatch):
+    monkeypatch.setattr(package.zipcopy, "needs_reencode", lambda infos: True)
+    target = tmp_path / "out.xlsx"
+    write_outputs(user_book, target, [adjustments()])
+    after = parts(target)
+    assert all(after[n] == d for n, d in parts(user_book).items() if n not in EDITED)
+    assert openpyxl.load_workbook(target).sheetnames == ["Usage", "Notes", "Adjustments"]

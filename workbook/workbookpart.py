@@ -3,10 +3,14 @@
 The part is edited in place with lxml, which keeps every namespace declaration, prefix
 and extension (`mc:Ignorable`, `x15ac:absPath`, `xr:revisionPtr`, `extLst`) as it was.
 
-Ownership: every sheet giveback writes carries a hidden defined name scoped to that sheet,
-`_giveback_output` (`<definedName name="_giveback_output" localSheetId="N" hidden="1">`).
-Scoped names travel with their sheet when Excel saves, reorders or renames it, and Excel's
-Name Manager does not show hidden names; a sheet without it was not written by giveback.
+Ownership: every sheet giveback writes carries a hidden defined name scoped to that sheet
+whose value is the name giveback gave the sheet:
+`<definedName name="_giveback_output" localSheetId="N" hidden="1">"Adjustments"</definedName>`.
+Scoped names travel with their sheet when Excel saves or reorders it, and Excel's Name
+Manager does not show hidden names. A sheet is giveback's only while it carries the marker
+*and* still has the name in it: a sheet the user renamed, or a copy Excel made of an output
+(`Adjustments (2)`, carrying the marker `"Adjustments"`), has become the user's and is
+never replaced or removed.
 
 A sheet's defined names say which sheet they belong to by its position (`localSheetId`), so
 a replaced sheet keeps its slot, new sheets go at the end, and removing a sheet drops the
@@ -46,9 +50,11 @@ class WorkbookPart:
 
     def sheets(self) -> list[Sheet]:
         """The sheets in tab order, with whether giveback wrote them."""
-        owned = {int(name.get("localSheetId")) for name in self._owner_names()}
+        owned = {(int(name.get("localSheetId")), (name.text or "").casefold())
+                 for name in self._owner_names()}
         return [
-            Sheet(element.get("name"), element.get(_RELATIONSHIP_ID), index in owned)
+            Sheet(element.get("name"), element.get(_RELATIONSHIP_ID),
+                  (index, _marker(element.get("name")).casefold()) in owned)
             for index, element in enumerate(self._sheet_elements())
         ]
 
@@ -61,6 +67,9 @@ class WorkbookPart:
         element = self._sheet_elements()[index]
         element.set("name", name)
         element.set(_RELATIONSHIP_ID, relationship_id)
+        for marker in self._owner_names():
+            if marker.get("localSheetId") == str(index):
+                marker.text = _marker(name)
 
     def append_sheet(self, name: str, relationship_id: str) -> None:
         """Add a sheet at the end, marked as giveback's."""
@@ -70,7 +79,7 @@ class WorkbookPart:
                          attrib={_RELATIONSHIP_ID: relationship_id})
         marker = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=OWNER_NAME,
                                   localSheetId=str(len(elements)), hidden="1")
-        marker.text = "TRUE"
+        marker.text = _marker(name)
 
     def remove_sheets(self, indexes: Iterable[int]) -> None:
         """Remove sheets, their scoped names, and other names' references to them."""
@@ -141,6 +150,11 @@ class WorkbookPart:
                 position = int(view.get(attribute, 0))
                 if position > index or position >= count:
                     view.set(attribute, str(max(0, min(position - 1, count - 1))))
+
+
+def _marker(sheet_name: str) -> str:
+    """The owner marker's value: the sheet's name as a formula's text constant."""
+    return '"' + sheet_name.replace('"', '""') + '"'
 
 
 def without_sheet_references(formula: str, sheet_names: set[str]) -> str:
