@@ -553,3 +553,28 @@ def test_huge_packages_are_copied_by_recompressing(user_book, tmp_path, monkeypa
     after = parts(target)
     assert all(after[n] == d for n, d in parts(user_book).items() if n not in EDITED)
     assert openpyxl.load_workbook(target).sheetnames == ["Usage", "Notes", "Adjustments"]
+
+
+def test_a_binary_workbook_is_named_as_such(user_book, tmp_path):
+    rels = parts(user_book)["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/workbook.bin")
+    rewrite_zip(user_book, {"_rels/.rels": rels})
+    with pytest.raises(PackageError, match=r"binary workbook \(.xlsb\)"):
+        write_outputs(user_book, tmp_path / "out.xlsx", [adjustments()])
+
+
+def test_a_word_document_is_not_a_workbook(user_book, tmp_path):
+    rewrite_zip(user_book, {"xl/workbook.xml": b'<w:document xmlns:w="urn:word"/>'})
+    with pytest.raises(PackageError, match="not an Excel workbook"):
+        write_outputs(user_book, tmp_path / "out.xlsx", [adjustments()])
+
+
+def test_xml_entity_declarations_are_refused(user_book, tmp_path):
+    rels = parts(user_book)["xl/_rels/workbook.xml.rels"]
+    rels = rels[rels.index(b"<Relationships"):]
+    bomb = b'<!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + rels.replace(
+        b'Target="styles.xml"', b'Target="&lol2;styles.xml"')
+    rewrite_zip(user_book, {"xl/_rels/workbook.xml.rels": bomb})
+    target = tmp_path / "out.xlsx"
+    with pytest.raises(PackageError, match="declares XML entities"):
+        write_outputs(user_book, target, [adjustments()])
+    assert not target.exists()

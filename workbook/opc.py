@@ -101,12 +101,18 @@ class Package:
             raise PackageError(f"{self.path.name} is damaged: its part {part} is missing.")
         _refuse_bomb(self.path, info)
         try:
-            return etree.fromstring(self.zip.read(info), _PARSER)
+            root = etree.fromstring(self.zip.read(info), _PARSER)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as error:
             raise PackageError(
                 f"{self.path.name} is damaged ({part} cannot be read): "
                 "open it in Excel and save it again."
             ) from error
+        if root.getroottree().docinfo.internalDTD is not None:  # Office never writes one
+            raise PackageError(
+                f"{self.path.name} looks unsafe: its part {part} declares XML entities. "
+                "Open it in Excel and save it again."
+            )
+        return root
 
     def relationships(self, part: str) -> list[Relationship]:
         """The relationships of `part` (none when it has no rels part)."""
@@ -140,6 +146,11 @@ class Package:
             raise PackageError(_not_a_workbook(self.path))
         for relationship in self.relationships(""):
             if relationship.type == OFFICE_DOCUMENT and relationship.target:
+                if relationship.target.lower().endswith(".bin"):
+                    raise PackageError(
+                        f"{self.path.name} is a binary workbook (.xlsb): save it in Excel as "
+                        "Excel Workbook (.xlsx) and try again."
+                    )
                 return self.actual_name(relationship.target)
             if relationship.type == STRICT_OFFICE_DOCUMENT:
                 raise PackageError(

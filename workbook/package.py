@@ -122,7 +122,7 @@ class _Edit:
 
     def __init__(self, package: Package, outputs: list[str], drop: Sequence[str]):
         self.package = package
-        self.workbook = WorkbookPart(package.xml(package.workbook_part))
+        self.workbook = _workbook_part(package)
         self.workbook_rels_part = rels_part(package.workbook_part)
         self.workbook_rels = package.xml(self.workbook_rels_part)
         self.content_types = package.xml(CONTENT_TYPES)
@@ -294,6 +294,15 @@ class _Edit:
         for override in list(self.content_types.iterchildren(f"{{{CONTENT_TYPES_NS}}}Override")):
             if override.get("PartName", "").lstrip("/").lower() in self.dropped:
                 self.content_types.remove(override)
+
+
+def _workbook_part(package: Package) -> WorkbookPart:
+    try:
+        return WorkbookPart(package.xml(package.workbook_part))
+    except ValueError:
+        raise PackageError(
+            f"{package.path.name} is not an Excel workbook: giveback reads .xlsx and .xlsm files."
+        ) from None
 
 
 def _check_output_names(sheets: Sequence[OutputSheet]) -> None:
