@@ -75,6 +75,38 @@ def user_book(path: Path) -> Path:
     return path
 
 
+def rich_user_book(path: Path) -> Path:
+    """A workbook with a chart, an image, a comment, validation and a table."""
+    import io
+
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+    from openpyxl.drawing.image import Image
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.table import Table
+    from PIL import Image as Picture
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Usage"
+    sheet.append(["Product", "Quantity"])
+    for number in range(1, 6):
+        sheet.append([f"P{number}", number])
+    sheet.add_table(Table(displayName="UsageTable", ref="A1:B6"))
+    sheet["A2"].comment = Comment("Check", "Auditor")
+    validation = DataValidation(type="whole", operator="greaterThan", formula1="0")
+    sheet.add_data_validation(validation)
+    validation.add("B2:B6")
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=6), titles_from_data=True)
+    sheet.add_chart(chart, "D2")
+    picture = io.BytesIO()
+    Picture.new("RGB", (4, 4), "blue").save(picture, "PNG")
+    sheet.add_image(Image(picture), "D20")
+    book.save(path)
+    return path
+
+
 def with_stale_cached_values(path: Path) -> None:
     """Give the formulas the cached value 999, as Excel leaves them in a saved file."""
     with zipfile.ZipFile(path) as archive:
@@ -114,3 +146,15 @@ def test_libreoffice_recalculates_formulas_that_read_the_outputs(soffice, tmp_pa
 
     assert book["Usage"]["A3"].value == 6
     assert book["Usage"]["B1"].value == pytest.approx(5.5)
+
+
+def test_libreoffice_opens_a_rich_workbook_giveback_wrote_into(soffice, tmp_path):
+    target = tmp_path / "written.xlsx"
+    write_outputs(rich_user_book(tmp_path / "user.xlsx"), target, [ADJUSTMENTS])
+
+    book = openpyxl.load_workbook(convert_to_xlsx(soffice, target, tmp_path), data_only=True)
+
+    assert book.sheetnames == ["Usage", "Adjustments"]
+    assert [cell.value for cell in book["Usage"]["B"]] == ["Quantity", 1, 2, 3, 4, 5]
+    assert book["Usage"]._charts and book["Usage"]._images
+    assert book["Adjustments"]["A2"].value == "WIDGET"

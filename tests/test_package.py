@@ -578,3 +578,28 @@ def test_xml_entity_declarations_are_refused(user_book, tmp_path):
     with pytest.raises(PackageError, match="declares XML entities"):
         write_outputs(user_book, target, [adjustments()])
     assert not target.exists()
+
+
+SPARKLINES = (
+    b'<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}" '
+    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    b'<x14:sparklineGroups xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    b'<x14:sparklineGroup displayEmptyCellsAs="gap"><x14:colorSeries rgb="FF376092"/>'
+    b'<x14:sparklines><x14:sparkline><xm:f>Usage!B2:B11</xm:f><xm:sqref>E2</xm:sqref>'
+    b"</x14:sparkline></x14:sparklines></x14:sparklineGroup></x14:sparklineGroups></ext></extLst>"
+)
+
+
+def test_what_openpyxl_would_drop_survives(user_book, tmp_path):
+    """Sparklines (an x14 extension) and a formula's cached value, both lost by openpyxl's
+    load and save, come out as they went in."""
+    sheet = parts(user_book)["xl/worksheets/sheet1.xml"]
+    sheet = sheet.replace(b"<f>B2*C2</f><v></v>", b"<f>B2*C2</f><v>7.5</v>")
+    sheet = sheet.replace(b"</worksheet>", SPARKLINES + b"</worksheet>")
+    rewrite_zip(user_book, {"xl/worksheets/sheet1.xml": sheet})
+    target = tmp_path / "out.xlsx"
+
+    write_outputs(user_book, target, [adjustments()])
+
+    kept = parts(target)["xl/worksheets/sheet1.xml"]
+    assert kept == sheet and b"<v>7.5</v>" in kept and b"x14:sparkline" in kept
