@@ -75,7 +75,7 @@ def write_outputs(
     with Package(source) as package:
         edit = _Edit(package, [sheet.name for sheet in sheets], drop)
         with _replacing_atomically(target, mode_of=source) as file:
-            zipcopy_or_reencode(package, edit.untouched_entries(), file)
+            _copy_untouched(package, edit.untouched_entries(), file)
             with zipfile.ZipFile(file, "a", zipfile.ZIP_DEFLATED,
                                  compresslevel=SHEET_COMPRESSION_LEVEL) as archive:
                 written = [name for sheet in sheets for name in _write_output(archive, edit, sheet)]
@@ -83,14 +83,16 @@ def write_outputs(
     return written
 
 
-def zipcopy_or_reencode(package: Package, infos: list[zipfile.ZipInfo], file) -> None:
+def _copy_untouched(package: Package, infos: list[zipfile.ZipInfo], file) -> None:
     """Copy the untouched parts: raw compressed bytes, or re-compressed for huge packages."""
     if not zipcopy.needs_reencode(infos):
         zipcopy.copy_entries(package.file, infos, file)
         return
     with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for info in infos:
-            with package.zip.open(info) as part, archive.open(info, "w", force_zip64=True) as copy:
+            fresh = zipfile.ZipInfo(info.filename, info.date_time)
+            fresh.compress_type, fresh.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            with package.zip.open(info) as part, archive.open(fresh, "w", force_zip64=True) as copy:
                 while chunk := part.read(1 << 20):
                     copy.write(chunk)
 
