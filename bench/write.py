@@ -8,6 +8,8 @@ Each case runs in its own process so its peak memory (the largest resident set,
 
 - `giveback`: `write_outputs` of N rows x 9 columns into a copy of a small workbook
   (200 rows with formulas).
+- `rows`: making those rows alone; `writer`: `write_outputs` with the rows built
+  beforehand (the writer's own speed; its peak memory includes the list of rows).
 - `openpyxl`: the baseline, openpyxl's write-only mode writing the same rows to a new file.
 - `add-to-big`: `write_outputs` of a 100-row sheet into a ~50 MB workbook, beside
   `copy`, a plain file copy of that workbook (the floor: a byte copy of the user's parts).
@@ -63,33 +65,53 @@ def small_workbook(path: Path) -> Path:
     return path
 
 
-def case_giveback(folder: Path, count: int) -> None:
-    write_outputs(folder / "small.xlsx", folder / "out.xlsx",
-                  [OutputSheet("LoopTrace", COLUMNS, rows(count))])
+def timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
 
 
-def case_openpyxl(folder: Path, count: int) -> None:
+def case_giveback(folder: Path, count: int) -> float:
+    return timed(lambda: write_outputs(folder / "small.xlsx", folder / "out.xlsx",
+                                       [OutputSheet("LoopTrace", COLUMNS, rows(count))]))
+
+
+def case_writer_alone(folder: Path, count: int) -> float:
+    """The same, with the rows built beforehand: the writer's own speed."""
+    built = list(rows(count))
+    return timed(lambda: write_outputs(folder / "small.xlsx", folder / "out.xlsx",
+                                       [OutputSheet("LoopTrace", COLUMNS, built)]))
+
+
+def case_openpyxl(folder: Path, count: int) -> float:
     import openpyxl
 
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("LoopTrace")
-    sheet.append([column.header for column in COLUMNS])
-    for row in rows(count):
-        sheet.append(row)
-    book.save(folder / "out.xlsx")
+    def write() -> None:
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("LoopTrace")
+        sheet.append([column.header for column in COLUMNS])
+        for row in rows(count):
+            sheet.append(row)
+        book.save(folder / "out.xlsx")
+
+    return timed(write)
 
 
-def case_add_to_big(folder: Path, count: int) -> None:
+def case_add_to_big(folder: Path, count: int) -> float:
     summary = OutputSheet("Summary", COLUMNS, rows(100))
-    write_outputs(folder / "big.xlsx", folder / "out.xlsx", [summary])
+    return timed(lambda: write_outputs(folder / "big.xlsx", folder / "out.xlsx", [summary]))
 
 
-def case_copy(folder: Path, count: int) -> None:
-    shutil.copyfile(folder / "big.xlsx", folder / "out.xlsx")
+def case_copy(folder: Path, count: int) -> float:
+    return timed(lambda: shutil.copyfile(folder / "big.xlsx", folder / "out.xlsx"))
 
 
-CASES = {"giveback": case_giveback, "openpyxl": case_openpyxl,
-         "add-to-big": case_add_to_big, "copy": case_copy}
+def case_rows_alone(folder: Path, count: int) -> float:
+    return timed(lambda: sum(1 for _ in rows(count)))
+
+
+CASES = {"giveback": case_giveback, "writer": case_writer_alone, "rows": case_rows_alone,
+         "openpyxl": case_openpyxl, "add-to-big": case_add_to_big, "copy": case_copy}
 
 
 def run_case(name: str, folder: Path, count: int) -> dict:
@@ -103,7 +125,7 @@ def run_case(name: str, folder: Path, count: int) -> dict:
 
 def make_big_workbook(folder: Path, megabytes: int) -> tuple[Path, int]:
     """A workbook of about `megabytes` MB: a small user sheet plus one large sheet."""
-    rows_needed = megabytes * 1_000_000 // 55  # about 55 compressed bytes a row
+    rows_needed = megabytes * 1_000_000 // 62  # about 62 compressed bytes a row
     big = folder / "big.xlsx"
     write_outputs(folder / "small.xlsx", big, [OutputSheet("History", COLUMNS, rows(rows_needed))])
     return big, rows_needed
@@ -117,9 +139,7 @@ def main() -> None:
     arguments.add_argument("--folder", type=Path)
     options = arguments.parse_args()
     if options.case:
-        started = time.perf_counter()
-        CASES[options.case](options.folder, options.rows[0])
-        seconds = time.perf_counter() - started
+        seconds = CASES[options.case](options.folder, options.rows[0])
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"seconds": seconds, "peak_mb": peak}))
         return
@@ -135,6 +155,8 @@ def report(sizes: list[int], big_mb: int) -> None:
             ours = run_case("giveback", folder, count)
             baseline = run_case("openpyxl", folder, count)
             lines.append(_line(f"giveback write_outputs, {count:,} rows x 9", ours, count))
+            lines.append(_line("  of which making the rows (generator)", run_case("rows", folder, count), count))
+            lines.append(_line("  writer alone (rows built beforehand)", run_case("writer", folder, count), count))
             lines.append(_line(f"baseline: openpyxl write-only, {count:,} rows", baseline, count))
             lines.append(f"  giveback takes {ours['seconds'] / baseline['seconds']:.2f}x "
                          "openpyxl write-only's time")
