@@ -133,6 +133,16 @@ def test_untouched_parts_keep_their_compressed_bytes(user_book, tmp_path):
                 assert (copied.CRC, copied.compress_size) == (info.CRC, info.compress_size)
 
 
+def test_parts_keep_their_order_with_the_new_ones_last(user_book, tmp_path):
+    target = tmp_path / "out.xlsx"
+    write_outputs(user_book, target, [adjustments()])
+    with zipfile.ZipFile(user_book) as source, zipfile.ZipFile(target) as output:
+        before, after = source.namelist(), output.namelist()
+    assert after[: len(before)] == before
+    assert after[len(before):] == ["xl/worksheets/sheet3.xml", "xl/tables/table2.xml",
+                                   "xl/worksheets/_rels/sheet3.xml.rels"]
+
+
 def test_the_source_is_unchanged(user_book, tmp_path):
     before = digest(user_book)
     write_outputs(user_book, tmp_path / "out.xlsx", [adjustments()])
@@ -547,7 +557,7 @@ def test_a_package_with_data_descriptors_is_copied_faithfully(user_book, tmp_pat
 
 
 def test_huge_packages_are_copied_by_recompressing(user_book, tmp_path, monkeypatch):
-    monkeypatch.setattr(package.zipcopy, "needs_reencode", lambda infos: True)
+    monkeypatch.setattr(package.zipcopy, "_LIMIT_32", 0)
     target = tmp_path / "out.xlsx"
     write_outputs(user_book, target, [adjustments()])
     after = parts(target)

@@ -13,11 +13,13 @@ and gigabytes on large books. Here the package is edited at the zip level instea
    parts reachable only through them (their tables, drawings, comments, ...). The calc
    chain goes too when any sheet is replaced or removed (Excel rebuilds it), and the
    workbook is marked to recalculate on open, since formulas may read the outputs.
-3. Every other part is copied byte for byte, compressed bytes and all (`zipcopy`).
-4. Each output sheet is streamed into a new part (`sheetxml`), continuing on `NAME (2)`,
+3. Each output sheet is streamed (`sheetxml`) into a scratch zip, continuing on `NAME (2)`,
    `NAME (3)`, ... past Excel's row limit, each with its own table part.
-5. The edited parts are written last. All of it goes to a temporary file beside the
-   target, which replaces the target only once complete (fsync, then `os.replace`).
+4. The package is assembled in a temporary file beside the target: the user's parts in
+   their original order (so `[Content_Types].xml` stays first), each copied byte for byte
+   with its compressed bytes as they are (`zipcopy`), the edited parts in their places,
+   then giveback's new parts, copied compressed from the scratch zip. The temporary file
+   replaces the target only once complete (fsync, then `os.replace`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import BinaryIO, Iterator, Sequence
 
 from lxml import etree
 
@@ -72,29 +74,38 @@ def write_outputs(
     user's sheet in the way; then, as on any error, the target is not written."""
     _check_output_names(sheets)
     source, target = Path(source), Path(target)
-    with Package(source) as package:
+    with Package(source) as package, tempfile.TemporaryFile(dir=target.parent) as spill:
         edit = _Edit(package, [sheet.name for sheet in sheets], drop)
-        with _replacing_atomically(target, mode_of=source) as file:
-            _copy_untouched(package, edit.untouched_entries(), file)
-            with zipfile.ZipFile(file, "a", zipfile.ZIP_DEFLATED,
-                                 compresslevel=SHEET_COMPRESSION_LEVEL) as archive:
-                written = [name for sheet in sheets for name in _write_output(archive, edit, sheet)]
-                edit.finish(archive)
+        with zipfile.ZipFile(spill, "w", zipfile.ZIP_DEFLATED,
+                             compresslevel=SHEET_COMPRESSION_LEVEL) as new_parts:
+            written = [name for sheet in sheets for name in _write_output(new_parts, edit, sheet)]
+        edited = edit.finish()
+        with zipfile.ZipFile(spill) as new_parts, \
+                _replacing_atomically(target, mode_of=source) as file:
+            _assemble(package, edited, edit.dropped, (new_parts, spill), file)
     return written
 
 
-def _copy_untouched(package: Package, infos: list[zipfile.ZipInfo], file) -> None:
-    """Copy the untouched parts: raw compressed bytes, or re-compressed for huge packages."""
-    if not zipcopy.needs_reencode(infos):
-        zipcopy.copy_entries(package.file, infos, file)
-        return
-    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        for info in infos:
-            fresh = zipfile.ZipInfo(info.filename, info.date_time)
-            fresh.compress_type, fresh.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            with package.zip.open(info) as part, archive.open(fresh, "w", force_zip64=True) as copy:
-                while chunk := part.read(1 << 20):
-                    copy.write(chunk)
+def _assemble(package: Package, edited: dict[str, bytes], dropped: set[str],
+              new: tuple[zipfile.ZipFile, BinaryIO], file: BinaryIO) -> None:
+    """Write the package: the user's parts in their order (edited ones in their place,
+    dropped ones left out), then giveback's new parts, all copied compressed."""
+    kept = [info for info in package.zip.infolist() if info.filename.lower() not in dropped]
+    new_parts, spill = new
+    size = (sum(info.compress_size for info in kept) + spill.seek(0, os.SEEK_END)
+            + sum(len(data) for data in edited.values()))
+    writer = zipcopy.writer_for(file, len(kept) + len(new_parts.infolist()) + len(edited), size)
+    remaining = dict(edited)
+    for info in kept:
+        if info.filename in remaining:
+            writer.write(info.filename, remaining.pop(info.filename), info.date_time)
+        else:
+            writer.copy(package.zip, package.file, info)
+    for name, data in remaining.items():  # parts the package did not have (a styles part)
+        writer.write(name, data)
+    for info in new_parts.infolist():
+        writer.copy(new_parts, spill, info)
+    writer.finish()
 
 
 def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) -> list[str]:
@@ -137,12 +148,6 @@ class _Edit:
         self.taken_names = {name.lower() for name in package.infos}
         self.table_ids, self.table_names = self._surviving_tables()
         self.table_names |= self.workbook.defined_names()
-
-    def untouched_entries(self) -> list[zipfile.ZipInfo]:
-        edited = {CONTENT_TYPES, self.package.workbook_part, self.workbook_rels_part,
-                  self.styles_part}
-        edited = {name.lower() for name in edited} | self.dropped
-        return [info for name, info in self.package.infos.items() if name.lower() not in edited]
 
     def claim_sheet(self, name: str) -> tuple[str, str]:
         """Add (or reuse the slot of) sheet `name`; return its new sheet and table parts."""
@@ -189,20 +194,21 @@ class _Edit:
         self.table_names.add(name.lower())
         return name
 
-    def finish(self, archive: zipfile.ZipFile) -> None:
-        """Remove what is left of the doomed sheets and write the edited parts."""
+    def finish(self) -> dict[str, bytes]:
+        """Remove what is left of the doomed sheets; the edited parts' new contents."""
         removed = set(self.doomed) - self.replaced
         self.workbook.remove_sheets(removed)
         self.workbook.recalculate_on_open()
         self._remove_relationships_to_dropped_parts()
         self._remove_content_types_of_dropped_parts()
-        for part, root in [
-            (self.package.workbook_part, self.workbook.root),
-            (self.workbook_rels_part, self.workbook_rels),
-            (self.styles_part, self.styles),
-            (CONTENT_TYPES, self.content_types),
-        ]:
-            archive.writestr(part, _serialise(root), compresslevel=6)
+        return {
+            self.package.actual_name(part): _serialise(root) for part, root in [
+                (CONTENT_TYPES, self.content_types),
+                (self.package.workbook_part, self.workbook.root),
+                (self.workbook_rels_part, self.workbook_rels),
+                (self.styles_part, self.styles),
+            ]
+        }
 
     def _refuse_users_sheets(self, outputs: list[str]) -> None:
         wanted = {name.casefold() for name in outputs}

@@ -1,18 +1,20 @@
-"""Copy zip entries from one archive to another without inflating them.
+"""Assemble a zip from entries of other zips without inflating them.
 
 Python's `zipfile` has no public way to copy an entry's compressed bytes, and inflating
-then deflating a 50 MB workbook's parts costs seconds. `copy_entries` writes a plain zip
-(local headers, the source's compressed bytes, a central directory) that
-`zipfile.ZipFile(path, "a")` then opens to add the new parts. Entries whose sizes or
-offsets need ZIP64 are not copied raw: `needs_reencode` says so and the caller falls back
-to `zipfile` (same part bytes, freshly compressed).
+then deflating a 50 MB workbook's parts costs seconds. `RawZipWriter` writes a plain zip
+itself: a local header, the source's compressed bytes, and finally the central directory;
+small new entries are deflated with zlib. Archives that would need ZIP64 records (over
+4 GB or 65,535 entries) go through `ReencodingZipWriter` instead, which lets `zipfile`
+inflate and deflate every entry (the same bytes, compressed afresh). `writer_for` picks.
 """
 
 from __future__ import annotations
 
 import struct
+import time
 import zipfile
-from typing import BinaryIO, Iterable
+import zlib
+from typing import BinaryIO
 
 _LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
@@ -22,52 +24,101 @@ _CENTRAL_SIGNATURE = b"PK\x01\x02"
 _END_SIGNATURE = b"PK\x05\x06"
 _DATA_DESCRIPTOR_FLAG = 0x08
 _ENCRYPTED_FLAG = 0x01
+_UTF8_FLAG = 0x800
 _VERSION_NEEDED = 20  # deflate, no ZIP64
-_LIMIT_32 = 0xFFFF_FFFF - 1
+_MADE_BY_UNIX = 3 << 8 | 20
+_LIMIT_32 = 0xFFFF_FFFF - (1 << 20)
+_MAX_ENTRIES = 0xFFFF
 _CHUNK = 1 << 20
 
 
-def needs_reencode(infos: Iterable[zipfile.ZipInfo]) -> bool:
-    """True when a raw copy of these entries would need ZIP64 records (over 4 GB)."""
-    infos = list(infos)
-    total = sum(30 + len(info.filename.encode()) + info.compress_size for info in infos)
-    return len(infos) >= 0xFFFF or total >= _LIMIT_32
+def writer_for(target: BinaryIO, entries: int, estimated_bytes: int):
+    """The writer for an archive of `entries` entries and about `estimated_bytes` bytes."""
+    if entries >= _MAX_ENTRIES or estimated_bytes >= _LIMIT_32:
+        return ReencodingZipWriter(target)
+    return RawZipWriter(target)
 
 
-def copy_entries(source: BinaryIO, infos: Iterable[zipfile.ZipInfo], target: BinaryIO) -> None:
-    """Write `infos` from the open zip file `source` into `target` (at its start) as a
-    complete zip archive, each entry's compressed bytes copied unchanged."""
-    central = []
-    for info in infos:
-        offset = target.tell()
-        _write_local_header(info, target)
-        _copy_compressed(source, info, target)
-        central.append(_central_record(info, offset))
-    _write_central_directory(central, target)
+class RawZipWriter:
+    def __init__(self, target: BinaryIO):
+        self.target = target
+        self.central: list[bytes] = []
+
+    def copy(self, source: zipfile.ZipFile, source_file: BinaryIO, info: zipfile.ZipInfo) -> None:
+        """Copy one entry of `source` (open on `source_file`), compressed bytes unchanged."""
+        offset = self.target.tell()
+        header = _Header(info.filename, info.flag_bits, info.compress_type, info.date_time,
+                         info.CRC, info.compress_size, info.file_size)
+        self.target.write(header.local())
+        _copy_compressed(source_file, info, self.target)
+        made_by = info.create_system << 8 | info.create_version
+        self.central.append(header.central(offset, made_by, info.internal_attr, info.external_attr))
+
+    def write(self, name: str, data: bytes, date_time: tuple | None = None) -> None:
+        """Add a new entry holding `data`, deflated."""
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = compressor.compress(data) + compressor.flush()
+        header = _Header(name, _UTF8_FLAG, zipfile.ZIP_DEFLATED,
+                         date_time or time.localtime()[:6], zlib.crc32(data), len(packed), len(data))
+        offset = self.target.tell()
+        self.target.write(header.local())
+        self.target.write(packed)
+        self.central.append(header.central(offset, _MADE_BY_UNIX, 0, 0o100644 << 16))
+
+    def finish(self) -> None:
+        start = self.target.tell()
+        for record in self.central:
+            self.target.write(record)
+        size = self.target.tell() - start
+        count = len(self.central)
+        self.target.write(_END.pack(_END_SIGNATURE, 0, 0, count, count, size, start, 0))
 
 
-def _flags(info: zipfile.ZipInfo) -> int:
-    return info.flag_bits & ~_DATA_DESCRIPTOR_FLAG & ~_ENCRYPTED_FLAG
+class ReencodingZipWriter:
+    """The same interface through `zipfile`, for archives that need ZIP64."""
+
+    def __init__(self, target: BinaryIO):
+        self.archive = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+
+    def copy(self, source: zipfile.ZipFile, source_file: BinaryIO, info: zipfile.ZipInfo) -> None:
+        fresh = zipfile.ZipInfo(info.filename, info.date_time)
+        fresh.compress_type, fresh.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+        with source.open(info) as part, self.archive.open(fresh, "w", force_zip64=True) as copy:
+            while chunk := part.read(_CHUNK):
+                copy.write(chunk)
+
+    def write(self, name: str, data: bytes, date_time: tuple | None = None) -> None:
+        info = zipfile.ZipInfo(name, date_time or time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.archive.writestr(info, data)
+
+    def finish(self) -> None:
+        self.archive.close()
 
 
-def _name(info: zipfile.ZipInfo) -> bytes:
-    return info.filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+class _Header:
+    """The fields a local header and its central directory record share."""
 
+    def __init__(self, name, flags, compression, date_time, crc, compressed, size):
+        self.name = name.encode("utf-8" if flags & _UTF8_FLAG else "cp437")
+        self.flags = flags & ~_DATA_DESCRIPTOR_FLAG & ~_ENCRYPTED_FLAG
+        self.compression, self.crc, self.compressed, self.size = compression, crc, compressed, size
+        year, month, day, hour, minute, second = date_time
+        self.time = hour << 11 | minute << 5 | second // 2
+        self.date = max(0, year - 1980) << 9 | month << 5 | day
 
-def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:
-    year, month, day, hour, minute, second = info.date_time
-    date = max(0, year - 1980) << 9 | month << 5 | day
-    return hour << 11 | minute << 5 | second // 2, date
+    def local(self) -> bytes:
+        return _LOCAL.pack(
+            _LOCAL_SIGNATURE, _VERSION_NEEDED, self.flags, self.compression, self.time,
+            self.date, self.crc, self.compressed, self.size, len(self.name), 0,
+        ) + self.name
 
-
-def _write_local_header(info: zipfile.ZipInfo, target: BinaryIO) -> None:
-    name = _name(info)
-    time, date = _dos_time(info)
-    target.write(_LOCAL.pack(
-        _LOCAL_SIGNATURE, _VERSION_NEEDED, _flags(info), info.compress_type, time, date,
-        info.CRC, info.compress_size, info.file_size, len(name), 0,
-    ))
-    target.write(name)
+    def central(self, offset: int, made_by: int, internal_attr: int, external_attr: int) -> bytes:
+        return _CENTRAL.pack(
+            _CENTRAL_SIGNATURE, made_by, _VERSION_NEEDED, self.flags, self.compression,
+            self.time, self.date, self.crc, self.compressed, self.size, len(self.name), 0, 0, 0,
+            internal_attr, external_attr, offset,
+        ) + self.name
 
 
 def _copy_compressed(source: BinaryIO, info: zipfile.ZipInfo, target: BinaryIO) -> None:
@@ -84,21 +135,3 @@ def _copy_compressed(source: BinaryIO, info: zipfile.ZipInfo, target: BinaryIO) 
             raise zipfile.BadZipFile(f"{info.filename} is truncated")
         target.write(chunk)
         remaining -= len(chunk)
-
-
-def _central_record(info: zipfile.ZipInfo, offset: int) -> bytes:
-    name = _name(info)
-    time, date = _dos_time(info)
-    return _CENTRAL.pack(
-        _CENTRAL_SIGNATURE, info.create_version, _VERSION_NEEDED, _flags(info),
-        info.compress_type, time, date, info.CRC, info.compress_size, info.file_size,
-        len(name), 0, 0, 0, info.internal_attr, info.external_attr, offset,
-    ) + name
-
-
-def _write_central_directory(records: list[bytes], target: BinaryIO) -> None:
-    start = target.tell()
-    for record in records:
-        target.write(record)
-    size = target.tell() - start
-    target.write(_END.pack(_END_SIGNATURE, 0, 0, len(records), len(records), size, start, 0))
