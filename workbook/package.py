@@ -47,6 +47,7 @@ __all__ = ["PackageError", "SheetNotOurs", "write_outputs"]
 
 DATA_ROWS_PER_SHEET = EXCEL_MAX_ROWS - 1  # a module attribute so tests can make it small
 SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written once
+_LONGEST_SHEET_NAME = 31
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$")
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
 
@@ -155,6 +156,8 @@ class _Edit:
                     None)
         if slot is not None and slot not in self.doomed:
             raise SheetNotOurs(self.existing[slot].name)
+        if len(name) > _LONGEST_SHEET_NAME:
+            raise ValueError(f"sheet name {name!r} is longer than Excel allows")
         folder = posixpath.dirname(self.package.workbook_part)
         sheet_part = self._new_part_name(posixpath.join(folder, "worksheets/sheet"), WORKSHEET_TYPE)
         table_part = self._new_part_name(posixpath.join(folder, "tables/table"), TABLE_TYPE)
@@ -316,7 +319,7 @@ def _workbook_part(package: Package) -> WorkbookPart:
 def _check_output_names(sheets: Sequence[OutputSheet]) -> None:
     seen: set[str] = set()
     for sheet in sheets:
-        if not sheet.name or len(sheet.name) > 31 or _BAD_SHEET_NAME.search(sheet.name):
+        if not sheet.name or len(sheet.name) > _LONGEST_SHEET_NAME or _BAD_SHEET_NAME.search(sheet.name):
             raise ValueError(f"not a valid Excel sheet name: {sheet.name!r}")
         if sheet.name.casefold() in seen:
             raise ValueError(f"two output sheets named {sheet.name!r}")
