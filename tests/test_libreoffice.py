@@ -158,3 +158,16 @@ def test_libreoffice_opens_a_rich_workbook_giveback_wrote_into(soffice, tmp_path
     assert [cell.value for cell in book["Usage"]["B"]] == ["Quantity", 1, 2, 3, 4, 5]
     assert book["Usage"]._charts and book["Usage"]._images
     assert book["Adjustments"]["A2"].value == "WIDGET"
+
+
+def test_libreoffice_opens_an_excel_saved_macro_workbook_giveback_wrote_into(soffice, tmp_path):
+    xlwings = pytest.importorskip("xlwings")
+    source = tmp_path / "quickstart.xlsm"
+    source.write_bytes((Path(xlwings.__file__).parent / "quickstart.xlsm").read_bytes())
+    target = tmp_path / "written.xlsm"
+    write_outputs(source, target, [ADJUSTMENTS])
+
+    book = openpyxl.load_workbook(convert_to_xlsx(soffice, target, tmp_path), data_only=True)
+
+    assert book.sheetnames == ["Sheet1", "_xlwings.conf", "Adjustments"]
+    assert book["Adjustments"]["B2"].value == 12.5

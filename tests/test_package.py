@@ -613,3 +613,31 @@ def test_what_openpyxl_would_drop_survives(user_book, tmp_path):
 
     kept = parts(target)["xl/worksheets/sheet1.xml"]
     assert kept == sheet and b"<v>7.5</v>" in kept and b"x14:sparkline" in kept
+
+
+def excel_saved_macro_book(tmp_path: Path) -> Path:
+    """xlwings ships an .xlsm saved by Excel: a real VBA project and Excel's extensions."""
+    xlwings = pytest.importorskip("xlwings")
+    path = tmp_path / "quickstart.xlsm"
+    path.write_bytes((Path(xlwings.__file__).parent / "quickstart.xlsm").read_bytes())
+    return path
+
+
+def test_an_excel_saved_macro_workbook_keeps_everything(tmp_path):
+    source = excel_saved_macro_book(tmp_path)
+    target = tmp_path / "out.xlsm"
+
+    write_outputs(source, target, [adjustments(), summary()])
+    write_outputs(target, target, [adjustments(), summary()])
+
+    before, after = parts(source), parts(target)
+    for name, data in before.items():
+        if name not in EDITED:
+            assert after[name] == data, name
+    workbook = after["xl/workbook.xml"]
+    for kept in [b'codeName="ThisWorkbook"', b"<x15ac:absPath", b"<mx:ArchID", b"<x14:workbookPr",
+                 b'mc:Ignorable="x15 xr xr6 xr10 xr2"', b'concurrentCalc="0"']:
+        assert kept in workbook, kept
+    book = openpyxl.load_workbook(target, keep_vba=True)
+    assert book.sheetnames == ["Sheet1", "_xlwings.conf", "Adjustments", "Summary"]
+    assert book["Summary"]["B2"].value == 2
