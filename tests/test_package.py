@@ -641,3 +641,15 @@ def test_an_excel_saved_macro_workbook_keeps_everything(tmp_path):
     book = openpyxl.load_workbook(target, keep_vba=True)
     assert book.sheetnames == ["Sheet1", "_xlwings.conf", "Adjustments", "Summary"]
     assert book["Summary"]["B2"].value == 2
+
+
+@pytest.mark.parametrize("outputs", [
+    [OutputSheet("A" * 32, (Column("x"),), [])],
+    [OutputSheet("Loop/Trace", (Column("x"),), [])],
+    [OutputSheet("Summary", (Column("x"),), []), OutputSheet("summary", (Column("x"),), [])],
+    [OutputSheet("Summary", (), [])],
+], ids=["too long", "slash", "twice", "no columns"])
+def test_outputs_excel_cannot_hold_are_a_programming_error(user_book, tmp_path, outputs):
+    with pytest.raises(ValueError):
+        write_outputs(user_book, tmp_path / "out.xlsx", outputs)
+    assert not (tmp_path / "out.xlsx").exists()

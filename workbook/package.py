@@ -48,6 +48,7 @@ __all__ = ["PackageError", "SheetNotOurs", "write_outputs"]
 DATA_ROWS_PER_SHEET = EXCEL_MAX_ROWS - 1  # a module attribute so tests can make it small
 SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written once
 _LONGEST_SHEET_NAME = 31
+_MOST_COLUMNS = 16_384
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$")
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
 
@@ -323,8 +324,8 @@ def _check_output_names(sheets: Sequence[OutputSheet]) -> None:
             raise ValueError(f"not a valid Excel sheet name: {sheet.name!r}")
         if sheet.name.casefold() in seen:
             raise ValueError(f"two output sheets named {sheet.name!r}")
-        if not sheet.columns:
-            raise ValueError(f"output sheet {sheet.name!r} has no columns")
+        if not 0 < len(sheet.columns) <= _MOST_COLUMNS:
+            raise ValueError(f"output sheet {sheet.name!r} has {len(sheet.columns)} columns")
         seen.add(sheet.name.casefold())
 
 
