@@ -653,3 +653,22 @@ def test_outputs_excel_cannot_hold_are_a_programming_error(user_book, tmp_path, 
     with pytest.raises(ValueError):
         write_outputs(user_book, tmp_path / "out.xlsx", outputs)
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_package_without_styles_gets_a_minimal_one(tmp_path):
+    import re
+
+    user_book = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(user_book)
+    book = parts(user_book)
+    rels = re.sub(rb"<Relationship [^>]*styles[^>]*/>", b"", book["xl/_rels/workbook.xml.rels"])
+    types = re.sub(rb"<Override [^>]*styles\.xml[^>]*/>", b"", book["[Content_Types].xml"])
+    assert b"styles" not in rels and b"styles.xml" not in types
+    rewrite_zip(user_book, {"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types},
+                drop={"xl/styles.xml"})
+    target = tmp_path / "out.xlsx"
+
+    write_outputs(user_book, target, [adjustments()])
+
+    sheet = openpyxl.load_workbook(target)["Adjustments"]
+    assert sheet.cell(2, 3).number_format == "#,##0.######"
