@@ -18,12 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .seam import OutputSheet, Row, WorkbookError
 
-try:
-    from .package import PackageError, SheetNotOurs, write_outputs
-except ModuleNotFoundError as missing:  # TEMPORARY until workbook/package.py lands on main
-    if missing.name != f"{__package__}.package":
-        raise
-    from ._interim_writer import PackageError, SheetNotOurs, write_outputs
+from .package import PackageError, SheetNotOurs, write_outputs
 
 EXTENSIONS = (".xlsx", ".xlsm")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls, or an encrypted (password-protected) workbook
