@@ -8,11 +8,13 @@ and `sheet.tables`. On a JSON book every write becomes an action Excel replays
 (`book.json()`); nothing reaches Excel before the script returns, so a refused run writes
 nothing.
 
-Ownership: every sheet giveback writes carries a sheet-scoped defined name
-`giveback_output` (`="giveback"`) and an Excel table named `giveback_...`; both kinds of
-book can add and read back either. A sheet carrying neither belongs to the user and is
-never replaced. (The table mark is also what the file writer of `giveback reconcile`
-leaves, so a workbook reconciled on the command line can be reconciled again in Excel.)
+Ownership, as the file writer marks it (`workbook.workbookpart`): every sheet giveback
+writes carries a sheet-scoped defined name `_giveback_output` whose value is the name
+giveback gave the sheet (`="Adjustments"`). A sheet is giveback's only while it carries the
+marker and still has that name: a sheet the user renamed, a copy Excel made of an output,
+or any sheet without the marker is the user's and is never replaced or removed. So a
+workbook reconciled by `giveback reconcile` can be reconciled again from the ribbon, and
+the other way round.
 """
 
 from __future__ import annotations
@@ -25,10 +27,7 @@ from typing import Iterable, Iterator
 import xlwings as xw
 
 from workbook.seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row
-
-OWNER_NAME = "giveback_output"
-TABLE_PREFIX = "giveback_"
-OWNER_MARK = '="giveback"'
+from workbook.workbookpart import OWNER_NAME
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
 
@@ -72,20 +71,25 @@ def blank_as_none(value: object) -> object:
 
 
 def is_owned(sheet) -> bool:
-    """Whether giveback wrote this sheet: it carries the `giveback_output` name or a
-    `giveback_` table. Desktop Excel spells a sheet-scoped name `'Sheet'!name`, a JSON
-    book `Sheet!name`."""
-    named = any(name.name.rsplit("!", 1)[-1] == OWNER_NAME for name in sheet.names)
-    return named or bool(giveback_tables(sheet))
+    """Whether giveback wrote this sheet under its present name. (Desktop Excel spells a
+    sheet-scoped name `'Sheet'!name`, a JSON book `Sheet!name`.)"""
+    mark = owner_mark(sheet.name).casefold()
+    return any(
+        name.name.rsplit("!", 1)[-1] == OWNER_NAME and (name.refers_to or "").casefold() == mark
+        for name in sheet.names
+    )
 
 
-def giveback_tables(sheet) -> list:
-    return [table for table in sheet.tables if table.name.lower().startswith(TABLE_PREFIX)]
+def owner_mark(sheet_name: str) -> str:
+    """The marker's value: the sheet's name as a formula's text constant."""
+    return '="' + sheet_name.replace('"', '""') + '"'
 
 
 def mark_owned(sheet) -> None:
-    if not is_owned(sheet):
-        sheet.names.add(OWNER_NAME, OWNER_MARK)
+    """Add the marker to a new sheet; hidden where the host allows it (desktop COM)."""
+    name = sheet.names.add(OWNER_NAME, owner_mark(sheet.name))
+    if not is_json_book(sheet.book):
+        name.api.Visible = False
 
 
 def find_sheet(book, name: str):
@@ -158,7 +162,6 @@ class BookWriter:
         sheet = find_sheet(self.book, name)
         if sheet is not None:
             sheet.clear_contents()
-            mark_owned(sheet)  # a sheet the file writer wrote carries only its table mark
             return sheet
         sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
         mark_owned(sheet)
@@ -172,14 +175,25 @@ class BookWriter:
             cells.column_width = column_width(self.book, column.width)
 
     def make_table(self, sheet, name: str, height: int, width: int) -> None:
-        # A table needs a data row: an empty output gets one blank row.
+        """Resize the table of a reused sheet (giveback's, as the sheet is), or add one.
+        A table needs a data row: an empty output gets one blank row."""
         cells = sheet.range((1, 1), (max(height, 2), width))
-        table_name = TABLE_PREFIX + re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_")
-        existing = giveback_tables(sheet)
-        if existing:
-            existing[0].resize(cells)
+        if len(sheet.tables):
+            next(iter(sheet.tables)).resize(cells)
         else:
-            sheet.tables.add(source=cells, name=table_name, table_style_name=TABLE_STYLE)
+            sheet.tables.add(source=cells, name=self.table_name(name), table_style_name=TABLE_STYLE)
+
+    def table_name(self, sheet_name: str) -> str:
+        """A table name from the sheet's (as the file writer names them), unique in the
+        workbook."""
+        base = re.sub(r"\W+", "_", sheet_name).strip("_") or "Table"
+        taken = {table.name.lower() for sheet in self.book.sheets for table in sheet.tables}
+        taken |= {name.name.rsplit("!", 1)[-1].lower() for name in self.book.names}
+        name, suffix = base, 1
+        while name.lower() in taken:
+            suffix += 1
+            name = f"{base}_{suffix}"
+        return name
 
     def remove_stale_continuations(self, bases: set[str], written: list[str]) -> None:
         keep = {name.casefold() for name in written}

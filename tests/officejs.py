@@ -189,3 +189,24 @@ REPLAY = {
 
 def sheet_named(book: dict, name: str) -> dict:
     return next(sheet for sheet in book["sheets"] if sheet["name"] == name)
+
+
+def file_payload(path) -> dict:
+    """What Office.js would send for the workbook file at `path`: every sheet's values,
+    its sheet-scoped names (`refers_to` as Excel's formula, `="Adjustments"`) and tables."""
+    import openpyxl
+
+    from workbook.files import open_book
+
+    with open_book(path) as book:
+        payload = book_payload({name: list(book.rows(name)) for name in book.sheet_names()})
+    workbook = openpyxl.load_workbook(path)
+    for index, (sheet, sent) in enumerate(zip(workbook.worksheets, payload["sheets"])):
+        for name, defined in sheet.defined_names.items():
+            payload["names"].append({
+                "name": name, "refers_to": "=" + defined.attr_text, "type": "String",
+                "sheet_index": None, "address": None,
+                "scope_sheet_name": sheet.title, "scope_sheet_index": index, "book_scope": False,
+            })
+        sent["tables"] = [{"name": name, "range_address": ref} for name, ref in sheet.tables.items()]
+    return payload

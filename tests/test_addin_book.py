@@ -50,8 +50,10 @@ def test_writer_adds_a_marked_sheet_with_values_formats_table_and_frozen_header(
     sheet = sheet_named(after, "Adjustments")
     assert sheet["values"] == [["Product", "Quantity"], ["A-100", 13], ["A-100", -1.25]]
     assert sheet["formats"] == {2: "#,##0.######"}
-    assert sheet["tables"] == [{"name": "giveback_Adjustments", "range_address": "$A$1:$B$3", "table_style": "TableStyleMedium2"}]
+    assert sheet["tables"] == [{"name": "Adjustments", "range_address": "$A$1:$B$3", "table_style": "TableStyleMedium2"}]
     assert sheet["frozen"] == "1:1"
+    [marker] = [n for n in after["names"] if n["scope_sheet_name"] == "Adjustments"]
+    assert (marker["name"], marker["refers_to"]) == ("_giveback_output", '="Adjustments"')
     assert is_owned(xw.Book(json=after).sheets["Adjustments"])
     assert sheet_named(after, "Usage")["values"][1][0] == "A-100"
 
@@ -73,6 +75,23 @@ def test_writer_never_replaces_a_sheet_it_did_not_write():
     with pytest.raises(ForeignSheet, match="Sheet 'adjustments' was not written by giveback"):
         BookWriter(book).write([ADJUSTMENTS])
     assert book.json()["actions"] == []
+
+
+def test_a_renamed_output_is_the_users():
+    _, after = written(book_payload({"Usage": USAGE}), [ADJUSTMENTS])
+    sheet_named(after, "Adjustments")["name"] = "Adjustments (2)"  # renamed, or Excel's copy
+    for name in after["names"]:
+        name["scope_sheet_name"] = "Adjustments (2)"
+    book = xw.Book(json=after)
+    assert not is_owned(book.sheets["Adjustments (2)"])
+    assert BookWriter(book).remove(["Adjustments"]) == []
+
+
+def test_a_table_name_in_use_gets_a_suffix():
+    payload = book_payload({"Usage": USAGE})
+    payload["sheets"][0]["tables"] = [{"name": "Adjustments", "range_address": "A1:D4"}]
+    _, after = written(payload, [ADJUSTMENTS])
+    assert sheet_named(after, "Adjustments")["tables"][0]["name"] == "Adjustments_2"
 
 
 def test_remove_deletes_only_giveback_sheets():

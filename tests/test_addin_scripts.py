@@ -16,7 +16,7 @@ import xlwings.server
 from addin import scripts
 from giveback import cli
 from giveback.demo import COUNTS, LOTS, USAGE
-from officejs import apply_actions, book_payload, sheet_named
+from officejs import apply_actions, book_payload, file_payload, sheet_named
 from workbook.files import open_book
 from workbook.newbook import input_book, save_new
 
@@ -69,7 +69,7 @@ def test_reconcile_writes_the_same_sheets_and_values_as_the_command_line(demo):
     assert {a["func"] for a in actions} <= {
         "addSheet", "namesAdd", "setValues", "setNumberFormat", "setColumnWidth", "addTable", "freezePaneAtRange",
     }
-    assert sheet_named(after, "Adjustments")["tables"][0]["name"] == "giveback_Adjustments"
+    assert sheet_named(after, "Adjustments")["tables"][0]["name"] == "Adjustments"
 
 
 def test_reconciling_again_reuses_giveback_sheets_with_the_same_values(demo):
@@ -80,6 +80,19 @@ def test_reconciling_again_reuses_giveback_sheets_with_the_same_values(demo):
     assert "addSheet" not in {a["func"] for a in actions}
     for name, rows in expected.items():
         assert trimmed(sheet_named(twice, name)["values"]) == rows, name
+
+
+def test_a_workbook_reconciled_on_the_command_line_is_reconciled_again_from_the_ribbon(tmp_path):
+    source, target = tmp_path / "book.xlsx", tmp_path / "book.reconciled.xlsx"
+    save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), source)
+    cli.main(["reconcile", str(source), "-o", str(target)])
+    payload = file_payload(target)
+    after, actions = run_script("reconcile", payload)
+    assert "addSheet" not in {a["func"] for a in actions}  # the file's outputs are reused
+    assert [s["name"] for s in after["sheets"]] == [s["name"] for s in payload["sheets"]]
+    with open_book(target) as reconciled:
+        for name in OUTPUTS:
+            assert trimmed(sheet_named(after, name)["values"]) == trimmed(reconciled.rows(name)), name
 
 
 def test_fixed_input_drops_the_stale_issues_sheet(demo):
