@@ -74,7 +74,7 @@ def giveback_loops(usage, on, off=None):
     if not outcome.settled:
         raise xw.XlwingsError(
             f"Never settles: {cell_number(outcome.unallocated)} units stay unallocated"
-            f" after {outcome.loops} loops."
+            f" after {outcome.loops} {'loop' if outcome.loops == 1 else 'loops'}."
         )
     return outcome.loops
 

@@ -78,9 +78,17 @@ def test_giveback_loops_matches_the_seed_table(on, off, loops):
     assert giveback_loops(column(SEED), on, off) == loops
 
 
-def test_giveback_loops_is_an_error_when_it_never_settles():
-    with pytest.raises(xw.XlwingsError, match="Never settles: 7 units stay unallocated after 0 loops"):
-        giveback_loops(column([5, -2]), 0)
+@pytest.mark.parametrize(
+    "usage, on, message",
+    [
+        (column([5, -2]), 0, "Never settles: 7 units stay unallocated after 0 loops."),
+        (column([5]), 2, "Never settles: 3 units stay unallocated after 1 loop."),
+    ],
+)
+def test_giveback_loops_is_an_error_when_it_never_settles(usage, on, message):
+    with pytest.raises(xw.XlwingsError) as raised:
+        giveback_loops(usage, on)
+    assert str(raised.value) == message
 
 
 def test_giveback_trace_spills_a_header_and_one_row_per_movement():
