@@ -30,6 +30,7 @@ from workbook.seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row
 from workbook.workbookpart import OWNER_NAME
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
+BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests
 
 
 class ForeignSheet(xw.XlwingsError):
@@ -152,7 +153,7 @@ class BookWriter:
         grid = [[column.header for column in output.columns]] + [
             [cell_value(value) for value in row] for row in output.rows
         ]
-        sheet.range((1, 1)).value = grid
+        write_blocks(sheet, grid)
         self.format_columns(sheet, output.columns, len(grid))
         self.make_table(sheet, output.name, len(grid), len(output.columns))
         freeze_header(sheet)
@@ -206,6 +207,13 @@ class BookWriter:
         ]
         for sheet in reversed(stale):  # from the end: earlier sheets keep their positions
             sheet.delete()
+
+
+def write_blocks(sheet, grid: list[list]) -> None:
+    """Write the grid from A1 in blocks of `BLOCK_ROWS` rows (one action each on a JSON
+    book; COM calls of a bounded size on desktop)."""
+    for start in range(0, len(grid), BLOCK_ROWS):
+        sheet.range((start + 1, 1)).value = grid[start : start + BLOCK_ROWS]
 
 
 def paginate(output: OutputSheet) -> Iterator[OutputSheet]:

@@ -111,3 +111,14 @@ def test_long_outputs_continue_on_numbered_sheets(monkeypatch):
     names, again = written(after, [trace._replace(rows=[[1]])])
     assert names == ["LoopTrace"]
     assert [s["name"] for s in again["sheets"]] == ["Usage", "LoopTrace"]
+
+
+def test_long_sheets_are_written_in_blocks(monkeypatch):
+    monkeypatch.setattr("addin.book.BLOCK_ROWS", 2)
+    trace = OutputSheet("LoopTrace", (Column("Loop"), Column("Lot")), [[i, f"L{i}"] for i in range(1, 6)])
+    book = xw.Book(json=copy.deepcopy(book_payload({"Usage": USAGE})))
+    BookWriter(book).write([trace])
+    blocks = [(a["start_row"], len(a["values"])) for a in book.json()["actions"] if a["func"] == "setValues"]
+    assert blocks == [(0, 2), (2, 2), (4, 2)]
+    after = apply_actions(book_payload({"Usage": USAGE}), book.json()["actions"])
+    assert sheet_named(after, "LoopTrace")["values"] == [["Loop", "Lot"]] + [[i, f"L{i}"] for i in range(1, 6)]
