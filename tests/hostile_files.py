@@ -298,9 +298,9 @@ class RawPart(NamedTuple):
         return sum(len(piece) * times for piece, times in self.pieces)
 
 
-def packed(name: str, data: bytes) -> RawPart:
+def packed(name: str, data: bytes, level: int = 9) -> RawPart:
     """An honest part: `data` deflated."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return RawPart(name, ((compressor.compress(data) + compressor.flush(), 1),), zlib.crc32(data), len(data))
 
 
@@ -413,11 +413,25 @@ def lying_bomb(folder: Path) -> Path:
     return write_raw_zip(folder / "Liar.xlsx", _base_parts(folder) + [honest._replace(file_size=2 * KB)])
 
 
+def numbers_sheet(name: str, rows: int) -> RawPart:
+    """A plain worksheet part of `rows` rows of two cells, packed quickly."""
+    cells = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>P-{n % 977}</t></is></c><c r="B{n}"><v>{n * 7919 % 100003}</v></c></row>' for n in range(1, rows + 1))
+    return packed(name, f'{XML_DECLARATION}<worksheet xmlns="{SHEET_NS}"><sheetData>{cells}</sheetData></worksheet>'.encode(), level=1)
+
+
+def lying_styles(folder: Path) -> Path:
+    """A lie the directory cannot show: a styles part declaring 200 KB, packed in about
+    200 KB, whose deflate data unpacks to 200 MB. `ZipFile.read()` (which openpyxl uses
+    for styles) inflates all 200 MB in one step before cutting it to 200 KB."""
+    honest = bomb_sheet("xl/styles.xml", 200 * MB)
+    parts = [part for part in _base_parts(folder) if part.name != "xl/styles.xml"]
+    return write_raw_zip(folder / "LyingStyles.xlsx", parts + [honest._replace(file_size=honest.compress_size + KB)])
+
+
 def overlapping_bomb(folder: Path) -> Path:
-    """Twenty sheet entries pointing at one packed body of a few MB: each passes every
-    size and ratio limit; together they would unpack twenty times what the file holds."""
-    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n * 7919 % 100003}</v></c></row>' for n in range(1, 50_001))
-    body = packed("xl/worksheets/sheet1.xml", f'{XML_DECLARATION}<worksheet xmlns="{SHEET_NS}"><sheetData>{rows}</sheetData></worksheet>'.encode())
+    """Twenty sheet entries pointing at one packed body: each passes every size and ratio
+    limit; together they would unpack twenty times what the file holds."""
+    body = numbers_sheet("xl/worksheets/sheet1.xml", 50_000)
     copies = [body._replace(name=f"xl/worksheets/sheet{n}.xml", header_offset=0) for n in range(2, 21)]
     return write_raw_zip(folder / "Overlap.xlsx", [body] + _base_parts(folder) + copies)
 
@@ -446,6 +460,12 @@ def _all(data: bytes, needle: bytes) -> Iterable[int]:
 
 
 # Sound files with structural oddities (the readers' and the writer's business) ----------------
+
+
+def large_workbook(folder: Path) -> Path:
+    """A sound workbook whose sheet holds 300,000 rows (about 30 MB unpacked): the guard
+    reads only its first KB."""
+    return write_raw_zip(folder / "Large.xlsx", _base_parts(folder) + [numbers_sheet("xl/worksheets/sheet1.xml", 300_000)])
 
 
 def huge_dimension(folder: Path) -> Path:
@@ -516,6 +536,7 @@ REFUSED: dict[str, Builder] = {
     "zip bomb 5 GB": zip_bomb,
     "zip bomb 600 MB, ratio": ratio_bomb,
     "lying zip bomb": lying_bomb,
+    "lying styles part": lying_styles,
     "overlapping zip bomb": overlapping_bomb,
     "10,001 parts": too_many_parts,
     "password-protected zip": password_zip,
@@ -525,6 +546,7 @@ SOUND: dict[str, Builder] = {
     "valid .xlsx": valid_xlsx,
     "valid .xlsm": valid_xlsm,
     "Excel-made .xlsm": excel_made_xlsm,
+    "300,000-row workbook": large_workbook,
     "dimension A1:XFD1048576": huge_dimension,
     "user's own summary sheet": user_summary_sheet,
     "merged header cells": merged_header,

@@ -22,19 +22,14 @@ The defences, in the order they run, and why:
    so we refuse: more parts than `Limits.max_parts`; a part declaring more than
    `max_part_bytes`; all parts together declaring more than `max_total_bytes`; a part over
    `ratio_applies_above` packed more than `max_ratio` times (real sheets pack 5-50 times;
-   deflate cannot exceed about 1,032). Declared sizes can lie: Python's zipfile never hands
-   out more than a part's declared size (it stops there and checks the CRC), so a lie can
-   only make a part *shorter*; and a part whose packed data is bigger than deflate could
-   ever produce for its declared size is a lie we can see without inflating: refused.
-   Also refused: parts that overlap in the file (the "overlapping" zip bomb, many
-   entries sharing one packed body), two parts with one name, encrypted parts, and
-   compression methods Excel never writes (only stored and deflate are allowed).
+   deflate cannot pass about 1,032); a part whose packed data is bigger than deflate
+   could ever make of its declared size (a lie seen without inflating); parts that
+   overlap in the file (the "overlapping" bomb: many entries sharing one packed body);
+   two parts with one name; encrypted parts; compression methods Excel never writes
+   (only stored and deflate pass).
 4. **Is it an Excel workbook.** `[Content_Types].xml` names the package's main part: a
    workbook (.xlsx, .xlsm, .xltx, .xltm) passes; .xlsb, an add-in, a Word or PowerPoint
-   file, an OpenDocument spreadsheet or any other zip is named and refused. The small
-   structural parts (content types, package and workbook relationships, the workbook
-   part) are read whole through `bounded_read`, which also checks their CRC: a damaged or
-   truncated file is caught here rather than half-way through a read.
+   file, an OpenDocument file or any other zip is named and refused.
 5. **XML attacks.** Entity expansion ("billion laughs") and external entities (XXE, e.g.
    `<!ENTITY x SYSTEM "file:///etc/passwd">`) both need a document type declaration
    (`<!DOCTYPE ...>`), which XML only allows before the root element, and which Excel never
@@ -44,6 +39,16 @@ The defences, in the order they run, and why:
    cannot hide between zero bytes. (Python's expat already refuses the classic expansion,
    and defusedxml makes openpyxl refuse DTDs; this refusal comes first, with a clear
    message, and covers every reader.)
+6. **Declared sizes that lie.** A part may declare 200 KB and hold deflate data that
+   unpacks to 200 MB. zipfile hands out only the declared size, but `ZipFile.read()`
+   inflates up to 2 GB in one step before cutting (openpyxl reads styles, the workbook,
+   relationships and themes that way). So every part up to `verify_parts_up_to` (64 MB:
+   every part of nearly every workbook) is inflated here, in 256 KB chunks and keeping
+   nothing, by our own inflater, which stops the moment a part passes its declared size;
+   the CRC is checked at the end, which also catches damage anywhere in the file before
+   a long read starts (about 0.1 s for a 30 MB sheet). Larger parts are only bounded by
+   their declared size: readers must stream them (`ZipFile.open` and an incremental
+   parser, which inflate a few KB at a time) or read them with `bounded_read`.
 
 What the guard does not judge: sheets, headers and cells (the readers and codecs report
 those), nor a sheet's claimed `dimension` (readers must not trust it).
@@ -52,11 +57,12 @@ those), nor a sheet's claimed `dimension` (readers must not trust it).
 from __future__ import annotations
 
 import codecs
+import errno
 import struct
 import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -77,8 +83,8 @@ class Limits:
     max_total_bytes: int = 4 * GB  # declared unpacked size of all parts together
     max_ratio: int = 1_000  # unpacked / packed, for parts larger than ratio_applies_above
     ratio_applies_above: int = 1 * MB  # small parts (styles, empty sheets) pack very well
-    max_structure_part_bytes: int = 64 * MB  # content types, relationships, workbook part
     max_prolog_bytes: int = 8 * KB  # how far into an XML part its root element must start
+    verify_parts_up_to: int = 64 * MB  # parts this size or smaller are inflated to check them
 
 
 class UnreadableWorkbook(Exception):
@@ -103,26 +109,79 @@ def check_workbook_file(path: Path, limits: Limits = Limits()) -> None:
     with _damage_reported(path), zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         _check_directory(path, infos, limits)
-        workbook_part = _workbook_part(path, archive, limits)
-        _check_structure_parts(archive, workbook_part, limits)
+        _check_is_a_workbook(path, archive, limits)
         _check_xml_prologs(path, archive, limits)
+        _check_parts_are_what_they_declare(archive, limits)
 
 
 def bounded_read(archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes:
-    """The part `name`, inflated in chunks: `UnreadableWorkbook` as soon as it passes
-    `max_bytes` (memory stays near `max_bytes` whatever the zip declares), when it is
-    missing, or when it is damaged (bad CRC, cut short, bad deflate data)."""
+    """The part `name`, inflated here in chunks from its packed bytes, trusting none of
+    its declared sizes: `UnreadableWorkbook` as soon as it passes `max_bytes` or its
+    declared size (memory stays near `max_bytes`), when it is missing, or when it is
+    damaged (cut short, bad deflate data, wrong CRC)."""
     path = Path(archive.filename or "the workbook")
     if name not in archive.NameToInfo:
         raise UnreadableWorkbook(path, "part_missing", f"{path.name} is damaged: its part {name} is missing.")
-    chunks, total = [], 0
-    with _damage_reported(path, name), archive.open(name) as part:
-        while chunk := part.read(256 * KB):
-            total += len(chunk)
-            if total > max_bytes:
-                raise _too_big(path, name, f"unpacks to more than {_size(max_bytes)}")
-            chunks.append(chunk)
-    return b"".join(chunks)
+    return b"".join(_inflated(archive, archive.getinfo(name), max_bytes))
+
+
+def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) -> Iterator[bytes]:
+    """A part's data in chunks of at most 256 KB, checked as it comes against `max_bytes`,
+    its declared size and, at the end, its CRC. (zipfile's own `read()` inflates up to
+    2 GB in one step before cutting the data to the declared size.)"""
+    path = Path(archive.filename or "the workbook")
+    size, crc = 0, 0
+    with _damage_reported(path, info.filename), _raw_reader(archive, info) as packed_chunks:
+        for chunk in _unpacked(packed_chunks, info):
+            size += len(chunk)
+            if size > info.file_size:
+                raise _crafted(path, f"its part {info.filename} holds more data than it declares")
+            if size > max_bytes:
+                raise _too_big(path, info.filename, f"unpacks to more than {_size(max_bytes)}")
+            crc = zlib.crc32(chunk, crc)
+            yield chunk
+    if size != info.file_size or crc != info.CRC:
+        raise _damaged(path, info.filename)
+
+
+CHUNK = 256 * KB
+
+
+@contextmanager
+def _raw_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Iterator[bytes]]:
+    """The part's packed bytes, in chunks, read from the file past its local header."""
+    with open(archive.filename, "rb") if archive.filename else nullcontext(archive.fp) as file:
+        file.seek(info.header_offset)
+        local = file.read(30)
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("no local header")
+        name_length, extra_length = struct.unpack_from("<HH", local, 26)
+        file.seek(info.header_offset + 30 + name_length + extra_length)
+        yield _chunks(file, info.compress_size)
+
+
+def _chunks(file, count: int) -> Iterator[bytes]:
+    """`count` bytes of `file` in chunks; EOFError if the file ends first."""
+    while count > 0:
+        chunk = file.read(min(CHUNK, count))
+        if not chunk:
+            raise EOFError("the file ends inside a part")
+        count -= len(chunk)
+        yield chunk
+
+
+def _unpacked(packed_chunks: Iterator[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Inflate packed chunks, never more than `CHUNK` bytes out at a time."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        yield from packed_chunks
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    for packed in packed_chunks:
+        while packed and not inflater.eof:
+            yield inflater.decompress(packed, CHUNK)
+            packed = inflater.unconsumed_tail
+    if not inflater.eof:
+        raise EOFError("the packed data ends early")
 
 
 # 1-2. The file and its kind ----------------------------------------------------------
@@ -311,18 +370,17 @@ OTHER_MAIN_TYPES = {  # content type of another package's main part: what to cal
 }
 
 
-def _workbook_part(path: Path, archive: zipfile.ZipFile, limits: Limits) -> str:
-    """The name of the workbook part, from `[Content_Types].xml`; refusals for zips that
-    are not Excel workbooks."""
+def _check_is_a_workbook(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
+    """The main part named in `[Content_Types].xml` is a workbook that the zip holds."""
     if CONTENT_TYPES not in archive.NameToInfo:
         if "mimetype" in archive.NameToInfo:
             raise _not_excel(path, "opendocument", "an OpenDocument file (for example .ods)")
         raise _not_excel(path, "not_excel_zip", "a zip archive")
     _check_prolog(path, archive, CONTENT_TYPES, limits)
-    overrides = _content_type_overrides(path, bounded_read(archive, CONTENT_TYPES, limits.max_structure_part_bytes))
+    overrides = _content_type_overrides(path, bounded_read(archive, CONTENT_TYPES, limits.verify_parts_up_to))
     for part, content_type in overrides.items():
         if content_type in WORKBOOK_TYPES and part in archive.NameToInfo:
-            return part
+            return
     for content_type, (code, what) in OTHER_MAIN_TYPES.items():
         if content_type in overrides.values():
             raise _not_excel(path, code, what)
@@ -339,13 +397,14 @@ def _content_type_overrides(path: Path, xml: bytes) -> dict[str, str]:
     return {element.get("PartName", "").lstrip("/"): element.get("ContentType", "") for element in overrides}
 
 
-def _check_structure_parts(archive: zipfile.ZipFile, workbook_part: str, limits: Limits) -> None:
-    """Read the small parts every reader needs whole: bounded, and CRC-checked."""
-    folder, _, name = workbook_part.rpartition("/")
-    workbook_relationships = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-    for part in ("_rels/.rels", workbook_part, workbook_relationships):
-        if part in archive.NameToInfo:
-            bounded_read(archive, part, limits.max_structure_part_bytes)
+def _check_parts_are_what_they_declare(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Inflate every part up to `verify_parts_up_to` (all of them in most workbooks) in
+    chunks, keeping nothing: each must be exactly its declared size with its declared CRC.
+    Readers may read such parts whole; larger parts they must stream."""
+    for info in archive.infolist():
+        if info.file_size <= limits.verify_parts_up_to:
+            for _ in _inflated(archive, info, info.file_size):
+                pass
 
 
 # 5. XML attacks ----------------------------------------------------------------------------
@@ -418,9 +477,11 @@ def _damage_reported(path: Path, part: str | None = None) -> Iterator[None]:
     """Turn zipfile's and zlib's complaints about damaged data into one clear refusal."""
     try:
         yield
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise _damaged(path, part) from error
     except OSError as error:
+        if error.errno == errno.EINVAL:  # a seek to a negative offset: the directory lies
+            raise _damaged(path, part) from error
         raise UnreadableWorkbook(path, "cannot_open", f"{path.name} could not be read: {error.strerror or error}.") from error
 
 
