@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import shutil
 import struct
+import time
+import tracemalloc
 import zipfile
 import zlib
 from pathlib import Path
@@ -510,6 +512,23 @@ def title_rows_above_header(folder: Path) -> Path:
 
 def sheet_named_in_capitals(folder: Path) -> Path:
     return usage_workbook(folder, "Capitals.xlsx", sheet=" USAGE ")
+
+
+def measured(action: Callable[[], object], expected: type[BaseException]) -> tuple[BaseException | None, float, float]:
+    """Run `action`: the `expected` exception it raised (or None), seconds, and the peak
+    memory Python allocated meanwhile, in MB (zlib's buffers included)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        action()
+        raised = None
+    except expected as error:
+        raised = error
+    finally:
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / MB
+        tracemalloc.stop()
+    return raised, seconds, peak
 
 
 REFUSED: dict[str, Builder] = {

@@ -7,8 +7,6 @@ import dataclasses
 import functools
 import os
 import tempfile
-import time
-import tracemalloc
 import zipfile
 import zlib
 from pathlib import Path
@@ -60,17 +58,14 @@ def test_every_refused_case_has_an_expectation():
 
 def checked(path: Path, limits: Limits = Limits()) -> tuple[UnreadableWorkbook | None, float, float]:
     """The guard's refusal (or None), its seconds and its peak traced memory in MB."""
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        check_workbook_file(path, limits)
-        refusal = None
-    except UnreadableWorkbook as error:
-        refusal = error
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] / MB
-    tracemalloc.stop()
-    return refusal, seconds, peak
+    return hostile.measured(lambda: check_workbook_file(path, limits), UnreadableWorkbook)
+
+
+def raised(read, error=UnreadableWorkbook) -> tuple[BaseException, float]:
+    """What `read()` raises (it must raise `error`), and its peak traced memory in MB."""
+    refusal, _, peak = hostile.measured(read, error)
+    assert refusal is not None, f"no {error.__name__}"
+    return refusal, peak
 
 
 @pytest.mark.parametrize("case", list(hostile.REFUSED))
@@ -119,12 +114,8 @@ def test_bounded_read_returns_a_part_whole(tmp_path):
 
 def test_bounded_read_stops_a_bomb_soon_after_its_limit(tmp_path):
     with zipfile.ZipFile(hostile.zip_bomb(tmp_path)) as book:
-        tracemalloc.start()
-        with pytest.raises(UnreadableWorkbook) as refusal:
-            bounded_read(book, "xl/worksheets/sheet1.xml", 8 * MB)
-        peak = tracemalloc.get_traced_memory()[1] / MB
-        tracemalloc.stop()
-    assert refusal.value.code == "too_large" and peak < 40
+        refusal, peak = raised(lambda: bounded_read(book, "xl/worksheets/sheet1.xml", 8 * MB))
+    assert refusal.code == "too_large" and peak < 40
 
 
 @pytest.mark.parametrize("part, code", [("xl/workbook.xml", "damaged"), ("xl/nothing.xml", "part_missing")])
@@ -139,22 +130,14 @@ def test_zipfile_read_inflates_a_lying_part_far_past_its_declared_size(tmp_path)
     """Why `bounded_read` inflates by itself: `ZipFile.read()` hands back only the declared
     size, but inflates everything behind it first (up to 2 GB) to get there."""
     with zipfile.ZipFile(hostile.lying_styles(tmp_path)) as book:
-        tracemalloc.start()
-        with pytest.raises(zipfile.BadZipFile, match="CRC"):
-            book.read("xl/styles.xml")
-        peak = tracemalloc.get_traced_memory()[1] / MB
-        tracemalloc.stop()
-    assert peak > 150
+        refusal, peak = raised(lambda: book.read("xl/styles.xml"), zipfile.BadZipFile)
+    assert "CRC" in str(refusal) and peak > 150
 
 
 def test_bounded_read_refuses_a_lying_part_in_little_memory(tmp_path):
     with zipfile.ZipFile(hostile.lying_styles(tmp_path)) as book:
-        tracemalloc.start()
-        with pytest.raises(UnreadableWorkbook) as refusal:
-            bounded_read(book, "xl/styles.xml", 64 * MB)
-        peak = tracemalloc.get_traced_memory()[1] / MB
-        tracemalloc.stop()
-    assert refusal.value.code == "crafted_zip" and peak < 5
+        refusal, peak = raised(lambda: bounded_read(book, "xl/styles.xml", 64 * MB))
+    assert refusal.code == "crafted_zip" and peak < 5
 
 
 def test_the_bomb_is_a_valid_zip_part(tmp_path):
