@@ -118,6 +118,13 @@ def csv_named_xlsx(folder: Path) -> Path:
     return path
 
 
+def csv_starting_with_pk(folder: Path) -> Path:
+    """A headerless CSV whose first product code starts with the zip's letters."""
+    path = folder / "Packs.xlsx"
+    path.write_text("PK-100,2\nPK-200,-2\n", encoding="utf-8")
+    return path
+
+
 def html_named_xls(folder: Path) -> Path:
     """What many ERPs call an Excel export: a web page with a table."""
     path = folder / "ErpExport.xlsx"
@@ -537,6 +544,7 @@ REFUSED: dict[str, Builder] = {
     "unreadable file": unreadable_file,
     "empty file": empty_file,
     "CSV named .xlsx": csv_named_xlsx,
+    "CSV starting with PK": csv_starting_with_pk,
     "web page named .xlsx": html_named_xls,
     "random binary": random_binary,
     ".xls named .xlsx": xls_named_xlsx,

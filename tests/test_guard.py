@@ -27,6 +27,7 @@ EXPECTED = {
     "unreadable file": ("no_permission", "permission"),
     "empty file": ("empty", "empty"),
     "CSV named .xlsx": ("text_file", "CSV"),
+    "CSV starting with PK": ("text_file", "CSV"),
     "web page named .xlsx": ("xml_or_html", "web page"),
     "random binary": ("not_a_workbook", "not an Excel workbook"),
     ".xls named .xlsx": ("old_xls", "97-2003"),

@@ -10,8 +10,8 @@ The defences, in the order they run, and why:
 
 1. **The file itself.** Missing, a folder, or not readable by this user: said as such,
    not as an operating-system error.
-2. **What kind of file it is.** An .xlsx/.xlsm is a zip package, so it starts with `PK`.
-   Anything else is sniffed from its first bytes: empty; an OLE compound file
+2. **What kind of file it is.** An .xlsx/.xlsm is a zip package: its first bytes are
+   `50 4B 03 04` ("PK", a part's header). Anything else is sniffed from its first bytes: empty; an OLE compound file
    (`D0 CF 11 E0 A1 B1 1A E1`), which is either an old Excel 97-2003 `.xls` or an
    *encrypted* (password-protected) workbook (Excel wraps the encrypted package in OLE,
    with streams named `EncryptionInfo` and `EncryptedPackage`); the two are told apart by
@@ -104,7 +104,7 @@ def check_workbook_file(path: Path, limits: Limits = Limits()) -> None:
     the zip's directory, the small structural parts and the first KB of each XML part."""
     path = Path(path)
     head = _read_head(path)
-    if not head.startswith(b"PK"):
+    if head[:4] not in ZIP_MAGIC:
         raise _not_a_zip(path, head)
     with _damage_reported(path), zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
@@ -187,6 +187,7 @@ def _unpacked(packed_chunks: Iterator[bytes], info: zipfile.ZipInfo) -> Iterator
 # 1-2. The file and its kind ----------------------------------------------------------
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a first part's local header; an empty zip
 
 
 def _read_head(path: Path, size: int = 8 * KB) -> bytes:
@@ -347,7 +348,8 @@ def _check_no_overlap(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     """Each part's local header and packed data end before the next part starts."""
     ordered = sorted(infos, key=lambda info: info.header_offset)
     for this, following in zip(ordered, ordered[1:]):
-        smallest_end = this.header_offset + 30 + len(this.orig_filename.encode()) + this.compress_size
+        name_length = len(this.orig_filename.encode("utf-8" if this.flag_bits & 0x800 else "cp437"))
+        smallest_end = this.header_offset + 30 + name_length + this.compress_size
         if smallest_end > following.header_offset:
             raise _crafted(path, f"its parts {this.filename} and {following.filename} overlap")
 
