@@ -14,6 +14,7 @@ milliseconds, and its CRC is computed exactly without reading 5 GB (`repeated_cr
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import time
@@ -477,6 +478,19 @@ def large_workbook(folder: Path) -> Path:
     return write_raw_zip(folder / "Large.xlsx", _base_parts(folder) + [numbers_sheet("xl/worksheets/sheet1.xml", 300_000)])
 
 
+def workbook_type_as_default(folder: Path) -> Path:
+    """Some tools declare the workbook's content type as the default for every .xml part
+    instead of naming the workbook part; openpyxl (and so the guard) accepts it."""
+    base = usage_workbook(folder, "base.xlsx")
+    with zipfile.ZipFile(base) as book:
+        types = book.read("[Content_Types].xml").decode()
+    workbook_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    types = re.sub(r'<Override PartName="/xl/workbook.xml"[^>]*/>', "", types)
+    types = re.sub(r'<Default Extension="xml"[^>]*/>', f'<Default Extension="xml" ContentType="{workbook_type}"/>', types)
+    assert workbook_type in types and "/xl/workbook.xml" not in types
+    return rezip(base, folder / "DefaultType.xlsx", replace={"[Content_Types].xml": types.encode()})
+
+
 def huge_dimension(folder: Path) -> Path:
     """Three real rows, but the sheet claims A1:XFD1048576 is in use."""
     base = usage_workbook(folder, "base.xlsx")
@@ -574,6 +588,7 @@ SOUND: dict[str, Builder] = {
     "valid .xlsm": valid_xlsm,
     "Excel-made .xlsm": excel_made_xlsm,
     "300,000-row workbook": large_workbook,
+    "workbook type as the .xml default": workbook_type_as_default,
     "dimension A1:XFD1048576": huge_dimension,
     "user's own summary sheet": user_summary_sheet,
     "merged header cells": merged_header,

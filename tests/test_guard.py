@@ -196,3 +196,13 @@ def test_a_damaged_workbook_is_refused_or_passed_never_crashes(data):
             check_workbook_file(path)
         except UnreadableWorkbook as refusal:
             assert refusal.message.startswith("Fuzzed.xlsx") and "\n" not in refusal.message
+
+
+@pytest.mark.parametrize("case", list(hostile.SOUND))
+def test_sound_workbook_opens_in_openpyxl(case, tmp_path):
+    """The sound fixtures are real workbooks, not just files the guard happens to pass."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(hostile.SOUND[case](tmp_path), read_only=True)
+    assert book.sheetnames
+    book.close()

@@ -11,12 +11,13 @@ The defences, in the order they run, and why:
 1. **The file itself.** Missing, a folder, or not readable by this user: said as such,
    not as an operating-system error.
 2. **What kind of file it is.** An .xlsx/.xlsm is a zip package: its first bytes are
-   `50 4B 03 04` ("PK", a part's header). Anything else is sniffed from its first bytes: empty; an OLE compound file
-   (`D0 CF 11 E0 A1 B1 1A E1`), which is either an old Excel 97-2003 `.xls` or an
-   *encrypted* (password-protected) workbook (Excel wraps the encrypted package in OLE,
-   with streams named `EncryptionInfo` and `EncryptedPackage`); the two are told apart by
-   reading the compound file's directory (a few sectors, see `_ole_stream_names`); an XML
-   or web page saved with an Excel name (ERPs export these); a text/CSV file.
+   `50 4B 03 04` ("PK", a part's header). Anything else is sniffed from its first bytes:
+   empty; an OLE compound file (`D0 CF 11 E0 A1 B1 1A E1`), which is either an old Excel
+   97-2003 `.xls` or an *encrypted* (password-protected) workbook (Excel wraps the
+   encrypted package in OLE, with streams named `EncryptionInfo` and `EncryptedPackage`),
+   told apart by reading the compound file's directory (a few sectors, see
+   `_ole_stream_names`); an XML or web page saved with an Excel name (ERPs export these);
+   a text/CSV file.
 3. **The zip's central directory, before inflating anything.** A zip bomb is a small file
    that unpacks to gigabytes. The directory declares each part's packed and unpacked size,
    so we refuse: more parts than `Limits.max_parts`; a part declaring more than
@@ -101,7 +102,8 @@ class UnreadableWorkbook(Exception):
 def check_workbook_file(path: Path, limits: Limits = Limits()) -> None:
     """Return quietly if `path` looks like a sound .xlsx/.xlsm that is safe to parse with
     the limits given; raise `UnreadableWorkbook` otherwise. Reads the file's first bytes,
-    the zip's directory, the small structural parts and the first KB of each XML part."""
+    the zip's directory and the first KB of each XML part, and inflates (keeping nothing)
+    each part up to `limits.verify_parts_up_to`."""
     path = Path(path)
     head = _read_head(path)
     if head[:4] not in ZIP_MAGIC:
@@ -379,24 +381,28 @@ def _check_is_a_workbook(path: Path, archive: zipfile.ZipFile, limits: Limits) -
             raise _not_excel(path, "opendocument", "an OpenDocument file (for example .ods)")
         raise _not_excel(path, "not_excel_zip", "a zip archive")
     _check_prolog(path, archive, CONTENT_TYPES, limits)
-    overrides = _content_type_overrides(path, bounded_read(archive, CONTENT_TYPES, limits.verify_parts_up_to))
-    for part, content_type in overrides.items():
-        if content_type in WORKBOOK_TYPES and part in archive.NameToInfo:
-            return
+    overrides, defaults = _content_types(path, bounded_read(archive, CONTENT_TYPES, limits.verify_parts_up_to))
+    if any(overrides.get(part) in WORKBOOK_TYPES for part in archive.NameToInfo):
+        return
+    if defaults & WORKBOOK_TYPES and "xl/workbook.xml" in archive.NameToInfo:
+        return  # some tools declare the workbook type as the default for .xml; openpyxl accepts it
     for content_type, (code, what) in OTHER_MAIN_TYPES.items():
         if content_type in overrides.values():
             raise _not_excel(path, code, what)
     raise _not_excel(path, "not_excel_zip", "an Office-style package without a workbook in it")
 
 
-def _content_type_overrides(path: Path, xml: bytes) -> dict[str, str]:
-    """Part name (without its leading slash) -> content type, from `[Content_Types].xml`."""
+def _content_types(path: Path, xml: bytes) -> tuple[dict[str, str], set[str]]:
+    """From `[Content_Types].xml`: part name (no leading slash) -> content type for each
+    Override, and the set of Default content types."""
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError:
         raise _damaged(path, CONTENT_TYPES) from None
-    overrides = (element for element in root if element.tag.endswith("}Override") or element.tag == "Override")
-    return {element.get("PartName", "").lstrip("/"): element.get("ContentType", "") for element in overrides}
+    elements = [(element.tag.rpartition("}")[2], element) for element in root]
+    overrides = {element.get("PartName", "").lstrip("/"): element.get("ContentType", "") for tag, element in elements if tag == "Override"}
+    defaults = {element.get("ContentType", "") for tag, element in elements if tag == "Default"}
+    return overrides, defaults
 
 
 def _check_parts_are_what_they_declare(archive: zipfile.ZipFile, limits: Limits) -> None:
