@@ -426,7 +426,7 @@ def lying_bomb(folder: Path) -> Path:
 def numbers_sheet(name: str, rows: int) -> RawPart:
     """A plain worksheet part of `rows` rows of two cells, packed quickly."""
     cells = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>P-{n % 977}</t></is></c><c r="B{n}"><v>{n * 7919 % 100003}</v></c></row>' for n in range(1, rows + 1))
-    return packed(name, f'{XML_DECLARATION}<worksheet xmlns="{SHEET_NS}"><sheetData>{cells}</sheetData></worksheet>'.encode(), level=1)
+    return packed(name, f'{XML_DECLARATION}<worksheet xmlns="{SHEET_NS}"><dimension ref="A1:B{rows}"/><sheetData>{cells}</sheetData></worksheet>'.encode(), level=1)
 
 
 def lying_styles(folder: Path) -> Path:
