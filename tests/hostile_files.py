@@ -14,6 +14,7 @@ milliseconds, and its CRC is computed exactly without reading 5 GB (`repeated_cr
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
@@ -27,6 +28,7 @@ from typing import Callable, Iterable, NamedTuple
 from openpyxl import Workbook
 
 Builder = Callable[[Path], Path]
+RUNNING_AS_ROOT = getattr(os, "geteuid", lambda: -1)() == 0  # root reads files it may not
 KB, MB, GB = 1024, 1024**2, 1024**3
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

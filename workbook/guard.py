@@ -33,13 +33,13 @@ The defences, in the order they run, and why:
    file, an OpenDocument file or any other zip is named and refused.
 5. **XML attacks.** Entity expansion ("billion laughs") and external entities (XXE, e.g.
    `<!ENTITY x SYSTEM "file:///etc/passwd">`) both need a document type declaration
-   (`<!DOCTYPE ...>`), which XML only allows before the root element, and which Excel never
-   writes. So the guard reads only the *prolog* of every `.xml` and `.rels` part (at most
-   `max_prolog_bytes`, a few KB: a large sheet costs nothing) and refuses a DTD, or a
-   prolog too long to see the end of. UTF-16 parts are decoded first so the declaration
-   cannot hide between zero bytes. (Python's expat already refuses the classic expansion,
-   and defusedxml makes openpyxl refuse DTDs; this refusal comes first, with a clear
-   message, and covers every reader.)
+   (`<!DOCTYPE ...>`), which XML only allows before the root element, and which Excel
+   never writes. So the guard reads only the *prolog* of every `.xml`, `.rels` and `.vml`
+   part (at most `max_prolog_bytes`, a few KB: a large sheet costs nothing) and refuses a
+   DTD, or a prolog too long to see the end of. UTF-16 parts are decoded first so the
+   declaration cannot hide between zero bytes. (Python's expat already refuses the
+   classic expansion, and defusedxml makes openpyxl refuse DTDs; this refusal comes
+   first, with a clear message, and covers every reader.)
 6. **Declared sizes that lie.** A part may declare 200 KB and hold deflate data that
    unpacks to 200 MB. zipfile hands out only the declared size, but `ZipFile.read()`
    inflates up to 2 GB in one step before cutting (openpyxl reads styles, the workbook,
@@ -66,7 +66,7 @@ import zlib
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Callable, Iterator
 
 KB = 1024
 MB = 1024 * KB
@@ -162,7 +162,7 @@ def _raw_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Ite
         yield _chunks(file, info.compress_size)
 
 
-def _chunks(file, count: int) -> Iterator[bytes]:
+def _chunks(file: BinaryIO, count: int) -> Iterator[bytes]:
     """`count` bytes of `file` in chunks; EOFError if the file ends first."""
     while count > 0:
         chunk = file.read(min(CHUNK, count))
@@ -273,7 +273,7 @@ def _ole_stream_names(path: Path, max_sectors: int = 64) -> set[str]:
         return set()
 
 
-def _sector_reader(file, sector_size: int):
+def _sector_reader(file: BinaryIO, sector_size: int) -> Callable[[int], bytes]:
     """A function reading sector `n` of a compound file (the header is sector -1)."""
     if sector_size not in (512, 4096):
         raise ValueError("unusual sector size")
@@ -288,7 +288,7 @@ def _sector_reader(file, sector_size: int):
     return read
 
 
-def _next_sector(read, fat_sectors: tuple[int, ...], sector: int, sector_size: int) -> int:
+def _next_sector(read: Callable[[int], bytes], fat_sectors: tuple[int, ...], sector: int, sector_size: int) -> int:
     """The FAT entry of `sector`: the next sector in its chain."""
     per_fat_sector = sector_size // 4
     fat_sector = fat_sectors[sector // per_fat_sector]
@@ -418,10 +418,13 @@ def _check_parts_are_what_they_declare(archive: zipfile.ZipFile, limits: Limits)
 # 5. XML attacks ----------------------------------------------------------------------------
 
 
+XML_SUFFIXES = (".xml", ".rels", ".vml")  # openpyxl re-parses a .xlsm's VML drawings on save
+
+
 def _check_xml_prologs(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
     """No XML part declares a DTD before its root element."""
     for info in archive.infolist():
-        if info.filename.lower().endswith((".xml", ".rels")):
+        if info.filename.lower().endswith(XML_SUFFIXES):
             _check_prolog(path, archive, info.filename, limits)
 
 
