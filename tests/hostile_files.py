@@ -355,13 +355,13 @@ def _central_header(part: RawPart, offset: int) -> bytes:
     return fixed + name + extra
 
 
-def bomb_sheet(name: str, unpacked_bytes: int) -> RawPart:
+def bomb_sheet(name: str, unpacked_bytes: int, chunk_bytes: int = MB) -> RawPart:
     """A worksheet part that unpacks to about `unpacked_bytes`: a valid sheet whose
     `sheetData` holds that many blanks (about 1,000 : 1; 5 GB packs to 5 MB)."""
     head = f'{XML_DECLARATION}<worksheet xmlns="{SHEET_NS}"><sheetData>'.encode()
     tail = b"</sheetData></worksheet>"
-    chunk = b" " * MB
-    times = max(unpacked_bytes // MB, 1)
+    chunk = b" " * chunk_bytes
+    times = max(unpacked_bytes // chunk_bytes, 1)
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     pieces = (
         (compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH), 1),
@@ -446,6 +446,23 @@ def overlapping_bomb(folder: Path) -> Path:
     body = numbers_sheet("xl/worksheets/sheet1.xml", 50_000)
     copies = [body._replace(name=f"xl/worksheets/sheet{n}.xml", header_offset=0) for n in range(2, 21)]
     return write_raw_zip(folder / "Overlap.xlsx", [body] + _base_parts(folder) + copies)
+
+
+def many_dense_parts(folder: Path) -> Path:
+    """2,000 parts of just under 1 MB each, each packed 1,000 times: no part is big enough
+    for the per-part ratio check, but together they unpack 2 GB from 2 MB."""
+    dense = bomb_sheet("", 1000 * KB, chunk_bytes=1000 * KB)
+    extras = [dense._replace(name=f"customXml/item{n}.xml") for n in range(2_000)]
+    return write_raw_zip(folder / "DenseParts.xlsx", _base_parts(folder) + extras)
+
+
+def local_name_differs(folder: Path) -> Path:
+    """The central directory and the part's own header disagree on its name."""
+    path = write_raw_zip(folder / "TwoNames.xlsx", _base_parts(folder) + [packed("xl/media/image1.png", bytes(range(256)))])
+    data = path.read_bytes()
+    at = data.index(b"xl/media/image1.png")  # the first mention is the local header's
+    path.write_bytes(data[:at] + b"xl/media/image2.png" + data[at + 19 :])
+    return path
 
 
 def too_many_parts(folder: Path) -> Path:
@@ -582,6 +599,8 @@ REFUSED: dict[str, Builder] = {
     "lying styles part": lying_styles,
     "overlapping zip bomb": overlapping_bomb,
     "10,001 parts": too_many_parts,
+    "2,000 dense small parts": many_dense_parts,
+    "part named twice differently": local_name_differs,
     "password-protected zip": password_zip,
 }
 

@@ -48,6 +48,8 @@ EXPECTED = {
     "lying styles part": ("crafted_zip", "xl/styles.xml"),
     "overlapping zip bomb": ("crafted_zip", "overlap"),
     "10,001 parts": ("too_large", "parts"),
+    "2,000 dense small parts": ("too_large", "packed"),
+    "part named twice differently": ("damaged", "xl/media/image1.png"),
     "password-protected zip": ("encrypted", "password"),
 }
 
