@@ -148,31 +148,63 @@ def xls_named_xlsx(folder: Path) -> Path:
     return path
 
 
+ENCRYPTED_STREAMS = ["\x06DataSpaces", "Version", "DataSpaceMap", "DataSpaceInfo", "TransformInfo", "EncryptedPackage", "EncryptionInfo"]
+
+
 def encrypted_workbook(folder: Path) -> Path:
     """A password-protected workbook as Excel saves one: an OLE compound file whose
     directory (two sectors here, so the FAT chain is followed) names `EncryptionInfo`."""
-    names = ["\x06DataSpaces", "Version", "DataSpaceMap", "DataSpaceInfo", "TransformInfo", "EncryptedPackage", "EncryptionInfo"]
     path = folder / "Secret.xlsx"
-    path.write_bytes(compound_file(names))
+    path.write_bytes(compound_file(ENCRYPTED_STREAMS))
     return path
 
 
-def compound_file(stream_names: list[str]) -> bytes:
+def large_encrypted_workbook(folder: Path) -> Path:
+    """The same, 9 MB, with the directory at the end: found through the DIFAT."""
+    path = folder / "BigSecret.xlsx"
+    path.write_bytes(compound_file(ENCRYPTED_STREAMS, padding_sectors=18_000))
+    return path
+
+
+FREE, END_OF_CHAIN, FAT_SECTOR, DIFAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFC
+
+
+def compound_file(stream_names: list[str], padding_sectors: int = 0) -> bytes:
     """A minimal OLE compound file (version 3, 512-byte sectors) whose directory lists
-    `stream_names` as empty streams: sector 0 is the FAT, sectors 1.. the directory."""
+    `stream_names` as empty streams. Sectors: the FAT, the DIFAT (once the FAT passes the
+    header's 109 slots), `padding_sectors` of unused space, then the directory, last, as
+    Excel often writes it: past 7 MB it can only be found through the DIFAT."""
     entries = [_directory_entry("Root Entry", 5, child=1)]
     for index, name in enumerate(stream_names, start=1):
-        entries.append(_directory_entry(name, 2, right=index + 1 if index < len(stream_names) else 0xFFFFFFFF))
-    while len(entries) % 4:
-        entries.append(bytes(128))
+        entries.append(_directory_entry(name, 2, right=index + 1 if index < len(stream_names) else FREE))
+    entries += [bytes(128)] * (-len(entries) % 4)
     directory_sectors = len(entries) // 4
-    chain = [0xFFFFFFFD] + [sector + 1 for sector in range(1, directory_sectors)] + [0xFFFFFFFE]
-    fat = struct.pack(f"<{len(chain)}I", *chain) + b"\xff" * (512 - 4 * len(chain))
-    difat = struct.pack("<109I", 0, *[0xFFFFFFFF] * 108)
-    header = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16) + struct.pack(
-        "<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0
+    fat_count, difat_count = _fat_size(directory_sectors + padding_sectors)
+    first_directory = fat_count + difat_count + padding_sectors
+    fat = [FAT_SECTOR] * fat_count + [DIFAT_SECTOR] * difat_count + [FREE] * padding_sectors
+    fat += [first_directory + n for n in range(1, directory_sectors)] + [END_OF_CHAIN]
+    fat += [FREE] * (fat_count * 128 - len(fat))
+    fat_places = list(range(fat_count)) + [FREE] * (109 + 127 * difat_count)
+    difat = b"".join(
+        struct.pack("<128I", *fat_places[109 + 127 * n : 109 + 127 * (n + 1)], fat_count + n + 1 if n + 1 < difat_count else END_OF_CHAIN)
+        for n in range(difat_count)
     )
-    return header + difat + fat + b"".join(entries)
+    header = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16) + struct.pack(
+        "<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, fat_count, first_directory, 0, 4096, END_OF_CHAIN, 0,
+        fat_count if difat_count else END_OF_CHAIN, difat_count,
+    )
+    body = struct.pack(f"<{len(fat)}I", *fat) + difat + bytes(512 * padding_sectors) + b"".join(entries)
+    return header + struct.pack("<109I", *fat_places[:109]) + body
+
+
+def _fat_size(other_sectors: int) -> tuple[int, int]:
+    """How many FAT and DIFAT sectors a file of `other_sectors` more sectors needs."""
+    fat = difat = 0
+    while True:
+        needed = (-(-(other_sectors + fat + difat) // 128), -(-max(fat - 109, 0) // 127))
+        if needed == (fat, difat):
+            return fat, difat
+        fat, difat = needed
 
 
 def _directory_entry(name: str, kind: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF) -> bytes:
@@ -582,6 +614,7 @@ REFUSED: dict[str, Builder] = {
     "random binary": random_binary,
     ".xls named .xlsx": xls_named_xlsx,
     "encrypted workbook": encrypted_workbook,
+    "encrypted workbook, 9 MB": large_encrypted_workbook,
     "truncated workbook": truncated_xlsx,
     "damaged workbook part": damaged_part,
     "Word file named .xlsx": word_named_xlsx,

@@ -31,6 +31,7 @@ EXPECTED = {
     "random binary": ("not_a_workbook", "not an Excel workbook"),
     ".xls named .xlsx": ("old_xls", "97-2003"),
     "encrypted workbook": ("encrypted", "password"),
+    "encrypted workbook, 9 MB": ("encrypted", "password"),
     "truncated workbook": ("damaged", "damaged"),
     "damaged workbook part": ("damaged", "xl/workbook.xml"),
     "Word file named .xlsx": ("word_file", "Word"),

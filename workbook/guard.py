@@ -263,16 +263,15 @@ END_OF_CHAIN = 0xFFFFFFFE
 
 
 def _ole_stream_names(path: Path, max_sectors: int = 64) -> set[str]:
-    """The stream and storage names in an OLE compound file's directory, following the
-    directory's sector chain through the FAT sectors listed in the header (the first 109,
-    enough for files of 7 MB with 512-byte sectors and 436 MB with 4096-byte ones). An
-    empty set when the file is malformed or its directory lies beyond that."""
+    """The stream and storage names in an OLE compound file's directory (its first
+    `max_sectors` sectors), following the directory's sector chain through the FAT.
+    An empty set when the file is malformed."""
     try:
         with path.open("rb") as file:
             header = file.read(512)
             sector_size = 1 << struct.unpack_from("<H", header, 0x1E)[0]
-            fat_sectors = struct.unpack_from("<109I", header, 0x4C)
             read = _sector_reader(file, sector_size)
+            fat_sectors = _fat_sectors(header, read, sector_size)
             names: set[str] = set()
             sector = struct.unpack_from("<I", header, 0x30)[0]
             for _ in range(max_sectors):
@@ -300,7 +299,21 @@ def _sector_reader(file: BinaryIO, sector_size: int) -> Callable[[int], bytes]:
     return read
 
 
-def _next_sector(read: Callable[[int], bytes], fat_sectors: tuple[int, ...], sector: int, sector_size: int) -> int:
+def _fat_sectors(header: bytes, read: Callable[[int], bytes], sector_size: int, max_difat: int = 4096) -> list[int]:
+    """Where the FAT's sectors are: 109 in the header, then in the chain of DIFAT sectors
+    (each lists `sector_size / 4 - 1` more and ends with the next DIFAT sector)."""
+    places = list(struct.unpack_from("<109I", header, 0x4C))
+    difat = struct.unpack_from("<I", header, 0x44)[0]
+    per_sector = sector_size // 4 - 1
+    for _ in range(max_difat):
+        if difat >= END_OF_CHAIN:
+            break
+        *more, difat = struct.unpack(f"<{per_sector + 1}I", read(difat))
+        places += more
+    return places
+
+
+def _next_sector(read: Callable[[int], bytes], fat_sectors: list[int], sector: int, sector_size: int) -> int:
     """The FAT entry of `sector`: the next sector in its chain."""
     per_fat_sector = sector_size // 4
     fat_sector = fat_sectors[sector // per_fat_sector]
