@@ -8,6 +8,7 @@ peak memory Python allocated during the check.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -41,6 +42,7 @@ def main() -> None:
         for case, verdict, seconds, peak, size in rows(Path(folder)):
             shown = verdict[:width] + "..." if width and len(verdict) > width else verdict
             print(f"| {case} | {shown} | {seconds:.3f} | {peak:.2f} | {size:.2f} |")
+    print(f"\nWhole run (building every file included): peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB.")
 
 
 if __name__ == "__main__":

@@ -480,6 +480,26 @@ def overlapping_bomb(folder: Path) -> Path:
     return write_raw_zip(folder / "Overlap.xlsx", [body] + _base_parts(folder) + copies)
 
 
+def zip64_many_parts(folder: Path) -> Path:
+    """70,000 empty parts: more than a plain end record can count, so zipfile writes a
+    zip64 end record, which the guard reads before zipfile parses the directory."""
+    path = usage_workbook(folder, "Zip64.xlsx")
+    with zipfile.ZipFile(path, "a") as book:
+        for n in range(70_000):
+            book.writestr(f"customXml/item{n}.xml", b"")
+    return path
+
+
+def lying_part_count(folder: Path) -> Path:
+    """10,009 parts whose end record claims 9."""
+    path = too_many_parts(folder)
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, at + 8, 9, 9)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def many_dense_parts(folder: Path) -> Path:
     """2,000 parts of just under 1 MB each, each packed 1,000 times: no part is big enough
     for the per-part ratio check, but together they unpack 2 GB from 2 MB."""
@@ -632,6 +652,8 @@ REFUSED: dict[str, Builder] = {
     "lying styles part": lying_styles,
     "overlapping zip bomb": overlapping_bomb,
     "10,001 parts": too_many_parts,
+    "70,000 parts, zip64": zip64_many_parts,
+    "10,001 parts, end record says 9": lying_part_count,
     "2,000 dense small parts": many_dense_parts,
     "part named twice differently": local_name_differs,
     "password-protected zip": password_zip,

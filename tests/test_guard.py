@@ -49,6 +49,8 @@ EXPECTED = {
     "lying styles part": ("crafted_zip", "xl/styles.xml"),
     "overlapping zip bomb": ("crafted_zip", "overlap"),
     "10,001 parts": ("too_large", "parts"),
+    "70,000 parts, zip64": ("too_large", "70,009 parts"),
+    "10,001 parts, end record says 9": ("too_large", "10,009 parts"),
     "2,000 dense small parts": ("too_large", "packed"),
     "part named twice differently": ("damaged", "xl/media/image1.png"),
     "password-protected zip": ("encrypted", "password"),

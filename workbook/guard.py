@@ -112,6 +112,7 @@ def check_workbook_file(path: Path, limits: Limits = Limits()) -> None:
     head = _read_head(path)
     if head[:4] not in ZIP_MAGIC:
         raise _not_a_zip(path, head)
+    _check_declared_part_count(path, limits)
     with _damage_reported(path), zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         _check_directory(path, infos, limits)
@@ -333,9 +334,39 @@ def _directory_names(sector: bytes, sector_size: int) -> set[str]:
 # 3. The zip's central directory -------------------------------------------------------
 
 
+def _check_declared_part_count(path: Path, limits: Limits) -> None:
+    """Refuse too many parts from the zip's end record, before zipfile builds an object
+    for each (a million-entry directory would take it a minute and a gigabyte). zipfile
+    reads entries until the directory's declared size is used up, whatever the count
+    says, so the size is bounded too: 256 bytes a part (Excel's take about 100)."""
+    count, directory_size = _end_record(path)
+    if count > limits.max_parts or directory_size > limits.max_parts * 256:
+        raise _too_big(path, None, f"holds {count:,} parts, more than the {limits.max_parts:,} a workbook plausibly needs")
+
+
+def _end_record(path: Path) -> tuple[int, int]:
+    """The entry count and central directory size from the zip's end record (or its zip64
+    successor); (0, 0) if there is none to read, for zipfile to call the file damaged."""
+    with path.open("rb") as file:
+        size = file.seek(0, os.SEEK_END)
+        file.seek(max(0, size - (22 + 65_535)))  # the record, then a comment of at most 64 KB
+        tail = file.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) < at + 22:
+            return 0, 0
+        count, directory_size = struct.unpack_from("<HI", tail, at + 10)
+        if at < 20 or tail[at - 20 : at - 16] != b"PK\x06\x07":
+            return count, directory_size
+        file.seek(struct.unpack_from("<Q", tail, at - 12)[0])  # the zip64 end record
+        record = file.read(56)
+        if len(record) < 56 or record[:4] != b"PK\x06\x06":
+            return count, directory_size
+        return struct.unpack_from("<QQ", record, 32)
+
+
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Refuse zip bombs and crafted zips from the directory alone, inflating nothing."""
-    if len(infos) > limits.max_parts:
+    if len(infos) > limits.max_parts:  # the end record's count can lie
         raise _too_big(path, None, f"holds {len(infos):,} parts, more than the {limits.max_parts:,} a workbook plausibly needs")
     if len({info.filename for info in infos}) < len(infos):
         raise _crafted(path, "two of its parts have the same name")
