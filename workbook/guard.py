@@ -19,16 +19,18 @@ The defences, in the order they run, and why:
    `_ole_stream_names`); an XML or web page saved with an Excel name (ERPs export these);
    a text/CSV file.
 3. **The zip's central directory, before inflating anything.** A zip bomb is a small file
-   that unpacks to gigabytes. The directory declares each part's packed and unpacked size,
-   so we refuse: more parts than `Limits.max_parts`; a part declaring more than
-   `max_part_bytes`; all parts together declaring more than `max_total_bytes`; a part, or
-   the whole, over `ratio_applies_above` packed more than `max_ratio` times (200: even
-   a sheet of identical rows or a million empty formatted rows packs only 10-17 times,
-   because row numbers differ; deflate's ceiling, reached by bombs, is about 1,032); a part whose packed data is bigger than deflate
-   could ever make of its declared size (a lie seen without inflating); parts that
-   overlap in the file (the "overlapping" bomb: many entries sharing one packed body);
-   two parts with one name; encrypted parts; compression methods Excel never writes
-   (only stored and deflate pass).
+   that unpacks to gigabytes. The directory declares each part's packed and unpacked
+   size, so we refuse: more parts than `Limits.max_parts` (counted from the zip's end
+   record first, so a million-entry directory is refused before zipfile parses it); a
+   part declaring more than `max_part_bytes`; all parts together declaring more than
+   `max_total_bytes`; a part, or the whole, over `ratio_applies_above` packed more than
+   `max_ratio` times (200: even a sheet of identical rows or a million empty formatted
+   rows packs only 10-17 times, because row numbers differ; bombs reach deflate's
+   ceiling, about 1,032); a part whose packed data is bigger than deflate could ever
+   make of its declared size (a lie seen without inflating); parts that overlap in the
+   file (the "overlapping" bomb: many entries sharing one packed body); two parts with
+   one name; encrypted parts; compression methods Excel never writes (only stored and
+   deflate pass).
 4. **Is it an Excel workbook.** `[Content_Types].xml` names the package's main part: a
    workbook (.xlsx, .xlsm, .xltx, .xltm) passes; .xlsb, an add-in, a Word or PowerPoint
    file, an OpenDocument file or any other zip is named and refused.
