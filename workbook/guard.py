@@ -52,9 +52,10 @@ The defences, in the order they run, and why:
    the CRC is checked at the end, which also catches damage anywhere in the file before
    a long read starts. Inflating runs at about 300 MB a second (0.06 s for a 20 MB
    sheet); with the whole-file ratio capped, a file can never cost the guard more than
-   about 0.7 s per MB of its own size, no more than reading an honest file that size. Larger parts are only bounded by
-   their declared size: readers must stream them (`ZipFile.open` and an incremental
-   parser, which inflate a few KB at a time) or read them with `bounded_read`.
+   about 0.7 s per MB of its own size, no more than reading an honest file that size.
+   Larger parts are bounded only by their declared size: readers must stream them
+   (`ZipFile.open` and an incremental parser, which inflate a few KB at a time) or read
+   them with `bounded_read`.
 
 What the guard does not judge: sheets, headers and cells (the readers and codecs report
 those), nor a sheet's claimed `dimension` (readers must not trust it).
