@@ -22,8 +22,8 @@ from workbook.guard import UnreadableWorkbook, check_workbook_file  # noqa: E402
 def rows(folder: Path):
     """(case, verdict, seconds, peak MB, file size MB) for every hostile and sound file."""
     for case, build in {**hostile.REFUSED, **hostile.SOUND}.items():
-        if case == "unreadable file" and hostile.RUNNING_AS_ROOT:
-            continue  # root reads any file
+        if case in hostile.NOT_HERE:
+            continue  # root reads any file; no named pipes on Windows
         place = folder / str(len(list(folder.iterdir())))
         place.mkdir()
         path = build(place)

@@ -8,8 +8,8 @@ Call `check_workbook_file(path)` first, then parse. Every refusal is an
 
 The defences, in the order they run, and why:
 
-1. **The file itself.** Missing, a folder, or not readable by this user: said as such,
-   not as an operating-system error.
+1. **The file itself.** Missing, a folder, a device or pipe (reading one could wait
+   forever), or not readable by this user: said as such, not as an operating-system error.
 2. **What kind of file it is.** An .xlsx/.xlsm is a zip package: its first bytes are
    `50 4B 03 04` ("PK", a part's header). Anything else is sniffed from its first bytes:
    empty; an OLE compound file (`D0 CF 11 E0 A1 B1 1A E1`), which is either an old Excel
@@ -214,6 +214,8 @@ def _read_head(path: Path, size: int = 8 * KB) -> bytes:
         raise UnreadableWorkbook(path, "missing", f"{path.name} was not found: check the name and the folder ({path.parent}).")
     if path.is_dir():
         raise UnreadableWorkbook(path, "folder", f"{path.name} is a folder, not a workbook file: choose the .xlsx file inside it.")
+    if not path.is_file():
+        raise UnreadableWorkbook(path, "not_a_file", f"{path.name} is not a file but a device or pipe: choose a saved workbook file.")
     try:
         with path.open("rb") as file:
             head = file.read(size)
