@@ -121,6 +121,13 @@ def empty_file(folder: Path) -> Path:
     return path
 
 
+def excel_lock_file(folder: Path) -> Path:
+    """The owner file Excel writes beside an open workbook: the user's name, twice."""
+    path = folder / "~$Book1.xlsx"
+    path.write_bytes(b"\x04jdoe" + b" " * 50 + b"\x04\x00" + "jdoe".encode("utf-16-le") + b" \x00" * 52)
+    return path
+
+
 def csv_named_xlsx(folder: Path) -> Path:
     path = folder / "Export.xlsx"
     path.write_text("Product,Quantity,Reference\nA-100,2,INV-1\nA-100,-2,RET-1\n", encoding="utf-8")
@@ -635,6 +642,7 @@ REFUSED: dict[str, Builder] = {
     "a named pipe": a_pipe,
     "unreadable file": unreadable_file,
     "empty file": empty_file,
+    "Excel's lock file": excel_lock_file,
     "CSV named .xlsx": csv_named_xlsx,
     "CSV starting with PK": csv_starting_with_pk,
     "web page named .xlsx": html_named_xls,

@@ -26,6 +26,7 @@ EXPECTED = {
     "a named pipe": ("not_a_file", "pipe"),
     "unreadable file": ("no_permission", "permission"),
     "empty file": ("empty", "empty"),
+    "Excel's lock file": ("lock_file", "choose Book1.xlsx"),
     "CSV named .xlsx": ("text_file", "CSV"),
     "CSV starting with PK": ("text_file", "CSV"),
     "web page named .xlsx": ("xml_or_html", "web page"),

@@ -17,7 +17,7 @@ The defences, in the order they run, and why:
    encrypted package in OLE, with streams named `EncryptionInfo` and `EncryptedPackage`),
    told apart by reading the compound file's directory (a few sectors, see
    `_ole_stream_names`); an XML or web page saved with an Excel name (ERPs export these);
-   a text/CSV file.
+   a text/CSV file; Excel's own lock file (`~$Book1.xlsx`), easy to pick by mistake.
 3. **The zip's central directory, before inflating anything.** A zip bomb is a small file
    that unpacks to gigabytes. The directory declares each part's packed and unpacked
    size, so we refuse: more parts than `Limits.max_parts` (counted from the zip's end
@@ -233,6 +233,8 @@ SAVE_AS_XLSX = "open it in Excel and save it as an Excel Workbook (.xlsx), then 
 
 def _not_a_zip(path: Path, head: bytes) -> UnreadableWorkbook:
     """The refusal for a file that is not a zip package, named by what it looks like."""
+    if path.name.startswith("~$"):
+        return UnreadableWorkbook(path, "lock_file", f"{path.name} is the lock file Excel keeps while a workbook is open, not the workbook: choose {path.name[2:]} itself.")
     if head.startswith(OLE_MAGIC):
         return _ole_refusal(path)
     text = _as_text(head)
