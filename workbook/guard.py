@@ -115,13 +115,13 @@ def check_workbook_file(path: Path, limits: Limits = Limits()) -> None:
     head = _read_head(path)
     if head[:4] not in ZIP_MAGIC:
         raise _not_a_zip(path, head)
-    _check_declared_part_count(path, limits)
-    with _damage_reported(path), zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-        _check_directory(path, infos, limits)
-        _check_is_a_workbook(path, archive, limits)
-        _check_xml_prologs(path, archive, limits)
-        _check_parts_are_what_they_declare(archive, limits)
+    with _damage_reported(path):
+        _check_declared_part_count(path, limits)
+        with zipfile.ZipFile(path) as archive:
+            _check_directory(path, archive.infolist(), limits)
+            _check_is_a_workbook(path, archive, limits)
+            _check_xml_prologs(path, archive, limits)
+            _check_parts_are_what_they_declare(archive, limits)
 
 
 def bounded_read(archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes:
@@ -210,13 +210,13 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a first part's local header; an em
 
 def _read_head(path: Path, size: int = 8 * KB) -> bytes:
     """The first bytes of the file; refusals for a missing, folder, unreadable or empty file."""
-    if not path.exists():
-        raise UnreadableWorkbook(path, "missing", f"{path.name} was not found: check the name and the folder ({path.parent}).")
-    if path.is_dir():
-        raise UnreadableWorkbook(path, "folder", f"{path.name} is a folder, not a workbook file: choose the .xlsx file inside it.")
-    if not path.is_file():
-        raise UnreadableWorkbook(path, "not_a_file", f"{path.name} is not a file but a device or pipe: choose a saved workbook file.")
     try:
+        if not path.exists():
+            raise UnreadableWorkbook(path, "missing", f"{path.name} was not found: check the name and the folder ({path.parent}).")
+        if path.is_dir():
+            raise UnreadableWorkbook(path, "folder", f"{path.name} is a folder, not a workbook file: choose the .xlsx file inside it.")
+        if not path.is_file():
+            raise UnreadableWorkbook(path, "not_a_file", f"{path.name} is not a file but a device or pipe: choose a saved workbook file.")
         with path.open("rb") as file:
             head = file.read(size)
     except PermissionError:
