@@ -530,6 +530,18 @@ def local_name_differs(folder: Path) -> Path:
     return path
 
 
+def name_not_utf8(folder: Path) -> Path:
+    """A part flagged as named in UTF-8 whose name is not UTF-8 (zipfile raises
+    UnicodeDecodeError, not BadZipFile, while reading the directory)."""
+    path = write_raw_zip(folder / "BadName.xlsx", _base_parts(folder))
+    data = bytearray(path.read_bytes())
+    first_entry = data.find(b"PK\x01\x02")
+    data[first_entry + 9] |= 0x08  # bit 11 of the flags (in their high byte): UTF-8 names
+    data[first_entry + 46] = 0x97
+    path.write_bytes(bytes(data))
+    return path
+
+
 def too_many_parts(folder: Path) -> Path:
     """A workbook with 10,001 tiny extra parts."""
     extras = [packed(f"customXml/item{n}.xml", b"<a/>") for n in range(10_001)]
@@ -671,6 +683,7 @@ REFUSED: dict[str, Builder] = {
     "10,001 parts, end record says 9": lying_part_count,
     "2,000 dense small parts": many_dense_parts,
     "part named twice differently": local_name_differs,
+    "part name not UTF-8": name_not_utf8,
     "password-protected zip": password_zip,
 }
 

@@ -55,6 +55,7 @@ EXPECTED = {
     "10,001 parts, end record says 9": ("too_large", "10,009 parts"),
     "2,000 dense small parts": ("too_large", "packed"),
     "part named twice differently": ("damaged", "xl/media/image1.png"),
+    "part name not UTF-8": ("damaged", "damaged"),
     "password-protected zip": ("encrypted", "password"),
 }
 

@@ -552,7 +552,7 @@ def _damage_reported(path: Path, part: str | None = None) -> Iterator[None]:
     """Turn zipfile's and zlib's complaints about damaged data into one clear refusal."""
     try:
         yield
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, UnicodeDecodeError) as error:
         raise _damaged(path, part) from error
     except OSError as error:
         if error.errno == errno.EINVAL:  # a seek to a negative offset: the directory lies
