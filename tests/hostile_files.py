@@ -446,10 +446,11 @@ def _compose(outer: tuple[list[int], int], inner: tuple[list[int], int]) -> tupl
     return [_apply(linear, column) for column in inner[0]], _apply(outer, inner[1])
 
 
-def _base_parts(folder: Path) -> list[RawPart]:
-    """The parts of a valid workbook, packed honestly, its first sheet left out."""
+def _base_parts(folder: Path, leaving_out: str | None = "xl/worksheets/sheet1.xml") -> list[RawPart]:
+    """The parts of a valid workbook, packed honestly, but the one `leaving_out` (by
+    default the sheet, for a builder to put its own in its place)."""
     with zipfile.ZipFile(usage_workbook(folder, "base.xlsx")) as book:
-        return [packed(info.filename, book.read(info)) for info in book.infolist() if info.filename != "xl/worksheets/sheet1.xml"]
+        return [packed(info.filename, book.read(info)) for info in book.infolist() if info.filename != leaving_out]
 
 
 def zip_bomb(folder: Path) -> Path:
@@ -481,7 +482,7 @@ def lying_styles(folder: Path) -> Path:
     200 KB, whose deflate data unpacks to 200 MB. `ZipFile.read()` (which openpyxl uses
     for styles) inflates all 200 MB in one step before cutting it to 200 KB."""
     honest = bomb_sheet("xl/styles.xml", 200 * MB)
-    parts = [part for part in _base_parts(folder) if part.name != "xl/styles.xml"]
+    parts = _base_parts(folder, leaving_out="xl/styles.xml")
     return write_raw_zip(folder / "LyingStyles.xlsx", parts + [honest._replace(file_size=honest.compress_size + KB)])
 
 
@@ -504,7 +505,7 @@ def zip64_many_parts(folder: Path) -> Path:
 
 
 def lying_part_count(folder: Path) -> Path:
-    """10,009 parts whose end record claims 9."""
+    """10,010 parts whose end record claims 9."""
     path = too_many_parts(folder)
     data = bytearray(path.read_bytes())
     at = data.rfind(b"PK\x05\x06")
@@ -518,12 +519,12 @@ def many_dense_parts(folder: Path) -> Path:
     for the per-part ratio check, but together they unpack 2 GB from 2 MB."""
     dense = bomb_sheet("", 1000 * KB, chunk_bytes=1000 * KB)
     extras = [dense._replace(name=f"customXml/item{n}.xml") for n in range(2_000)]
-    return write_raw_zip(folder / "DenseParts.xlsx", _base_parts(folder) + extras)
+    return write_raw_zip(folder / "DenseParts.xlsx", _base_parts(folder, leaving_out=None) + extras)
 
 
 def local_name_differs(folder: Path) -> Path:
     """The central directory and the part's own header disagree on its name."""
-    path = write_raw_zip(folder / "TwoNames.xlsx", _base_parts(folder) + [packed("xl/media/image1.png", bytes(range(256)))])
+    path = write_raw_zip(folder / "TwoNames.xlsx", _base_parts(folder, leaving_out=None) + [packed("xl/media/image1.png", bytes(range(256)))])
     data = path.read_bytes()
     at = data.index(b"xl/media/image1.png")  # the first mention is the local header's
     path.write_bytes(data[:at] + b"xl/media/image2.png" + data[at + 19 :])
@@ -533,7 +534,7 @@ def local_name_differs(folder: Path) -> Path:
 def name_not_utf8(folder: Path) -> Path:
     """A part flagged as named in UTF-8 whose name is not UTF-8 (zipfile raises
     UnicodeDecodeError, not BadZipFile, while reading the directory)."""
-    path = write_raw_zip(folder / "BadName.xlsx", _base_parts(folder))
+    path = write_raw_zip(folder / "BadName.xlsx", _base_parts(folder, leaving_out=None))
     data = bytearray(path.read_bytes())
     first_entry = data.find(b"PK\x01\x02")
     data[first_entry + 9] |= 0x08  # bit 11 of the flags (in their high byte): UTF-8 names
@@ -545,12 +546,12 @@ def name_not_utf8(folder: Path) -> Path:
 def too_many_parts(folder: Path) -> Path:
     """A workbook with 10,001 tiny extra parts."""
     extras = [packed(f"customXml/item{n}.xml", b"<a/>") for n in range(10_001)]
-    return write_raw_zip(folder / "Crowded.xlsx", _base_parts(folder) + extras)
+    return write_raw_zip(folder / "Crowded.xlsx", _base_parts(folder, leaving_out=None) + extras)
 
 
 def password_zip(folder: Path) -> Path:
     """A zip whose parts are encrypted (the zip's own, weak, password scheme)."""
-    path = write_raw_zip(folder / "ZipCrypto.xlsx", _base_parts(folder))
+    path = write_raw_zip(folder / "ZipCrypto.xlsx", _base_parts(folder, leaving_out=None))
     data = bytearray(path.read_bytes())
     for offset in _all(data, b"PK\x01\x02"):
         data[offset + 8] |= 1
