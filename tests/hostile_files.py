@@ -593,7 +593,7 @@ def huge_dimension(folder: Path) -> Path:
     base = usage_workbook(folder, "base.xlsx")
     with zipfile.ZipFile(base) as book:
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
-    sheet = sheet.replace('<dimension ref="A1:C4" />', '<dimension ref="A1:XFD1048576" />')
+    sheet = re.sub(r'<dimension ref="[A-Z0-9:]+"\s*/>', '<dimension ref="A1:XFD1048576"/>', sheet)
     assert "XFD1048576" in sheet
     return rezip(base, folder / "Dimension.xlsx", replace={"xl/worksheets/sheet1.xml": sheet.encode()})
 
