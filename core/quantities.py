@@ -20,6 +20,10 @@ class NotAQuantity(ValueError):
     """The value is not a finite number (text, NaN, infinity, a bool)."""
 
 
+class QuantityTooLarge(NotAQuantity):
+    """The value is a number of 10^15 or more (beyond Excel's 15 significant digits)."""
+
+
 def to_quantity(value: object) -> Decimal:
     """Return `value` as an exact Decimal rounded to 6 places; raise NotAQuantity.
 
@@ -38,7 +42,7 @@ def to_quantity(value: object) -> Decimal:
     if not number.is_finite():
         raise NotAQuantity(repr(value))
     if abs(number) >= Decimal("1e15"):
-        raise NotAQuantity(f"{value!r} is too large")
+        raise QuantityTooLarge(f"{value!r} is too large")
     return normal(number.quantize(PLACES))
 
 
