@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Callable, NamedTuple, TypeVar
 
 from core.problems import Code, Problem
-from core.quantities import NotAQuantity, show, to_quantity
+from core.quantities import NotAQuantity, QuantityTooLarge, show, to_quantity
 
 from .schema import Header, cell_address, column_address
 from .seam import Row
@@ -45,7 +45,7 @@ def is_error(value: object) -> bool:
 
 def text(value: object) -> str:
     """Any value as the text an accountant sees: `1001` not `1001.0`, dates as ISO."""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()
@@ -58,6 +58,8 @@ def quantity(value: object) -> Decimal | Fault:
     """Any finite number (numeric text too), rounded to 6 places."""
     try:
         return to_quantity(value)
+    except QuantityTooLarge:
+        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(value)}' is too large: quantities stay below 10^15.")
     except NotAQuantity:
         return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(value)}' is not a number.")
 
@@ -66,8 +68,14 @@ def usage_quantity(value: object) -> Decimal | Fault:
     """A usage quantity: a number other than 0."""
     number = quantity(value)
     if isinstance(number, Decimal) and number == 0:
-        return Fault(Code.QUANTITY_ZERO, "A usage quantity cannot be 0; delete the row or enter the units.")
+        return Fault(Code.QUANTITY_ZERO, _zero_message(value))
     return number
+
+
+def _zero_message(value: object) -> str:
+    if isinstance(value, (int, float, Decimal)) and value != 0:  # rounded away at 6 places
+        return f"{text(value)} rounds to 0 at 6 decimal places; a usage quantity cannot be 0."
+    return "A usage quantity cannot be 0; delete the row or enter the units."
 
 
 def figure(code: Code, what: str) -> Parser:
@@ -122,7 +130,10 @@ def date(value: object) -> dt.date | Fault:
 
 
 def _serial_date(serial: int | float | Decimal) -> dt.date | Fault:
-    days = int(serial)
+    try:
+        days = int(serial)
+    except (ValueError, OverflowError, ArithmeticError):  # NaN, infinity
+        days = 0
     if not 1 <= days <= LAST_SERIAL or days == 60:  # 60 is Excel's phantom 1900-02-29
         return Fault(Code.DATE_INVALID, f"{text(serial)} is not a date Excel can show.")
     return EXCEL_EPOCH + dt.timedelta(days=days + (1 if days < 60 else 0))
