@@ -55,9 +55,7 @@ DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None
 def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> tuple[dict[str, object], list[Problem]]:
     """The settings given on the sheet, by name, and the problems with the others."""
     rows = list(rows)
-    header = find_header(SETTINGS, sheet, iter(rows))
-    if header is None or not header.columns:
-        header = Header(sheet, 0, POSITIONAL, ())
+    header = _with_both_columns(find_header(SETTINGS, sheet, iter(rows)), sheet)
     data = rows[header.row:]
     settings: dict[str, object] = {}
     where: dict[str, str] = {}
@@ -73,6 +71,19 @@ def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> tuple[dict[str, ob
     return settings, problems
 
 
+def _with_both_columns(header: Header | None, sheet: str) -> Header:
+    """The header, or column A and B without one; a header naming only one of Setting and
+    Value has the other beside it (so every row is still read and, if bad, reported)."""
+    if header is None or not header.columns:
+        return Header(sheet, 0, POSITIONAL, ())
+    columns = dict(header.columns)
+    if "value" not in columns:
+        columns["value"] = columns["setting"] + 1
+    if "setting" not in columns:
+        columns["setting"] = columns["value"] - 1 if columns["value"] else 1
+    return header._replace(columns=columns)
+
+
 BUDGET_WITHOUT_RUNS = "The budget rule needs a max_runs setting; the fewest rule is used."
 
 
@@ -84,7 +95,7 @@ def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]
     elif name in settings:
         row.fault("setting", Fault(Code.SETTING_INVALID, f"'{name}' is set twice; the first is used."))
     else:
-        value = row.read("value", PARSERS[name])
+        value = row.read("value", PARSERS[name])  # blank: not set (templates list max_runs so)
         if value is not None:
             settings[name], where[name] = value, row.cell("value")
 
