@@ -575,6 +575,22 @@ def large_workbook(folder: Path) -> Path:
     return write_raw_zip(folder / "Large.xlsx", _base_parts(folder) + [numbers_sheet("xl/worksheets/sheet1.xml", 300_000)])
 
 
+def usage_sheet(name: str, rows: int, products: int = 977) -> RawPart:
+    """A Usage worksheet part: a Product/Quantity header, then `rows` rows of signed
+    quantities spread over `products` products, packed quickly."""
+    header = '<row r="1"><c r="A1" t="inlineStr"><is><t>Product</t></is></c><c r="B1" t="inlineStr"><is><t>Quantity</t></is></c></row>'
+    cells = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>P-{n % products}</t></is></c>'
+                    f'<c r="B{n}"><v>{(n * 7919 % 199) - 99 or 1}</v></c></row>' for n in range(2, rows + 2))
+    return packed(name, f'{XML_DECLARATION}<worksheet xmlns="{SHEET_NS}"><dimension ref="A1:B{rows + 1}"/>'
+                  f'<sheetData>{header}{cells}</sheetData></worksheet>'.encode(), level=1)
+
+
+def large_usage_workbook(folder: Path, rows: int = 300_000, products: int = 20_000) -> Path:
+    """A sound usage workbook of `rows` rows and `products` products: long to read and to
+    write (what a kill during a save needs)."""
+    return write_raw_zip(folder / "LargeUsage.xlsx", _base_parts(folder) + [usage_sheet("xl/worksheets/sheet1.xml", rows, products)])
+
+
 def workbook_type_as_default(folder: Path) -> Path:
     """Some tools declare the workbook's content type as the default for every .xml part
     instead of naming the workbook part; openpyxl (and so the guard) accepts it."""
