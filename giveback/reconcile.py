@@ -9,6 +9,7 @@ write Adjustments, LoopTrace, Summary (and Issues) into a copy of it, print a su
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from contextlib import contextmanager
@@ -89,8 +90,23 @@ def reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool = Fals
         with progress_bar(quiet) as progress:
             write_book(book, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop)
     except OSError as error:
-        raise WorkbookError(f"{target}: cannot write it ({error.strerror or error}).") from None
+        raise WorkbookError(f"{target}: cannot write it: {why_not_written(target, error)}; nothing was written.") from None
     return done
+
+
+def why_not_written(target: Path, error: OSError) -> str:
+    """What stopped a save, in an accountant's words."""
+    folder = target.parent
+    reasons = {
+        errno.ENOENT: f"the folder {folder} does not exist",
+        errno.ENOTDIR: f"{folder} is not a folder",
+        errno.EACCES: f"no permission to write in {folder}",
+        errno.EPERM: f"no permission to write in {folder}",
+        errno.EROFS: f"{folder} is on a read-only disk",
+        errno.ENOSPC: "the disk is full; free some space and run again",
+        errno.EDQUOT: "your disk quota is full; free some space and run again",
+    }
+    return reasons.get(error.errno, str(error.strerror or error))
 
 
 def _reporting(sheet: OutputSheet, progress) -> OutputSheet:
