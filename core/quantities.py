@@ -30,10 +30,10 @@ def to_quantity(value: object) -> Decimal:
 
 
 def _quick_quantity(value: object) -> Decimal | None:
-    """The common cells of a large sheet, 1.6x (2 decimals) to 3.7x (whole) faster than
-    `_exact_quantity`, with the
-    same result: a whole number, or a float whose shortest repr has at most 6 decimals
-    (`433.93`: its Decimal needs no rounding and has no trailing zeros). None otherwise."""
+    """The common cells of a large sheet, with `_exact_quantity`'s result but 1.6x (two
+    decimals) to 3.7x (whole) faster: a whole number, or a float whose shortest repr has
+    at most 6 decimals (`433.93`: its Decimal needs no rounding and has no trailing
+    zeros). None for anything else."""
     kind = type(value)
     if kind is float and value and -1e15 < value < 1e15:
         if value.is_integer():
