@@ -1,0 +1,170 @@
+"""Scale benchmark: reconcile usage workbooks of 10k to 1M rows, stage by stage, beside
+baselines measured in the same run.
+
+    .venv/bin/python bench/scale.py [--sizes 10k 100k 200k 1m big] [--repeat 3] [--markdown]
+
+For every book (see `make_books.py`; generated and cached on first use) it measures, each
+in a fresh subprocess so that peak memory (`ru_maxrss`) is that measurement's own:
+
+- `calamine`: python-calamine reading only the Usage sheet (the yardstick of the goals);
+- `openpyxl`: openpyxl's read-only mode reading it (values only);
+- `giveback`: the pipeline, per stage: read (open the file, read and parse the input
+  sheets), engine (`core.recommend` for every product, trace included), write (the
+  output sheets into a copy of the book), and the total.
+
+Times are the median of `--repeat` runs (one at 1M rows); memory is the largest peak.
+Goals (issue 5): total within 3x calamine's read at 200k rows, peak under 1 GB at 1M.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import make_books  # noqa: E402
+
+SIZES = ["10k", "100k", "200k", "1m", make_books.BIG]
+GOAL_RATIO, GOAL_RATIO_SIZE = 3.0, "200k"
+GOAL_MEMORY_MB, GOAL_MEMORY_SIZE = 1000, "1m"
+
+
+# --- measurements, each run in its own process -------------------------------------
+
+
+def measure_calamine(path: Path) -> dict:
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    with CalamineWorkbook.from_path(str(path)) as book:
+        rows = sum(1 for _ in book.get_sheet_by_name("Usage").iter_rows())
+    return {"read": time.perf_counter() - started, "rows": rows - 1}
+
+
+def measure_openpyxl(path: Path) -> dict:
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    book = load_workbook(path, read_only=True, data_only=True)
+    rows = sum(1 for _ in book["Usage"].iter_rows(values_only=True))
+    book.close()
+    return {"read": time.perf_counter() - started, "rows": rows - 1}
+
+
+def measure_giveback(path: Path) -> dict:
+    """The pipeline by stages: `pipeline.run` returns seconds per stage."""
+    import pipeline
+
+    with tempfile.TemporaryDirectory() as folder:
+        return pipeline.run(path, Path(folder) / "out.xlsx")
+
+
+MEASURES = {"calamine": measure_calamine, "openpyxl": measure_openpyxl, "giveback": measure_giveback}
+
+
+def child(what: str, path: str) -> None:
+    figures = MEASURES[what](Path(path))
+    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
+
+
+def measured(what: str, path: Path) -> dict:
+    command = [sys.executable, __file__, "--child", what, str(path)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{what} on {path.name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_of(what: str, path: Path, repeat: int) -> dict:
+    runs = [measured(what, path) for _ in range(repeat)]
+    figures = {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "peak_mb"}
+    figures["peak_mb"] = max(run["peak_mb"] for run in runs)
+    return figures
+
+
+# --- the table ------------------------------------------------------------------------
+
+
+def bench(size: str, repeat: int) -> dict:
+    path = make_books.ensure(size)
+    runs = 1 if size == "1m" else repeat
+    return {what: median_of(what, path, runs) for what in MEASURES} | {"size": size, "mb": path.stat().st_size / 2**20}
+
+
+def table_rows(result: dict) -> list[list[str]]:
+    size, base, slow, ours = result["size"], result["calamine"], result["openpyxl"], result["giveback"]
+    rows = ours["rows"]
+    label = f"{size} ({result['mb']:.0f} MB)" if size == make_books.BIG else size
+    stages = [s for s in ("read", "engine", "write") if s in ours]
+    total = ours["total"]
+    lines = [[label, "calamine read (baseline)", f"{base['read']:.2f}", rate(rows, base["read"]), f"{base['peak_mb']:.0f}", ""],
+             ["", "openpyxl read-only (baseline)", f"{slow['read']:.2f}", rate(rows, slow["read"]), f"{slow['peak_mb']:.0f}", ""]]
+    for stage in stages:
+        lines.append(["", f"giveback {stage}", f"{ours[stage]:.2f}", rate(rows, ours[stage]), "", ""])
+    lines.append(["", "giveback total", f"{total:.2f}", rate(rows, total), f"{ours['peak_mb']:.0f}",
+                  f"{total / base['read']:.1f}x calamine; engine {ours['engine'] / total:.0%}"])
+    return lines
+
+
+def rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f}" if seconds > 0 else ""
+
+
+HEADER = ["book", "measurement", "seconds", "rows/s", "peak MB", "ratio"]
+
+
+def print_table(results: list[dict], markdown: bool) -> None:
+    lines = [row for result in results for row in table_rows(result)]
+    if markdown:
+        print("| " + " | ".join(HEADER) + " |")
+        print("|" + "|".join("---" for _ in HEADER) + "|")
+        for line in lines:
+            print("| " + " | ".join(line) + " |")
+    else:
+        widths = [max(len(x) for x in column) for column in zip(HEADER, *lines)]
+        for line in [HEADER, *lines]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+    print()
+    print(goals(results))
+
+
+def goals(results: list[dict]) -> str:
+    by_size = {result["size"]: result for result in results}
+    said = []
+    if GOAL_RATIO_SIZE in by_size:
+        result = by_size[GOAL_RATIO_SIZE]
+        ratio = result["giveback"]["total"] / result["calamine"]["read"]
+        said.append(f"{GOAL_RATIO_SIZE}: total / calamine read = {ratio:.2f}x (goal <= {GOAL_RATIO:g}x): {'met' if ratio <= GOAL_RATIO else 'NOT met'}")
+    if GOAL_MEMORY_SIZE in by_size:
+        peak = by_size[GOAL_MEMORY_SIZE]["giveback"]["peak_mb"]
+        said.append(f"{GOAL_MEMORY_SIZE}: peak memory {peak:.0f} MB (goal < {GOAL_MEMORY_MB} MB): {'met' if peak < GOAL_MEMORY_MB else 'NOT met'}")
+    return "\n".join(said)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        return child(sys.argv[2], sys.argv[3])
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--sizes", nargs="+", default=SIZES, choices=SIZES)
+    options.add_argument("--repeat", type=int, default=3)
+    options.add_argument("--markdown", action="store_true", help="print the table as markdown (for the README)")
+    arguments = options.parse_args()
+    results = []
+    for size in arguments.sizes:
+        results.append(bench(size, arguments.repeat))
+        print(f"measured {size}", file=sys.stderr)
+    print_table(results, arguments.markdown)
+
+
+if __name__ == "__main__":
+    main()
