@@ -67,10 +67,12 @@ def ensure(name: str) -> Path:
     return path
 
 
-def book_sheets(name: str) -> list[tuple[str, Iterable[Sequence[object]]]]:
+def book_sheets(name: str) -> list[tuple[str, str, Iterable[Sequence[object]]]]:
+    """(name, used range, rows) for each sheet of book `name`."""
     if name == BIG:
-        return [("Ledger", ledger_rows(BIG_LEDGER_ROWS)), ("Usage", usage_rows(BIG_USAGE_ROWS))]
-    return [("Usage", usage_rows(SIZES[name]))]
+        return [("Ledger", f"A1:F{BIG_LEDGER_ROWS + 1}", ledger_rows(BIG_LEDGER_ROWS)),
+                ("Usage", f"A1:E{BIG_USAGE_ROWS + 1}", usage_rows(BIG_USAGE_ROWS))]
+    return [("Usage", f"A1:E{SIZES[name] + 1}", usage_rows(SIZES[name]))]
 
 
 def usage_rows(count: int, seed: int = 2026) -> Iterator[tuple]:
@@ -94,20 +96,25 @@ def ledger_rows(count: int, seed: int = 7) -> Iterator[tuple]:
         yield (row, *(round(rng.uniform(0, 1e6), 4) for _ in range(5)))
 
 
-def write_xlsx(path: Path, sheets: Sequence[tuple[str, Iterable[Sequence[object]]]]) -> None:
+def write_xlsx(path: Path, sheets: Sequence[tuple[str, str, Iterable[Sequence[object]]]]) -> None:
     """A minimal valid .xlsx: the sheets streamed in order, then the shared strings."""
     strings: dict[str, int] = {}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6, allowZip64=True) as archive:
-        for number, (_, rows) in enumerate(sheets, 1):
+        for number, (_, used_range, rows) in enumerate(sheets, 1):
             with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as part:
-                write_sheet(part, rows, strings)
+                write_sheet(part, used_range, rows, strings)
         archive.writestr("xl/sharedStrings.xml", shared_strings_xml(strings))
-        for name, text in package_parts([name for name, _ in sheets]).items():
+        for name, text in package_parts([name for name, _, _ in sheets]).items():
             archive.writestr(name, text)
 
 
-def write_sheet(part, rows: Iterable[Sequence[object]], strings: dict[str, int]) -> None:
-    part.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode())
+def write_sheet(part, used_range: str, rows: Iterable[Sequence[object]], strings: dict[str, int]) -> None:
+    """The sheet's XML, with its used range stated as Excel does (without it openpyxl's
+    read-only mode parses every sheet of the book at load time to find it)."""
+    part.write(
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
+        f'<dimension ref="{used_range}"/><sheetData>'.encode()
+    )
     batch: list[str] = []
     for number, row in enumerate(rows, 1):
         batch.append(row_xml(number, row, strings))
@@ -179,8 +186,11 @@ def package_parts(names: Sequence[str]) -> dict[str, str]:
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("names", nargs="*", default=[*SIZES, BIG], choices=[*SIZES, BIG])
-    for name in options.parse_args().names:
+    options.add_argument("names", nargs="*", help=f"any of {', '.join([*SIZES, BIG])} (default: all)")
+    names = options.parse_args().names or [*SIZES, BIG]
+    if unknown := set(names) - {*SIZES, BIG}:
+        options.error(f"unknown books: {', '.join(sorted(unknown))}")
+    for name in names:
         started = time.perf_counter()
         path = ensure(name)
         print(f"{path.name}: {path.stat().st_size / 2**20:.1f} MiB ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
