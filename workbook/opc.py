@@ -1,0 +1,219 @@
+"""Reading an .xlsx/.xlsm package (the Open Packaging Conventions) without loading it.
+
+A workbook file is a zip of parts tied together by relationship parts (`_rels/*.rels`):
+the root points at the workbook part, the workbook at its sheets and styles, a sheet at
+its tables, drawings and comments, a drawing at its charts and images. `Package` opens the
+zip, refuses what is not a workbook with one line an accountant can act on, parses the few
+small XML parts giveback edits (with entity resolution and network access off, and a cap on
+their size so a zip bomb is refused before it is inflated), and follows the relationships to
+tell which parts belong to which sheet.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+from typing import Iterable, NamedTuple
+from urllib.parse import unquote
+
+from lxml import etree
+
+CONTENT_TYPES = "[Content_Types].xml"
+ROOT_RELS = "_rels/.rels"
+PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+OFFICE_DOCUMENT = f"{DOC_RELS}/officeDocument"
+STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+WORKSHEET = f"{DOC_RELS}/worksheet"
+STYLES = f"{DOC_RELS}/styles"
+CALC_CHAIN = f"{DOC_RELS}/calcChain"
+TABLE = f"{DOC_RELS}/table"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+TABLE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
+STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+_OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+_MAX_PARSED_BYTES = 64 << 20  # the workbook, styles and relationship parts are small
+_MAX_RATIO = 200  # deflate rarely beats 100:1 on real XML; bombs reach 1000:1
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+class PackageError(Exception):
+    """The file is not a readable .xlsx/.xlsm package (one clear accountant-facing message)."""
+
+
+class Relationship(NamedTuple):
+    id: str
+    type: str
+    target: str | None  # the part name it points at; None when external (a URL, a file)
+
+
+def rels_part(part: str) -> str:
+    """`xl/workbook.xml` -> `xl/_rels/workbook.xml.rels` (the package root is "")."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def relative_target(source_part: str, target_part: str) -> str:
+    """How a relationship of `source_part` spells `target_part`."""
+    return posixpath.relpath(target_part, posixpath.dirname(source_part) or ".")
+
+
+class Package:
+    """An open workbook package: its zip entries, and its XML parts parsed on demand."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.file = _open_file(self.path)
+        try:
+            self.zip = _open_zip(self.path, self.file)
+            self.infos = {info.filename: info for info in self.zip.infolist()}
+            self._by_lower = {name.lower(): name for name in self.infos}
+            self._relationships: dict[str, list[Relationship]] = {}
+            self.workbook_part = self._find_workbook_part()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if getattr(self, "zip", None) is not None:
+            self.zip.close()
+        self.file.close()
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def has(self, part: str) -> bool:
+        return part.lower() in self._by_lower
+
+    def actual_name(self, part: str) -> str:
+        """Part names are case-insensitive: the zip entry's own spelling of `part`."""
+        return self._by_lower.get(part.lower(), part)
+
+    def xml(self, part: str) -> etree._Element:
+        """Parse one part, refusing a part whose size says it is a zip bomb."""
+        info = self.infos.get(self.actual_name(part))
+        if info is None:
+            raise PackageError(f"{self.path.name} is damaged: its part {part} is missing.")
+        _refuse_bomb(self.path, info)
+        try:
+            root = etree.fromstring(self.zip.read(info), _PARSER)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as error:
+            raise PackageError(
+                f"{self.path.name} is damaged ({part} cannot be read): "
+                "open it in Excel and save it again."
+            ) from error
+        if root.getroottree().docinfo.internalDTD is not None:  # Office never writes one
+            raise PackageError(
+                f"{self.path.name} looks unsafe: its part {part} declares XML entities. "
+                "Open it in Excel and save it again."
+            )
+        return root
+
+    def relationships(self, part: str) -> list[Relationship]:
+        """The relationships of `part` (none when it has no rels part)."""
+        if part not in self._relationships:
+            rels_name = rels_part(part)
+            root = self.xml(rels_name) if self.has(rels_name) else etree.Element("none")
+            elements = root.iterchildren(f"{{{PACKAGE_RELS_NS}}}Relationship")
+            self._relationships[part] = [_relationship(part, element) for element in elements]
+        return self._relationships[part]
+
+    def reachable(self, skip: Iterable[tuple[str, str]] = ()) -> set[str]:
+        """The parts reachable from the package root through relationships (by their
+        lower-case names), not following the (source part, relationship id) pairs in
+        `skip`."""
+        skipped = set(skip)
+        seen: set[str] = set()
+        pending = [""]
+        while pending:
+            source = pending.pop()
+            for relationship in self.relationships(source):
+                target = relationship.target
+                if target is None or (source, relationship.id) in skipped:
+                    continue
+                if target.lower() not in seen and self.has(target):
+                    seen.add(target.lower())
+                    pending.append(self.actual_name(target))
+        return seen
+
+    def _find_workbook_part(self) -> str:
+        if not self.has(CONTENT_TYPES) or not self.has(ROOT_RELS):
+            raise PackageError(_not_a_workbook(self.path))
+        for relationship in self.relationships(""):
+            if relationship.type == OFFICE_DOCUMENT and relationship.target:
+                if relationship.target.lower().endswith(".bin"):
+                    raise PackageError(
+                        f"{self.path.name} is a binary workbook (.xlsb): save it in Excel as "
+                        "Excel Workbook (.xlsx) and try again."
+                    )
+                return self.actual_name(relationship.target)
+            if relationship.type == STRICT_OFFICE_DOCUMENT:
+                raise PackageError(
+                    f"{self.path.name} is saved as Strict Open XML: save it in Excel as "
+                    "Excel Workbook (.xlsx) and try again."
+                )
+        raise PackageError(_not_a_workbook(self.path))
+
+
+def _open_file(path: Path):
+    try:
+        file = open(path, "rb")
+    except FileNotFoundError:
+        raise PackageError(f"Cannot find the workbook {path}.") from None
+    except OSError as error:
+        raise PackageError(f"Cannot open {path}: {error.strerror}.") from None
+    if file.read(len(_OLE_SIGNATURE)) == _OLE_SIGNATURE:
+        file.close()
+        raise PackageError(
+            f"{path.name} is password-protected or in the old .xls format: remove the "
+            "password, or save it as Excel Workbook (.xlsx), and try again."
+        )
+    file.seek(0)
+    return file
+
+
+def _open_zip(path: Path, file) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        file.seek(0)
+        if file.read(2) == b"PK":
+            raise PackageError(
+                f"{path.name} is damaged or incomplete (perhaps it did not finish copying): "
+                "open it in Excel and save it again."
+            ) from None
+        raise PackageError(_not_a_workbook(path)) from None
+    if any(info.flag_bits & 0x1 for info in archive.infolist()):
+        archive.close()
+        raise PackageError(f"{path.name} has encrypted parts: giveback cannot read it.")
+    return archive
+
+
+def _not_a_workbook(path: Path) -> str:
+    return f"{path.name} is not an Excel workbook: giveback reads .xlsx and .xlsm files."
+
+
+def _refuse_bomb(path: Path, info: zipfile.ZipInfo) -> None:
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > _MAX_PARSED_BYTES or (info.file_size > 1 << 20 and ratio > _MAX_RATIO):
+        raise PackageError(
+            f"{path.name} looks unsafe: its part {info.filename} would unpack to "
+            f"{info.file_size / 1e6:.0f} MB. Open it in Excel and save it again."
+        )
+
+
+def _relationship(source: str, element: etree._Element) -> Relationship:
+    target = element.get("Target", "")
+    if element.get("TargetMode") == "External":
+        return Relationship(element.get("Id", ""), element.get("Type", ""), None)
+    target = unquote(target.split("#", 1)[0])
+    if target.startswith("/"):
+        part = target.lstrip("/")
+    else:
+        part = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+    return Relationship(element.get("Id", ""), element.get("Type", ""), part)

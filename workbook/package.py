@@ -1,0 +1,370 @@
+"""Write giveback's output sheets into the user's workbook without loading it.
+
+Why not openpyxl's load-and-save: it re-writes every part from its own model and drops
+what it does not model (drawings' shapes, sparklines, x14 conditional formats, formulas'
+cached values, dynamic-array metadata, images without Pillow, VBA), and it takes minutes
+and gigabytes on large books. Here the package is edited at the zip level instead:
+
+1. `Package` opens the zip and parses only the small parts that change: the workbook part
+   (sheets, defined names), its relationships, `[Content_Types].xml` and the styles.
+2. The plan (`_Edit`) finds giveback's own sheets by their marker (see `workbookpart`),
+   refuses a user sheet that has an output's name (`SheetNotOurs`, before anything is
+   written), and works out which parts die with the sheets being replaced or removed: the
+   parts reachable only through them (their tables, drawings, comments, ...). The calc
+   chain goes too when any sheet is replaced or removed (Excel rebuilds it), and the
+   workbook is marked to recalculate on open, since formulas may read the outputs.
+3. Each output sheet is streamed (`sheetxml`) into a scratch zip, continuing on `NAME (2)`,
+   `NAME (3)`, ... past Excel's row limit, each with its own table part.
+4. The package is assembled in a temporary file beside the target: the user's parts in
+   their original order (so `[Content_Types].xml` stays first), each copied byte for byte
+   with its compressed bytes as they are (`zipcopy`), the edited parts in their places,
+   then giveback's new parts, copied compressed from the scratch zip. The temporary file
+   replaces the target only once complete (fsync, then `os.replace`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+
+from lxml import etree
+
+from . import sheetxml, styles, zipcopy
+from .opc import (
+    CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
+    TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
+)
+from .seam import EXCEL_MAX_ROWS, Column, OutputSheet
+from .workbookpart import WorkbookPart
+
+__all__ = ["PackageError", "SheetNotOurs", "write_outputs"]
+
+DATA_ROWS_PER_SHEET = EXCEL_MAX_ROWS - 1  # a module attribute so tests can make it small
+SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written once
+_LONGEST_SHEET_NAME = 31
+_MOST_COLUMNS = 16_384
+_BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$")
+_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
+
+
+class SheetNotOurs(Exception):
+    """A sheet with an output's name exists but giveback did not write it; names it."""
+
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+        super().__init__(
+            f'The workbook already has a sheet named "{sheet}" that giveback did not write. '
+            "Rename that sheet and run again: giveback only replaces sheets it wrote."
+        )
+
+
+def write_outputs(
+    source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = ()
+) -> list[str]:
+    """Copy `source` to `target` atomically (temp file in target's folder + os.replace;
+    target may equal source for in-place), with giveback's output `sheets` created or
+    replaced and giveback-owned sheets named in `drop` removed. Every other part of the
+    user's package is copied byte for byte. Returns the sheet names written.
+
+    Raises PackageError for a file that is not a readable workbook and SheetNotOurs for a
+    user's sheet in the way; then, as on any error, the target is not written."""
+    _check_output_names(sheets)
+    source, target = Path(source), Path(target)
+    with Package(source) as package, tempfile.TemporaryFile(dir=target.parent) as spill:
+        edit = _Edit(package, [sheet.name for sheet in sheets], drop)
+        with zipfile.ZipFile(spill, "w", zipfile.ZIP_DEFLATED,
+                             compresslevel=SHEET_COMPRESSION_LEVEL) as new_parts:
+            written = [name for sheet in sheets for name in _write_output(new_parts, edit, sheet)]
+        edited = edit.finish()
+        with zipfile.ZipFile(spill) as new_parts, \
+                _replacing_atomically(target, mode_of=source) as file:
+            _assemble(package, edited, edit.dropped, (new_parts, spill), file)
+    return written
+
+
+def _assemble(package: Package, edited: dict[str, bytes], dropped: set[str],
+              new: tuple[zipfile.ZipFile, BinaryIO], file: BinaryIO) -> None:
+    """Write the package: the user's parts in their order (edited ones in their place,
+    dropped ones left out), then giveback's new parts, all copied compressed."""
+    kept = [info for info in package.zip.infolist() if info.filename.lower() not in dropped]
+    new_parts, spill = new
+    size = (sum(info.compress_size for info in kept) + spill.seek(0, os.SEEK_END)
+            + sum(len(data) for data in edited.values()))
+    writer = zipcopy.writer_for(file, len(kept) + len(new_parts.infolist()) + len(edited), size)
+    remaining = dict(edited)
+    for info in kept:
+        if info.filename in remaining:
+            writer.write(info.filename, remaining.pop(info.filename), info.date_time)
+        else:
+            writer.copy(package.zip, package.file, info)
+    for name, data in remaining.items():  # parts the package did not have (a styles part)
+        writer.write(name, data)
+    for info in new_parts.infolist():
+        writer.copy(new_parts, spill, info)
+    writer.finish()
+
+
+def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) -> list[str]:
+    """Stream one output into as many sheets as its rows need; return their names."""
+    cell_styles = edit.cell_styles(output.columns)
+    rows: Iterator | None = iter(output.rows)
+    names: list[str] = []
+    while rows is not None:
+        name = output.name if not names else f"{output.name} ({len(names) + 1})"
+        sheet_part, table_part = edit.claim_sheet(name)
+        with archive.open(sheet_part, "w") as stream:
+            written = sheetxml.write_sheet(
+                stream, output.columns, cell_styles, rows, DATA_ROWS_PER_SHEET, "rId1")
+        table = sheetxml.table_xml(edit.table_id(), edit.table_name(name), output.columns,
+                                   written.data_rows)
+        archive.writestr(table_part, table)
+        archive.writestr(rels_part(sheet_part), _rels_xml(
+            [("rId1", TABLE, relative_target(sheet_part, table_part))]))
+        rows = written.rest
+        names.append(name)
+    return names
+
+
+class _Edit:
+    """What changes in the package: planned from the workbook as it is, then grown as each
+    output sheet is written, and finally serialised into the edited parts."""
+
+    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str]):
+        self.package = package
+        self.workbook = _workbook_part(package)
+        self.workbook_rels_part = rels_part(package.workbook_part)
+        self.workbook_rels = package.xml(self.workbook_rels_part)
+        self.content_types = package.xml(CONTENT_TYPES)
+        self.existing = self.workbook.sheets()
+        self._refuse_users_sheets(outputs)
+        self.doomed = self._owned_sheets_named(outputs, drop)
+        self.replaced: set[int] = set()
+        self.dropped = self._parts_dying_with_doomed_sheets()
+        self.styles_part, self.styles = self._styles()
+        self.taken_names = {name.lower() for name in package.infos}
+        self.table_ids, self.table_names = self._surviving_tables()
+        self.table_names |= self.workbook.defined_names()
+
+    def claim_sheet(self, name: str) -> tuple[str, str]:
+        """Add (or reuse the slot of) sheet `name`; return its new sheet and table parts."""
+        slot = next((i for i, s in enumerate(self.existing) if s.name.casefold() == name.casefold()),
+                    None)
+        if slot is not None and slot not in self.doomed:
+            raise SheetNotOurs(self.existing[slot].name)
+        if len(name) > _LONGEST_SHEET_NAME:
+            raise ValueError(f"sheet name {name!r} is longer than Excel allows")
+        folder = posixpath.dirname(self.package.workbook_part)
+        sheet_part = self._new_part_name(posixpath.join(folder, "worksheets/sheet"), WORKSHEET_TYPE)
+        table_part = self._new_part_name(posixpath.join(folder, "tables/table"), TABLE_TYPE)
+        relationship = self._add_workbook_relationship(WORKSHEET, sheet_part)
+        if slot is None:
+            self.workbook.append_sheet(name, relationship)
+        else:
+            self.workbook.replace_sheet(slot, name, relationship)
+            self.replaced.add(slot)
+        return sheet_part, table_part
+
+    def cell_styles(self, columns: Sequence[Column]) -> sheetxml.CellStyles:
+        formats = [column.number_format or styles.GENERAL for column in columns]
+        indexes = styles.add_number_formats(
+            self.styles, formats + [styles.DATE_FORMAT, styles.DATETIME_FORMAT])
+        return sheetxml.CellStyles(
+            columns=tuple(indexes[f] for f in formats),
+            general=tuple(f == styles.GENERAL for f in formats),
+            date=indexes[styles.DATE_FORMAT],
+            datetime=indexes[styles.DATETIME_FORMAT],
+        )
+
+    def table_id(self) -> int:
+        new_id = max(self.table_ids, default=0) + 1
+        self.table_ids.add(new_id)
+        return new_id
+
+    def table_name(self, sheet_name: str) -> str:
+        """A table name from the sheet's: letters, digits and _, unique in the workbook."""
+        base = re.sub(r"\W+", "_", sheet_name).strip("_") or "Table"
+        if not re.match(r"[^\W\d]", base) or _CELL_LIKE.match(base):
+            base = f"T_{base}"
+        name, suffix = base, 1
+        while name.lower() in self.table_names:
+            suffix += 1
+            name = f"{base}_{suffix}"
+        self.table_names.add(name.lower())
+        return name
+
+    def finish(self) -> dict[str, bytes]:
+        """Remove what is left of the doomed sheets; the edited parts' new contents."""
+        removed = set(self.doomed) - self.replaced
+        self.workbook.remove_sheets(removed)
+        self.workbook.recalculate_on_open()
+        self._remove_relationships_to_dropped_parts()
+        self._remove_content_types_of_dropped_parts()
+        return {
+            self.package.actual_name(part): _serialise(root) for part, root in [
+                (CONTENT_TYPES, self.content_types),
+                (self.package.workbook_part, self.workbook.root),
+                (self.workbook_rels_part, self.workbook_rels),
+                (self.styles_part, self.styles),
+            ]
+        }
+
+    def _refuse_users_sheets(self, outputs: list[str]) -> None:
+        wanted = {name.casefold() for name in outputs}
+        for sheet in self.existing:
+            if sheet.name.casefold() in wanted and not sheet.owned:
+                raise SheetNotOurs(sheet.name)
+
+    def _owned_sheets_named(self, outputs: list[str], drop: Sequence[str]) -> set[int]:
+        """giveback's sheets named like an output or a dropped sheet, or their `NAME (n)`
+        continuations: all are rewritten or removed."""
+        bases = {name.casefold() for name in [*outputs, *drop]}
+        continuation = re.compile(r"^(.*) \(\d+\)$")
+
+        def base(name: str) -> str:
+            match = continuation.match(name)
+            return match.group(1) if match and match.group(1).casefold() in bases else name
+
+        return {
+            index for index, sheet in enumerate(self.existing)
+            if sheet.owned and base(sheet.name).casefold() in bases
+        }
+
+    def _parts_dying_with_doomed_sheets(self) -> set[str]:
+        workbook = self.package.workbook_part
+        skip = {(workbook, self.existing[index].relationship_id) for index in self.doomed}
+        if self.doomed:
+            skip |= {(workbook, r.id) for r in self.package.relationships(workbook)
+                     if r.type == CALC_CHAIN}
+        before = self.package.reachable()
+        dying = before - self.package.reachable(skip)
+        rels = {rels_part(part).lower() for part in dying}
+        return dying | {name for name in rels if self.package.has(name)}
+
+    def _styles(self) -> tuple[str, etree._Element]:
+        workbook = self.package.workbook_part
+        for relationship in self.package.relationships(workbook):
+            if relationship.type == STYLES and self.package.has(relationship.target):
+                part = self.package.actual_name(relationship.target)
+                return part, self.package.xml(part)
+        part = posixpath.join(posixpath.dirname(workbook), "styles.xml")
+        self._add_workbook_relationship(STYLES, part)
+        self._add_content_type(part, STYLES_TYPE)
+        return part, etree.fromstring(styles.MINIMAL_STYLES)
+
+    def _surviving_tables(self) -> tuple[set[int], set[str]]:
+        ids, names = set(), set()
+        for override in self.content_types.iterchildren(f"{{{CONTENT_TYPES_NS}}}Override"):
+            part = override.get("PartName", "").lstrip("/")
+            if override.get("ContentType") != TABLE_TYPE or part.lower() in self.dropped:
+                continue
+            if self.package.has(part):
+                table = self.package.xml(part)
+                ids.add(int(table.get("id", 0)))
+                names.add(table.get("name", "").lower())
+                names.add(table.get("displayName", "").lower())
+        return ids, names
+
+    def _new_part_name(self, stem: str, content_type: str) -> str:
+        number = 1
+        while f"{stem}{number}.xml".lower() in self.taken_names:
+            number += 1
+        part = f"{stem}{number}.xml"
+        self.taken_names.add(part.lower())
+        self._add_content_type(part, content_type)
+        return part
+
+    def _add_content_type(self, part: str, content_type: str) -> None:
+        etree.SubElement(self.content_types, f"{{{CONTENT_TYPES_NS}}}Override",
+                         PartName=f"/{part}", ContentType=content_type)
+
+    def _add_workbook_relationship(self, kind: str, part: str) -> str:
+        ids = {element.get("Id") for element in self.workbook_rels}
+        number = len(ids) + 1
+        while f"rId{number}" in ids:
+            number += 1
+        etree.SubElement(self.workbook_rels, f"{{{PACKAGE_RELS_NS}}}Relationship",
+                         Id=f"rId{number}", Type=kind,
+                         Target=relative_target(self.package.workbook_part, part))
+        return f"rId{number}"
+
+    def _remove_relationships_to_dropped_parts(self) -> None:
+        doomed_ids = {self.existing[index].relationship_id for index in self.doomed}
+        for relationship in self.package.relationships(self.package.workbook_part):
+            target = (relationship.target or "").lower()
+            if relationship.id in doomed_ids or target in self.dropped:
+                for element in self.workbook_rels.iterchildren(f"{{{PACKAGE_RELS_NS}}}Relationship"):
+                    if element.get("Id") == relationship.id:
+                        self.workbook_rels.remove(element)
+
+    def _remove_content_types_of_dropped_parts(self) -> None:
+        for override in list(self.content_types.iterchildren(f"{{{CONTENT_TYPES_NS}}}Override")):
+            if override.get("PartName", "").lstrip("/").lower() in self.dropped:
+                self.content_types.remove(override)
+
+
+def _workbook_part(package: Package) -> WorkbookPart:
+    try:
+        return WorkbookPart(package.xml(package.workbook_part))
+    except ValueError:
+        raise PackageError(
+            f"{package.path.name} is not an Excel workbook: giveback reads .xlsx and .xlsm files."
+        ) from None
+
+
+def _check_output_names(sheets: Sequence[OutputSheet]) -> None:
+    seen: set[str] = set()
+    for sheet in sheets:
+        if not sheet.name or len(sheet.name) > _LONGEST_SHEET_NAME or _BAD_SHEET_NAME.search(sheet.name):
+            raise ValueError(f"not a valid Excel sheet name: {sheet.name!r}")
+        if sheet.name.casefold() in seen:
+            raise ValueError(f"two output sheets named {sheet.name!r}")
+        if not 0 < len(sheet.columns) <= _MOST_COLUMNS:
+            raise ValueError(f"output sheet {sheet.name!r} has {len(sheet.columns)} columns")
+        seen.add(sheet.name.casefold())
+
+
+def _rels_xml(relationships: list[tuple[str, str, str]]) -> bytes:
+    root = etree.Element(f"{{{PACKAGE_RELS_NS}}}Relationships", nsmap={None: PACKAGE_RELS_NS})
+    for relationship_id, kind, target in relationships:
+        etree.SubElement(root, f"{{{PACKAGE_RELS_NS}}}Relationship",
+                         Id=relationship_id, Type=kind, Target=target)
+    return _serialise(root)
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@contextlib.contextmanager
+def _replacing_atomically(target: Path, mode_of: Path) -> Iterator:
+    """An open temporary file beside `target` that replaces it when the block succeeds
+    (flushed to disk first) and is deleted when the block fails."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=target.parent)
+    try:
+        with os.fdopen(handle, "w+b") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, (target if target.exists() else mode_of).stat().st_mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)

@@ -1,0 +1,168 @@
+"""Edits to the workbook part (`xl/workbook.xml`): its list of sheets and defined names.
+
+The part is edited in place with lxml, which keeps every namespace declaration, prefix
+and extension (`mc:Ignorable`, `x15ac:absPath`, `xr:revisionPtr`, `extLst`) as it was.
+
+Ownership: every sheet giveback writes carries a hidden defined name scoped to that sheet
+whose value is the name giveback gave the sheet:
+`<definedName name="_giveback_output" localSheetId="N" hidden="1">"Adjustments"</definedName>`.
+Scoped names travel with their sheet when Excel saves or reorders it, and Excel's Name
+Manager does not show hidden names. A sheet is giveback's only while it carries the marker
+*and* still has the name in it: a sheet the user renamed, or a copy Excel made of an output
+(`Adjustments (2)`, carrying the marker `"Adjustments"`), has become the user's and is
+never replaced or removed.
+
+A sheet's defined names say which sheet they belong to by its position (`localSheetId`), so
+a replaced sheet keeps its slot, new sheets go at the end, and removing a sheet drops the
+names scoped to it, renumbers those after it, and turns references to it in other names
+into `#REF!` (as Excel does when a sheet is deleted).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, NamedTuple
+
+from lxml import etree
+
+from .sheetxml import MAIN_NS, REL_NS
+
+OWNER_NAME = "_giveback_output"
+_Q = f"{{{MAIN_NS}}}"
+_RELATIONSHIP_ID = f"{{{REL_NS}}}id"
+_BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
+_BEFORE_CALC = _BEFORE_DEFINED_NAMES + ("definedNames",)
+_SHEET_REFERENCE = re.compile(r"'((?:[^']|'')+)'!|(?<![\w.\]])([^\W\d][\w.]*)!")
+
+
+class Sheet(NamedTuple):
+    name: str
+    relationship_id: str
+    owned: bool
+
+
+class WorkbookPart:
+    def __init__(self, root: etree._Element):
+        if root.tag != f"{_Q}workbook":
+            raise ValueError(f"not a SpreadsheetML workbook: {root.tag}")
+        self.root = root
+        self._sheets = root.find(f"{_Q}sheets")
+
+    def sheets(self) -> list[Sheet]:
+        """The sheets in tab order, with whether giveback wrote them."""
+        owned = {(int(name.get("localSheetId")), (name.text or "").casefold())
+                 for name in self._owner_names()}
+        return [
+            Sheet(element.get("name"), element.get(_RELATIONSHIP_ID),
+                  (index, _marker(element.get("name")).casefold()) in owned)
+            for index, element in enumerate(self._sheet_elements())
+        ]
+
+    def defined_names(self) -> set[str]:
+        """Every defined name, lower-cased (a table's name must differ from all of them)."""
+        return {name.get("name", "").lower() for name in self._name_elements()}
+
+    def replace_sheet(self, index: int, name: str, relationship_id: str) -> None:
+        """Point the sheet in slot `index` at a new part, keeping its id, place and names."""
+        element = self._sheet_elements()[index]
+        element.set("name", name)
+        element.set(_RELATIONSHIP_ID, relationship_id)
+        for marker in self._owner_names():
+            if marker.get("localSheetId") == str(index):
+                marker.text = _marker(name)
+
+    def append_sheet(self, name: str, relationship_id: str) -> None:
+        """Add a sheet at the end, marked as giveback's."""
+        elements = self._sheet_elements()
+        sheet_id = 1 + max((int(e.get("sheetId", 0)) for e in elements), default=0)
+        etree.SubElement(self._sheets, f"{_Q}sheet", name=name, sheetId=str(sheet_id),
+                         attrib={_RELATIONSHIP_ID: relationship_id})
+        marker = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=OWNER_NAME,
+                                  localSheetId=str(len(elements)), hidden="1")
+        marker.text = _marker(name)
+
+    def remove_sheets(self, indexes: Iterable[int]) -> None:
+        """Remove sheets, their scoped names, and other names' references to them."""
+        elements = self._sheet_elements()
+        removed = sorted(set(indexes), reverse=True)
+        names = {elements[index].get("name").casefold() for index in removed}
+        for index in removed:
+            self._sheets.remove(elements[index])
+            self._renumber_names_after(index)
+            self._shift_views_after(index)
+        for defined in self._name_elements():
+            defined.text = without_sheet_references(defined.text or "", names)
+
+    def recalculate_on_open(self) -> None:
+        """Ask Excel to recalculate the whole workbook when it opens: the user's formulas
+        may read the sheets giveback just replaced."""
+        calc = self.root.find(f"{_Q}calcPr")
+        if calc is None:
+            calc = etree.Element(f"{_Q}calcPr")
+            self._insert_after(calc, _BEFORE_CALC)
+        calc.set("fullCalcOnLoad", "1")
+
+    def _sheet_elements(self) -> list[etree._Element]:
+        return list(self._sheets.iterchildren(f"{_Q}sheet"))
+
+    def _name_elements(self) -> list[etree._Element]:
+        names = self.root.find(f"{_Q}definedNames")
+        return [] if names is None else list(names.iterchildren(f"{_Q}definedName"))
+
+    def _owner_names(self) -> list[etree._Element]:
+        return [
+            name for name in self._name_elements()
+            if name.get("name") == OWNER_NAME and name.get("localSheetId") is not None
+        ]
+
+    def _defined_names(self) -> etree._Element:
+        names = self.root.find(f"{_Q}definedNames")
+        if names is None:
+            names = etree.Element(f"{_Q}definedNames")
+            self._insert_after(names, _BEFORE_DEFINED_NAMES)
+        return names
+
+    def _insert_after(self, element: etree._Element, predecessors: tuple[str, ...]) -> None:
+        last = max(
+            (self.root.index(child) for child in self.root
+             if isinstance(child.tag, str) and etree.QName(child).localname in predecessors),
+            default=-1,
+        )
+        self.root.insert(last + 1, element)
+
+    def _renumber_names_after(self, index: int) -> None:
+        for name in self._name_elements():
+            scope = name.get("localSheetId")
+            if scope is None:
+                continue
+            if int(scope) == index:
+                name.getparent().remove(name)
+            elif int(scope) > index:
+                name.set("localSheetId", str(int(scope) - 1))
+        names = self.root.find(f"{_Q}definedNames")
+        if names is not None and len(names) == 0:
+            self.root.remove(names)
+
+    def _shift_views_after(self, index: int) -> None:
+        count = len(self._sheet_elements())
+        for view in self.root.iter(f"{_Q}workbookView"):
+            for attribute in ("activeTab", "firstSheet"):
+                position = int(view.get(attribute, 0))
+                if position > index or position >= count:
+                    view.set(attribute, str(max(0, min(position - 1, count - 1))))
+
+
+def _marker(sheet_name: str) -> str:
+    """The owner marker's value: the sheet's name as a formula's text constant."""
+    return '"' + sheet_name.replace('"', '""') + '"'
+
+
+def without_sheet_references(formula: str, sheet_names: set[str]) -> str:
+    """`formula` with references to the (case-folded) `sheet_names` turned into `#REF!`."""
+
+    def replace(match: re.Match) -> str:
+        quoted, plain = match.groups()
+        name = quoted.replace("''", "'") if quoted is not None else plain
+        return "#REF!" if name.casefold() in sheet_names else match.group()
+
+    return _SHEET_REFERENCE.sub(replace, formula)
