@@ -18,6 +18,7 @@ demo: install
 	$(BIN)/giveback recommend -- 2 4 4 -10 3 -3
 	$(BIN)/giveback recommend -- -20 3
 	$(BIN)/giveback loops --on 1 --off 1 -- 2 4 4 -10 3 -3
+	$(BIN)/giveback demo out/
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -34,6 +34,7 @@ class Code(str, Enum):
     COLUMN_MISSING = "column_missing"
     HEADER_DUPLICATE = "header_duplicate"
     FILE_UNREADABLE = "file_unreadable"
+    LOT_UNKNOWN_PRODUCT = "lot_unknown_product"
 
 
 class Problem(Frozen):

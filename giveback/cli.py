@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import inline
+from . import demo, inline, reconcile, template
 
-COMMANDS = [inline]
+COMMANDS = [inline, reconcile, template, demo]
 
 DONE, PROBLEMS, FAILED = 0, 1, 2
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
+from core.problems import Code
+
 EXCEL_MAX_ROWS = 1_048_576
 
 Row = Sequence[object]
@@ -23,6 +25,17 @@ class SheetReader(Protocol):
     def sheet_names(self) -> list[str]: ...
 
     def rows(self, name: str) -> Iterable[Row]: ...
+
+
+class WorkbookError(Exception):
+    """A workbook giveback cannot work on at all (no Usage sheet, no Quantity column, not
+    an Excel file, a corrupt file): one clear message for the accountant, nothing written.
+    `code` is the stable `core.problems.Code` (`sheet_missing`, `column_missing`,
+    `file_unreadable`)."""
+
+    def __init__(self, message: str, code: Code = Code.FILE_UNREADABLE):
+        super().__init__(message)
+        self.code = code
 
 
 class Column(NamedTuple):
@@ -50,3 +63,17 @@ def continuation_names(name: str, data_rows: int) -> list[str]:
     per_sheet = EXCEL_MAX_ROWS - 1
     sheets = max(1, -(-data_rows // per_sheet))
     return [name] + [f"{name} ({i})" for i in range(2, sheets + 1)]
+
+
+class Grids:
+    """A `SheetReader` over sheets already in memory, `{name: rows}`: what tests build and
+    what a host that fetched a book's values (an xlwings book) hands to the codecs."""
+
+    def __init__(self, sheets: dict[str, Sequence[Row]]):
+        self.sheets = sheets
+
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def rows(self, name: str) -> Iterable[Row]:
+        return iter(self.sheets[name])

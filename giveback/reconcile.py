@@ -1,0 +1,171 @@
+"""`giveback reconcile BOOK.xlsx`: read the workbook's usage, lots, counts and settings,
+write Adjustments, LoopTrace, Summary (and Issues) into a copy of it, print a summary.
+
+    giveback reconcile march.xlsx                 writes march.reconciled.xlsx beside it
+    giveback reconcile march.xlsx -o out.xlsx --rule guide --json
+    giveback reconcile march.xlsm --in-place      the input itself (macros kept)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from core.quantities import show
+from core.report import problem_json, product_json
+from workbook.files import check_extension, open_book, write_book
+from workbook.reconcile import Reconciliation, WorkbookError, reconcile
+from workbook.seam import OutputSheet
+
+from .inline import _positive_int
+
+DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "reconcile",
+        help="reconcile a workbook: write Adjustments, LoopTrace, Summary and Issues",
+        description="Recommend an adjustment for every product on the workbook's Usage sheet "
+        "(with its Lots, Counts and Settings sheets) and write the output sheets into a copy "
+        "of the workbook, NAME.reconciled.xlsx beside it unless -o or --in-place is given.",
+        epilog="exit status: 0 done, 1 input problems reported (see the Issues sheet), 2 usage or file error",
+    )
+    parser.add_argument("book", type=Path, metavar="BOOK.xlsx", help="the workbook (.xlsx or .xlsm)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help="write the result here")
+    where.add_argument("--in-place", action="store_true", help="write the output sheets into BOOK itself")
+    parser.add_argument("--rule", choices=["fewest", "guide"], help="overrides the Settings sheet (default fewest)")
+    parser.add_argument("--max-runs", type=_positive_int, metavar="K",
+                        help="budget: the smallest adjustment that settles within K runs")
+    parser.add_argument("--lot-order", choices=["fifo", "lifo"], help="how usage draws on lots (default fifo)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order}
+    try:
+        target = output_path(args.book, args.output, args.in_place)
+        done = reconcile_file(args.book, target, overrides, quiet=args.json)
+    except WorkbookError as error:
+        print(f"giveback: {error}", file=sys.stderr)
+        return FAILED
+    if args.json:
+        print(json.dumps(report_json(done), indent=2))
+    else:
+        print_summary(done, target)
+    return done.status
+
+
+def output_path(book: Path, output: Path | None, in_place: bool) -> Path:
+    """-o, the input itself, or NAME.reconciled.xlsx (.xlsm kept) beside the input."""
+    check_extension(book)
+    if in_place:
+        return book
+    if output is None:
+        return book.with_name(f"{book.stem}.reconciled{book.suffix}")
+    check_extension(output)
+    if output.suffix.lower() != book.suffix.lower():
+        raise WorkbookError(f"{output}: use the input's extension ({book.suffix}) so nothing of the workbook is lost.")
+    return output
+
+
+def reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool = False) -> Reconciliation:
+    """Reconcile `book` and write the result to `target`; raises WorkbookError."""
+    with open_book(book) as reader, progress_bar(quiet) as progress:
+        done = reconcile(reader, overrides, progress)
+    try:  # the input is closed by now: --in-place may replace it
+        with progress_bar(quiet) as progress:
+            write_book(book, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop)
+    except OSError as error:
+        raise WorkbookError(f"{target}: cannot write it ({error.strerror or error}).") from None
+    return done
+
+
+def _reporting(sheet: OutputSheet, progress) -> OutputSheet:
+    """`sheet` whose rows report how many were written, every 10,000."""
+    if progress is None:
+        return sheet
+
+    def rows() -> Iterator:
+        for done, row in enumerate(sheet.rows, start=1):
+            if done % 10_000 == 0:
+                progress(f"Writing {sheet.name}", done, None)
+            yield row
+
+    return sheet._replace(rows=rows())
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator:
+    """A progress callback for `reconcile`: a bar on stderr when it is a terminal."""
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def report(task: str, done: int, total: int | None) -> None:
+            if task not in tasks:
+                tasks[task] = bar.add_task(task, total=total)
+            bar.update(tasks[task], completed=done, total=total)
+
+        yield report
+
+
+def report_json(done: Reconciliation) -> dict:
+    """SPEC section 6: `{"products": [...], "issues": [...]}`."""
+    return {
+        "products": [product_json(rec) for rec in done.recommendations],
+        "issues": [problem_json(problem) for problem in done.problems],
+    }
+
+
+def print_summary(done: Reconciliation, target: Path, console: Console | None = None) -> None:
+    """The per-product table, then where the result went and how many issues there are."""
+    console = console or Console(highlight=False)
+    console.print(summary_table(done))
+    console.print(f"Wrote {target}.")
+    if done.problems:
+        console.print(f"{len(done.problems)} input problem(s) reported on the Issues sheet; "
+                      f"{len(done.blocked)} product(s) not recommended.")
+        for problem in done.problems[:10]:
+            console.print(f"  {problem}", markup=False)
+        if len(done.problems) > 10:
+            console.print(f"  ... and {len(done.problems) - 10} more.")
+
+
+def summary_table(done: Reconciliation) -> Table:
+    table = Table(title=f"Rule {done.policy.rule}, lot order {done.policy.lot_order}", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+    for header in ("Product", "Case", "Net", "Adjustment", "Loops", "Guide's"):
+        table.add_column(header, justify="right" if header in ("Net", "Loops") else "left", no_wrap=True,
+                         min_width=10 if header == "Product" else None)
+    by_product = {rec.product: rec for rec in done.recommendations}
+    for product in done.products:
+        rec = by_product.get(product)
+        if rec is None:
+            table.add_row(escape(product), "[red]not recommended[/red]", "", "see Issues", "", "")
+            continue
+        loops = f"{rec.chosen.loops:,}" + ("" if rec.chosen.settled else " [red]unsettled[/red]")
+        guide = f"{_lines(rec.guide.lines)} in {rec.guide.loops:,}"
+        table.add_row(escape(product), rec.case.label, show(rec.net), _lines(rec.chosen.lines), loops, guide)
+    return table
+
+
+def _lines(lines) -> str:
+    return " / ".join(f"{'+' if line.quantity > 0 else ''}{show(line.quantity)}" for line in lines) or "none"
+

@@ -1,0 +1,267 @@
+"""Codecs: sheet rows into models plus problems naming their cells, and models into
+output sheets."""
+
+import datetime as dt
+import types
+from decimal import Decimal as D
+
+import pytest
+
+from core.models import Policy
+from core.problems import Code
+from core.whatif import recommend_quantities
+from workbook import cells, inputs, outputs, seam
+from workbook.schema import COUNTS, LOTS, USAGE, find_header, numbered
+from workbook.settings import policy, read_settings
+from workbooks import COUNTS_HEADER, LOTS_HEADER, SEED_NET_ZERO, USAGE_HEADER
+
+
+def read(codec, schema, header, rows, sheet="Usage"):
+    numbered_rows = numbered([header, *rows])
+    return codec(find_header(schema, sheet, numbered_rows), numbered_rows)
+
+
+def usage(*rows):
+    return read(inputs.read_usage, USAGE, USAGE_HEADER, rows)
+
+
+def found(records):
+    return [(p.cell, p.code) for p in records.problems]
+
+
+@pytest.mark.parametrize(
+    "row, problems",
+    [
+        (("A", 5), []),
+        (("A", None), [("Usage!B2", Code.QUANTITY_BLANK)]),
+        (("A", "  "), [("Usage!B2", Code.QUANTITY_BLANK)]),
+        (("A", "five"), [("Usage!B2", Code.QUANTITY_NOT_A_NUMBER)]),
+        (("A", 0), [("Usage!B2", Code.QUANTITY_ZERO)]),
+        (("A", 0.0000001), [("Usage!B2", Code.QUANTITY_ZERO)]),
+        (("A", True), [("Usage!B2", Code.QUANTITY_NOT_A_NUMBER)]),
+        (("A", "#DIV/0!"), [("Usage!B2", Code.FORMULA_ERROR)]),
+        (("#N/A", 3), [("Usage!A2", Code.FORMULA_ERROR)]),
+        ((None, 3), [("Usage!A2", Code.PRODUCT_BLANK)]),
+        (("A", 3, "31/03/2026"), [("Usage!C2", Code.DATE_INVALID)]),
+        (("A", 3, None, None, "cheap"), [("Usage!E2", Code.COST_INVALID)]),
+        (("A", 3, None, None, -1), [("Usage!E2", Code.COST_INVALID)]),
+        ((None, "x", "y"), [("Usage!A2", Code.PRODUCT_BLANK), ("Usage!B2", Code.QUANTITY_NOT_A_NUMBER),
+                            ("Usage!C2", Code.DATE_INVALID)]),
+    ],
+)
+def test_usage_cells_are_read_or_reported_with_their_cell(row, problems):
+    assert found(usage(row)) == problems
+
+
+def test_a_good_usage_row_becomes_a_usage_record_that_knows_its_cell():
+    records = usage((" BOLT-10 ", -20.5, "2026-03-01", 4711, 1.25))
+    (record,) = records.records
+    assert (record.product, record.quantity, record.date, record.reference, record.unit_cost) == (
+        "BOLT-10", D("-20.5"), dt.date(2026, 3, 1), "4711", D("1.25"))
+    assert (record.row, record.source) == (2, "Usage!B2")
+
+
+def test_excel_floats_become_exact_quantities():
+    assert usage(("A", 0.1 + 0.2)).records[0].quantity == D("0.3")
+
+
+def test_rows_blank_in_every_read_column_are_skipped_and_others_reported():
+    records = usage(("A", 1), (), (None, None, None, None, None, "a note"), ("A", None))
+    assert [r.row for r in records.records] == [2]
+    assert found(records) == [("Usage!B5", Code.QUANTITY_BLANK)]
+    assert list(records.products) == ["A"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (dt.date(2026, 3, 31), dt.date(2026, 3, 31)),
+        (dt.datetime(2026, 3, 31, 17, 45), dt.date(2026, 3, 31)),
+        ("2026-03-31", dt.date(2026, 3, 31)),
+        (" 2026-03-31T08:00:00 ", dt.date(2026, 3, 31)),
+        (46112, dt.date(2026, 3, 31)),
+        (46112.75, dt.date(2026, 3, 31)),
+        (1, dt.date(1900, 1, 1)),
+        (61, dt.date(1900, 3, 1)),
+        (60, Code.DATE_INVALID),
+        (0, Code.DATE_INVALID),
+        (-5, Code.DATE_INVALID),
+        ("31/03/2026", Code.DATE_INVALID),
+        ("soon", Code.DATE_INVALID),
+        (dt.time(8, 0), Code.DATE_INVALID),
+        (True, Code.DATE_INVALID),
+    ],
+)
+def test_dates_are_real_dates_iso_text_or_excel_serials(value, expected):
+    result = cells.date(value)
+    assert (result.code if isinstance(result, cells.Fault) else result) == expected
+
+
+def lots(*rows):
+    return read(inputs.read_lots, LOTS, LOTS_HEADER, rows, "Lots")
+
+
+@pytest.mark.parametrize(
+    "row, problems",
+    [
+        (("A", "L1", 5, 2), []),
+        (("A", "L1", 0, 0), [("Lots!C2", Code.LOT_QUANTITY_NOT_POSITIVE)]),
+        (("A", "L1", -5, 0), [("Lots!C2", Code.LOT_QUANTITY_NOT_POSITIVE)]),
+        (("A", "L1", None, 0), [("Lots!C2", Code.QUANTITY_BLANK)]),
+        (("A", "L1", "lots", 0), [("Lots!C2", Code.QUANTITY_NOT_A_NUMBER)]),
+        (("A", "L1", 5, 6), [("Lots!D2", Code.LOT_USED_ABOVE_QUANTITY)]),
+        (("A", "L1", 5, -1), [("Lots!D2", Code.LOT_USED_INVALID)]),
+        (("A", "L1", 5, "some"), [("Lots!D2", Code.LOT_USED_INVALID)]),
+        (("A", "L1", 5, 1, "never"), [("Lots!E2", Code.DATE_INVALID)]),
+    ],
+)
+def test_lot_cells_are_read_or_reported_with_their_cell(row, problems):
+    assert found(lots(row)) == problems
+
+
+def test_a_lot_without_id_or_used_is_named_by_its_row_and_unused():
+    (lot,) = lots(("A", None, 5)).records
+    assert (lot.id, lot.used, lot.quantity) == ("Lots!2", D(0), D(5))
+
+
+def counts(*rows):
+    return read(inputs.read_counts, COUNTS, COUNTS_HEADER, rows, "Counts")
+
+
+@pytest.mark.parametrize(
+    "row, problems",
+    [
+        (("A", 50, -20), []),
+        (("A", None, -20), [("Counts!B2", Code.COUNT_INVALID)]),
+        (("A", 50, "twenty"), [("Counts!C2", Code.COUNT_INVALID)]),
+        (("A", "#REF!", 3), [("Counts!B2", Code.FORMULA_ERROR)]),
+    ],
+)
+def test_count_cells_are_read_or_reported(row, problems):
+    assert found(counts(row)) == problems
+
+
+def test_assembling_groups_by_product_and_checks_across_rows():
+    products = inputs.assemble(
+        usage(("A", 5), ("B", -3), ("A", -2), ("C", 1)),
+        lots(("A", "L1", 5, 5), ("B", "L1", 3, 3), ("B", "L1", 4, 0), ("Z", "L9", 1, 0)),
+        counts(("A", 10, 12), ("A", 10, 12), ("Y", 1, 1)),
+    )
+    assert [(p.product, len(p.usage), len(p.lots), p.count is not None) for p in products.ready] == [
+        ("C", 1, 0, False)
+    ]
+    assert {product: [(p.cell, p.code) for p in found] for product, found in products.blocked.items()} == {
+        "A": [("Counts!A3", Code.COUNT_DUPLICATE)],
+        "B": [("Lots!B4", Code.LOT_ID_DUPLICATE)],
+    }
+    assert [(p.cell, p.code) for p in products.problems if p.product is None] == [
+        ("Lots!B5", Code.LOT_UNKNOWN_PRODUCT),
+        ("Counts!A4", Code.COUNT_UNKNOWN_PRODUCT),
+    ]
+
+
+def test_a_product_whose_every_row_is_bad_is_still_listed_as_blocked():
+    products = inputs.assemble(usage(("A", "x"), ("B", 1)), lots(), counts())
+    assert list(products.blocked) == ["A"]
+    assert [p.product for p in products.ready] == ["B"]
+
+
+def settings(*rows, header=("Setting", "Value")):
+    return read_settings("Settings", numbered([header, *rows] if header else list(rows)))
+
+
+@pytest.mark.parametrize(
+    "rows, given, problems",
+    [
+        ([("rule", "Guide"), ("Lot Order", "LIFO"), ("max_runs", 3.0), ("max_loops", "500")],
+         {"rule": "guide", "lot_order": "lifo", "max_runs": 3, "max_loops": 500}, []),
+        ([("colour", "blue")], {}, [("Settings!A2", Code.SETTING_UNKNOWN)]),
+        ([("rule", "quickest")], {}, [("Settings!B2", Code.SETTING_INVALID)]),
+        ([("max_runs", 0)], {}, [("Settings!B2", Code.SETTING_INVALID)]),
+        ([("max_runs", 2.5)], {}, [("Settings!B2", Code.SETTING_INVALID)]),
+        ([("max_runs", None)], {}, []),
+        ([("rule", "guide"), ("rule", "fewest")], {"rule": "guide"}, [("Settings!A3", Code.SETTING_INVALID)]),
+        ([("rule", "budget")], {}, [("Settings!B2", Code.SETTING_INVALID)]),
+        ([("lot_order", "#N/A")], {}, [("Settings!B2", Code.FORMULA_ERROR)]),
+    ],
+)
+def test_settings_are_read_or_reported(rows, given, problems):
+    read_ok, reported = settings(*rows)
+    assert (read_ok, [(p.cell, p.code) for p in reported]) == (given, problems)
+
+
+def test_settings_without_a_header_row_read_columns_a_and_b():
+    assert settings(("rule", "guide"), ("lot_order", "lifo"), header=None) == (
+        {"rule": "guide", "lot_order": "lifo"}, [])
+
+
+@pytest.mark.parametrize(
+    "sheet, options, expected",
+    [
+        ({}, {}, Policy()),
+        ({"rule": "guide"}, {"rule": None}, Policy(rule="guide")),
+        ({"rule": "guide"}, {"rule": "fewest"}, Policy(rule="fewest")),
+        ({"max_runs": 3}, {}, Policy(rule="budget", max_runs=3)),
+        ({"rule": "guide", "max_runs": 3}, {}, Policy(rule="guide", max_runs=3)),
+        ({"rule": "guide"}, {"max_runs": 4}, Policy(rule="budget", max_runs=4)),
+        ({"lot_order": "lifo", "max_loops": 50}, {"lot_order": "fifo"}, Policy(lot_order="fifo", max_loops=50)),
+    ],
+)
+def test_options_override_the_settings_sheet(sheet, options, expected):
+    assert policy(sheet, options) == expected
+
+
+def recommended(quantities, **kwargs):
+    return recommend_quantities(quantities, **kwargs).model_copy(update={"product": "P"})
+
+
+def test_adjustments_have_one_row_per_line_with_signed_quantities_and_costs():
+    rec = recommended(SEED_NET_ZERO).model_copy(update={"unit_cost": D("2.5")})
+    sheet = outputs.adjustments([rec])
+    assert [c.header for c in sheet.columns] == [
+        "Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Case", "Rule", "Loops", "Memo"]
+    assert [row[:8] for row in sheet.rows] == [
+        ("P", "On", D(13), D("2.5"), D("32.5"), "Net zero", "fewest", 2),
+        ("P", "Off", D(-13), D("2.5"), D("-32.5"), "Net zero", "fewest", 2),
+    ]
+
+
+def test_the_loop_trace_is_streamed():
+    rec = recommended(SEED_NET_ZERO)
+    sheet = outputs.loop_trace([rec])
+    assert isinstance(sheet.rows, types.GeneratorType)
+    rows = list(sheet.rows)
+    assert len(rows) == len(rec.trace)
+    assert rows[0] == (1, "allocate", "(inline)", "", "#1", "Beginning balance", D(2), D(2), D(0))
+
+
+def test_summary_lists_every_product_and_why_one_is_not_recommended():
+    rec = recommended([-20, 3])
+    problem = usage(("Q", "x")).problems[0]
+    rows = list(outputs.summary(["P", "Q"], [rec], {"Q": [problem]}).rows)
+    assert rows[0][:15] == ("P", "Recommended", "Net negative", D(3), D(20), D(-17), D(0), D(20), "fewest", 2,
+                            "Yes", D(20), 2, "Yes", D(40))
+    assert rows[1][:3] == ("Q", "Not recommended", None)
+    assert "Usage!B2" in rows[1][-1]
+
+
+@pytest.mark.parametrize("quantities, number_format", [([2, -2], "#,##0"), ([1.5, -0.25], "#,##0.######")])
+def test_quantity_columns_show_decimals_only_when_a_product_has_them(quantities, number_format):
+    sheet = outputs.adjustments([recommended(quantities)])
+    assert sheet.columns[2].number_format == number_format
+
+
+def test_summary_says_when_a_trace_continues_on_a_second_sheet(monkeypatch):
+    monkeypatch.setattr(outputs, "EXCEL_MAX_ROWS", 6)
+    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6)
+    first = recommended([2, -2]).model_copy(update={"product": "A"})
+    second = recommended(SEED_NET_ZERO).model_copy(update={"product": "B"})
+    assert (len(first.trace), len(second.trace)) == (3, 7)  # rows 1-3 and 4-10, 5 a sheet
+    assert outputs.trace_sheets([first, second]) == {"B": ("LoopTrace", "LoopTrace (2)")}
+    rows = list(outputs.summary(["A", "B"], [first, second], {}).rows)
+    assert "LoopTrace (2)" in rows[1][-1] and "LoopTrace (2)" not in rows[0][-1]
+
+
+def test_issues_list_cell_code_and_message():
+    problem = usage(("A", 0)).problems[0]
+    assert list(outputs.issues([problem]).rows) == [("Usage!B2", "quantity_zero", problem.message)]

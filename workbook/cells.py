@@ -1,0 +1,187 @@
+"""Reading one cell's plain value as a product, quantity, date or cost.
+
+Each parser returns the value or a `Fault` (a stable code and an accountant's message);
+`Cells` reads a row through a sheet's header and gathers the faults as `Problem`s that
+name their cell (`Usage!D17`). Error cells (`#DIV/0!`, `#N/A`, ...) are `formula_error`
+whatever the column. Blank means `None` or text of blanks only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Callable, NamedTuple, TypeVar
+
+from core.problems import Code, Problem
+from core.quantities import NotAQuantity, show, to_quantity
+
+from .schema import Header, cell_address, column_address
+from .seam import Row
+
+EXCEL_ERRORS = frozenset(
+    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC!"
+    " #FIELD! #BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #PYTHON!".split()
+)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (after Excel's 1900-02-29)
+LAST_SERIAL = 2_958_465  # 9999-12-31
+
+
+class Fault(NamedTuple):
+    code: Code
+    message: str
+
+
+T = TypeVar("T")
+Parser = Callable[[object], "T | Fault"]
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_error(value: object) -> bool:
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
+def text(value: object) -> str:
+    """Any value as the text an accountant sees: `1001` not `1001.0`, dates as ISO."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def quantity(value: object) -> Decimal | Fault:
+    """Any finite number (numeric text too), rounded to 6 places."""
+    try:
+        return to_quantity(value)
+    except NotAQuantity:
+        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(value)}' is not a number.")
+
+
+def usage_quantity(value: object) -> Decimal | Fault:
+    """A usage quantity: a number other than 0."""
+    number = quantity(value)
+    if isinstance(number, Decimal) and number == 0:
+        return Fault(Code.QUANTITY_ZERO, "A usage quantity cannot be 0; delete the row or enter the units.")
+    return number
+
+
+def figure(code: Code, what: str) -> Parser:
+    """A parser for any number, reporting `code` when the value is not one."""
+
+    def parse(value: object) -> Decimal | Fault:
+        number = quantity(value)
+        return Fault(code, f"{what} '{text(value)}' is not a number.") if isinstance(number, Fault) else number
+
+    return parse
+
+
+def lot_quantity(value: object) -> Decimal | Fault:
+    """A lot's quantity: a number more than 0."""
+    number = quantity(value)
+    if isinstance(number, Decimal) and number <= 0:
+        return Fault(Code.LOT_QUANTITY_NOT_POSITIVE, f"A lot's quantity must be more than 0, not {show(number)}.")
+    return number
+
+
+def lot_used(value: object) -> Decimal | Fault:
+    """A lot's used units: a number, 0 or more."""
+    number = quantity(value)
+    if isinstance(number, Fault) or number < 0:
+        return Fault(Code.LOT_USED_INVALID, f"Used '{text(value)}' is not a number of 0 or more.")
+    return number
+
+
+def cost(value: object) -> Decimal | Fault:
+    """A unit cost: a number, 0 or more."""
+    number = quantity(value)
+    if isinstance(number, Fault) or number < 0:
+        return Fault(Code.COST_INVALID, f"Unit cost '{text(value)}' is not a number of 0 or more.")
+    return number
+
+
+def date(value: object) -> dt.date | Fault:
+    """A real date or datetime, ISO text (`2026-03-31`, `2026-03-31T08:00`) or an Excel
+    serial number (`46112`)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return _serial_date(value)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip()).date()
+        except ValueError:
+            pass
+    return Fault(Code.DATE_INVALID, f"'{text(value)}' is not a date; use a date cell or YYYY-MM-DD.")
+
+
+def _serial_date(serial: int | float | Decimal) -> dt.date | Fault:
+    days = int(serial)
+    if not 1 <= days <= LAST_SERIAL or days == 60:  # 60 is Excel's phantom 1900-02-29
+        return Fault(Code.DATE_INVALID, f"{text(serial)} is not a date Excel can show.")
+    return EXCEL_EPOCH + dt.timedelta(days=days + (1 if days < 60 else 0))
+
+
+class Cells:
+    """One data row read through its sheet's header. Problems found while reading are
+    kept in `problems` with their cells; `product` is attached once it is known."""
+
+    __slots__ = ("header", "number", "row", "faults")
+
+    def __init__(self, header: Header, number: int, row: Row):
+        self.header, self.number, self.row = header, number, row
+        self.faults: list[tuple[int, Fault]] = []
+
+    def is_blank(self) -> bool:
+        """Blank in every column the sheet's schema reads (other columns are ignored)."""
+        row, width = self.row, len(self.row)
+        for column in self.header.columns.values():
+            if column < width and not is_blank(row[column]):
+                return False
+        return True
+
+    def value(self, key: str) -> object:
+        column = self.header.columns.get(key)
+        if column is None or column >= len(self.row):
+            return None
+        return self.row[column]
+
+    def cell(self, key: str) -> str:
+        return f"{column_address(self.header.sheet, self.header.columns[key])}{self.number}"
+
+    def read(self, key: str, parse: Parser, blank: Fault | None = None):
+        """The parsed value of column `key`; None when blank (a fault if `blank` is given)
+        or when the cell is bad (a fault is recorded)."""
+        value = self.value(key)
+        if value is None and blank is None:
+            return None
+        if is_blank(value):
+            result = blank
+        elif is_error(value):
+            result = Fault(Code.FORMULA_ERROR, f"The cell shows {value.strip()}; fix its formula.")
+        else:
+            result = parse(value)
+        if isinstance(result, Fault):
+            self.faults.append((self.header.columns.get(key, 0), result))
+            return None
+        return result
+
+    def fault(self, key: str, fault: Fault) -> None:
+        self.faults.append((self.header.columns[key], fault))
+
+    def problems(self, product: str | None) -> list[Problem]:
+        return [
+            Problem(
+                code=fault.code,
+                cell=cell_address(self.header.sheet, self.number, column),
+                message=fault.message,
+                product=product,
+            )
+            for column, fault in self.faults
+        ]

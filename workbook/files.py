@@ -1,0 +1,107 @@
+"""Excel files on disk: an openpyxl `SheetReader` for .xlsx/.xlsm (values, not formulas)
+and `write_book`, the one place giveback writes its output sheets into a file.
+
+Any file that cannot be read (missing, not a zip, truncated, password-protected, an old
+.xls renamed) is one `WorkbookError` with a message naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+from xml.etree.ElementTree import ParseError
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .seam import OutputSheet, Row, WorkbookError
+
+from .package import PackageError, SheetNotOurs, write_outputs
+
+EXTENSIONS = (".xlsx", ".xlsm")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls, or an encrypted (password-protected) workbook
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, ParseError,
+              InvalidFileException)
+
+
+class FileBook:
+    """A workbook file opened read-only for its values; close it (or use `with`)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._book = _load(self.path)
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.title for sheet in self._book.worksheets]
+
+    def rows(self, name: str) -> Iterable[Row]:
+        sheet = self._book[name]
+        sheet.reset_dimensions()  # a file's stated dimensions may be wrong: read every row
+        return self._guarded(sheet.iter_rows(values_only=True))
+
+    def _guarded(self, rows: Iterator[Row]) -> Iterator[Row]:
+        try:
+            yield from rows
+        except UNREADABLE as error:
+            raise unreadable(self.path, error) from None
+
+    def close(self) -> None:
+        self._book.close()
+
+    def __enter__(self) -> "FileBook":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_book(path: Path | str) -> FileBook:
+    """The workbook at `path`, ready to `reconcile`; raises WorkbookError."""
+    return FileBook(path)
+
+
+def _load(path: Path):
+    check_extension(path)
+    if not path.is_file():
+        raise WorkbookError(f"{path}: no such file.")
+    try:
+        return load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except UNREADABLE as error:
+        raise unreadable(path, error) from None
+
+
+def check_extension(path: Path) -> None:
+    if path.suffix.lower() not in EXTENSIONS:
+        raise WorkbookError(
+            f"{path}: giveback reads Excel workbooks (.xlsx or .xlsm); save it as one from Excel."
+        )
+
+
+def unreadable(path: Path, error: BaseException) -> WorkbookError:
+    """The one message for a file that is not a readable Excel workbook."""
+    if isinstance(error, PermissionError):
+        return WorkbookError(f"{path}: permission denied; close it in Excel or check its access rights.")
+    try:
+        with path.open("rb") as file:
+            start = file.read(4)
+    except OSError:
+        start = b""
+    if start == OLE_MAGIC:
+        return WorkbookError(
+            f"{path}: this is a password-protected workbook or an old .xls file; save it from Excel"
+            " as an Excel Workbook (.xlsx) without a password."
+        )
+    return WorkbookError(f"{path}: not a readable Excel workbook (damaged or truncated?); open it in"
+                         " Excel and save it again.")
+
+
+def write_book(source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = ()) -> list[str]:
+    """Write giveback's output `sheets` into a copy of `source` at `target` (which may be
+    `source` itself, for in-place), atomically, and remove the sheets in `drop`.
+    Returns the sheet names written; raises WorkbookError."""
+    try:
+        return write_outputs(source, target, sheets, drop)
+    except (SheetNotOurs, PackageError) as error:
+        raise WorkbookError(str(error)) from None

@@ -1,0 +1,200 @@
+"""Input sheets into core models: each codec turns a sheet's data rows (plain values, after
+its header) into records plus the problems it found, each naming its cell.
+
+A row that is blank in every column the sheet reads is skipped; every other row becomes a
+record or is reported. Checks that span rows (a duplicate lot id, a count for a product
+with no usage) are made when the products are assembled (`assemble`): a product with any
+problem is set aside, not recommended from partial data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, Iterable, NamedTuple
+
+from core.models import Count, Lot, ProductUsage, Usage
+from core.problems import Code, Problem
+from core.quantities import ZERO, show
+
+from . import cells
+from .cells import Cells, Fault
+from .schema import Header, NumberedRow
+
+PRODUCT_BLANK = Fault(Code.PRODUCT_BLANK, "The product is blank; every row needs one.")
+QUANTITY_BLANK = Fault(Code.QUANTITY_BLANK, "The quantity is blank.")
+
+
+class Records(NamedTuple):
+    """What a codec read from one sheet: good records, problems, and every product named
+    on a non-blank row (good or bad) in order of first appearance."""
+
+    records: list
+    problems: list[Problem]
+    products: dict[str, None]
+
+
+RowReader = Callable[[Cells], "tuple[object | None, str | None]"]  # a row's record (None if bad), its product
+
+
+def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader) -> Records:
+    records, problems, products = [], list(header.problems), {}
+    for number, row in rows:
+        row_cells = Cells(header, number, row)
+        if row_cells.is_blank():
+            continue
+        record, product = read_row(row_cells)
+        if product is not None:
+            products[product] = None
+        if row_cells.faults:
+            problems.extend(row_cells.problems(product))
+        else:
+            records.append(record)
+    return Records(records, problems, products)
+
+
+def read_usage(header: Header, rows: Iterable[NumberedRow]) -> Records:
+    """Usage rows into `Usage` records; `source` is the quantity's cell."""
+    return _read_rows(header, rows, _usage)
+
+
+def _usage(row: Cells) -> tuple[Usage | None, str | None]:
+    product = row.read("product", cells.text, PRODUCT_BLANK)
+    quantity = row.read("quantity", cells.usage_quantity, QUANTITY_BLANK)
+    date = row.read("date", cells.date)
+    reference = row.read("reference", cells.text)
+    unit_cost = row.read("unit_cost", cells.cost)
+    if row.faults:
+        return None, product
+    # model_construct: every field was checked above (a non-zero Decimal quantity, a date).
+    usage = Usage.model_construct(
+        product=product,
+        quantity=quantity,
+        date=date,
+        reference=reference or "",
+        unit_cost=unit_cost,
+        row=row.number,
+        source=row.cell("quantity"),
+    )
+    return usage, product
+
+
+def read_lots(header: Header, rows: Iterable[NumberedRow]) -> Records:
+    """Lots rows into `Lot` records; a lot without an id is named by its row (`Lots!5`)."""
+    return _read_rows(header, rows, _lot)
+
+
+def _lot(row: Cells) -> tuple[Lot | None, str | None]:
+    product = row.read("product", cells.text, PRODUCT_BLANK)
+    lot_id = row.read("lot", cells.text)
+    quantity = row.read("quantity", cells.lot_quantity, QUANTITY_BLANK)
+    used = row.read("used", cells.lot_used)
+    date = row.read("date", cells.date)
+    unit_cost = row.read("unit_cost", cells.cost)
+    _check_lot(row, quantity, used)
+    if row.faults:
+        return None, product
+    lot = Lot(
+        product=product,
+        id=lot_id or f"{row.header.sheet}!{row.number}",
+        quantity=quantity,
+        used=used or ZERO,
+        date=date,
+        unit_cost=unit_cost,
+        row=row.number,
+        source=row.cell("lot" if "lot" in row.header.columns else "quantity"),
+    )
+    return lot, product
+
+
+def _check_lot(row: Cells, quantity, used) -> None:
+    if used is not None and quantity is not None and used > quantity:
+        row.fault(
+            "used",
+            Fault(Code.LOT_USED_ABOVE_QUANTITY, f"Used {show(used)} is more than the lot's quantity {show(quantity)}."),
+        )
+
+
+COUNT_BLANK = Fault(Code.COUNT_INVALID, "A count needs both the system balance and the counted units.")
+_balance = cells.figure(Code.COUNT_INVALID, "The system balance")
+_counted = cells.figure(Code.COUNT_INVALID, "The counted units")
+
+
+def read_counts(header: Header, rows: Iterable[NumberedRow]) -> Records:
+    """Counts rows into `Count` records: `delta = counted - balance`."""
+    return _read_rows(header, rows, _count)
+
+
+def _count(row: Cells) -> tuple[Count | None, str | None]:
+    product = row.read("product", cells.text, PRODUCT_BLANK)
+    balance = row.read("balance", _balance, COUNT_BLANK)
+    counted = row.read("counted", _counted, COUNT_BLANK)
+    if row.faults:
+        return None, product
+    return Count(product=product, balance=balance, counted=counted, source=row.cell("product")), product
+
+
+class Products(NamedTuple):
+    """The products named on the Usage sheet, in order of first appearance: those ready to
+    recommend, and those set aside with the problems that block them."""
+
+    ready: list[ProductUsage]
+    blocked: dict[str, list[Problem]]
+    problems: list[Problem]
+
+
+def assemble(usage: Records, lots: Records, counts: Records) -> Products:
+    """Group the records by product in one pass each, check what spans rows, and set aside
+    every product with a problem anywhere."""
+    by_product: dict[str, list[Usage]] = {product: [] for product in usage.products}
+    for record in usage.records:
+        by_product[record.product].append(record)
+    lots_of, lot_problems = _lots_by_product(lots.records, by_product)
+    count_of, count_problems = _count_by_product(counts.records, by_product)
+    problems = usage.problems + lots.problems + lot_problems + counts.problems + count_problems
+    blocked: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        if problem.product in by_product:
+            blocked[problem.product].append(problem)
+    ready = [
+        ProductUsage(product=product, usage=tuple(records), lots=tuple(lots_of[product]), count=count_of.get(product))
+        for product, records in by_product.items()
+        if product not in blocked
+    ]
+    ordered = {product: blocked[product] for product in by_product if product in blocked}
+    return Products(ready, ordered, problems)
+
+
+def _lots_by_product(lots: list[Lot], usage: dict) -> tuple[dict[str, list[Lot]], list[Problem]]:
+    found: dict[str, list[Lot]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    problems: list[Problem] = []
+    for lot in lots:
+        if lot.product not in usage:
+            problems.append(_problem(Code.LOT_UNKNOWN_PRODUCT, lot.source, None,
+                                     f"Lot {lot.id} is for {lot.product}, which has no row on the Usage sheet."))
+        elif (lot.product, lot.id) in seen:
+            problems.append(_problem(Code.LOT_ID_DUPLICATE, lot.source, lot.product,
+                                     f"Lot {lot.id} of {lot.product} is listed twice."))
+        else:
+            seen.add((lot.product, lot.id))
+            found[lot.product].append(lot)
+    return found, problems
+
+
+def _count_by_product(counts: list[Count], usage: dict) -> tuple[dict[str, Count], list[Problem]]:
+    found: dict[str, Count] = {}
+    problems: list[Problem] = []
+    for count in counts:
+        if count.product not in usage:
+            problems.append(_problem(Code.COUNT_UNKNOWN_PRODUCT, count.source, None,
+                                     f"{count.product} is counted but has no row on the Usage sheet."))
+        elif count.product in found:
+            problems.append(_problem(Code.COUNT_DUPLICATE, count.source, count.product,
+                                     f"{count.product} is counted twice; keep one count."))
+        else:
+            found[count.product] = count
+    return found, problems
+
+
+def _problem(code: Code, cell: str, product: str | None, message: str) -> Problem:
+    return Problem(code=code, cell=cell, message=message, product=product)

@@ -1,0 +1,132 @@
+"""New input workbooks: the empty template (`giveback template`) and the same layout filled
+with rows (`giveback demo`, tests). A brand-new file holds nothing of the user's, so
+openpyxl writes it; it is still written atomically and never over an existing file
+unless asked.
+
+Headers come from the schemas; data validation guards the columns an accountant types
+into (a usage quantity other than 0, a lot's quantity above 0, real dates, known settings).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .schema import INPUTS, LOTS, SETTINGS, Schema
+from .seam import EXCEL_MAX_ROWS, Row, WorkbookError
+from .settings import DEFAULT_SETTINGS, PARSERS
+
+FORMATS = {"unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}  # quantities: General, so 5 shows as 5, not 5.
+
+
+def _number(operator: str, formula: str, prompt: str, formula2: str | None = None) -> DataValidation:
+    return DataValidation(type="decimal", operator=operator, formula1=formula, formula2=formula2,
+                          allow_blank=True, showErrorMessage=True, error=prompt, errorTitle="giveback")
+
+
+def _validation(schema: Schema, key: str) -> DataValidation | None:
+    if schema is LOTS and key == "quantity":
+        return _number("greaterThan", "0", "A lot's quantity is a number above 0.")
+    return {
+        "quantity": _number("notEqual", "0", "A usage quantity is a number other than 0."),
+        "used": _number("greaterThanOrEqual", "0", "Used is a number of 0 or more."),
+        "unit_cost": _number("greaterThanOrEqual", "0", "A unit cost is a number of 0 or more."),
+        "balance": _number("between", "-1E+15", "The system balance is a number.", "1E+15"),
+        "counted": _number("between", "-1E+15", "The counted units are a number.", "1E+15"),
+        "date": DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
+                               showErrorMessage=True, error="Enter a date.", errorTitle="giveback"),
+    }.get(key)
+
+
+def input_book(rows: Mapping[str, Sequence[Row]] | None = None) -> Workbook:
+    """The four input sheets with headers, formats and validation, and `rows` (by sheet
+    name) below the headers; Settings holds the defaults unless rows are given for it."""
+    rows = dict(rows or {})
+    rows.setdefault(SETTINGS.sheet, DEFAULT_SETTINGS)
+    book = Workbook()
+    book.remove(book.active)
+    for schema in INPUTS:
+        _sheet(book, schema, rows.get(schema.sheet, ()))
+    return book
+
+
+def _sheet(book: Workbook, schema: Schema, rows: Sequence[Row]) -> None:
+    sheet = book.create_sheet(schema.sheet)
+    sheet.append([field.header for field in schema.fields])
+    for row in rows:
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    for index, field in enumerate(schema.fields):
+        letter = get_column_letter(index + 1)
+        sheet.cell(1, index + 1).font = Font(bold=True)
+        sheet.column_dimensions[letter].width = max(14, len(field.header) + 4)
+        number_format = FORMATS.get(field.key, "General")
+        sheet.column_dimensions[letter].number_format = number_format
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+            cell.number_format = number_format
+        if rule := _validation(schema, field.key):
+            rule.add(f"{letter}2:{letter}{EXCEL_MAX_ROWS}")
+            sheet.add_data_validation(rule)
+    if schema is SETTINGS:
+        _setting_names(sheet)
+
+
+def _setting_names(sheet) -> None:
+    """Known setting names in column A; each default row's value checked in column B."""
+    names = DataValidation(type="list", formula1='"' + ",".join(PARSERS) + '"', allow_blank=True,
+                           showErrorMessage=True, error="giveback reads " + ", ".join(PARSERS) + ".")
+    names.add("A2:A100")
+    sheet.add_data_validation(names)
+    for row, (name, _) in enumerate(DEFAULT_SETTINGS, start=2):
+        sheet.add_data_validation(_setting_value(name, f"B{row}"))
+
+
+def _setting_value(name: str, cell: str) -> DataValidation:
+    """The template's value cells: the choices for rule and lot_order, runs of 1 or more."""
+    choices = {"rule": "fewest,guide,budget", "lot_order": "fifo,lifo"}.get(name)
+    if choices:
+        rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
+                              error=f"{name} is one of {choices}.", errorTitle="giveback")
+    else:
+        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
+                              showErrorMessage=True, error=f"{name} is a whole number of runs, 1 or more.",
+                              errorTitle="giveback")
+    rule.add(cell)
+    return rule
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_new(book: Workbook, path: Path, replace: bool = False) -> None:
+    """Write `book` to `path` atomically (a temporary file beside it, then a rename);
+    refuse an existing file unless `replace`. Raises WorkbookError."""
+    path = Path(path)
+    if path.exists() and not replace:
+        raise WorkbookError(f"{path} already exists; giveback will not overwrite it. Choose another name.")
+    handle, temp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".xlsx", prefix=".giveback-")
+    os.close(handle)
+    try:
+        book.save(temp)
+        os.chmod(temp, 0o666 & ~_umask())
+        if replace:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)  # fails if the file appeared meanwhile: never overwrite
+    except FileExistsError:
+        raise WorkbookError(f"{path} already exists; giveback will not overwrite it. Choose another name.") from None
+    except OSError as error:
+        raise WorkbookError(f"{path}: cannot write it ({error.strerror or error}).") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)

@@ -1,0 +1,164 @@
+"""Recommendations and problems into giveback's output sheets, as plain values
+(SPEC section 5): `Adjustments`, `LoopTrace`, `Summary` and, when there are problems,
+`Issues`. Quantities stay `Decimal`; the host's writer turns them into numbers.
+
+Quantity columns show whole units (`#,##0`) unless a product works in fractions, then up
+to six decimals (`#,##0.######`, Excel shows `13.` for a whole number in that format).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from core.models import Outcome, Recommendation
+from core.problems import Problem
+from core.quantities import ONE, show
+
+from .seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
+
+ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
+OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES)
+WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
+
+
+def quantity_format(recommendations: Sequence[Recommendation]) -> str:
+    """Whole units unless some product's quantity grid is finer than 1."""
+    return FRACTION if any(rec.step < ONE for rec in recommendations) else WHOLE
+
+
+def adjustments(recommendations: Sequence[Recommendation]) -> OutputSheet:
+    """One row per adjustment line, ready to key into the ERP."""
+    units = quantity_format(recommendations)
+    columns = (
+        Column("Product", width=18),
+        Column("Line", width=7),
+        Column("Quantity", units, 12),
+        Column("Unit Cost", MONEY, 11),
+        Column("Extended Cost", MONEY, 14),
+        Column("Case", width=13),
+        Column("Rule", width=8),
+        Column("Loops", RUNS, 7),
+        Column("Memo", width=60),
+    )
+    return OutputSheet(ADJUSTMENTS, columns, [row for rec in recommendations for row in _lines(rec)])
+
+
+def _lines(rec: Recommendation) -> Iterator[Row]:
+    outcome = rec.chosen
+    for line in outcome.lines:
+        cost = None if rec.unit_cost is None else line.quantity * rec.unit_cost
+        yield (rec.product, line.kind, line.quantity, rec.unit_cost, cost, rec.case.label,
+               outcome.rule, outcome.loops, _memo(line.kind, line.quantity, outcome))
+
+
+def _memo(kind: str, quantity: Decimal, outcome: Outcome) -> str:
+    if kind == "Off":
+        return f"Write-off of {show(-quantity)} units, allocated after the product's usage."
+    runs = f"{outcome.loops:,} run{'' if outcome.loops == 1 else 's'}"
+    clears = (f"clears the unallocated usage in {runs}" if outcome.settled
+              else f"leaves {show(outcome.unallocated)} units unallocated after {runs}")
+    return f"Beginning balance lot of {show(quantity)} units; {clears}."
+
+
+TRACE_COLUMNS = (
+    Column("Loop", RUNS, 7),
+    Column("Phase", width=11),
+    Column("Product", width=18),
+    Column("Reference", width=16),
+    Column("Source", width=12),
+    Column("Lot", width=18),
+)
+
+
+def loop_trace(recommendations: Sequence[Recommendation]) -> OutputSheet:
+    """Every movement of every recommended adjustment's runs, streamed."""
+    units = quantity_format(recommendations)
+    columns = TRACE_COLUMNS + (
+        Column("Moved", units, 11),
+        Column("Lot Used After", units, 15),
+        Column("Unallocated After", units, 18),
+    )
+    rows = (
+        (row.loop, row.phase, row.product, row.reference, row.source, row.lot, row.moved,
+         row.lot_used_after, row.unallocated_after + 0)  # + 0: a settled return shows 0, not -0
+        for rec in recommendations
+        for row in rec.trace
+    )
+    return OutputSheet(LOOP_TRACE, columns, rows)
+
+
+def trace_sheets(recommendations: Sequence[Recommendation]) -> dict[str, tuple[str, ...]]:
+    """For each product whose trace reaches past the first LoopTrace sheet, the sheets it
+    is on (`LoopTrace`, `LoopTrace (2)`)."""
+    per_sheet = EXCEL_MAX_ROWS - 1
+    names = continuation_names(LOOP_TRACE, sum(len(rec.trace) for rec in recommendations))
+    spilled, start = {}, 0
+    for rec in recommendations:
+        end = start + len(rec.trace)
+        if rec.trace and (end - 1) // per_sheet > 0:
+            spilled[rec.product] = tuple(names[start // per_sheet:(end - 1) // per_sheet + 1])
+        start = end
+    return spilled
+
+
+def summary(
+    products: Sequence[str],
+    recommendations: Sequence[Recommendation],
+    blocked: Mapping[str, Sequence[Problem]],
+) -> OutputSheet:
+    """One row per product on the Usage sheet, recommended or not, in sheet order."""
+    units = quantity_format(recommendations)
+    columns = (
+        Column("Product", width=18),
+        Column("Status", width=16),
+        Column("Case", width=13),
+        *(Column(name, units, 11) for name in ("Positive", "Negative", "Net", "Delta", "W")),
+        Column("Rule", width=8),
+        Column("Loops", RUNS, 7),
+        Column("Settled", width=8),
+        Column("Guide W", units, 10),
+        Column("Guide Loops", RUNS, 12),
+        Column("Guide Settled", width=13),
+        Column("Gross Entry", units, 12),
+        Column("Gross Cost", MONEY, 12),
+        Column("Notes", width=80),
+    )
+    by_product = {rec.product: rec for rec in recommendations}
+    spilled = trace_sheets(recommendations)
+    rows = [
+        _recommended(by_product[product], spilled.get(product)) if product in by_product
+        else _not_recommended(product, blocked.get(product, ()))
+        for product in products
+    ]
+    return OutputSheet(SUMMARY, columns, rows)
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _recommended(rec: Recommendation, sheets: tuple[str, ...] | None) -> Row:
+    notes = list(rec.notes)
+    if sheets:
+        notes.append(f"Its trace is on {', '.join(sheets)}.")
+    chosen, guide = rec.chosen, rec.guide
+    return (rec.product, "Recommended", rec.case.label, rec.positive, rec.negative, rec.net,
+            rec.delta, chosen.w, chosen.rule, chosen.loops, _yes(chosen.settled), guide.w,
+            guide.loops, _yes(guide.settled), rec.gross, rec.gross_cost, " ".join(notes))
+
+
+def _not_recommended(product: str, problems: Sequence[Problem]) -> Row:
+    cells = ", ".join(problem.cell for problem in problems[:5])
+    more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+    note = (f"Not recommended: {len(problems)} input problem{'s' if len(problems) != 1 else ''}"
+            f" ({cells}{more}); see Issues, fix them and run again.")
+    return (product, "Not recommended") + (None,) * 14 + (note,)
+
+
+ISSUE_COLUMNS = (Column("Cell", width=16), Column("Code", width=26), Column("Message", width=90))
+
+
+def issues(problems: Iterable[Problem]) -> OutputSheet:
+    """One row per input problem: where, its stable code, what to do."""
+    return OutputSheet(ISSUES, ISSUE_COLUMNS, [(p.cell, p.code.value, p.message) for p in problems])

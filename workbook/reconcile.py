@@ -1,0 +1,148 @@
+"""The one reconcile routine every host shares (the command line, the Excel ribbon):
+read the input sheets through a `SheetReader`, recommend an adjustment for every product
+whose rows are all good, and hand back the output sheets for the host to write.
+
+    with open_book(path) as book:             # or an xlwings book behind the same seam
+        done = reconcile(book, {"rule": "guide"})
+    write_outputs(path, target, done.sheets, done.drop)
+
+Cost: each sheet is read once, row by row, and grouped by product in the same pass;
+`core.recommend` is near-constant per product apart from its trace.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
+
+from core.models import Policy, Recommendation
+from core.problems import Code, Problem
+from core.recommend import recommend
+
+from . import inputs, outputs
+from .inputs import Records
+from .schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheet, numbered
+from .seam import OutputSheet, SheetReader, WorkbookError
+from .settings import policy as make_policy
+from .settings import read_settings
+
+__all__ = ["Progress", "Reconciliation", "WorkbookError", "reconcile"]
+
+Progress = Callable[[str, int, "int | None"], None]
+"""`progress(task, done, total)`: rows read so far (total unknown) or products recommended."""
+
+EVERY = 5_000  # rows between progress reports
+
+
+class Reconciliation(NamedTuple):
+    """What a reconcile run found and what the host should write.
+
+    `products` lists every product on the Usage sheet in sheet order; each is either in
+    `recommendations` or in `blocked` with the problems that stopped it. `drop` names
+    giveback's sheets to remove (`Issues` when there are no problems). `sheets` can be
+    written once: the LoopTrace rows are a generator, never held twice."""
+
+    products: tuple[str, ...]
+    recommendations: tuple[Recommendation, ...]
+    blocked: dict[str, tuple[Problem, ...]]
+    problems: tuple[Problem, ...]
+    policy: Policy
+    sheets: tuple[OutputSheet, ...]
+    drop: tuple[str, ...]
+
+    @property
+    def status(self) -> int:
+        """0 when every row was used, 1 when problems were reported."""
+        return 1 if self.problems else 0
+
+
+def reconcile(
+    reader: SheetReader, overrides: Mapping[str, object] | None = None, progress: Progress | None = None
+) -> Reconciliation:
+    """Reconcile the workbook behind `reader`. `overrides` (rule, lot_order, max_runs,
+    max_loops; None values ignored) take precedence over the Settings sheet.
+    Raises WorkbookError for a structural problem; input problems are returned."""
+    report = progress or _silent
+    names = list(reader.sheet_names())
+    usage = _read(reader, names, USAGE, inputs.read_usage, report)
+    lots = _read(reader, names, LOTS, inputs.read_lots, report)
+    counts = _read(reader, names, COUNTS, inputs.read_counts, report)
+    settings, setting_problems = _read_settings(reader, names)
+    products = inputs.assemble(usage, lots, counts)
+    policy = make_policy(settings, overrides)
+    recommendations = tuple(_recommend_all(products.ready, policy, report))
+    problems = tuple(products.problems + setting_problems)
+    blocked = {product: tuple(found) for product, found in products.blocked.items()}
+    sheets = [
+        outputs.adjustments(recommendations),
+        outputs.loop_trace(recommendations),
+        outputs.summary(tuple(usage.products), recommendations, blocked),
+    ]
+    if problems:
+        sheets.append(outputs.issues(problems))
+    return Reconciliation(
+        products=tuple(usage.products),
+        recommendations=recommendations,
+        blocked=blocked,
+        problems=problems,
+        policy=policy,
+        sheets=tuple(sheets),
+        drop=() if problems else (outputs.ISSUES,),
+    )
+
+
+def _silent(task: str, done: int, total: int | None) -> None:
+    pass
+
+
+Codec = Callable[[Header, Iterable[NumberedRow]], Records]
+
+
+def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, report: Progress) -> Records:
+    """A sheet through its codec; an absent or blank optional sheet reads as no rows."""
+    name = find_sheet(names, schema)
+    if name is None:
+        if schema.required:
+            raise WorkbookError(
+                f"The workbook has no {schema.sheet} sheet; giveback reads unallocated usage from it.",
+                Code.SHEET_MISSING,
+            )
+        return Records([], [], {})
+    rows = numbered(reader.rows(name))
+    header = find_header(schema, name, rows)
+    if header is None and not schema.required:
+        return Records([], [], {})
+    _check_columns(schema, name, header)
+    return codec(header, _reporting(rows, f"Reading {name}", report))
+
+
+def _check_columns(schema: Schema, name: str, header: Header | None) -> None:
+    missing = header.missing(schema) if header else schema.required_fields
+    if not missing:
+        return
+    wanted = " and ".join(f.header for f in missing)
+    accepted = "; ".join(f"{f.header}: {', '.join(f.names)}" for f in missing)
+    where = f"its header row (row {header.row})" if header and header.columns else "no row"
+    raise WorkbookError(
+        f"The {name} sheet has no {wanted} column: {where} names it (accepted headers: {accepted}).",
+        Code.COLUMN_MISSING,
+    )
+
+
+def _reporting(rows: Iterator[NumberedRow], task: str, report: Progress) -> Iterable[NumberedRow]:
+    for number, row in rows:
+        if number % EVERY == 0:
+            report(task, number, None)
+        yield number, row
+
+
+def _read_settings(reader: SheetReader, names: list[str]) -> tuple[dict, list[Problem]]:
+    name = find_sheet(names, SETTINGS)
+    return read_settings(name, numbered(reader.rows(name))) if name else ({}, [])
+
+
+def _recommend_all(ready, policy: Policy, report: Progress) -> Iterator[Recommendation]:
+    total = len(ready)
+    for done, product in enumerate(ready, start=1):
+        yield recommend(product, policy)
+        if done % 100 == 0 or done == total:
+            report("Recommending", done, total)

@@ -1,0 +1,100 @@
+"""The Settings sheet (two columns, Setting and Value) and the host's options into one
+`Policy`. Options given on the command line (or by the add-in) override the sheet.
+
+    Setting    | Value
+    rule       | guide       fewest (default), guide or budget
+    lot_order  | lifo        fifo (default) or lifo
+    max_runs   | 3           a run budget: the smallest write-off settling within 3 runs
+    max_loops  | 10000       stop a run-away simulation
+
+The header row is optional: without one, column A holds the setting and B the value.
+Setting names match like headers (`Lot Order` is `lot_order`). Given `max_runs` and no
+`rule`, the rule is `budget`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Mapping
+
+from core.models import Policy
+from core.problems import Code, Problem
+
+from . import cells
+from .cells import Cells, Fault
+from .schema import SETTINGS, Header, NumberedRow, find_header, normal_name
+
+
+def _choice(*allowed: str) -> Callable[[object], str | Fault]:
+    def parse(value: object) -> str | Fault:
+        chosen = normal_name(value)
+        if chosen in allowed:
+            return chosen
+        return Fault(Code.SETTING_INVALID, f"'{cells.text(value)}' is not one of {', '.join(allowed)}.")
+
+    return parse
+
+
+def _runs(value: object) -> int | Fault:
+    number = cells.quantity(value)
+    if isinstance(number, Fault) or number < 1 or number != number.to_integral_value():
+        return Fault(Code.SETTING_INVALID, f"'{cells.text(value)}' is not a whole number of runs, 1 or more.")
+    return int(number)
+
+
+PARSERS: dict[str, Callable[[object], object]] = {
+    "rule": _choice("fewest", "guide", "budget"),
+    "lot_order": _choice("fifo", "lifo"),
+    "max_runs": _runs,
+    "max_loops": _runs,
+}
+POSITIONAL = {"setting": 0, "value": 1}
+DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000))
+"""What a new Settings sheet holds (templates, the add-in's New template)."""
+
+
+def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> tuple[dict[str, object], list[Problem]]:
+    """The settings given on the sheet, by name, and the problems with the others."""
+    rows = list(rows)
+    header = find_header(SETTINGS, sheet, iter(rows))
+    if header is None or not header.columns:
+        header = Header(sheet, 0, POSITIONAL, ())
+    data = rows[header.row:]
+    settings: dict[str, object] = {}
+    where: dict[str, str] = {}
+    problems = list(header.problems)
+    for number, row in data:
+        row_cells = Cells(header, number, row)
+        if not row_cells.is_blank():
+            _read_setting(row_cells, settings, where)
+            problems += row_cells.problems(None)
+    if settings.get("rule") == "budget" and "max_runs" not in settings:
+        del settings["rule"]
+        problems.append(Problem(code=Code.SETTING_INVALID, cell=where["rule"], message=BUDGET_WITHOUT_RUNS))
+    return settings, problems
+
+
+BUDGET_WITHOUT_RUNS = "The budget rule needs a max_runs setting; the fewest rule is used."
+
+
+def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]) -> None:
+    name = normal_name(row.value("setting")).replace(" ", "_")
+    if name not in PARSERS:
+        row.fault("setting", Fault(Code.SETTING_UNKNOWN, f"Unknown setting '{cells.text(row.value('setting'))}';"
+                                   f" giveback reads {', '.join(PARSERS)}."))
+    elif name in settings:
+        row.fault("setting", Fault(Code.SETTING_INVALID, f"'{name}' is set twice; the first is used."))
+    else:
+        value = row.read("value", PARSERS[name])
+        if value is not None:
+            settings[name], where[name] = value, row.cell("value")
+
+
+def policy(settings: Mapping[str, object], overrides: Mapping[str, object] | None = None) -> Policy:
+    """The policy from the sheet's settings, with the host's non-None `overrides` on top."""
+    given = {key: value for key, value in (overrides or {}).items() if value is not None}
+    chosen = {**settings, **given}
+    if "rule" not in given and "max_runs" in given:
+        chosen["rule"] = "budget"
+    elif "rule" not in chosen and "max_runs" in chosen:
+        chosen["rule"] = "budget"
+    return Policy(**chosen)
