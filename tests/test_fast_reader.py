@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from core.problems import Code
 from workbook.fast_reader import FastBook, error_cells
+from workbook.seam import WorkbookError
 
 
 def openpyxl_rows(path, name):
@@ -173,3 +175,13 @@ def test_any_grid_reads_alike(tmp_path, grid):
     cells = {f"{'ABCDE'[c]}{r}": v for r, row in enumerate(grid, 1) for c, v in enumerate(row) if v is not None}
     path = save(tmp_path, {"Usage": cells})
     assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage"))
+
+
+@pytest.mark.parametrize("name", ["b.xls", "b.csv", "missing.xlsx", "torn.xlsx"])
+def test_what_cannot_be_read_is_one_workbook_error(tmp_path, name):
+    (tmp_path / "b.xls").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    (tmp_path / "b.csv").write_text("Product,Quantity\n")
+    (tmp_path / "torn.xlsx").write_bytes(save(tmp_path, {"Usage": MIXED}).read_bytes()[:-200])
+    with pytest.raises(WorkbookError) as raised:
+        FastBook(tmp_path / name)
+    assert raised.value.code == Code.FILE_UNREADABLE

@@ -33,14 +33,16 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from defusedxml import ElementTree
-from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
-from .seam import Row
+from .files import UNREADABLE, check_extension, unreadable
+from .seam import Row, WorkbookError
 
 __all__ = ["FastBook", "error_cells"]
 
@@ -62,11 +64,16 @@ class NoReference(Exception):
 
 
 class FastBook:
-    """A workbook file read with calamine; close it (or use `with`)."""
+    """A workbook file read with calamine; close it (or use `with`). A file that cannot be
+    read raises the same `WorkbookError` as the openpyxl reader (`files.FileBook`)."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self._book = CalamineWorkbook.from_path(str(self.path))
+        check_extension(self.path)
+        if not self.path.is_file():
+            raise WorkbookError(f"{self.path}: no such file.")
+        with self._guard():
+            self._book = CalamineWorkbook.from_path(str(self.path))
 
     def sheet_names(self) -> list[str]:
         """The worksheets' names in workbook order (chart sheets have no cells)."""
@@ -76,18 +83,26 @@ class FastBook:
         """The sheet's rows from A1 as plain values; the sheet is parsed on the first
         `next` while its error cells are looked for in another thread (calamine and zlib
         both let go of the GIL, so on two cores the scan costs no time)."""
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(error_cells, self.path, name)
-            sheet = self._book.get_sheet_by_name(name)
-            try:
-                errors = scan.result()
-            except NoReference:
-                errors = None
-        if errors is None:
-            del sheet
-            yield from _openpyxl_rows(self.path, name)
-        else:
-            yield from _plain_rows(sheet, errors)
+        with self._guard():
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                scan = pool.submit(error_cells, self.path, name)
+                sheet = self._book.get_sheet_by_name(name)
+                try:
+                    errors = scan.result()
+                except NoReference:
+                    errors = None
+            if errors is None:
+                del sheet
+                yield from _openpyxl_rows(self.path, name)
+            else:
+                yield from _plain_rows(sheet, errors)
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except (CalamineError, *UNREADABLE) as error:
+            raise unreadable(self.path, error) from None
 
     def close(self) -> None:
         self._book.close()
