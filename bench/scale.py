@@ -2,6 +2,7 @@
 baselines measured in the same run.
 
     .venv/bin/python bench/scale.py [--sizes 10k 100k 200k 1m big] [--repeat 3] [--markdown]
+    .venv/bin/python bench/scale.py --last --markdown    # the last run's table again
 
 For every book (see `make_books.py`; generated and cached on first use) it measures, each
 in a fresh subprocess so that peak memory (`ru_maxrss`) is that measurement's own:
@@ -37,6 +38,7 @@ import make_books  # noqa: E402
 SIZES = ["10k", "100k", "200k", "1m", make_books.BIG]
 GOAL_RATIO, GOAL_RATIO_SIZE = 3.0, "200k"
 GOAL_MEMORY_MB, GOAL_MEMORY_SIZE = 1000, "1m"
+LAST_RUN = make_books.BOOKS_DIR / "scale-last-run.json"
 
 
 # --- measurements, each run in its own process -------------------------------------
@@ -173,11 +175,15 @@ def main() -> None:
     options.add_argument("--sizes", nargs="+", default=SIZES, choices=SIZES)
     options.add_argument("--repeat", type=int, default=3)
     options.add_argument("--markdown", action="store_true", help="print the table as markdown (for the README)")
+    options.add_argument("--last", action="store_true", help=f"print the last run's table again (from {LAST_RUN.name})")
     arguments = options.parse_args()
+    if arguments.last:
+        return print_table(json.loads(LAST_RUN.read_text()), arguments.markdown)
     results = []
     for size in arguments.sizes:
         results.append(bench(size, arguments.repeat))
         print(f"measured {size}", file=sys.stderr)
+    LAST_RUN.write_text(json.dumps(results, indent=1))
     print_table(results, arguments.markdown)
 
 
