@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from core.problems import Code
 from workbook.fast_reader import FastBook, error_cells
@@ -84,6 +85,17 @@ MIXED = {
 def test_mixed_values_read_alike(tmp_path):
     path = save(tmp_path, {"Usage": MIXED})
     assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage"))
+
+
+def test_1904_dates_durations_and_formatted_numbers_read_alike(tmp_path):
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.title = "Usage"
+    sheet.append([dt.date(2026, 3, 31), dt.datetime(2026, 3, 31, 12), dt.timedelta(hours=30), 0.25, 12.5])
+    sheet["D1"].number_format, sheet["E1"].number_format = "0%", "[h]:mm"
+    book.save(tmp_path / "mac.xlsx")
+    assert normal(fast_rows(tmp_path / "mac.xlsx", "Usage")) == normal(openpyxl_rows(tmp_path / "mac.xlsx", "Usage"))
 
 
 def test_formulas_without_cached_values_read_as_blank(tmp_path):
