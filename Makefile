@@ -29,5 +29,19 @@ bench: install
 scale: install  # large workbooks end to end (builds bench/.books/ on first use: ~1 min)
 	$(BIN)/python bench/scale.py
 
+# Desktop ribbon add-in from xlwings' template: dist/giveback.xlam (+ giveback_ribbon.bas).
+addin: install
+	$(BIN)/python -m addin.build_xlam dist
+
+# Office.js add-in: xlwings Server on 127.0.0.1 serving addin/ (xlwings PRO licence for
+# commercial use; the noncommercial key is the default for development).
+SERVE_PORT ?= 8000
+SERVE_ARGS ?=
+XLWINGS_LICENSE_KEY ?= noncommercial
+serve: install
+	XLWINGS_PROJECT_DIR=$(CURDIR)/addin/server XLWINGS_ENABLE_SOCKETIO=false \
+	XLWINGS_LICENSE_KEY=$(XLWINGS_LICENSE_KEY) \
+	$(BIN)/uvicorn xlwings_server.main:main_app --host 127.0.0.1 --port $(SERVE_PORT) $(SERVE_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist out *.egg-info .pytest_cache .hypothesis

@@ -176,11 +176,11 @@ def notes(
     if chosen.w is None:
         said.append(
             f"No adjustment from {show(space.low)} to {show(space.high)} clears the usage"
-            f" within {policy.max_runs} runs; allow more runs or use the fewest rule."
+            f" within {runs(policy.max_runs)}; allow more runs or use the fewest rule."
         )
         return tuple(said)
     if not chosen.lines and chosen.settled:
-        said.append(f"No adjustment needed: existing lots clear the usage in {chosen.loops} runs.")
+        said.append(f"No adjustment needed: existing lots clear the usage in {runs(chosen.loops)}.")
     if not chosen.settled:
         said.append(
             f"{show(chosen.unallocated)} units stay unallocated whatever the write-off:"
@@ -201,12 +201,16 @@ def notes(
 
 def _against_guide(chosen: Outcome, by_guide: Outcome) -> str:
     if not by_guide.settled:
-        return f"The guide's adjustment would not clear the usage; this one does in {chosen.loops} runs."
-    runs = chosen.loops - by_guide.loops
+        return f"The guide's adjustment would not clear the usage; this one does in {runs(chosen.loops)}."
+    more = chosen.loops - by_guide.loops
     size = chosen.adjustment.gross - by_guide.adjustment.gross
     said = (
-        f"{-runs} fewer runs than" if runs < 0 else f"{runs} more runs than" if runs > 0 else "As few runs as"
-    ) + f" the guide's adjustment ({by_guide.loops} runs)"
+        f"{runs(-more)} fewer than" if more < 0 else f"{runs(more)} more than" if more > 0 else "As few runs as"
+    ) + f" the guide's adjustment ({runs(by_guide.loops)})"
     if size:
         said += f", with an entry {show(abs(size))} units {'smaller' if size < 0 else 'larger'}"
     return said + "."
+
+
+def runs(count: int) -> str:
+    return f"{count:,} run" if count == 1 else f"{count:,} runs"

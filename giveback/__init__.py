@@ -1,1 +1,10 @@
 """giveback's command line: `giveback recommend`, `loops`, `reconcile`, `template`, `demo`."""
+
+
+def main() -> None:
+    """The desktop ribbon's Reconcile button. xlwings' ribbon add-in template runs
+    `import NAME; NAME.main()` with NAME its file name, so `giveback.xlam` lands here.
+    (The command line's entry point is `giveback.cli:main`.)"""
+    from addin.desktop import reconcile
+
+    reconcile()

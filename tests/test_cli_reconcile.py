@@ -77,9 +77,9 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
 @pytest.mark.parametrize(
     "content, words",
     [
-        (lambda path: path.write_bytes(path.read_bytes()[:500]), "not a readable Excel workbook"),
-        (lambda path: path.write_text("Product,Quantity\nA,1\n"), "not a readable Excel workbook"),
-        (lambda path: path.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)), "password-protected"),
+        (lambda path: path.write_bytes(path.read_bytes()[:500]), "is damaged or incomplete"),
+        (lambda path: path.write_text("Product,Quantity\nA,1\n"), "is a text or CSV file"),
+        (lambda path: path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(600)), "password-protected"),
     ],
 )
 def test_an_unreadable_file_exits_2_with_one_line_and_writes_nothing(capsys, book, content, words):

@@ -62,7 +62,7 @@ def test_rules(quantities, rule, max_runs, expected_lines, loops):
 def test_budget_reports_none_when_no_adjustment_fits():
     rec = recommend_quantities(SEED, policy=Policy(rule="budget", max_runs=1))
     assert rec.chosen.w is None and not rec.chosen.settled
-    assert any("within 1 runs" in note for note in rec.notes)
+    assert any("within 1 run;" in note for note in rec.notes)
 
 
 def test_count_sets_the_balance_change():

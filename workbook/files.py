@@ -1,8 +1,9 @@
 """Excel files on disk: an openpyxl `SheetReader` for .xlsx/.xlsm (values, not formulas)
 and `write_book`, the one place giveback writes its output sheets into a file.
 
-Any file that cannot be read (missing, not a zip, truncated, password-protected, an old
-.xls renamed) is one `WorkbookError` with a message naming the file and what to do.
+Every file passes `guard.check_workbook_file` before any parser touches it, so a file
+that cannot be read (missing, not a zip, truncated, password-protected, an old .xls
+renamed, a zip or XML bomb) is one `WorkbookError` naming the file and what to do.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .guard import UnreadableWorkbook, check_workbook_file
+from .package import PackageError, SheetNotOurs, write_outputs
 from .seam import OutputSheet, Row, WorkbookError
 
-from .package import PackageError, SheetNotOurs, write_outputs
-
 EXTENSIONS = (".xlsx", ".xlsm")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls, or an encrypted (password-protected) workbook
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, ParseError,
               InvalidFileException)
 
@@ -67,8 +67,10 @@ def open_book(path: Path | str):
 
 def _load(path: Path):
     check_extension(path)
-    if not path.is_file():
-        raise WorkbookError(f"{path}: no such file.")
+    try:
+        check_workbook_file(path)
+    except UnreadableWorkbook as refusal:
+        raise WorkbookError(refusal.message) from None
     try:
         return load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except UNREADABLE as error:
@@ -83,19 +85,9 @@ def check_extension(path: Path) -> None:
 
 
 def unreadable(path: Path, error: BaseException) -> WorkbookError:
-    """The one message for a file that is not a readable Excel workbook."""
+    """What the guard let through but openpyxl still could not read."""
     if isinstance(error, PermissionError):
         return WorkbookError(f"{path}: permission denied; close it in Excel or check its access rights.")
-    try:
-        with path.open("rb") as file:
-            start = file.read(4)
-    except OSError:
-        start = b""
-    if start == OLE_MAGIC:
-        return WorkbookError(
-            f"{path}: this is a password-protected workbook or an old .xls file; save it from Excel"
-            " as an Excel Workbook (.xlsx) without a password."
-        )
     return WorkbookError(f"{path}: not a readable Excel workbook (damaged or truncated?); open it in"
                          " Excel and save it again.")
 

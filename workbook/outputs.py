@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from core.models import Outcome, Recommendation
 from core.problems import Problem
 from core.quantities import ONE, show
+from core.recommend import runs
 
 from .seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
 
@@ -55,9 +56,8 @@ def _lines(rec: Recommendation) -> Iterator[Row]:
 def _memo(kind: str, quantity: Decimal, outcome: Outcome) -> str:
     if kind == "Off":
         return f"Write-off of {show(-quantity)} units, allocated after the product's usage."
-    runs = f"{outcome.loops:,} run{'' if outcome.loops == 1 else 's'}"
-    clears = (f"clears the unallocated usage in {runs}" if outcome.settled
-              else f"leaves {show(outcome.unallocated)} units unallocated after {runs}")
+    clears = (f"clears the unallocated usage in {runs(outcome.loops)}" if outcome.settled
+              else f"leaves {show(outcome.unallocated)} units unallocated after {runs(outcome.loops)}")
     return f"Beginning balance lot of {show(quantity)} units; {clears}."
 
 

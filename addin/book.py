@@ -1,0 +1,260 @@
+"""The sheet-access seam (`workbook.seam`) over an xlwings book: a live desktop workbook
+(`xw.Book.caller()`) or a JSON-backed one (`xw.Book(json=...)`, what xlwings Server and
+xlwings Lite hand a script).
+
+Only calls that both kinds of book implement are used: `sheet.used_range`, range values
+with `ndim=2`, `sheets.add`, `range.value =`, `number_format`, sheet-scoped defined names
+and `sheet.tables`. On a JSON book every write becomes an action Excel replays
+(`book.json()`); nothing reaches Excel before the script returns, so a refused run writes
+nothing.
+
+Ownership, as the file writer marks it (`workbook.workbookpart`): every sheet giveback
+writes carries a sheet-scoped defined name `_giveback_output` whose value is the name
+giveback gave the sheet (`="Adjustments"`). A sheet is giveback's only while it carries the
+marker and still has that name: a sheet the user renamed, a copy Excel made of an output,
+or any sheet without the marker is the user's and is never replaced or removed. So a
+workbook reconciled by `giveback reconcile` can be reconciled again from the ribbon, and
+the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+import xlwings as xw
+
+from workbook.seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row
+from workbook.workbookpart import OWNER_NAME
+TABLE_STYLE = "TableStyleMedium2"
+POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
+BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests
+
+
+class ForeignSheet(xw.XlwingsError):
+    """An output's sheet name is taken by a sheet giveback did not write."""
+
+
+# ---- reading -------------------------------------------------------------------------
+
+
+class BookReader:
+    """`SheetReader` over an xlwings book: rows of plain values from A1 to the last used
+    cell; blanks as None, error cells as their text ("#DIV/0!"), dates as `datetime`
+    (a JSON payload's ISO date strings are parsed by xlwings)."""
+
+    def __init__(self, book: xw.Book):
+        self.book = book
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def rows(self, name: str) -> list[list]:
+        return sheet_values(self.book.sheets[name])
+
+
+def sheet_values(sheet) -> list[list]:
+    """The sheet's values from A1 (not from the used range's corner, which may lie
+    further in) to the used range's last cell."""
+    last = sheet.used_range.last_cell
+    grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
+    rows = [[blank_as_none(value) for value in row] for row in grid or []]
+    return [] if rows == [[None]] else rows  # an empty sheet's "used range" is a blank A1
+
+
+def blank_as_none(value: object) -> object:
+    return None if value == "" else value
+
+
+# ---- ownership -----------------------------------------------------------------------
+
+
+def is_owned(sheet) -> bool:
+    """Whether giveback wrote this sheet under its present name. (Desktop Excel spells a
+    sheet-scoped name `'Sheet'!name`, a JSON book `Sheet!name`.)"""
+    mark = owner_mark(sheet.name).casefold()
+    return any(
+        name.name.rsplit("!", 1)[-1] == OWNER_NAME and (name.refers_to or "").casefold() == mark
+        for name in sheet.names
+    )
+
+
+def owner_mark(sheet_name: str) -> str:
+    """The marker's value: the sheet's name as a formula's text constant."""
+    return '="' + sheet_name.replace('"', '""') + '"'
+
+
+def mark_owned(sheet) -> None:
+    """Add the marker to a new sheet; hidden where the host allows it (desktop COM)."""
+    name = sheet.names.add(OWNER_NAME, owner_mark(sheet.name))
+    if not is_json_book(sheet.book):
+        name.api.Visible = False
+
+
+def find_sheet(book, name: str):
+    """The sheet called `name`, matched case-insensitively as Excel does; None if absent."""
+    wanted = name.strip().casefold()
+    for sheet in book.sheets:
+        if sheet.name.strip().casefold() == wanted:
+            return sheet
+    return None
+
+
+def refuse_foreign(book, names: Iterable[str]) -> None:
+    """Raise ForeignSheet, before anything is written, if a sheet named like an output
+    was not written by giveback."""
+    taken = [sheet.name for name in names if (sheet := find_sheet(book, name)) and not is_owned(sheet)]
+    if taken:
+        listed = ", ".join(f"'{name}'" for name in taken)
+        raise ForeignSheet(
+            f"Sheet {listed} was not written by giveback, so it is not replaced. "
+            "Rename or move it, then run Reconcile again; nothing was changed."
+        )
+
+
+# ---- writing -------------------------------------------------------------------------
+
+
+class BookWriter:
+    """Writes `OutputSheet`s into an xlwings book: header and rows as values, number
+    formats and widths per column, an Excel table, a frozen header row."""
+
+    def __init__(self, book: xw.Book):
+        self.book = book
+
+    def write(self, outputs: Iterable[OutputSheet]) -> list[str]:
+        """Write every output (a long one continues on `NAME (2)`, ...) and remove
+        giveback's stale continuation sheets; returns the sheet names written.
+        Refuses, writing nothing, if a target sheet is the user's."""
+        pages = [page for output in outputs for page in paginate(output)]
+        refuse_foreign(self.book, [page.name for page in pages])
+        for page in pages:
+            self.write_sheet(page)
+        written = [page.name for page in pages]
+        self.remove_stale_continuations({output_base(name) for name in written}, written)
+        return written
+
+    def remove(self, names: Iterable[str]) -> list[str]:
+        """Delete the sheets among `names` (and their continuations) that giveback wrote;
+        the user's sheets are left alone. Returns the names deleted."""
+        bases = {name.casefold() for name in names}
+        doomed = [
+            sheet for sheet in self.book.sheets
+            if output_base(sheet.name).casefold() in bases and is_owned(sheet)
+        ]
+        for sheet in reversed(doomed):  # from the end: earlier sheets keep their positions
+            sheet.delete()
+        return [sheet.name for sheet in doomed]
+
+    def write_sheet(self, output: OutputSheet) -> None:
+        sheet = self.sheet_for(output.name)
+        grid = [[column.header for column in output.columns]] + [
+            [cell_value(value) for value in row] for row in output.rows
+        ]
+        write_blocks(sheet, grid)
+        self.format_columns(sheet, output.columns, len(grid))
+        self.make_table(sheet, output.name, len(grid), len(output.columns))
+        freeze_header(sheet)
+
+    def sheet_for(self, name: str):
+        """The owned sheet to reuse, cleared, or a new marked sheet at the end."""
+        sheet = find_sheet(self.book, name)
+        if sheet is not None:
+            sheet.clear_contents()
+            return sheet
+        sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
+        mark_owned(sheet)
+        return sheet
+
+    def format_columns(self, sheet, columns: tuple[Column, ...], height: int) -> None:
+        for index, column in enumerate(columns, start=1):
+            cells = sheet.range((1, index), (max(height, 2), index))
+            if column.number_format != "General" and height > 1:
+                sheet.range((2, index), (height, index)).number_format = column.number_format
+            cells.column_width = column_width(self.book, column.width)
+
+    def make_table(self, sheet, name: str, height: int, width: int) -> None:
+        """Resize the table of a reused sheet (giveback's, as the sheet is), or add one.
+        A table needs a data row: an empty output gets one blank row."""
+        cells = sheet.range((1, 1), (max(height, 2), width))
+        if len(sheet.tables):
+            next(iter(sheet.tables)).resize(cells)
+        else:
+            sheet.tables.add(source=cells, name=self.table_name(name), table_style_name=TABLE_STYLE)
+
+    def table_name(self, sheet_name: str) -> str:
+        """A table name from the sheet's (as the file writer names them), unique in the
+        workbook."""
+        base = re.sub(r"\W+", "_", sheet_name).strip("_") or "Table"
+        taken = {table.name.lower() for sheet in self.book.sheets for table in sheet.tables}
+        taken |= {name.name.rsplit("!", 1)[-1].lower() for name in self.book.names}
+        name, suffix = base, 1
+        while name.lower() in taken:
+            suffix += 1
+            name = f"{base}_{suffix}"
+        return name
+
+    def remove_stale_continuations(self, bases: set[str], written: list[str]) -> None:
+        keep = {name.casefold() for name in written}
+        stale = [
+            sheet for sheet in self.book.sheets
+            if sheet.name.casefold() not in keep
+            and sheet.name != output_base(sheet.name)
+            and output_base(sheet.name) in bases
+            and is_owned(sheet)
+        ]
+        for sheet in reversed(stale):  # from the end: earlier sheets keep their positions
+            sheet.delete()
+
+
+def write_blocks(sheet, grid: list[list]) -> None:
+    """Write the grid from A1 in blocks of `BLOCK_ROWS` rows (one action each on a JSON
+    book; COM calls of a bounded size on desktop)."""
+    for start in range(0, len(grid), BLOCK_ROWS):
+        sheet.range((start + 1, 1)).value = grid[start : start + BLOCK_ROWS]
+
+
+def paginate(output: OutputSheet) -> Iterator[OutputSheet]:
+    """The output, split into sheets of at most Excel's row limit (header included)."""
+    per_sheet = EXCEL_MAX_ROWS - 1
+    rows = list(output.rows)
+    for page, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+        name = output.name if page == 1 else f"{output.name} ({page})"
+        yield OutputSheet(name, output.columns, rows[start : start + per_sheet])
+
+
+def output_base(name: str) -> str:
+    """`LoopTrace (2)` -> `LoopTrace`; other names unchanged."""
+    match = re.fullmatch(r"(.+) \((\d+)\)", name)
+    return match.group(1) if match else name
+
+
+def cell_value(value: object) -> object:
+    """A seam value as a cell takes it: Decimal as int when whole else float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if value is None or isinstance(value, (bool, int, float, str, dt.date)):
+        return value
+    return str(value)
+
+
+def column_width(book, characters: float) -> float:
+    """Desktop Excel sizes columns in characters, Office.js in points."""
+    if is_json_book(book) and book.impl.api.get("client") == "Office.js":
+        return round(characters * POINTS_PER_CHARACTER, 1)
+    return characters
+
+
+def is_json_book(book) -> bool:
+    return isinstance(getattr(book.impl, "api", None), dict)
+
+
+def freeze_header(sheet) -> None:
+    """Freeze row 1. Office.js and xlwings Lite support it; desktop COM has no
+    `freeze_panes` in xlwings (it would need the sheet's window), so it is skipped there."""
+    try:
+        sheet.freeze_panes.freeze_at("1:1")
+    except (NotImplementedError, AttributeError):
+        pass

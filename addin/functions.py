@@ -1,0 +1,226 @@
+"""The Excel functions of SPEC section 7, for every host xlwings serves.
+
+    =RECOMMEND_ADJ(B2:B7)          spills  13  On
+                                          -13  Off
+    =USAGE_CASE(B2:B7)             Net zero
+    =NET_UNALLOCATED(B2:B7)        0
+    =GIVEBACK_LOOPS(B2:B7, 13, 13) 2
+    =GIVEBACK_TRACE(B2:B7, 13, 13) spills the runs' movements under a header row
+
+Only the portable subset of xlwings is used, so desktop Excel (the xlwings add-in),
+xlwings Server and xlwings Lite run the same code: arguments are plain values
+(`ndim=2` matrices), results are plain lists of lists that spill as dynamic arrays.
+
+This module only parses cells and calls `core`. Hosts differ at the boundary, and it is
+normalised here: whole numbers arrive as `int` over Office.js and as `float` over COM;
+floats become exact decimals rounded to 6 places (`core.quantities.to_quantity`); blank
+cells arrive as `None` or `""` and are skipped. A text cell, an error cell or a 0 in the
+usage is an `xw.XlwingsError` naming its position, which Excel shows with the cell's error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+import xlwings as xw
+from pydantic import ValidationError
+
+from core import NotAQuantity, Policy, Recommendation, TraceRow, classify, recommend_quantities, to_quantity, what_if
+
+USAGE_DOC = (
+    "One column or one row of signed unallocated usage quantities: positive = "
+    "consumption, negative = a return. Blank cells are skipped."
+)
+TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot used after", "Unallocated after"]
+RULES = ("fewest", "guide")
+
+
+# ---- the functions -------------------------------------------------------------------
+
+
+@xw.func
+@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("count", doc="Optional physical count of the product (give it with balance).")
+@xw.arg("balance", doc="Optional system balance of the product (give it with count).")
+@xw.arg("rule", doc='Optional rule: "fewest" (default: fewest runs, then the smallest entry) or "guide" (rules of thumb).')
+def recommend_adj(usage, count=None, balance=None, rule=None):
+    """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"."""
+    quantities = usage_quantities(usage)
+    counted, system_balance = count_and_balance(count, balance)
+    recommendation = recommend_quantities(quantities, counted, system_balance, policy_for(rule))
+    return adjustment_rows(recommendation)
+
+
+@xw.func
+@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+def usage_case(usage):
+    """The usage's case: "Net positive", "Net negative" or "Net zero"."""
+    return classify(usage_quantities(usage)).case.label
+
+
+@xw.func
+@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+def net_unallocated(usage):
+    """Net unallocated usage: consumption minus returns."""
+    return cell_number(classify(usage_quantities(usage)).net)
+
+
+@xw.func
+@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.")
+@xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).")
+def giveback_loops(usage, on, off=None):
+    """Reconciliation runs (loops) the adjustment needs to clear the usage; an error if it never settles."""
+    outcome = run_what_if(usage, on, off).outcome
+    if not outcome.settled:
+        raise xw.XlwingsError(
+            f"Never settles: {cell_number(outcome.unallocated)} units stay unallocated"
+            f" after {outcome.loops} {'loop' if outcome.loops == 1 else 'loops'}."
+        )
+    return outcome.loops
+
+
+@xw.func
+@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.")
+@xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).")
+def giveback_trace(usage, on, off=None):
+    """Every movement of every run under a header row: loop, phase, usage, lot, quantity moved, lot used after, unallocated after."""
+    return [TRACE_HEADER] + [trace_row(row) for row in run_what_if(usage, on, off).trace]
+
+
+# ---- arguments in ----------------------------------------------------------------------
+
+
+def usage_quantities(usage) -> list[Decimal]:
+    """The usage range's quantities in order, blanks skipped.
+
+    Raises XlwingsError for a range that is neither one column nor one row, and for a
+    text, error or zero cell, naming its position."""
+    cells, axis = range_cells(usage)
+    quantities = []
+    for position, value in enumerate(cells, start=1):
+        if is_blank(value):
+            continue
+        quantities.append(usage_quantity(value, f"usage cell {position} ({axis} {position} of the range)"))
+    if not quantities:
+        raise xw.XlwingsError("usage has no quantities: every cell is blank.")
+    return quantities
+
+
+def range_cells(usage) -> tuple[list, str]:
+    """The cells of a one-column or one-row range, and the word for a position in it."""
+    if usage is None:  # a single blank cell
+        return [], "row"
+    grid = usage if isinstance(usage, list) else [[usage]]
+    grid = [row if isinstance(row, list) else [row] for row in grid]
+    width = max((len(row) for row in grid), default=0)
+    if len(grid) > 1 and width > 1:
+        raise xw.XlwingsError(
+            f"usage must be one column or one row; got {len(grid)} rows by {width} columns."
+        )
+    if len(grid) == 1 and width > 1:
+        return list(grid[0]), "column"
+    return [row[0] if row else None for row in grid], "row"
+
+
+def usage_quantity(value: object, where: str) -> Decimal:
+    """One usage cell as an exact quantity, or an XlwingsError naming `where`."""
+    if isinstance(value, str):
+        raise xw.XlwingsError(f"{where} is text: {value!r}")
+    try:
+        quantity = to_quantity(value)
+    except NotAQuantity:
+        raise xw.XlwingsError(f"{where} is not a number: {value!r}") from None
+    if quantity == 0:
+        raise xw.XlwingsError(f"{where} is 0: a usage quantity cannot be 0")
+    return quantity
+
+
+def optional_quantity(value: object, name: str) -> Decimal | None:
+    """A single-cell argument as a quantity; None when blank."""
+    value = single_value(value)
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        raise xw.XlwingsError(f"{name} is text: {value!r}")
+    try:
+        return to_quantity(value)
+    except NotAQuantity:
+        raise xw.XlwingsError(f"{name} is not a number: {value!r}") from None
+
+
+def count_and_balance(count, balance) -> tuple[Decimal | None, Decimal | None]:
+    counted = optional_quantity(count, "count")
+    system_balance = optional_quantity(balance, "balance")
+    if (counted is None) != (system_balance is None):
+        raise xw.XlwingsError("Give both count and balance, or neither.")
+    return counted, system_balance
+
+
+def policy_for(rule) -> Policy:
+    rule = single_value(rule)
+    if is_blank(rule):
+        return Policy()
+    name = str(rule).strip().lower()
+    if name not in RULES:
+        raise xw.XlwingsError(f"rule must be one of {', '.join(RULES)}; got {rule!r}")
+    return Policy(rule=name)
+
+
+def run_what_if(usage, on, off):
+    quantities = usage_quantities(usage)
+    on_line = optional_quantity(on, "on")
+    if on_line is None:
+        raise xw.XlwingsError("on is blank: give the adjustment's On line.")
+    if on_line < 0:
+        raise xw.XlwingsError(f"on cannot be negative; got {cell_number(on_line)}")
+    off_line = optional_quantity(off, "off") or Decimal(0)
+    try:
+        return what_if(quantities, on_line, off_line)
+    except ValidationError as error:  # a bug if reached: the values were checked above
+        raise xw.XlwingsError(f"Cannot simulate: {error.errors()[0]['msg']}") from None
+
+
+def single_value(value: object) -> object:
+    """A one-cell argument; a range of several cells is refused."""
+    while isinstance(value, list):
+        if len(value) != 1:
+            raise xw.XlwingsError("Expected a single cell, got a range.")
+        value = value[0]
+    return value
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# ---- results out -----------------------------------------------------------------------
+
+
+def cell_number(quantity: Decimal | None) -> int | float | None:
+    """A quantity as Excel holds it: an int when whole, else a float."""
+    if quantity is None:
+        return None
+    if quantity == quantity.to_integral_value():
+        return int(quantity)
+    return float(quantity)
+
+
+def adjustment_rows(recommendation: Recommendation) -> list[list]:
+    lines = recommendation.chosen.lines
+    if not lines:
+        return [["", "No adjustment"]]
+    return [[cell_number(line.quantity), line.kind] for line in lines]
+
+
+def trace_row(row: TraceRow) -> list:
+    return [
+        row.loop,
+        row.phase,
+        row.reference or row.source,
+        row.lot,
+        cell_number(row.moved),
+        cell_number(row.lot_used_after),
+        cell_number(row.unallocated_after),
+    ]
+

@@ -1,0 +1,212 @@
+"""What Excel's Office.js client sends and does, for tests without Excel.
+
+`book_payload` builds the body xlwings' `getBookData()` (xlwings-server's
+`static/js/custom-scripts/index.js`) posts for a workbook: empty cells as "", numbers as
+JSON numbers, date-formatted cells as ISO strings ending in "Z", `used_range_address`
+from A1's side, sheet-scoped names with their scope. `apply_actions` replays the actions a
+script returns on that payload the way the client's callbacks change the workbook, for
+the actions giveback uses; any other action fails the test.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+import xlwings as xw
+
+
+def column_letters(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_json(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%dT00:00:00.000Z")
+    return value
+
+
+def sheet_payload(name: str, rows: list[list]) -> dict:
+    width = max((len(row) for row in rows), default=0)
+    values = [[cell_json(row[i] if i < len(row) else None) for i in range(width)] for row in rows]
+    address = f"A1:{column_letters(width)}{len(rows)}" if rows and width else None
+    return {
+        "name": name,
+        "visibility": "Visible",
+        "show_gridlines": True,
+        "print_area": None,
+        "notes": [],
+        "notes_supported": True,
+        "used_range_address": address,
+        "used_range_row_count": len(rows) if address else 0,
+        "used_range_column_count": width if address else 0,
+        "values": values if address else [[""]],
+        "pictures": [],
+        "shapes": [],
+        "charts": [],
+        "tables": [],
+        "pivot_tables": [],
+    }
+
+
+def book_payload(sheets: dict[str, list[list]], name: str = "Reconcile.xlsx") -> dict:
+    return {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": name, "active_sheet_index": 0, "selection": "A1", "calculation": "Automatic"},
+        "names": [],
+        "sheets": [sheet_payload(sheet, rows) for sheet, rows in sheets.items()],
+    }
+
+
+# ---- replaying actions ---------------------------------------------------------------
+
+
+def parse_address(address: str) -> tuple[int, int, int, int]:
+    """'B2:C10' -> (row, column, last row, last column), 1-based; '1:1' -> whole row."""
+    def cell(text):
+        match = re.fullmatch(r"\$?([A-Z]*)\$?(\d*)", text.upper())
+        letters, digits = match.groups()
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - 64
+        return (int(digits) if digits else None), (column or None)
+    first, _, last = address.partition(":")
+    (r1, c1), (r2, c2) = cell(first), cell(last or first)
+    return r1 or 1, c1 or 1, r2 or 1_048_576, c2 or 16_384
+
+
+def set_values(sheet: dict, row: int, column: int, values: list[list]) -> None:
+    grid = sheet["values"]
+    if grid == [[""]] and sheet["used_range_address"] is None:
+        grid.clear()
+    height = row + len(values)
+    width = column + max(len(r) for r in values)
+    current_width = max((len(r) for r in grid), default=0)
+    for r in grid:
+        r.extend([""] * (max(width - 1, current_width) - len(r)))
+    while len(grid) < height - 1:
+        grid.append([""] * max(width - 1, current_width))
+    for i, new_row in enumerate(values):
+        for j, value in enumerate(new_row):
+            grid[row - 1 + i][column - 1 + j] = "" if value is None else value
+    sheet["used_range_address"] = f"A1:{column_letters(len(grid[0]))}{len(grid)}"
+
+
+def apply_actions(payload: dict, actions: list[dict]) -> dict:
+    """A copy of `payload` with the actions replayed; the formats, tables, frozen panes
+    and names they set are recorded on each sheet under `formats`, `tables`, `frozen`."""
+    book = copy.deepcopy(payload)
+    for action in actions:
+        REPLAY[action["func"]](book, action)
+    return book
+
+
+def _sheet(book, action):
+    return book["sheets"][action["sheet_position"]]
+
+
+def _add_sheet(book, action):
+    position, name = action["args"]
+    book["sheets"].insert(position, sheet_payload(name, []))
+
+
+def _set_values(book, action):
+    set_values(_sheet(book, action), action["start_row"] + 1, action["start_column"] + 1, action["values"])
+
+
+def _clear_contents(book, action):
+    sheet = _sheet(book, action)
+    sheet["values"] = [["" for _ in row] for row in sheet["values"]]
+
+
+def _delete(book, action):
+    position = action["sheet_position"]
+    del book["sheets"][position]
+    names = [n for n in book["names"] if n["scope_sheet_index"] != position]
+    for name in names:
+        if name["scope_sheet_index"] is not None and name["scope_sheet_index"] > position:
+            name["scope_sheet_index"] -= 1
+    book["names"] = names
+
+
+def _names_add(book, action):
+    name, refers_to = action["args"]
+    sheet = None if action["sheet_position"] is None else _sheet(book, action)
+    book["names"].append({
+        "name": name, "refers_to": refers_to, "type": "String", "sheet_index": None, "address": None,
+        "scope_sheet_name": sheet["name"] if sheet else None,
+        "scope_sheet_index": action["sheet_position"], "book_scope": sheet is None,
+    })
+
+
+def _add_table(book, action):
+    address, has_headers, style, name = action["args"]
+    _sheet(book, action)["tables"].append({"name": name, "range_address": address, "table_style": style})
+
+
+def _resize_table(book, action):
+    index, address = action["args"]
+    _sheet(book, action)["tables"][index]["range_address"] = address
+
+
+def _number_format(book, action):
+    sheet = _sheet(book, action)
+    sheet.setdefault("formats", {})[action["start_column"] + 1] = action["args"][0]
+
+
+def _column_width(book, action):
+    sheet = _sheet(book, action)
+    sheet.setdefault("widths", {})[action["start_column"] + 1] = action["args"][0]
+
+
+def _freeze(book, action):
+    _sheet(book, action)["frozen"] = action["args"][0]
+
+
+REPLAY = {
+    "addSheet": _add_sheet,
+    "setValues": _set_values,
+    "sheetClearContents": _clear_contents,
+    "sheetDelete": _delete,
+    "namesAdd": _names_add,
+    "addTable": _add_table,
+    "resizeTable": _resize_table,
+    "setNumberFormat": _number_format,
+    "setColumnWidth": _column_width,
+    "freezePaneAtRange": _freeze,
+}
+
+
+def sheet_named(book: dict, name: str) -> dict:
+    return next(sheet for sheet in book["sheets"] if sheet["name"] == name)
+
+
+def file_payload(path) -> dict:
+    """What Office.js would send for the workbook file at `path`: every sheet's values,
+    its sheet-scoped names (`refers_to` as Excel's formula, `="Adjustments"`) and tables."""
+    import openpyxl
+
+    from workbook.files import open_book
+
+    with open_book(path) as book:
+        payload = book_payload({name: list(book.rows(name)) for name in book.sheet_names()})
+    workbook = openpyxl.load_workbook(path)
+    for index, (sheet, sent) in enumerate(zip(workbook.worksheets, payload["sheets"])):
+        for name, defined in sheet.defined_names.items():
+            payload["names"].append({
+                "name": name, "refers_to": "=" + defined.attr_text, "type": "String",
+                "sheet_index": None, "address": None,
+                "scope_sheet_name": sheet.title, "scope_sheet_index": index, "book_scope": False,
+            })
+        sent["tables"] = [{"name": name, "range_address": ref} for name, ref in sheet.tables.items()]
+    return payload

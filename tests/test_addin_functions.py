@@ -1,0 +1,171 @@
+"""The Excel functions as plain Python calls, and the metadata Excel reads from them.
+
+Cells reach the functions as a matrix (`ndim=2`): Office.js sends whole numbers as int,
+desktop COM as float, and blanks as None or "". Every host's spelling must give the same
+answer."""
+
+import asyncio
+
+import pytest
+import xlwings as xw
+import xlwings.server
+
+from addin import functions
+from addin.functions import (
+    giveback_loops,
+    giveback_trace,
+    net_unallocated,
+    recommend_adj,
+    usage_case,
+)
+
+SEED = [2, 4, 4, -10, 3, -3]
+
+
+def column(values):
+    return [[value] for value in values]
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        pytest.param(column(SEED), id="column of ints (Office.js)"),
+        pytest.param(column([float(q) for q in SEED]), id="column of floats (COM)"),
+        pytest.param([SEED], id="one row"),
+        pytest.param(column([2, None, 4, "", 4, -10, 3, "  ", -3]), id="blanks skipped"),
+    ],
+)
+def test_recommend_adj_spills_the_seed_adjustment_on_every_host(usage):
+    assert recommend_adj(usage) == [[13, "On"], [-13, "Off"]]
+
+
+@pytest.mark.parametrize(
+    "usage, count, balance, rule, lines",
+    [
+        (column([-20, 3]), None, None, "guide", [[20, "On"], [-20, "Off"]]),
+        (column([-20, 3]), None, None, None, [[20, "On"], [-20, "Off"]]),
+        (column(SEED), None, None, "guide", [[10, "On"], [-10, "Off"]]),
+        (column([5, 3]), None, None, "fewest", [[8, "On"]]),
+        (column([5, 3]), 10.0, 4.0, None, [[6, "On"]]),
+        (column([5, 3]), "", None, "", [[8, "On"]]),
+    ],
+)
+def test_recommend_adj_takes_count_balance_and_rule(usage, count, balance, rule, lines):
+    assert recommend_adj(usage, count, balance, rule) == lines
+
+
+def test_quantities_are_exact_decimals_rounded_to_six_places():
+    usage = column([0.1, 0.2, -0.3000000001])
+    assert usage_case(usage) == "Net zero"
+    assert net_unallocated(usage) == 0
+    assert net_unallocated(column([2.5, -1])) == 1.5
+    assert isinstance(net_unallocated(column([2.0, 1.0])), int)
+
+
+@pytest.mark.parametrize(
+    "usage, case",
+    [(column([5, -2]), "Net positive"), (column([-5, 2]), "Net negative"), (column(SEED), "Net zero")],
+)
+def test_usage_case_labels(usage, case):
+    assert usage_case(usage) == case
+
+
+@pytest.mark.parametrize(
+    "on, off, loops",
+    [(13, 13, 2), (1, 1, 14), (10, 10, 3), (12, -12, 3), (50.0, 50.0, 2)],
+)
+def test_giveback_loops_matches_the_seed_table(on, off, loops):
+    assert giveback_loops(column(SEED), on, off) == loops
+
+
+@pytest.mark.parametrize(
+    "usage, on, message",
+    [
+        (column([5, -2]), 0, "Never settles: 7 units stay unallocated after 0 loops."),
+        (column([5]), 2, "Never settles: 3 units stay unallocated after 1 loop."),
+    ],
+)
+def test_giveback_loops_is_an_error_when_it_never_settles(usage, on, message):
+    with pytest.raises(xw.XlwingsError) as raised:
+        giveback_loops(usage, on)
+    assert str(raised.value) == message
+
+
+def test_giveback_trace_spills_a_header_and_one_row_per_movement():
+    rows = giveback_trace(column(SEED), 13, 13)
+    assert rows[0] == functions.TRACE_HEADER
+    assert rows[1] == [1, "allocate", "#1", "Beginning balance", 2, 2, 0]
+    assert {row[0] for row in rows[1:]} == {1, 2}
+    assert rows[-1] == [2, "allocate", "Write-off", "Beginning balance", 13, 13, 0]
+
+
+@pytest.mark.parametrize(
+    "usage, message",
+    [
+        (column([2, "abc", 4]), "usage cell 2 (row 2 of the range) is text: 'abc'"),
+        ([[2, None, 0]], "usage cell 3 (column 3 of the range) is 0"),
+        (column([2, "#N/A"]), "usage cell 2 (row 2 of the range) is text: '#N/A'"),
+        (column([2, True]), "usage cell 2 (row 2 of the range) is not a number: True"),
+        ([[1, 2], [3, 4]], "one column or one row; got 2 rows by 2 columns"),
+        (column([None, ""]), "every cell is blank"),
+    ],
+)
+def test_bad_usage_cells_are_errors_naming_their_position(usage, message):
+    with pytest.raises(xw.XlwingsError) as raised:
+        recommend_adj(usage)
+    assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: recommend_adj(column(SEED), 5, None), "both count and balance"),
+        (lambda: recommend_adj(column(SEED), None, None, "cheapest"), "rule must be one of fewest, guide"),
+        (lambda: recommend_adj(column(SEED), "ten", 3), "count is text: 'ten'"),
+        (lambda: giveback_loops(column(SEED), None), "on is blank"),
+        (lambda: giveback_loops(column(SEED), -1), "on cannot be negative"),
+    ],
+)
+def test_bad_optional_arguments_are_errors(call, message):
+    with pytest.raises(xw.XlwingsError, match=message):
+        call()
+
+
+def test_metadata_lists_the_five_functions_with_argument_docs():
+    meta = xlwings.server.custom_functions_meta(functions)
+    by_name = {f["name"]: f for f in meta["functions"]}
+    assert set(by_name) == {
+        "RECOMMEND_ADJ", "USAGE_CASE", "NET_UNALLOCATED", "GIVEBACK_LOOPS", "GIVEBACK_TRACE",
+    }
+    for function in by_name.values():
+        assert function["description"] and not function["description"].startswith("Python function")
+        assert function["result"] == {"dimensionality": "matrix", "type": "any"}
+        for parameter in function["parameters"]:
+            assert not parameter["description"].startswith("Positional argument"), parameter
+    recommend = by_name["RECOMMEND_ADJ"]["parameters"]
+    assert [p["name"] for p in recommend] == ["usage", "count", "balance", "rule"]
+    assert [p.get("optional", False) for p in recommend] == [False, True, True, True]
+
+
+def office_js_call(func_name, *args):
+    """The body Excel's Office.js client posts for a formula: each argument a matrix."""
+    return {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "func_name": func_name,
+        "args": [arg if isinstance(arg, list) else [[arg]] for arg in args],
+        "caller_address": "[Book1.xlsx]Sheet1!C1",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+        "runtime": "1.4",
+    }
+
+
+def test_xlwings_dispatch_turns_cells_into_the_spilled_result():
+    body = office_js_call("recommend_adj", column(SEED), [[None]], [[None]], [["fewest"]])
+    assert asyncio.run(xlwings.server.custom_functions_call(body, functions)) == [[13, "On"], [-13, "Off"]]
+
+
+def test_xlwings_dispatch_passes_a_single_cell_as_a_matrix():
+    body = office_js_call("usage_case", [[-4]])
+    assert asyncio.run(xlwings.server.custom_functions_call(body, functions)) == [["Net negative"]]

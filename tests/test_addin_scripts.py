@@ -1,0 +1,139 @@
+"""The ribbon's scripts on a JSON-backed book, as xlwings Server and xlwings Lite run them.
+
+The book is what Excel's Office.js client sends for the demo workbook (`giveback demo`'s
+input rows, date cells as ISO strings); the actions the script returns are replayed on
+that payload (`officejs.apply_actions`) and the output sheets compared, cell by cell,
+with what `giveback reconcile` writes into the same workbook as a file."""
+
+import asyncio
+import copy
+import datetime as dt
+
+import pytest
+import xlwings as xw
+import xlwings.server
+
+from addin import scripts
+from giveback import cli
+from giveback.demo import COUNTS, LOTS, USAGE
+from officejs import apply_actions, book_payload, file_payload, sheet_named
+from workbook.files import open_book
+from workbook.newbook import input_book, save_new
+
+OUTPUTS = ("Adjustments", "LoopTrace", "Summary", "Issues")
+
+
+def run_script(name: str, payload: dict) -> tuple[dict, list[dict]]:
+    """Run a script as xlwings Server does; returns the replayed book and the actions."""
+    book = xw.Book(json=copy.deepcopy(payload))  # xlwings updates the payload it is given
+    asyncio.run(xlwings.server.custom_scripts_call(scripts, name, typehint_to_value={xw.Book: book}))
+    actions = book.json()["actions"]
+    return apply_actions(payload, actions), actions
+
+
+def trimmed(rows) -> list[list]:
+    """Cell values as compared: blanks as None, trailing blank rows and columns dropped."""
+    rows = [[None if value == "" else value for value in row] for row in rows]
+    while rows and all(value is None for value in rows[-1]):
+        rows.pop()
+    width = max((i + 1 for row in rows for i, v in enumerate(row) if v is not None), default=0)
+    return [row[:width] + [None] * (width - len(row)) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo workbook as a file, reconciled by the command line, and as Office.js'
+    payload of its input sheets."""
+    folder = tmp_path_factory.mktemp("demo")
+    source, target = folder / "demo.xlsx", folder / "demo.reconciled.xlsx"
+    save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), source)
+    assert cli.main(["reconcile", str(source), "-o", str(target)]) == 1  # the demo's bad row
+    with open_book(source) as inputs:
+        payload = book_payload({name: list(inputs.rows(name)) for name in inputs.sheet_names()})
+    with open_book(target) as reconciled:
+        expected = {name: trimmed(reconciled.rows(name)) for name in reconciled.sheet_names() if name in OUTPUTS}
+    return payload, expected
+
+
+def test_the_payload_carries_dates_as_office_js_does(demo):
+    payload, _ = demo
+    assert sheet_named(payload, "Usage")["values"][1][2] == "2026-03-02T00:00:00.000Z"
+
+
+def test_reconcile_writes_the_same_sheets_and_values_as_the_command_line(demo):
+    payload, expected = demo
+    after, actions = run_script("reconcile", payload)
+    assert set(expected) == {"Adjustments", "LoopTrace", "Summary", "Issues"}
+    for name, rows in expected.items():
+        assert trimmed(sheet_named(after, name)["values"]) == rows, name
+    assert {a["func"] for a in actions} <= {
+        "addSheet", "namesAdd", "setValues", "setNumberFormat", "setColumnWidth", "addTable", "freezePaneAtRange",
+    }
+    assert sheet_named(after, "Adjustments")["tables"][0]["name"] == "Adjustments"
+
+
+def test_reconciling_again_reuses_giveback_sheets_with_the_same_values(demo):
+    payload, expected = demo
+    once, _ = run_script("reconcile", payload)
+    twice, actions = run_script("reconcile", once)
+    assert [s["name"] for s in twice["sheets"]] == [s["name"] for s in once["sheets"]]
+    assert "addSheet" not in {a["func"] for a in actions}
+    for name, rows in expected.items():
+        assert trimmed(sheet_named(twice, name)["values"]) == rows, name
+
+
+def test_a_workbook_reconciled_on_the_command_line_is_reconciled_again_from_the_ribbon(tmp_path):
+    source, target = tmp_path / "book.xlsx", tmp_path / "book.reconciled.xlsx"
+    save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), source)
+    cli.main(["reconcile", str(source), "-o", str(target)])
+    payload = file_payload(target)
+    after, actions = run_script("reconcile", payload)
+    assert "addSheet" not in {a["func"] for a in actions}  # the file's outputs are reused
+    assert [s["name"] for s in after["sheets"]] == [s["name"] for s in payload["sheets"]]
+    with open_book(target) as reconciled:
+        for name in OUTPUTS:
+            assert trimmed(sheet_named(after, name)["values"]) == trimmed(reconciled.rows(name)), name
+
+
+def test_fixed_input_drops_the_stale_issues_sheet(demo):
+    payload, _ = demo
+    once, _ = run_script("reconcile", payload)
+    usage = sheet_named(once, "Usage")["values"]
+    bad = next(i for i, row in enumerate(usage) if row[1] == "five")
+    usage[bad][1] = 5
+    fixed, _ = run_script("reconcile", once)
+    assert "Issues" not in [s["name"] for s in fixed["sheets"]]
+
+
+def test_a_users_sheet_with_an_output_name_stops_the_run_before_anything_is_written(demo):
+    payload, _ = demo
+    payload = copy.deepcopy(payload)
+    payload["sheets"].append(book_payload({"Summary": [["my notes"]]})["sheets"][0])
+    book = xw.Book(json=copy.deepcopy(payload))
+    with pytest.raises(xw.XlwingsError, match="Sheet 'Summary' was not written by giveback"):
+        scripts.reconcile_book(book)
+    assert book.json()["actions"] == []
+
+
+def test_a_structural_problem_is_one_message_and_no_writes():
+    book = xw.Book(json=book_payload({"Sheet1": [["Product", "Qty"], ["A", 1]]}))
+    with pytest.raises(xw.XlwingsError, match="no Usage sheet"):
+        scripts.reconcile_book(book)
+    assert book.json()["actions"] == []
+
+
+def test_clear_results_removes_only_giveback_sheets(demo):
+    payload, _ = demo
+    once, _ = run_script("reconcile", payload)
+    once["sheets"].append(book_payload({"issues log": [["mine"]]})["sheets"][0])
+    cleared, _ = run_script("clear_results", once)
+    assert [s["name"] for s in cleared["sheets"]] == ["Usage", "Lots", "Counts", "Settings", "issues log"]
+
+
+def test_new_template_adds_the_missing_input_sheets_with_headers():
+    payload = book_payload({"Usage": [["Product", "Quantity"], ["A", 3]]})
+    after, _ = run_script("new_template", payload)
+    assert [s["name"] for s in after["sheets"]] == ["Usage", "Lots", "Counts", "Settings"]
+    assert sheet_named(after, "Usage")["values"] == [["Product", "Quantity"], ["A", 3]]
+    assert sheet_named(after, "Lots")["values"][0] == ["Product", "Lot", "Quantity", "Used", "Date", "Unit Cost"]
+    assert sheet_named(after, "Settings")["values"][1] == ["rule", "fewest"]
