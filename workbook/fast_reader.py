@@ -42,6 +42,7 @@ from defusedxml import ElementTree
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from .files import UNREADABLE, check_extension, unreadable
+from .guard import UnreadableWorkbook, bounded_read, check_workbook_file
 from .seam import Row, WorkbookError
 
 __all__ = ["FastBook", "error_cells"]
@@ -52,6 +53,7 @@ PACKAGE_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 CHUNK = 1 << 20
+SMALL_PART = 64 << 20  # the workbook part and relationships: a few KB in real books
 ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
 REFERENCE = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]{1,3})([0-9]+)[\"']")
 CACHED_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
@@ -70,8 +72,10 @@ class FastBook:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         check_extension(self.path)
-        if not self.path.is_file():
-            raise WorkbookError(f"{self.path}: no such file.")
+        try:
+            check_workbook_file(self.path)  # before any parser: bombs, wrong kinds of file
+        except UnreadableWorkbook as refusal:
+            raise WorkbookError(refusal.message) from None
         with self._guard():
             self._book = CalamineWorkbook.from_path(str(self.path))
 
@@ -201,10 +205,10 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     rels_name = posixpath.join(posixpath.dirname(workbook), "_rels", posixpath.basename(workbook) + ".rels")
     targets = {
         rel.get("Id"): _resolve(workbook, rel.get("Target", ""))
-        for rel in ElementTree.fromstring(archive.read(rels_name)).iter(f"{PACKAGE_RELS_NS}Relationship")
+        for rel in ElementTree.fromstring(_small_part(archive, rels_name)).iter(f"{PACKAGE_RELS_NS}Relationship")
     }
     names = {}
-    for sheet in ElementTree.fromstring(archive.read(workbook)).iter():
+    for sheet in ElementTree.fromstring(_small_part(archive, workbook)).iter():
         if sheet.tag.endswith("}sheet") and sheet.get("name") is not None:
             rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
             if rel in targets:
@@ -213,11 +217,16 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _office_document(archive: zipfile.ZipFile) -> str:
-    root = ElementTree.fromstring(archive.read("_rels/.rels"))
+    root = ElementTree.fromstring(_small_part(archive, "_rels/.rels"))
     for rel in root.iter(f"{PACKAGE_RELS_NS}Relationship"):
         if rel.get("Type") in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT):
             return _resolve("", rel.get("Target", ""))
     return "xl/workbook.xml"
+
+
+def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A workbook's part read whole, never inflated past `SMALL_PART` (the guard's way)."""
+    return bounded_read(archive, name, SMALL_PART)
 
 
 def _resolve(source: str, target: str) -> str:
