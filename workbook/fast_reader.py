@@ -16,10 +16,14 @@ Two of calamine's habits are undone here:
 - It loses error cells (they come back as `""`), yet a `#N/A` in a cost column must be
   reported, not read as a blank. `error_cells` finds them in the sheet's XML, streamed
   through zlib and looked at only where the bytes `"e"` occur (an error cell's `t="e"`),
-  in a second thread while calamine parses (about 0.15 s for 200,000 rows). A sheet with an error cell that
-  has no cell reference (never written by Excel) is read by openpyxl instead.
+  in a second thread while calamine parses (about 0.15 s for 200,000 rows). A sheet
+  with an error cell that has no cell reference (Excel always writes one) is read by
+  openpyxl instead.
 - Its rows start at row 1 but at the first used column; rows are padded back to column A
   so that positions match the sheet (`Usage!C17` is `row[2]` of the 17th row).
+
+Every file passes `guard.check_workbook_file` first, as with the openpyxl reader, and a
+file that cannot be read is the same `WorkbookError`.
 
 Memory: calamine parses a whole sheet at once (about 30 bytes a cell in Rust, plus the
 text), so `rows(name)` holds one sheet while its rows are read, and lets it go when the
@@ -47,8 +51,6 @@ from .seam import Row, WorkbookError
 
 __all__ = ["FastBook", "error_cells"]
 
-MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 PACKAGE_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
@@ -76,7 +78,7 @@ class FastBook:
             check_workbook_file(self.path)  # before any parser: bombs, wrong kinds of file
         except UnreadableWorkbook as refusal:
             raise WorkbookError(refusal.message) from None
-        with self._guard():
+        with self._as_workbook_error():
             self._book = CalamineWorkbook.from_path(str(self.path))
 
     def sheet_names(self) -> list[str]:
@@ -87,7 +89,7 @@ class FastBook:
         """The sheet's rows from A1 as plain values; the sheet is parsed on the first
         `next` while its error cells are looked for in another thread (calamine and zlib
         both let go of the GIL, so on two cores the scan costs no time)."""
-        with self._guard():
+        with self._as_workbook_error():
             with ThreadPoolExecutor(max_workers=1) as pool:
                 scan = pool.submit(error_cells, self.path, name)
                 sheet = self._book.get_sheet_by_name(name)
@@ -102,7 +104,7 @@ class FastBook:
                 yield from _plain_rows(sheet, errors)
 
     @contextmanager
-    def _guard(self) -> Iterator[None]:
+    def _as_workbook_error(self) -> Iterator[None]:
         try:
             yield
         except (CalamineError, *UNREADABLE) as error:
