@@ -18,13 +18,13 @@ from core.recommend import search_space
 from core.whatif import what_if
 
 
-def usage_product(records: int, seed: int = 7) -> ProductUsage:
-    """Quantities in the thousands with 0.01 steps, about one in three a return."""
+def usage_product(records: int, returns: float = 0.35, seed: int = 7) -> ProductUsage:
+    """Quantities in the thousands with 0.01 steps, `returns` of them returns."""
     rng = random.Random(seed)
     usage = []
     for row in range(1, records + 1):
         quantity = Decimal(rng.randint(1, 500_000)) / 100
-        usage.append(Usage(product="BENCH", quantity=-quantity if rng.random() < 0.35 else quantity, row=row, source=f"Usage!B{row + 1}"))
+        usage.append(Usage(product="BENCH", quantity=-quantity if rng.random() < returns else quantity, row=row, source=f"Usage!B{row + 1}"))
     return ProductUsage(product="BENCH", usage=tuple(usage))
 
 
@@ -53,20 +53,24 @@ def naive_seconds_per_step(product: ProductUsage, samples: int = 3) -> float:
     return (time.perf_counter() - started) / samples
 
 
-def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--records", type=int, default=10_000)
-    records = options.parse_args().records
-
-    product = usage_product(records)
+def fewest_on(product: ProductUsage, records: int) -> None:
     rec, seconds, peak = timed(recommend, product, Policy())
     space = search_space(product)
     steps = int((space.high - space.low) / space.step) + 1
     per_step = naive_seconds_per_step(product)
     print(f"fewest on {records:,} records ({rec.case.label.lower()}, grid {space.step}, {steps:,} steps)")
-    print(f"  W {rec.chosen.w}  loops {rec.chosen.loops}  guide loops {rec.guide.loops}  trace rows {len(rec.trace):,}")
+    print(f"  W {rec.chosen.w}  loops {rec.chosen.loops}  guide W {rec.guide.w} loops {rec.guide.loops}  trace rows {len(rec.trace):,}")
     print(f"  seconds {seconds:.3f} (goal < 1 s)  peak memory {peak:.1f} MiB")
     print(f"  naive baseline: {per_step:.3f} s a step x {steps:,} steps = {per_step * steps:,.0f} s  -> {per_step * steps / seconds:,.0f}x faster")
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--records", type=int, default=10_000)
+    records = options.parse_args().records
+
+    for returns in (0.35, 0.55):
+        fewest_on(usage_product(records, returns), records)
 
     result, seconds, peak = timed(what_if, [1_000_000, -999_999], 1, 1)
     print("what-if Q = 1 against 1,000,000 units (usage +1,000,000 / -999,999)")

@@ -154,11 +154,14 @@ def recommend(product: ProductUsage, policy: Policy = Policy()) -> Recommendatio
 
 def unit_cost(product: ProductUsage) -> Decimal | None:
     """The latest known cost: from the usage in visiting order, else the newest lot."""
-    usage = sorted((u for u in product.usage if u.unit_cost is not None), key=visiting_order)
-    if usage:
-        return usage[-1].unit_cost
-    lots = sorted((lot for lot in product.lots if lot.unit_cost is not None), key=lot_age)
-    return lots[-1].unit_cost if lots else None
+    # max over the reversed list: among ties, the last in input order, as a stable sort's last
+    costed = [u for u in product.usage if u.unit_cost is not None]
+    latest = max(reversed(costed), key=visiting_order, default=None)
+    if latest is not None:
+        return latest.unit_cost
+    lots = [lot for lot in product.lots if lot.unit_cost is not None]
+    newest = max(reversed(lots), key=lot_age, default=None)
+    return newest.unit_cost if newest else None
 
 
 def notes(

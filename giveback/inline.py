@@ -15,6 +15,7 @@ from core.report import outcome_json, product_json, trace_json
 from core.whatif import BadQuantity, recommend_quantities, what_if
 
 from . import render
+from .options import positive_int, rule_options
 
 
 def add_parser(commands) -> None:
@@ -26,7 +27,7 @@ def add_parser(commands) -> None:
         "and show what every reconciliation run will do.",
         epilog="example: giveback recommend -- 2 4 4 -10 3 -3",
     )
-    _rule_options(recommend)
+    rule_options(recommend)
     recommend.add_argument("--count", metavar="X", help="physical count (with --balance)")
     recommend.add_argument("--balance", metavar="Y", help="system balance (with --count)")
     _common(recommend)
@@ -45,32 +46,10 @@ def add_parser(commands) -> None:
     loops.set_defaults(run=run_loops)
 
 
-def _rule_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rule", choices=["fewest", "guide"], default="fewest",
-        help="fewest: fewest runs with the smallest entry (default); guide: the ERP guide's rule of thumb",
-    )
-    parser.add_argument(
-        "--max-runs", type=_positive_int, metavar="K",
-        help="budget: the smallest adjustment that settles within K runs",
-    )
-    parser.add_argument("--lot-order", choices=["fifo", "lifo"], default="fifo", help="how usage draws on lots (default fifo)")
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-loops", type=_positive_int, default=10_000, metavar="N", help="stop the trace after N runs (default 10,000)")
+    parser.add_argument("--max-loops", type=positive_int, default=10_000, metavar="N", help="stop the trace after N runs (default 10,000)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("quantities", nargs="+", metavar="Q", help="signed usage quantities, after '--'")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def policy_from(args: argparse.Namespace) -> Policy:

@@ -28,7 +28,7 @@ from workbook.files import check_extension, open_book, write_book
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 
-from .inline import _positive_int
+from .options import rule_options
 
 DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 
@@ -46,10 +46,7 @@ def add_parser(commands) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help="write the result here")
     where.add_argument("--in-place", action="store_true", help="write the output sheets into BOOK itself")
-    parser.add_argument("--rule", choices=["fewest", "guide"], help="overrides the Settings sheet (default fewest)")
-    parser.add_argument("--max-runs", type=_positive_int, metavar="K",
-                        help="budget: the smallest adjustment that settles within K runs")
-    parser.add_argument("--lot-order", choices=["fifo", "lifo"], help="how usage draws on lots (default fifo)")
+    rule_options(parser, from_settings=True)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
     parser.set_defaults(run=run)
 

@@ -1,6 +1,6 @@
 """`make addin`'s output: `dist/giveback.xlam` is xlwings' ribbon template with only the
 ribbon rewritten, built reproducibly, and each button's callback reaches a Python entry
-point. (Excel itself is needed to see the tab and click it; see addin/README.md.)"""
+point. (Excel itself is needed to see the tab and click it; see the README, "Excel: functions, ribbon and hosts".)"""
 
 import importlib
 import re

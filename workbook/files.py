@@ -57,9 +57,12 @@ class FileBook:
         self.close()
 
 
-def open_book(path: Path | str) -> FileBook:
-    """The workbook at `path`, ready to `reconcile`; raises WorkbookError."""
-    return FileBook(path)
+def open_book(path: Path | str):
+    """The workbook at `path`, ready to `reconcile`, read by calamine (`fast_reader`: the
+    same values as `FileBook`, ~7x faster); raises WorkbookError."""
+    from .fast_reader import FastBook  # imported here: it uses this module's checks
+
+    return FastBook(path)
 
 
 def _load(path: Path):

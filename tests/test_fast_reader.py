@@ -1,0 +1,199 @@
+"""The calamine reader gives the codecs what the openpyxl reader gives them.
+
+Workbooks are built with openpyxl in memory and saved to `tmp_path`; both readers read
+them and the rows are compared after the differences the seam allows: a float where
+openpyxl has an int (`5.0 == 5`), a `date` where openpyxl has a midnight `datetime`,
+trailing blank cells and rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from core.problems import Code
+from workbook.fast_reader import FastBook, error_cells
+from workbook.seam import WorkbookError
+
+
+def openpyxl_rows(path, name):
+    """The reference reader: openpyxl read-only, values only, every row of the file."""
+    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    sheet = book[name]
+    sheet.reset_dimensions()
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def fast_rows(path, name):
+    with FastBook(path) as book:
+        return [list(row) for row in book.rows(name)]
+
+
+def normal(rows):
+    """Rows as the codecs see them: midnight datetimes as dates, no trailing blanks."""
+    def value(v):
+        if isinstance(v, dt.datetime) and v.time() == dt.time():
+            return v.date()
+        return v
+
+    rows = [[value(v) for v in row] for row in rows]
+    for row in rows:
+        while row and row[-1] is None:
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def save(tmp_path, sheets, name="book.xlsx"):
+    """`sheets` as `{name: {cell: value or ("error", text)}}`, saved with openpyxl."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, cells in sheets.items():
+        sheet = book.create_sheet(title)
+        for ref, value in cells.items():
+            if isinstance(value, tuple) and value[0] == "error":
+                sheet[ref].value = value[1]
+                sheet[ref].data_type = "e"
+            else:
+                sheet[ref] = value
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+MIXED = {
+    "A1": "Product", "B1": "Quantity", "C1": "Date", "D1": "Reference", "E1": "Unit Cost",
+    "A2": "NUT-5", "B2": 5, "C2": dt.date(2026, 3, 31), "D2": "INV-1", "E2": 1.25,
+    "A3": "  BOLT ", "B3": -2.5, "C3": dt.datetime(2026, 3, 31, 8, 30), "E3": 0,
+    "A4": 1001, "B4": "12", "C4": "2026-03-31", "D4": True,
+    "A5": "WIDGET", "B5": "=1/0", "C5": "=TODAY()", "E5": ("error", "#DIV/0!"),
+    "A6": "NUT-5", "B6": ("error", "#N/A"), "D6": "#N/A", "E6": 9_007_199_254_740_992,
+    "A8": "après", "B8": 0.1, "C8": dt.time(8, 15), "D8": "", "E8": 1e-7,
+}
+
+
+def test_mixed_values_read_alike(tmp_path):
+    path = save(tmp_path, {"Usage": MIXED})
+    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage"))
+
+
+def test_1904_dates_durations_and_formatted_numbers_read_alike(tmp_path):
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.title = "Usage"
+    sheet.append([dt.date(2026, 3, 31), dt.datetime(2026, 3, 31, 12), dt.timedelta(hours=30), 0.25, 12.5])
+    sheet["D1"].number_format, sheet["E1"].number_format = "0%", "[h]:mm"
+    book.save(tmp_path / "mac.xlsx")
+    assert normal(fast_rows(tmp_path / "mac.xlsx", "Usage")) == normal(openpyxl_rows(tmp_path / "mac.xlsx", "Usage"))
+
+
+def test_formulas_without_cached_values_read_as_blank(tmp_path):
+    path = save(tmp_path, {"Usage": {"A1": "Quantity", "A2": "=1+1", "B2": "=SUM(A1:A2)"}})
+    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage")) == [["Quantity"]]
+
+
+def test_error_cells_read_as_their_text(tmp_path):
+    path = save(tmp_path, {"Usage": {"A1": ("error", "#DIV/0!"), "C3": ("error", "#N/A"), "B3": 4}})
+    assert normal(fast_rows(path, "Usage")) == [["#DIV/0!"], [], [None, 4, "#N/A"]]
+
+
+def test_error_cell_with_a_formula_reads_as_its_cached_text(tmp_path):
+    path = rewrite_sheet(
+        save(tmp_path, {"Usage": {"A1": "Quantity", "A2": 1}}),
+        '<c r="A2" t="n"><v>1</v></c>', '<c r="A2" t="e"><f>VLOOKUP(9,B:B,1,0)</f><v>#N/A</v></c>',
+    )
+    assert fast_rows(path, "Usage") == [["Quantity"], ["#N/A"]]
+
+
+def test_error_cell_without_reference_falls_back_to_openpyxl(tmp_path):
+    path = rewrite_sheet(
+        save(tmp_path, {"Usage": {"A1": "Quantity", "A2": 1}}),
+        '<c r="A2" t="n"><v>1</v></c>', '<c t="e"><v>#REF!</v></c>',
+    )
+    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage")) == [["Quantity"], ["#REF!"]]
+
+
+def test_rows_start_at_a1_when_the_data_does_not(tmp_path):
+    path = save(tmp_path, {"Usage": {"C3": "Product", "D3": "Qty", "D4": 2}})
+    rows = fast_rows(path, "Usage")
+    assert rows[2] == [None, None, "Product", "Qty"]
+    assert normal(rows) == normal(openpyxl_rows(path, "Usage"))
+
+
+def test_sheet_names_are_the_worksheets_in_order(tmp_path):
+    path = save(tmp_path, {"Lots": {"A1": 1}, "Usage": {"A1": 2}, "Empty": {}})
+    with FastBook(path) as book:
+        assert book.sheet_names() == ["Lots", "Usage", "Empty"]
+        assert list(book.rows("Empty")) == []
+
+
+def test_a_used_range_claiming_a_million_rows_reads_only_the_cells(tmp_path):
+    path = rewrite_sheet(
+        save(tmp_path, {"Usage": {"A1": "Quantity", "F2": 1}}), r'<dimension ref="A1:F2"\s*/>', '<dimension ref="A1:F1048576"/>'
+    )
+    assert len(fast_rows(path, "Usage")) == 2
+
+
+def test_error_cells_are_found_across_chunk_boundaries(tmp_path, monkeypatch):
+    monkeypatch.setattr("workbook.fast_reader.CHUNK", 64)
+    cells = {f"A{n}": n for n in range(1, 200)}
+    cells |= {"B50": ("error", "#N/A"), "C51": ("error", "#VALUE!"), "B199": ("error", "#NAME?")}
+    path = save(tmp_path, {"Usage": cells})
+    assert error_cells(path, "Usage") == {50: {1: "#N/A"}, 51: {2: "#VALUE!"}, 199: {1: "#NAME?"}}
+
+
+def rewrite_sheet(path, old, new):
+    """Replace the pattern `old` by `new` in the first worksheet's XML (once)."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml, count = re.subn(old, new, xml)
+    assert count == 1
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=12).filter(
+    lambda s: not s.startswith("=")
+)
+cell_values = st.one_of(
+    st.none(),
+    text,
+    st.booleans(),
+    st.integers(-(2**53), 2**53),
+    st.floats(allow_nan=False, allow_infinity=False, width=64).filter(lambda f: abs(f) < 1e300),
+    st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)),
+    st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(9999, 12, 31)).map(lambda d: d.replace(microsecond=0)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(cell_values, max_size=5), max_size=6))
+def test_any_grid_reads_alike(tmp_path, grid):
+    cells = {f"{'ABCDE'[c]}{r}": v for r, row in enumerate(grid, 1) for c, v in enumerate(row) if v is not None}
+    path = save(tmp_path, {"Usage": cells})
+    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage"))
+
+
+@pytest.mark.parametrize("name", ["b.xls", "b.csv", "missing.xlsx", "torn.xlsx"])
+def test_what_cannot_be_read_is_one_workbook_error(tmp_path, name):
+    (tmp_path / "b.xls").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    (tmp_path / "b.csv").write_text("Product,Quantity\n")
+    (tmp_path / "torn.xlsx").write_bytes(save(tmp_path, {"Usage": MIXED}).read_bytes()[:-200])
+    with pytest.raises(WorkbookError) as raised:
+        FastBook(tmp_path / name)
+    assert raised.value.code == Code.FILE_UNREADABLE
