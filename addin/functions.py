@@ -24,7 +24,7 @@ from decimal import Decimal
 import xlwings as xw
 from pydantic import ValidationError
 
-from core import NotAQuantity, Policy, Recommendation, TraceRow, classify, recommend_quantities, to_quantity, what_if
+from core import NotAQuantity, Policy, QuantityTooLarge, Recommendation, TraceRow, classify, recommend_quantities, to_quantity, what_if
 
 USAGE_DOC = (
     "One column or one row of signed unallocated usage quantities: positive = "
@@ -125,15 +125,24 @@ def range_cells(usage) -> tuple[list, str]:
 
 def usage_quantity(value: object, where: str) -> Decimal:
     """One usage cell as an exact quantity, or an XlwingsError naming `where`."""
-    if isinstance(value, str):
-        raise xw.XlwingsError(f"{where} is text: {value!r}")
-    try:
-        quantity = to_quantity(value)
-    except NotAQuantity:
-        raise xw.XlwingsError(f"{where} is not a number: {value!r}") from None
+    quantity = cell_quantity(value, where)
+    if quantity == 0 and value != 0:
+        raise xw.XlwingsError(f"{where} rounds to 0 at 6 decimal places: {value!r}; a usage quantity cannot be 0")
     if quantity == 0:
         raise xw.XlwingsError(f"{where} is 0: a usage quantity cannot be 0")
     return quantity
+
+
+def cell_quantity(value: object, where: str) -> Decimal:
+    """A number cell as an exact quantity, or an XlwingsError naming `where`."""
+    if isinstance(value, str):
+        raise xw.XlwingsError(f"{where} is text: {value!r}")
+    try:
+        return to_quantity(value)
+    except QuantityTooLarge:
+        raise xw.XlwingsError(f"{where} is too large: {value!r}; quantities stay below 10^15") from None
+    except NotAQuantity:
+        raise xw.XlwingsError(f"{where} is not a number: {value!r}") from None
 
 
 def optional_quantity(value: object, name: str) -> Decimal | None:
@@ -141,12 +150,7 @@ def optional_quantity(value: object, name: str) -> Decimal | None:
     value = single_value(value)
     if is_blank(value):
         return None
-    if isinstance(value, str):
-        raise xw.XlwingsError(f"{name} is text: {value!r}")
-    try:
-        return to_quantity(value)
-    except NotAQuantity:
-        raise xw.XlwingsError(f"{name} is not a number: {value!r}") from None
+    return cell_quantity(value, name)
 
 
 def count_and_balance(count, balance) -> tuple[Decimal | None, Decimal | None]:

@@ -23,13 +23,13 @@ from .models import (
     Usage,
 )
 from .problems import Code, Problem
-from .quantities import NotAQuantity, json_number, to_quantity
+from .quantities import NotAQuantity, QuantityTooLarge, json_number, to_quantity
 from .recommend import RULES, recommend
 from .whatif import BadQuantity, recommend_quantities, what_if
 
 __all__ = [
     "Adjustment", "AdjustmentLine", "BadQuantity", "Balance", "Case", "Code", "Count", "Ledger", "Lot",
-    "NotAQuantity", "Outcome", "Policy", "Problem", "ProductUsage", "RULES", "Recommendation",
+    "NotAQuantity", "Outcome", "QuantityTooLarge", "Policy", "Problem", "ProductUsage", "RULES", "Recommendation",
     "Simulation", "Totals", "TraceRow", "Usage", "check_invariants", "classify", "count_loops",
     "json_number", "ledger", "recommend", "recommend_quantities", "run", "simulate",
     "to_quantity", "what_if",

@@ -5,6 +5,7 @@ desktop COM as float, and blanks as None or "". Every host's spelling must give 
 answer."""
 
 import asyncio
+import re
 
 import pytest
 import xlwings as xw
@@ -114,6 +115,32 @@ def test_bad_usage_cells_are_errors_naming_their_position(usage, message):
     with pytest.raises(xw.XlwingsError) as raised:
         recommend_adj(usage)
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (float("nan"), "usage cell 2 (row 2 of the range) is not a number"),
+        (float("inf"), "usage cell 2 (row 2 of the range) is not a number"),
+        (float("-inf"), "usage cell 2 (row 2 of the range) is not a number"),
+        (1e300, "usage cell 2 (row 2 of the range) is too large"),
+        (1e-9, "usage cell 2 (row 2 of the range) rounds to 0 at 6 decimal places"),
+        (-0.0, "usage cell 2 (row 2 of the range) is 0"),
+        ("#DIV/0!", "usage cell 2 (row 2 of the range) is text: '#DIV/0!'"),
+    ],
+)
+def test_hostile_usage_numbers_are_errors_naming_their_position(value, message):
+    for function in (recommend_adj, usage_case, net_unallocated):
+        with pytest.raises(xw.XlwingsError, match=re.escape(message)):
+            function(column([2, value]))
+
+
+@pytest.mark.parametrize("value, message", [(float("nan"), "is not a number"), (1e300, "is too large")])
+def test_hostile_single_cell_arguments_are_errors_naming_the_argument(value, message):
+    with pytest.raises(xw.XlwingsError, match=f"count {message}"):
+        recommend_adj(column(SEED), value, 3)
+    with pytest.raises(xw.XlwingsError, match=f"on {message}"):
+        giveback_loops(column(SEED), value)
 
 
 @pytest.mark.parametrize(
