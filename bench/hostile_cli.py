@@ -1,0 +1,117 @@
+"""Hostile-input benchmark through the whole command: every case of issue 6, file-level
+(`tests/hostile_files.py`: refused and sound files) and cell-level (`tests/test_hostile_cells.py`),
+each run as `giveback reconcile CASE -o OUT --json` in a fresh subprocess. Prints, per
+case: exit status, seconds, the child's own peak resident memory (`os.wait4`), whether a
+traceback reached stderr, and rows lost (input rows neither used for a product nor
+reported, counted from the --json report and the written Summary sheet); then the totals.
+
+    .venv/bin/python bench/hostile_cli.py [--only WORD]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import hostile_files as hostile  # noqa: E402
+import test_hostile_cells as cells  # noqa: E402
+from workbook.files import open_book  # noqa: E402
+from workbook.schema import normal_name  # noqa: E402
+from workbooks import sheet_values  # noqa: E402
+
+INPUT_SHEETS = {"usage", "lots", "counts", "settings"}
+BOMBS = ("bomb", "laughs", "parts", "encrypted workbook, 9 MB")
+LIMIT_SECONDS = 120
+
+
+class Outcome(NamedTuple):
+    case: str
+    status: int
+    seconds: float
+    peak_mb: float
+    tracebacks: int
+    rows_lost: int
+
+
+def cases() -> Iterator[tuple[str, Callable[[Path], Path]]]:
+    """(case, builder of its file in a folder) for every case."""
+    for case, build in {**hostile.REFUSED, **hostile.SOUND}.items():
+        if case not in hostile.NOT_HERE:
+            yield case, build
+    for case, (book, options, _, _) in cells.CASES.items():
+        yield f"cells: {case}", lambda folder, book=book, options=options: cells.build(folder / "in.xlsx", book, **options)
+    for name in ("summary", "ADJUSTMENTS"):
+        book = {**cells.usage(("C", "two")), name: [("My notes", "keep me")]}
+        yield f"cells: own sheet '{name}'", lambda folder, book=book: cells.build(folder / "in.xlsx", book)
+
+
+def run_case(path: Path, output: Path) -> tuple[int, float, float, str, str]:
+    """Exit status, seconds, peak RSS MB of a fresh `giveback reconcile`, its stdout, stderr."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen([sys.executable, "-m", "giveback", "reconcile", str(path), "-o", str(output), "--json"],
+                                 stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0), err.seek(0)
+        return child.returncode, seconds, usage.ru_maxrss / 1024, out.read(), err.read()
+
+
+def rows_lost(path: Path, output: Path, stdout: str) -> int:
+    """Input rows neither used nor reported (0 for a file refused whole: nothing was read)."""
+    if not stdout or not output.exists():
+        return 0
+    with open_book(path) as reader:
+        book = {name: [tuple(row) for row in reader.rows(name)] for name in reader.sheet_names()
+                if normal_name(name) in INPUT_SHEETS}
+    summary = {cells.text(row[0]): row[1] for row in sheet_values(output, "Summary")[1:]}
+    return len(cells.rows_lost(book, json.loads(stdout), summary))
+
+
+def measure(case: str, build: Callable[[Path], Path], folder: Path) -> Outcome:
+    path = build(folder)
+    output = folder / f"out{path.suffix if path.suffix in ('.xlsx', '.xlsm') else '.xlsx'}"
+    status, seconds, peak, stdout, stderr = run_case(path, output)
+    return Outcome(case, status, seconds, peak, stderr.count("Traceback"), rows_lost(path, output, stdout))
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--only", default="", help="run only the cases whose name holds this")
+    arguments = options.parse_args()
+    outcomes = []
+    print("| case | exit | seconds | peak RSS MB | tracebacks | rows lost |\n|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as scratch:
+        for number, (case, build) in enumerate(cases()):
+            if arguments.only.lower() not in case.lower():
+                continue
+            folder = Path(scratch) / str(number)
+            folder.mkdir()
+            outcome = measure(case, build, folder)
+            outcomes.append(outcome)
+            print(f"| {case} | {outcome.status} | {outcome.seconds:.2f} | {outcome.peak_mb:.0f} | {outcome.tracebacks} | {outcome.rows_lost} |", flush=True)
+    print_totals(outcomes)
+
+
+def print_totals(outcomes: list[Outcome]) -> None:
+    slowest = max(outcomes, key=lambda o: o.seconds)
+    bombs = [o for o in outcomes if any(word in o.case for word in BOMBS)] or outcomes
+    heaviest = max(bombs, key=lambda o: o.peak_mb)
+    print(f"\nTotals: {len(outcomes)} cases tried; tracebacks {sum(o.tracebacks for o in outcomes)}; "
+          f"rows lost {sum(o.rows_lost for o in outcomes)}; slowest {slowest.case} ({slowest.seconds:.2f} s); "
+          f"peak memory on the bombs {heaviest.peak_mb:.0f} MB ({heaviest.case}); "
+          f"exit statuses {sorted({o.status for o in outcomes})}.")
+
+
+if __name__ == "__main__":
+    main()
