@@ -94,3 +94,28 @@ def test_invariants_hold_after_every_run_under_random_policies(product, on, off,
         assert check_invariants(book, state) == []
         if not rows:
             break
+
+
+policies = st.builds(
+    lambda rule, order, runs, loops: Policy(rule=rule, lot_order=order, max_runs=runs if rule == "budget" else None,
+                                            max_loops=loops),
+    st.sampled_from(["fewest", "guide", "budget"]), st.sampled_from(["fifo", "lifo"]), st.integers(1, 6),
+    st.sampled_from([1, 2, 5, 10_000]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(products(), policies)
+def test_a_recommendation_under_any_policy_is_what_simulating_its_adjustment_gives(product, policy):
+    """Loops are counted exactly whatever the policy; `capped` says the trace stopped at
+    `max_loops` runs, and the trace holds no run beyond it."""
+    rec = recommend(product, policy)
+    for chosen in (rec.chosen, rec.guide):
+        if chosen.adjustment is None:
+            continue
+        book = ledger("P", product.usage, product.lots, chosen.adjustment)
+        sim = simulate(book, Policy(**{**policy.model_dump(), "max_loops": 100_000}))
+        assert (sim.loops, sim.settled) == (chosen.loops, chosen.settled)
+        assert chosen.capped == (chosen.loops > policy.max_loops)
+        assert check_invariants(book, sim.state) == []
+    assert all(row.loop <= policy.max_loops for row in rec.trace)
