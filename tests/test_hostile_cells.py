@@ -164,6 +164,8 @@ CASES: dict[str, tuple[dict, dict, int, set[tuple[str, str]]]] = {
     "date serial infinite": (usage(("C", 5, "=RAW:1e999")), {}, 1, {("Usage!C2", "date_invalid")}),
     "quantity 1e300": (usage(("C", 1e300)), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "quantity infinite": (usage(("C", "=RAW:1e999")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
+    "quantity NaN literal": (usage(("C", "=RAW:NaN")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
+    "date NaN literal": (usage(("C", 5, "=RAW:NaN")), {}, 1, {("Usage!C2", "date_invalid")}),
     "quantity NaN as text": (usage(("C", "NaN")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "quantity inf as text": (usage(("C", "-inf")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "quantity -0.0": (usage(("C", -0.0)), {}, 1, {("Usage!B2", "quantity_zero")}),
