@@ -61,6 +61,7 @@ def cases() -> Iterator[tuple[str, Callable[[Path], Path]]]:
     for case, build in {**hostile.REFUSED, **hostile.SOUND}.items():
         if case not in hostile.NOT_HERE:
             yield case, build
+    yield "60,000 usage rows, 4,000 products", lambda folder: hostile.large_usage_workbook(folder, 60_000, 4_000)
     for case, (book, options, _, _) in cells.CASES.items():
         yield f"cells: {case}", lambda folder, book=book, options=options: cells.build(folder / "in.xlsx", book, **options)
     for name in ("summary", "ADJUSTMENTS"):

@@ -94,3 +94,23 @@ def test_a_sound_workbook_in_a_fresh_process_prints_json(tmp_path):
                            capture_output=True, text=True, timeout=60)
     assert (child.returncode, child.stderr) == (0, "")
     assert json.loads(child.stdout)["products"][0]["product"] == "A"
+
+
+SOUND_STATUS = {
+    "valid .xlsx": 0, "valid .xlsm": 0, "Excel-made .xlsm": 2, "300,000-row workbook": 2,
+    "workbook type as the .xml default": 0, "dimension A1:XFD1048576": 0, "user's own summary sheet": 2,
+    "merged header cells": 0, "duplicated header cells": 1, "title rows above the header": 0,
+    "sheet named ' USAGE '": 0,
+}
+
+
+@pytest.mark.parametrize("case", list(hostile.SOUND))
+def test_a_sound_file_gets_its_answer_and_the_input_is_left_alone(capsys, tmp_path, case):
+    path = hostile.SOUND[case](tmp_path)
+    before = fingerprint(path)
+    started = time.perf_counter()
+    status, out, err = run(capsys, "reconcile", path, "-o", tmp_path / f"out{path.suffix}")
+    assert time.perf_counter() - started < SECONDS
+    assert status == SOUND_STATUS[case] and fingerprint(path) == before
+    assert (tmp_path / f"out{path.suffix}").exists() == (status != 2)
+    assert err.count("\n") == (1 if status == 2 else 0)
