@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,7 +77,19 @@ def output_path(book: Path, output: Path | None, in_place: bool) -> Path:
     check_extension(output)
     if output.suffix.lower() != book.suffix.lower():
         raise WorkbookError(f"{output}: use the input's extension ({book.suffix}) so nothing of the workbook is lost.")
+    if _same_file(book, output):
+        raise WorkbookError(f"{output} is the input itself; to write into it, use --in-place instead of -o.")
+    if output.is_dir():
+        raise WorkbookError(f"{output} is a folder; name the workbook to write, e.g. {output / book.name}.")
     return output
+
+
+def _same_file(book: Path, output: Path) -> bool:
+    """Whether `output` names `book`, however spelled (relative, through a link)."""
+    try:
+        return output.exists() and book.exists() and os.path.samefile(book, output)
+    except OSError:
+        return False
 
 
 def reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool = False) -> Reconciliation:
@@ -97,6 +110,7 @@ def why_not_written(target: Path, error: OSError) -> str:
     reasons = {
         errno.ENOENT: f"the folder {folder} does not exist",
         errno.ENOTDIR: f"{folder} is not a folder",
+        errno.EISDIR: f"{target} is a folder",
         errno.EACCES: f"no permission to write in {folder}",
         errno.EPERM: f"no permission to write in {folder}",
         errno.EROFS: f"{folder} is on a read-only disk",

@@ -200,3 +200,22 @@ def test_killed_during_an_in_place_save_keeps_the_original(tmp_path, large_book)
     assert kill_while_saving(copy, "--in-place") == -signal.SIGKILL
     assert digest(copy) == before
     assert all(name.startswith(".inplace.xlsx.") for name in leftovers(tmp_path))
+
+
+@pytest.mark.parametrize("spelling", ["same", "relative", "through a link"])
+def test_an_output_that_is_the_input_itself_needs_in_place(capsys, monkeypatch, tmp_path, book, spelling):
+    monkeypatch.chdir(tmp_path)
+    output = {"same": book, "relative": Path("sub/../march.xlsx"), "through a link": tmp_path / "link.xlsx"}[spelling]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.xlsx").symlink_to(book)
+    before = digest(book)
+    status, out, err = run(capsys, "reconcile", book, "-o", output)
+    assert_refused(status, err, "--in-place")
+    assert digest(book) == before
+
+
+def test_an_output_that_is_a_folder(capsys, tmp_path, book):
+    (tmp_path / "out.xlsx").mkdir()
+    status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
+    assert_refused(status, err, "is a folder")
+    assert leftovers(tmp_path) == []
