@@ -35,6 +35,7 @@ class Code(str, Enum):
     HEADER_DUPLICATE = "header_duplicate"
     FILE_UNREADABLE = "file_unreadable"
     LOT_UNKNOWN_PRODUCT = "lot_unknown_product"
+    SHEET_AMBIGUOUS = "sheet_ambiguous"
 
 
 class Problem(Frozen):

@@ -250,3 +250,13 @@ def test_the_users_own_sheet_named_like_an_output_stops_the_run_and_is_named(cap
     assert status == 2 and err.count("\n") == 1 and f'"{name}"' in err
     assert not (tmp_path / "out.xlsx").exists() and digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx"]
+
+
+@pytest.mark.parametrize("names", [("Usage", "Usage "), ("Lots", " lots"), ("Settings", "SETTINGS ")])
+def test_two_sheets_answering_to_one_name_stop_the_run_naming_both(capsys, tmp_path, names):
+    book = {**usage(), **{name: [("Product", "Quantity"), ("A", 1)] for name in names}}
+    path = build(tmp_path / "in.xlsx", book)
+    status, out, err = run(capsys, "reconcile", path, "-o", tmp_path / "out.xlsx")
+    assert status == 2 and err.count("\n") == 1
+    assert all(f"'{name}'" in err for name in names)
+    assert not (tmp_path / "out.xlsx").exists()

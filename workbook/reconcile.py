@@ -20,7 +20,7 @@ from core.recommend import recommend
 
 from . import inputs, outputs
 from .inputs import Records
-from .schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheet, numbered
+from .schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
 from .seam import OutputSheet, SheetReader, WorkbookError
 from .settings import policy as make_policy
 from .settings import read_settings
@@ -99,7 +99,7 @@ Codec = Callable[[Header, Iterable[NumberedRow]], Records]
 
 def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, report: Progress) -> Records:
     """A sheet through its codec; an absent or blank optional sheet reads as no rows."""
-    name = find_sheet(names, schema)
+    name = _sheet_name(names, schema)
     if name is None:
         if schema.required:
             raise WorkbookError(
@@ -113,6 +113,17 @@ def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, r
         return Records([], [], {})
     _check_columns(schema, name, header)
     return codec(header, _reporting(rows, f"Reading {name}", report))
+
+
+def _sheet_name(names: list[str], schema: Schema) -> str | None:
+    """The one sheet answering to `schema.sheet`; two (`Usage` and `Usage `) would leave
+    one's rows unread, so they stop the run."""
+    found = find_sheets(names, schema)
+    if len(found) > 1:
+        spelled = " and ".join(f"'{name}'" for name in found)
+        raise WorkbookError(f"The sheets {spelled} both answer to {schema.sheet}; rename or delete all but one.",
+                            Code.SHEET_AMBIGUOUS)
+    return found[0] if found else None
 
 
 def _check_columns(schema: Schema, name: str, header: Header | None) -> None:
@@ -136,7 +147,7 @@ def _reporting(rows: Iterator[NumberedRow], task: str, report: Progress) -> Iter
 
 
 def _read_settings(reader: SheetReader, names: list[str]) -> tuple[dict, list[Problem]]:
-    name = find_sheet(names, SETTINGS)
+    name = _sheet_name(names, SETTINGS)
     return read_settings(name, numbered(reader.rows(name))) if name else ({}, [])
 
 

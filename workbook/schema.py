@@ -108,8 +108,13 @@ INPUTS = (USAGE, LOTS, COUNTS, SETTINGS)
 
 def find_sheet(names: Sequence[str], schema: Schema) -> str | None:
     """The workbook's spelling of `schema.sheet` (`usage `, `USAGE`), or None."""
+    return next(iter(find_sheets(names, schema)), None)
+
+
+def find_sheets(names: Sequence[str], schema: Schema) -> list[str]:
+    """Every sheet answering to `schema.sheet`: Excel keeps `Usage` and `Usage ` apart."""
     wanted = normal_name(schema.sheet)
-    return next((name for name in names if normal_name(name) == wanted), None)
+    return [name for name in names if normal_name(name) == wanted]
 
 
 class Header(NamedTuple):
