@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench scale addin serve clean
+.PHONY: install demo test bench hostile scale addin serve clean
 
 install: $(STAMP)
 
@@ -25,6 +25,9 @@ test: install
 
 bench: install
 	$(BIN)/python bench/engine.py
+
+hostile: install  # every hostile case through giveback reconcile, each in a fresh process
+	$(BIN)/python bench/hostile_cli.py
 
 scale: install  # large workbooks end to end (builds bench/.books/ on first use: ~1 min)
 	$(BIN)/python bench/scale.py

@@ -64,6 +64,8 @@ def cases() -> Iterator[tuple[str, Callable[[Path], Path]]]:
     yield "60,000 usage rows, 4,000 products", lambda folder: hostile.large_usage_workbook(folder, 60_000, 4_000)
     for case, (book, options, _, _) in cells.CASES.items():
         yield f"cells: {case}", lambda folder, book=book, options=options: cells.build(folder / "in.xlsx", book, **options)
+    book = {**cells.usage(), "Usage ": [("Product", "Quantity"), ("Z", 1)]}
+    yield "cells: sheets 'Usage' and 'Usage '", lambda folder, book=book: cells.build(folder / "in.xlsx", book)
     for name in ("summary", "ADJUSTMENTS"):
         book = {**cells.usage(("C", "two")), name: [("My notes", "keep me")]}
         yield f"cells: own sheet '{name}'", lambda folder, book=book: cells.build(folder / "in.xlsx", book)
