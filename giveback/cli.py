@@ -2,12 +2,14 @@
 
 Each command is a module with `add_parser(subparsers)` (it sets `run`, a function taking
 the parsed arguments and returning the exit status) listed in `COMMANDS`.
-Exit status: 0 done, 1 input problems reported, 2 usage or file error.
+Exit status: 0 done, 1 input problems reported, 2 usage or file error. Nothing reaches the
+user as a traceback: an unexpected failure (a bug) is one line too, GIVEBACK_DEBUG=1 shows it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import demo, inline, reconcile, template
@@ -43,3 +45,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("giveback: interrupted; nothing was written.", file=sys.stderr)
         return FAILED
+    except MemoryError:
+        print("giveback: not enough memory for this workbook; nothing was written.", file=sys.stderr)
+        return FAILED
+    except Exception as error:  # a bug: one line for the accountant, GIVEBACK_DEBUG=1 for its traceback
+        if os.environ.get("GIVEBACK_DEBUG"):
+            raise
+        print(f"giveback: internal error ({one_line(error)}); nothing was written. Please report it with the "
+              "workbook (GIVEBACK_DEBUG=1 shows the details).", file=sys.stderr)
+        return FAILED
+
+
+def one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())[:200]

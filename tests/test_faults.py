@@ -219,3 +219,23 @@ def test_an_output_that_is_a_folder(capsys, tmp_path, book):
     status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
     assert_refused(status, err, "is a folder")
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("error, words", [(MemoryError(), "not enough memory"),
+                                          (TypeError("a bug\nover two lines"), "internal error")])
+def test_an_unexpected_failure_is_one_line_not_a_traceback(capsys, monkeypatch, tmp_path, book, error, words):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("workbook.reconcile.recommend", fail)
+    before = digest(book)
+    status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
+    assert_refused(status, err, words, "nothing was written")
+    assert not (tmp_path / "out.xlsx").exists() and digest(book) == before
+
+
+def test_giveback_debug_shows_the_traceback_of_an_unexpected_failure(monkeypatch, book):
+    monkeypatch.setattr("workbook.reconcile.recommend", lambda *args: 1 / 0)
+    monkeypatch.setenv("GIVEBACK_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["reconcile", str(book)])
