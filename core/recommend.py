@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 from .classify import Balance, balance_change, classify
 from .counting import Totals, count_loops, settles_within
 from .giveback import ledger, lot_age, simulate, visiting_order
-from .models import Adjustment, Case, Outcome, Policy, ProductUsage, Recommendation
+from .models import Adjustment, Case, Outcome, Policy, ProductUsage, Recommendation, TraceRow
 from .quantities import ZERO, grid_step, show
 
 
@@ -123,19 +123,14 @@ def outcome(space: Space, w: Decimal | None, rule: str, policy: Policy) -> Outco
     )
 
 
-def recommend(product: ProductUsage, policy: Policy = Policy()) -> Recommendation:
-    """The adjustment `policy.rule` chooses for `product`, the guide's for comparison, the
-    chosen adjustment's trace (at most `policy.max_loops` runs) and plain-language notes."""
+def recommend(product: ProductUsage, policy: Policy = Policy(), with_trace: bool = True) -> Recommendation:
+    """The adjustment `policy.rule` chooses for `product`, the guide's for comparison,
+    plain-language notes and, `with_trace`, the chosen adjustment's trace (at most
+    `policy.max_loops` runs). Without the trace no simulation runs: the counts are exact
+    from the totals, and a writer can stream `trace_of` product by product."""
     space = search_space(product)
     chosen = outcome(space, RULES[policy.rule](space, policy), policy.rule, policy)
     by_guide = outcome(space, guide(space, policy), "guide", policy)
-    trace = ()
-    if chosen.adjustment is not None:
-        book = ledger(product.product, product.usage, product.lots, chosen.adjustment)
-        simulation = simulate(book, policy)
-        if not chosen.capped and simulation.loops != chosen.loops:
-            raise AssertionError(f"{product.product}: counted {chosen.loops} runs, simulated {simulation.loops}")
-        trace = simulation.trace
     return Recommendation(
         product=product.product,
         case=space.balance.case,
@@ -148,8 +143,19 @@ def recommend(product: ProductUsage, policy: Policy = Policy()) -> Recommendatio
         guide=by_guide,
         unit_cost=unit_cost(product),
         notes=notes(product, space, chosen, by_guide, policy),
-        trace=trace,
+        trace=trace_of(product, chosen, policy) if with_trace else (),
     )
+
+
+def trace_of(product: ProductUsage, chosen: Outcome, policy: Policy = Policy()) -> tuple[TraceRow, ...]:
+    """Every movement of the chosen adjustment's runs (at most `policy.max_loops` runs),
+    simulated record by record and checked against the run count from the totals."""
+    if chosen.adjustment is None:
+        return ()
+    simulation = simulate(ledger(product.product, product.usage, product.lots, chosen.adjustment), policy)
+    if not chosen.capped and simulation.loops != chosen.loops:
+        raise AssertionError(f"{product.product}: counted {chosen.loops} runs, simulated {simulation.loops}")
+    return simulation.trace
 
 
 def unit_cost(product: ProductUsage) -> Decimal | None:

@@ -226,19 +226,38 @@ def test_adjustments_have_one_row_per_line_with_signed_quantities_and_costs():
     ]
 
 
-def test_the_loop_trace_is_streamed():
-    rec = recommended(SEED_NET_ZERO)
-    sheet = outputs.loop_trace([rec])
+def worked(quantities, product="P"):
+    """A product and its recommendation without a trace, as `reconcile` pairs them."""
+    from core import Policy, ProductUsage, recommend
+    from core.whatif import usage_list
+
+    item = ProductUsage(product=product, usage=usage_list(quantities, product))
+    return item, recommend(item, Policy(), with_trace=False)
+
+
+def test_the_loop_trace_is_streamed_product_by_product():
+    work = [worked(SEED_NET_ZERO)]
+    assert work[0][1].trace == ()  # nothing held: simulated as the sheet is written
+    sheet = outputs.loop_trace(outputs.Traces(work, Policy()))
     assert isinstance(sheet.rows, types.GeneratorType)
     rows = list(sheet.rows)
-    assert len(rows) == len(rec.trace)
-    assert rows[0] == (1, "allocate", "(inline)", "", "#1", "Beginning balance", D(2), D(2), D(0))
+    assert len(rows) == len(recommended(SEED_NET_ZERO).trace) == 7
+    assert rows[0] == (1, "allocate", "P", "", "#1", "Beginning balance", D(2), D(2), D(0))
+
+
+def test_summary_read_before_loop_trace_counts_the_traces_itself(monkeypatch):
+    monkeypatch.setattr(outputs, "EXCEL_MAX_ROWS", 6)
+    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6)
+    traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
+    rows = list(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces).rows)
+    assert "LoopTrace (2)" in rows[1][-1]
+    assert len(list(outputs.loop_trace(traces).rows)) == 10 and traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}
 
 
 def test_summary_lists_every_product_and_why_one_is_not_recommended():
     rec = recommended([-20, 3])
     problem = usage(("Q", "x")).problems[0]
-    rows = list(outputs.summary(["P", "Q"], [rec], {"Q": [problem]}).rows)
+    rows = list(outputs.summary(["P", "Q"], [rec], {"Q": [problem]}, outputs.Traces([], Policy())).rows)
     assert rows[0][:15] == ("P", "Recommended", "Net negative", D(3), D(20), D(-17), D(0), D(20), "fewest", 2,
                             "Yes", D(20), 2, "Yes", D(40))
     assert rows[1][:3] == ("Q", "Not recommended", None)
@@ -254,11 +273,10 @@ def test_quantity_columns_show_decimals_only_when_a_product_has_them(quantities,
 def test_summary_says_when_a_trace_continues_on_a_second_sheet(monkeypatch):
     monkeypatch.setattr(outputs, "EXCEL_MAX_ROWS", 6)
     monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6)
-    first = recommended([2, -2]).model_copy(update={"product": "A"})
-    second = recommended(SEED_NET_ZERO).model_copy(update={"product": "B"})
-    assert (len(first.trace), len(second.trace)) == (3, 7)  # rows 1-3 and 4-10, 5 a sheet
-    assert outputs.trace_sheets([first, second]) == {"B": ("LoopTrace", "LoopTrace (2)")}
-    rows = list(outputs.summary(["A", "B"], [first, second], {}).rows)
+    traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
+    assert len(list(outputs.loop_trace(traces).rows)) == 3 + 7  # rows 1-3 and 4-10, 5 a sheet
+    assert traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}
+    rows = list(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces).rows)
     assert "LoopTrace (2)" in rows[1][-1] and "LoopTrace (2)" not in rows[0][-1]
 
 

@@ -22,6 +22,7 @@ from .schema import Header, NumberedRow
 
 PRODUCT_BLANK = Fault(Code.PRODUCT_BLANK, "The product is blank; every row needs one.")
 QUANTITY_BLANK = Fault(Code.QUANTITY_BLANK, "The quantity is blank.")
+USAGE_FIELDS = set(Usage.model_fields)
 
 
 class Records(NamedTuple):
@@ -52,12 +53,25 @@ def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader)
     return Records(records, problems, products)
 
 
+class Shared:
+    """Equal values stored once per sheet read: a year's export repeats its products,
+    dates, quantities and costs on row after row (a million rows: 10,000 products,
+    366 dates). One table per field, so values of different types never meet."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict] = defaultdict(dict)
+
+    def __call__(self, field: str, value):
+        return value if value is None else self.tables[field].setdefault(value, value)
+
+
 def read_usage(header: Header, rows: Iterable[NumberedRow]) -> Records:
     """Usage rows into `Usage` records; `source` is the quantity's cell."""
-    return _read_rows(header, rows, _usage)
+    shared = Shared()
+    return _read_rows(header, rows, lambda row: _usage(row, shared))
 
 
-def _usage(row: Cells) -> tuple[Usage | None, str | None]:
+def _usage(row: Cells, shared: Shared) -> tuple[Usage | None, str | None]:
     product = row.read("product", cells.text, PRODUCT_BLANK)
     quantity = row.read("quantity", cells.usage_quantity, QUANTITY_BLANK)
     date = row.read("date", cells.date)
@@ -66,12 +80,15 @@ def _usage(row: Cells) -> tuple[Usage | None, str | None]:
     if row.faults:
         return None, product
     # model_construct: every field was checked above (a non-zero Decimal quantity, a date).
+    # One fields-set shared by every row halves a record's memory (pydantic keeps a set per
+    # instance otherwise); frozen records never change it, and model_copy copies it first.
     usage = Usage.model_construct(
-        product=product,
-        quantity=quantity,
-        date=date,
+        _fields_set=USAGE_FIELDS,
+        product=shared("product", product),
+        quantity=shared("quantity", quantity),
+        date=shared("date", date),
         reference=reference or "",
-        unit_cost=unit_cost,
+        unit_cost=shared("unit_cost", unit_cost),
         row=row.number,
         source=row.cell("quantity"),
     )

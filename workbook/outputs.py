@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from core.models import Outcome, Recommendation
+from core.models import Outcome, Policy, ProductUsage, Recommendation
 from core.problems import Problem
 from core.quantities import ONE, show
-from core.recommend import runs
+from core.recommend import runs, trace_of
 
 from .seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
 
@@ -71,43 +71,69 @@ TRACE_COLUMNS = (
 )
 
 
-def loop_trace(recommendations: Sequence[Recommendation]) -> OutputSheet:
+class Traces:
+    """The recommended adjustments' traces, simulated product by product while LoopTrace is
+    written, so no trace is held beyond its product's; and which LoopTrace sheets each
+    landed on, for Summary's notes. Written in `reconcile`'s order (LoopTrace, then
+    Summary) that costs nothing more; a Summary read first counts the traces in a pass of
+    its own."""
+
+    def __init__(self, work: Sequence[tuple[ProductUsage, Recommendation]], policy: Policy):
+        self.work, self.policy = work, policy
+        self.rows_written = 0
+        self.spilled: dict[str, tuple[str, ...]] = {}
+        self.complete = False
+
+    def rows(self) -> Iterator[Row]:
+        self.rows_written, self.spilled = 0, {}
+        for product, rec in self.work:
+            trace = trace_of(product, rec.chosen, self.policy)
+            self._place(rec.product, len(trace))
+            for row in trace:
+                yield (row.loop, row.phase, row.product, row.reference, row.source, row.lot, row.moved,
+                       row.lot_used_after, row.unallocated_after + 0)  # + 0: a settled return shows 0, not -0
+        self.complete = True
+
+    def _place(self, product: str, count: int) -> None:
+        per_sheet = EXCEL_MAX_ROWS - 1
+        start, end = self.rows_written, self.rows_written + count
+        if count and (end - 1) // per_sheet > 0:
+            names = continuation_names(LOOP_TRACE, end)
+            self.spilled[product] = tuple(names[start // per_sheet:(end - 1) // per_sheet + 1])
+        self.rows_written = end
+
+    def sheets_of(self, product: str) -> tuple[str, ...] | None:
+        """The LoopTrace sheets of a product whose trace reaches past the first one."""
+        if not self.complete:
+            self._count()
+        return self.spilled.get(product)
+
+    def _count(self) -> None:
+        self.rows_written, self.spilled = 0, {}
+        for product, rec in self.work:
+            self._place(rec.product, len(trace_of(product, rec.chosen, self.policy)))
+        self.complete = True
+
+
+def loop_trace(traces: Traces) -> OutputSheet:
     """Every movement of every recommended adjustment's runs, streamed."""
-    units = quantity_format(recommendations)
+    units = quantity_format([rec for _, rec in traces.work])
     columns = TRACE_COLUMNS + (
         Column("Moved", units, 11),
         Column("Lot Used After", units, 15),
         Column("Unallocated After", units, 18),
     )
-    rows = (
-        (row.loop, row.phase, row.product, row.reference, row.source, row.lot, row.moved,
-         row.lot_used_after, row.unallocated_after + 0)  # + 0: a settled return shows 0, not -0
-        for rec in recommendations
-        for row in rec.trace
-    )
-    return OutputSheet(LOOP_TRACE, columns, rows)
-
-
-def trace_sheets(recommendations: Sequence[Recommendation]) -> dict[str, tuple[str, ...]]:
-    """For each product whose trace reaches past the first LoopTrace sheet, the sheets it
-    is on (`LoopTrace`, `LoopTrace (2)`)."""
-    per_sheet = EXCEL_MAX_ROWS - 1
-    names = continuation_names(LOOP_TRACE, sum(len(rec.trace) for rec in recommendations))
-    spilled, start = {}, 0
-    for rec in recommendations:
-        end = start + len(rec.trace)
-        if rec.trace and (end - 1) // per_sheet > 0:
-            spilled[rec.product] = tuple(names[start // per_sheet:(end - 1) // per_sheet + 1])
-        start = end
-    return spilled
+    return OutputSheet(LOOP_TRACE, columns, traces.rows())
 
 
 def summary(
     products: Sequence[str],
     recommendations: Sequence[Recommendation],
     blocked: Mapping[str, Sequence[Problem]],
+    traces: Traces,
 ) -> OutputSheet:
-    """One row per product on the Usage sheet, recommended or not, in sheet order."""
+    """One row per product on the Usage sheet, recommended or not, in sheet order; streamed
+    after LoopTrace (see `Traces`)."""
     units = quantity_format(recommendations)
     columns = (
         Column("Product", width=18),
@@ -125,12 +151,11 @@ def summary(
         Column("Notes", width=80),
     )
     by_product = {rec.product: rec for rec in recommendations}
-    spilled = trace_sheets(recommendations)
-    rows = [
-        _recommended(by_product[product], spilled.get(product)) if product in by_product
+    rows = (
+        _recommended(by_product[product], traces.sheets_of(product)) if product in by_product
         else _not_recommended(product, blocked.get(product, ()))
         for product in products
-    ]
+    )
     return OutputSheet(SUMMARY, columns, rows)
 
 

@@ -7,7 +7,8 @@ whose rows are all good, and hand back the output sheets for the host to write.
     write_outputs(path, target, done.sheets, done.drop)
 
 Cost: each sheet is read once, row by row, and grouped by product in the same pass;
-`core.recommend` is near-constant per product apart from its trace.
+`core.recommend` is near-constant per product; each product's trace is simulated only
+while LoopTrace is written (`outputs.Traces`), so no trace is held beyond its own.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class Reconciliation(NamedTuple):
     `products` lists every product on the Usage sheet in sheet order; each is either in
     `recommendations` or in `blocked` with the problems that stopped it. `drop` names
     giveback's sheets to remove (`Issues` when there are no problems). `sheets` can be
-    written once: the LoopTrace rows are a generator, never held twice."""
+    written once, in order: LoopTrace streams each product's trace from the engine and
+    Summary, after it, says where each went."""
 
     products: tuple[str, ...]
     recommendations: tuple[Recommendation, ...]
@@ -72,10 +74,11 @@ def reconcile(
     recommendations = tuple(_recommend_all(products.ready, policy, report))
     problems = tuple(products.problems + setting_problems)
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
-    sheets = [
+    traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
+    sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
         outputs.adjustments(recommendations),
-        outputs.loop_trace(recommendations),
-        outputs.summary(tuple(usage.products), recommendations, blocked),
+        outputs.loop_trace(traces),
+        outputs.summary(tuple(usage.products), recommendations, blocked, traces),
     ]
     if problems:
         sheets.append(outputs.issues(problems))
@@ -154,6 +157,6 @@ def _read_settings(reader: SheetReader, names: list[str]) -> tuple[dict, list[Pr
 def _recommend_all(ready, policy: Policy, report: Progress) -> Iterator[Recommendation]:
     total = len(ready)
     for done, product in enumerate(ready, start=1):
-        yield recommend(product, policy)
+        yield recommend(product, policy, with_trace=False)  # traces stream as LoopTrace is written
         if done % 100 == 0 or done == total:
             report("Recommending", done, total)
