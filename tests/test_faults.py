@@ -235,7 +235,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(capsys, monkeypatch, 
 
 
 def test_giveback_debug_shows_the_traceback_of_an_unexpected_failure(monkeypatch, book):
-    monkeypatch.setattr("workbook.reconcile.recommend", lambda *args: 1 / 0)
+    monkeypatch.setattr("workbook.reconcile.recommend", lambda *args, **kwargs: 1 / 0)
     monkeypatch.setenv("GIVEBACK_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["reconcile", str(book)])
