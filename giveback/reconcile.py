@@ -71,6 +71,8 @@ def output_path(book: Path, output: Path | None, in_place: bool) -> Path:
     """-o, the input itself, or NAME.reconciled.xlsx (.xlsm kept) beside the input."""
     check_extension(book)
     if in_place:
+        if book.is_file() and not book.stat().st_mode & 0o222:
+            raise WorkbookError(f"{book} is read-only; make it writable or write a copy with -o.")
         return book
     if output is None:
         return book.with_name(f"{book.stem}.reconciled{book.suffix}")

@@ -239,3 +239,11 @@ def test_giveback_debug_shows_the_traceback_of_an_unexpected_failure(monkeypatch
     monkeypatch.setenv("GIVEBACK_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["reconcile", str(book)])
+
+
+def test_in_place_on_a_read_only_workbook_is_refused(capsys, book):
+    book.chmod(0o444)
+    before = digest(book)
+    status, out, err = run(capsys, "reconcile", book, "--in-place")
+    assert_refused(status, err, "read-only")
+    assert digest(book) == before and leftovers(book.parent) == []
