@@ -24,7 +24,7 @@ import pytest
 import hostile_files as hostile
 from giveback.cli import main
 from workbook import package, sheetxml, zipcopy
-from workbooks import digest, sheets, usage_rows, xlsx
+from workbooks import digest, sheet_names, sheets, usage_rows, xlsx
 
 TEMPORARY_SUFFIX = ".tmp"
 
@@ -189,8 +189,13 @@ def test_killed_during_a_save_leaves_no_partial_output(tmp_path, large_book):
     before = digest(copy)
     assert kill_while_saving(copy, "-o", str(work / "out.xlsx")) == -signal.SIGKILL
     assert not (work / "out.xlsx").exists() and digest(copy) == before
-    for name in leftovers(work):  # what SIGKILL leaves: hidden, giveback's, never an .xlsx
+    left = leftovers(work)
+    for name in left:  # what SIGKILL leaves: hidden, giveback's, never an .xlsx
         assert name.startswith(".out.xlsx.") and name.endswith(TEMPORARY_SUFFIX)
+    again = subprocess.run([sys.executable, "-m", "giveback", "reconcile", str(copy), "-o", str(work / "out.xlsx"),
+                            "--json"], capture_output=True, text=True, timeout=120)
+    assert (again.returncode, again.stderr) == (0, "")  # the leftover is neither read nor in the way
+    assert leftovers(work) == left and "LoopTrace" in sheet_names(work / "out.xlsx")
 
 
 def test_killed_during_an_in_place_save_keeps_the_original(tmp_path, large_book):
