@@ -36,6 +36,7 @@ class Code(str, Enum):
     FILE_UNREADABLE = "file_unreadable"
     LOT_UNKNOWN_PRODUCT = "lot_unknown_product"
     SHEET_AMBIGUOUS = "sheet_ambiguous"
+    PRODUCT_TOO_LONG = "product_too_long"
 
 
 class Problem(Frozen):

@@ -24,6 +24,7 @@ EXCEL_ERRORS = frozenset(
 )
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (after Excel's 1900-02-29)
 LAST_SERIAL = 2_958_465  # 9999-12-31
+EXCEL_MAX_TEXT = 32_767  # characters a cell holds
 
 
 class Fault(NamedTuple):
@@ -52,6 +53,16 @@ def text(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value).strip()
+
+
+def product(value: object) -> str | Fault:
+    """A product code or name: its text, at most what an Excel cell holds (longer text,
+    written by other tools, could not be shown on the output sheets)."""
+    name = text(value)
+    if len(name) > EXCEL_MAX_TEXT:
+        return Fault(Code.PRODUCT_TOO_LONG, f"The product is {len(name):,} characters long; Excel cells hold"
+                     f" {EXCEL_MAX_TEXT:,}. Shorten it.")
+    return name
 
 
 def quantity(value: object) -> Decimal | Fault:

@@ -72,7 +72,7 @@ def read_usage(header: Header, rows: Iterable[NumberedRow]) -> Records:
 
 
 def _usage(row: Cells, shared: Shared) -> tuple[Usage | None, str | None]:
-    product = row.read("product", cells.text, PRODUCT_BLANK)
+    product = row.read("product", cells.product, PRODUCT_BLANK)
     quantity = row.read("quantity", cells.usage_quantity, QUANTITY_BLANK)
     date = row.read("date", cells.date)
     reference = row.read("reference", cells.text)
@@ -101,7 +101,7 @@ def read_lots(header: Header, rows: Iterable[NumberedRow]) -> Records:
 
 
 def _lot(row: Cells) -> tuple[Lot | None, str | None]:
-    product = row.read("product", cells.text, PRODUCT_BLANK)
+    product = row.read("product", cells.product, PRODUCT_BLANK)
     lot_id = row.read("lot", cells.text)
     quantity = row.read("quantity", cells.lot_quantity, QUANTITY_BLANK)
     used = row.read("used", cells.lot_used)
@@ -142,7 +142,7 @@ def read_counts(header: Header, rows: Iterable[NumberedRow]) -> Records:
 
 
 def _count(row: Cells) -> tuple[Count | None, str | None]:
-    product = row.read("product", cells.text, PRODUCT_BLANK)
+    product = row.read("product", cells.product, PRODUCT_BLANK)
     balance = row.read("balance", _balance, COUNT_BLANK)
     counted = row.read("counted", _counted, COUNT_BLANK)
     if row.faults:
