@@ -264,10 +264,10 @@ def truncated(path: Path, source: Path) -> None:
 
 
 @pytest.mark.parametrize("make, words", [
-    (lambda path, source: path.write_text("Product,Quantity\nA,1\n"), "not an Excel workbook"),
+    (lambda path, source: path.write_text("Product,Quantity\nA,1\n"), "text or CSV file, not an Excel workbook"),
     (truncated, "damaged or incomplete"),
-    (lambda path, source: ole_file(path), "password-protected or in the old .xls format"),
-    (lambda path, source: None, "Cannot find"),
+    (lambda path, source: ole_file(path), "password-protected"),
+    (lambda path, source: None, "was not found"),
 ])
 def test_unreadable_files_give_one_clear_message(user_book, tmp_path, make, words):
     broken = tmp_path / "broken.xlsx"
@@ -282,7 +282,7 @@ def test_unreadable_files_give_one_clear_message(user_book, tmp_path, make, word
 def test_a_zip_bomb_is_refused_before_it_is_inflated(user_book, tmp_path):
     styles = parts(user_book)["xl/styles.xml"]
     rewrite_zip(user_book, {"xl/styles.xml": styles.replace(b"</styleSheet>", b" " * (4 << 20) + b"</styleSheet>")})
-    with pytest.raises(PackageError, match="looks unsafe"):
+    with pytest.raises(PackageError, match="zip bomb"):
         write_outputs(user_book, tmp_path / "out.xlsx", [adjustments()])
 
 
@@ -585,7 +585,7 @@ def test_xml_entity_declarations_are_refused(user_book, tmp_path):
         b'Target="styles.xml"', b'Target="&lol2;styles.xml"')
     rewrite_zip(user_book, {"xl/_rels/workbook.xml.rels": bomb})
     target = tmp_path / "out.xlsx"
-    with pytest.raises(PackageError, match="declares XML entities"):
+    with pytest.raises(PackageError, match="document type declaration"):
         write_outputs(user_book, target, [adjustments()])
     assert not target.exists()
 

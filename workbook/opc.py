@@ -2,8 +2,8 @@
 
 A workbook file is a zip of parts tied together by relationship parts (`_rels/*.rels`):
 the root points at the workbook part, the workbook at its sheets and styles, a sheet at
-its tables, drawings and comments, a drawing at its charts and images. `Package` opens the
-zip, refuses what is not a workbook with one line an accountant can act on, parses the few
+its tables, drawings and comments, a drawing at its charts and images. `Package` lets
+`guard` refuse what is not a sound workbook (one line an accountant can act on), parses the few
 small XML parts giveback edits (with entity resolution and network access off, and a cap on
 their size so a zip bomb is refused before it is inflated), and follows the relationships to
 tell which parts belong to which sheet.
@@ -19,6 +19,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from .guard import UnreadableWorkbook, check_workbook_file
+
 CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"
 PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -33,7 +35,6 @@ TABLE = f"{DOC_RELS}/table"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 TABLE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
-_OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 _MAX_PARSED_BYTES = 64 << 20  # the workbook, styles and relationship parts are small
 _MAX_RATIO = 200  # deflate rarely beats 100:1 on real XML; bombs reach 1000:1
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -65,6 +66,10 @@ class Package:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        try:
+            check_workbook_file(self.path)  # the one verdict on files that cannot be read
+        except UnreadableWorkbook as refusal:
+            raise PackageError(refusal.message) from None
         self.file = _open_file(self.path)
         try:
             self.zip = _open_zip(self.path, self.file)
@@ -167,13 +172,6 @@ def _open_file(path: Path):
         raise PackageError(f"Cannot find the workbook {path}.") from None
     except OSError as error:
         raise PackageError(f"Cannot open {path}: {error.strerror}.") from None
-    if file.read(len(_OLE_SIGNATURE)) == _OLE_SIGNATURE:
-        file.close()
-        raise PackageError(
-            f"{path.name} is password-protected or in the old .xls format: remove the "
-            "password, or save it as Excel Workbook (.xlsx), and try again."
-        )
-    file.seek(0)
     return file
 
 
