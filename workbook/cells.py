@@ -41,7 +41,8 @@ def is_blank(value: object) -> bool:
 
 
 def is_error(value: object) -> bool:
-    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    """An Excel error value shown as text (`#N/A`, `#DIV/0!`); every one starts with '#'."""
+    return isinstance(value, str) and value.lstrip()[:1] == "#" and value.strip().upper() in EXCEL_ERRORS
 
 
 def text(value: object) -> str:
@@ -183,7 +184,9 @@ class Cells:
         value = self.value(key)
         if value is None and blank is None:
             return None
-        if is_blank(value):
+        if not isinstance(value, str) and value is not None:  # numbers and dates: most cells
+            result = parse(value)
+        elif is_blank(value):
             result = blank
         elif is_error(value):
             result = Fault(Code.FORMULA_ERROR, f"The cell shows {value.strip()}; fix its formula.")
