@@ -32,10 +32,20 @@ def parser() -> argparse.ArgumentParser:
         "inventory usage in the fewest COGS give-back loops, with the smallest entry.",
         epilog="Run 'giveback COMMAND --help' for a command's options.",
     )
+    top.add_argument("--version", action="version", version=f"giveback {_version()}")
     commands = top.add_subparsers(title="commands", metavar="COMMAND", required=True, parser_class=Parser)
     for command in COMMANDS:
         command.add_parser(commands)
     return top
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("giveback")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
