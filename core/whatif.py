@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
+from .classify import classify
 from .counting import Totals, count_loops
 from .giveback import ledger, simulate
 from .models import Adjustment, Count, Outcome, Policy, ProductUsage, Recommendation, TraceRow, Usage
@@ -71,12 +72,13 @@ def what_if(
     if on_units < 0:
         raise BadQuantity("on", on, "is negative: the on line creates a lot")
     adjustment = Adjustment(on=on_units, off=abs(quantity(off, "off")))
+    balance = classify(u.quantity for u in usage)
     count = count_loops(
         Totals(
             capacity=adjustment.on,
             used=ZERO,
-            consumption=sum((u.quantity for u in usage if u.quantity > 0), ZERO) + adjustment.off,
-            returns=-sum((u.quantity for u in usage if u.quantity < 0), ZERO),
+            consumption=balance.positive + adjustment.off,
+            returns=balance.negative,
         )
     )
     simulation = simulate(ledger(INLINE, usage, (), adjustment), policy)
