@@ -69,6 +69,26 @@ class Usage(Frozen):
     def is_return(self) -> bool:
         return self.quantity < 0
 
+    @classmethod
+    def checked(cls, product: str, quantity: Decimal, date: dt.date | None, reference: str,
+                unit_cost: Decimal | None, row: int, source: str) -> "Usage":
+        """A record from values a codec has already checked (a non-zero Decimal quantity,
+        a date or None): what `model_construct` makes, at a fifth of its cost (0.8 us
+        against 4 us; a year's export has a million rows). Every record shares one
+        fields-set, which frozen records never change (`model_copy` copies it first)."""
+        record = _new(cls)
+        _set(record, "__dict__", {"product": product, "quantity": quantity, "date": date,
+                                  "reference": reference, "unit_cost": unit_cost, "row": row,
+                                  "source": source})
+        _set(record, "__pydantic_fields_set__", _USAGE_FIELDS)
+        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_private__", None)
+        return record
+
+
+_new, _set = object.__new__, object.__setattr__
+_USAGE_FIELDS = set(Usage.model_fields)
+
 
 class Count(Frozen):
     """A physical count against the system balance: `delta = counted - balance`."""

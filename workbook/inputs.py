@@ -18,11 +18,12 @@ from core.quantities import ZERO, show
 
 from . import cells
 from .cells import Cells, Fault
+from .quick import QuickUsage
 from .schema import Header, NumberedRow
+from .seam import Row
 
 PRODUCT_BLANK = Fault(Code.PRODUCT_BLANK, "The product is blank; every row needs one.")
 QUANTITY_BLANK = Fault(Code.QUANTITY_BLANK, "The quantity is blank.")
-USAGE_FIELDS = set(Usage.model_fields)
 
 
 class Records(NamedTuple):
@@ -35,11 +36,19 @@ class Records(NamedTuple):
 
 
 RowReader = Callable[[Cells], "tuple[object | None, str | None]"]  # a row's record (None if bad), its product
+QuickReader = Callable[[int, Row], "object | None"]  # a common row's record, or None: read it in full
 
 
-def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader) -> Records:
+def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader,
+               quick: QuickReader | None = None) -> Records:
     records, problems, products = [], list(header.problems), {}
     for number, row in rows:
+        if quick is not None:
+            record = quick(number, row)
+            if record is not None:
+                records.append(record)
+                products[record.product] = None
+                continue
         row_cells = Cells(header, number, row)
         if row_cells.is_blank():
             continue
@@ -65,10 +74,12 @@ class Shared:
         return value if value is None else self.tables[field].setdefault(value, value)
 
 
-def read_usage(header: Header, rows: Iterable[NumberedRow]) -> Records:
-    """Usage rows into `Usage` records; `source` is the quantity's cell."""
+def read_usage(header: Header, rows: Iterable[NumberedRow], *, quick: bool = True) -> Records:
+    """Usage rows into `Usage` records; `source` is the quantity's cell. Common rows take
+    the quick path (`workbook.quick`) unless `quick` is False; the rest are read cell by
+    cell, with the same result."""
     shared = Shared()
-    return _read_rows(header, rows, lambda row: _usage(row, shared))
+    return _read_rows(header, rows, lambda row: _usage(row, shared), QuickUsage(header, shared) if quick else None)
 
 
 def _usage(row: Cells, shared: Shared) -> tuple[Usage | None, str | None]:
@@ -79,19 +90,9 @@ def _usage(row: Cells, shared: Shared) -> tuple[Usage | None, str | None]:
     unit_cost = row.read("unit_cost", cells.cost)
     if row.faults:
         return None, product
-    # model_construct: every field was checked above (a non-zero Decimal quantity, a date).
-    # One fields-set shared by every row halves a record's memory (pydantic keeps a set per
-    # instance otherwise); frozen records never change it, and model_copy copies it first.
-    usage = Usage.model_construct(
-        _fields_set=USAGE_FIELDS,
-        product=shared("product", product),
-        quantity=shared("quantity", quantity),
-        date=shared("date", date),
-        reference=reference or "",
-        unit_cost=shared("unit_cost", unit_cost),
-        row=row.number,
-        source=row.cell("quantity"),
-    )
+    usage = Usage.checked(  # every field was checked above
+        shared("product", product), shared("quantity", quantity), shared("date", date), reference or "",
+        shared("unit_cost", unit_cost), row.number, row.cell("quantity"))
     return usage, product
 
 
@@ -172,8 +173,9 @@ def assemble(usage: Records, lots: Records, counts: Records) -> Products:
     for problem in problems:
         if problem.product in by_product:
             blocked[problem.product].append(problem)
-    ready = [
-        ProductUsage(product=product, usage=tuple(records), lots=tuple(lots_of[product]), count=count_of.get(product))
+    ready = [  # model_construct: every record was checked as it was read
+        ProductUsage.model_construct(product=product, usage=tuple(records), lots=tuple(lots_of[product]),
+                                     count=count_of.get(product))
         for product, records in by_product.items()
         if product not in blocked
     ]

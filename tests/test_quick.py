@@ -1,0 +1,97 @@
+"""The quick path for common Usage rows (`workbook.quick`) gives exactly the records and
+problems of reading every row cell by cell: it only ever declines a row, never judges one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from core.models import Usage
+from fuzz_grids import grids
+from workbook import inputs
+from workbook.quick import QuickUsage
+from workbook.schema import USAGE, find_header, numbered
+
+HEADER = ["Product", "Quantity", "Date", "Reference", "Unit Cost"]
+# Values that meet in the quick path's caches: 1, 1.0 and True hash alike; -0.0 is 0;
+# a date and the same datetime differ; text with blanks, errors and '#' inside.
+TRICKY = st.sampled_from([
+    None, "", "  ", "A", " A ", "#N/A", " #DIV/0! ", "INV#1", "B-7", "1001", 1, 1.0, True, False, 0, -0.0,
+    0.0000001, 2.5, -3, 1e300, float("nan"), float("inf"), 45_000, 45_000.5, 60, Decimal("4"),
+    dt.date(2026, 3, 31), dt.datetime(2026, 3, 31), dt.datetime(2026, 3, 31, 8), "2026-03-31", "x" * 32_768,
+])
+COMMON = st.one_of(st.sampled_from(["A", "B", " C"]), st.integers(-5, 5), st.sampled_from([0.5, 7.25]),
+                   st.sampled_from([dt.date(2026, 1, 2), dt.datetime(2026, 1, 2)]), st.none())
+ROWS = st.lists(st.lists(st.one_of(TRICKY, COMMON), min_size=0, max_size=6), max_size=40)
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def both_ways(rows: list[list]) -> tuple[inputs.Records, inputs.Records]:
+    def read(quick: bool) -> inputs.Records:
+        numbered_rows = numbered(rows)
+        header = find_header(USAGE, "Usage", numbered_rows)
+        return inputs.read_usage(header, numbered_rows, quick=quick)
+
+    return read(True), read(False)
+
+
+def same(quick: inputs.Records, full: inputs.Records) -> None:
+    assert [r.model_dump() for r in quick.records] == [r.model_dump() for r in full.records]
+    assert [type(r.quantity) for r in quick.records] == [Decimal] * len(quick.records)
+    assert quick.problems == full.problems
+    assert list(quick.products) == list(full.products)
+
+
+@SETTINGS
+@given(ROWS)
+def test_quick_path_reads_as_the_cell_by_cell_path(data_rows):
+    same(*both_ways([HEADER, *data_rows]))
+
+
+@SETTINGS
+@given(st.data())
+def test_quick_path_on_fuzzed_grids(data):
+    grid = data.draw(grids("Usage"))
+    rows = numbered(grid.rows)
+    header = find_header(USAGE, "Usage", rows)
+    if header is None or header.missing(USAGE):
+        return
+    same(*both_ways(grid.rows))
+
+
+def test_common_rows_take_the_quick_path():
+    rows = [HEADER, ["A", 3.0, dt.datetime(2026, 3, 1), "INV-1", 2.5], ["A", -3, None, None, None]]
+    numbered_rows = numbered(rows)
+    header = find_header(USAGE, "Usage", numbered_rows)
+    quick = QuickUsage(header, inputs.Shared())
+    first, second = (quick(number, row) for number, row in numbered_rows)
+    assert first == Usage(product="A", quantity=Decimal(3), date=dt.date(2026, 3, 1), reference="INV-1",
+                          unit_cost=Decimal("2.5"), row=2, source="Usage!B2")
+    assert second == Usage(product="A", quantity=Decimal(-3), row=3, source="Usage!B3")
+
+
+def test_rows_the_quick_path_declines():
+    rows = [HEADER, ["A", True], ["A", "3"], ["#N/A", 1], ["A", 0], ["A", 1, "2026-01-01"], ["A", 1, None, "#REF!"],
+            ["A", 1, None, None, -1], ["A"], [" ", 1]]
+    numbered_rows = numbered(rows)
+    header = find_header(USAGE, "Usage", numbered_rows)
+    quick = QuickUsage(header, inputs.Shared())
+    assert [quick(number, row) for number, row in numbered_rows] == [None] * (len(rows) - 1)
+
+
+def test_checked_usage_is_the_model_pydantic_constructs():
+    """`Usage.checked` builds the instance `model_construct` would; if pydantic changes how
+    it stores a model, this fails before a record goes wrong."""
+    values = dict(product="A", quantity=Decimal(3), date=dt.date(2026, 3, 1), reference="R", unit_cost=None,
+                  row=2, source="Usage!B2")
+    fast, constructed = Usage.checked(**values), Usage.model_construct(**values)
+    slots = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+    assert set(BaseModel.__slots__) == set(slots)
+    for slot in slots:
+        assert getattr(fast, slot) == getattr(constructed, slot), slot
+    assert fast == Usage(**values) and hash(fast) == hash(Usage(**values))
+    assert fast.model_copy(update={"row": 3}).row == 3 and fast.row == 2
