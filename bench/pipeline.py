@@ -1,12 +1,13 @@
-"""The pipeline the scale benchmark times, stage by stage: what `giveback reconcile`
-does, with the reader chosen (`fast`: python-calamine; `openpyxl`: read-only mode).
+"""The pipeline the scale benchmark times, stage by stage: `giveback reconcile BOOK -o
+OUT` (`giveback.reconcile.reconcile_file`, without the argument parsing and the printed
+summary), with the reader chosen (`fast`: python-calamine; `openpyxl`: read-only mode).
 
 - read: open the book, read the input sheets and turn them into models (the codecs),
   group by product; everything `workbook.reconcile.reconcile` does but the engine;
 - engine: `core.recommend` for every product, and `core.trace_of`, each product's trace
   simulated while LoopTrace is written (timed around each call);
-- write: `workbook.package.write_outputs`, the output sheets into a byte copy of the
-  user's book, less the trace simulation inside it.
+- write: `workbook.files.write_book`, the output sheets into a byte copy of the user's
+  book, less the trace simulation inside it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import giveback.reconcile as command
 import workbook.outputs as outputs
 import workbook.reconcile as reconciling
 from workbook.fast_reader import FastBook
 from workbook.files import FileBook
-from workbook.package import write_outputs
 
 READERS = {"fast": FastBook, "openpyxl": FileBook}
 
@@ -42,20 +43,18 @@ class Stopwatch:
 
 def run(path: Path, target: Path, reader: str = "fast") -> dict:
     """Reconcile `path` into `target`; seconds per stage and the trace's length."""
-    engine = Stopwatch(reconciling.recommend)
-    reconciling.recommend = engine
-    tracing = Stopwatch(outputs.trace_of)  # the trace is simulated as LoopTrace is written
-    outputs.trace_of = tracing
+    engine = reconciling.recommend = Stopwatch(reconciling.recommend)
+    tracing = outputs.trace_of = Stopwatch(outputs.trace_of)  # simulated as LoopTrace is written
+    writing = command.write_book = Stopwatch(command.write_book)
+    if reader != "fast":
+        command.open_book = READERS[reader]  # the guard still runs: FileBook checks the file first
     started = time.perf_counter()
-    with READERS[reader](path) as book:
-        done = reconciling.reconcile(book)
-    reconciled = time.perf_counter()
-    write_outputs(path, target, done.sheets, done.drop)
-    written = time.perf_counter()
+    command.reconcile_file(path, target, {}, quiet=True)
+    total = time.perf_counter() - started
     return {
-        "read": reconciled - started - engine.seconds,
+        "read": total - writing.seconds - engine.seconds,
         "engine": engine.seconds + tracing.seconds,
-        "write": written - reconciled - tracing.seconds,
-        "total": written - started,
+        "write": writing.seconds - tracing.seconds,
+        "total": total,
         "trace_rows": tracing.rows,
     }
