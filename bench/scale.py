@@ -9,10 +9,12 @@ in a fresh subprocess so that peak memory (`ru_maxrss`) is that measurement's ow
 
 - `calamine`: python-calamine reading only the Usage sheet (the yardstick of the goals);
 - `openpyxl`: openpyxl's read-only mode reading it (values only; not at 1M rows);
-- `giveback`: the pipeline (`pipeline.py`), per stage: read (open the file, read and
-  parse the input sheets), engine (`core.recommend` for every product, trace included),
-  write (the output sheets into a copy of the book), and the total; and the total again
-  with openpyxl's reader in place of calamine's (not at 1M rows).
+- `giveback`: the pipeline (`pipeline.py`: the command's `reconcile_file`), per stage: read
+  (open the file, read and parse the input sheets), engine (`core.recommend` for every
+  product, trace included), write (the output sheets into a copy of the book), and the
+  total; and the total again with openpyxl's reader in place of calamine's (not at 1M rows);
+- `command`: `giveback reconcile BOOK -o OUT --json` run as a fresh process, the
+  interpreter's start and imports included.
 
 Times are the median of `--repeat` runs (one at 1M rows); memory is the largest peak.
 Goals (issue 5): total within 3x calamine's read at 200k rows, peak under 1 GB at 1M.
@@ -75,8 +77,22 @@ def measure_giveback_openpyxl(path: Path) -> dict:
     return measure_giveback(path, "openpyxl")
 
 
+def measure_command(path: Path) -> dict:
+    """`giveback reconcile BOOK -o OUT --json` as an accountant runs it: a fresh process,
+    the interpreter's start and imports included (its peak memory is reported as ours)."""
+    giveback = Path(sys.executable).with_name("giveback")
+    with tempfile.TemporaryDirectory() as folder:
+        command = [str(giveback), "reconcile", str(path), "-o", str(Path(folder) / "out.xlsx"), "--json"]
+        started = time.perf_counter()
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"giveback reconcile {path.name} failed: {done.stderr}")
+    return {"total": seconds, "child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
 MEASURES = {"calamine": measure_calamine, "openpyxl": measure_openpyxl, "giveback": measure_giveback,
-            "giveback_openpyxl": measure_giveback_openpyxl}
+            "giveback_openpyxl": measure_giveback_openpyxl, "command": measure_command}
 SKIPPED_AT_1M = {"openpyxl", "giveback_openpyxl"}  # a minute or two each, and the point is made below
 
 
@@ -122,6 +138,11 @@ def table_rows(result: dict) -> list[list[str]]:
     for stage in ("read", "engine", "write"):
         lines.append(["", f"giveback {stage}", *figures(rows, ours[stage]), f"{ours[stage] / total:.0%} of total"])
     lines.append(["", "giveback total", *figures(rows, total, ours["peak_mb"]), f"{total / base['read']:.1f}x calamine read"])
+    if "command" in result:
+        command = result["command"]
+        lines.append(["", "giveback reconcile command (fresh process)",
+                      *figures(rows, command["total"], command["child_peak_mb"]),
+                      f"{command['total'] / base['read']:.1f}x calamine read"])
     if "giveback_openpyxl" in result:
         other = result["giveback_openpyxl"]
         lines.append(["", "giveback total, openpyxl reader", *figures(rows, other["total"], other["peak_mb"]),
