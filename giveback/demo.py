@@ -14,7 +14,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from workbook.newbook import input_book, save_new
 from workbook.seam import WorkbookError
 
 from .reconcile import FAILED, print_summary, reconcile_file
@@ -66,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     target = args.dir / NAME.replace(".xlsx", ".reconciled.xlsx")
     try:
         args.dir.mkdir(parents=True, exist_ok=True)
+        from workbook.newbook import input_book, save_new  # openpyxl: only these commands need it
+
         save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), book, replace=True)
         done = reconcile_file(book, target, {})
     except (WorkbookError, OSError) as error:

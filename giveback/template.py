@@ -7,7 +7,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbook.newbook import input_book, save_new
 from workbook.seam import WorkbookError
 
 DONE, FAILED = 0, 2
@@ -28,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.book.suffix.lower() != ".xlsx":
             raise WorkbookError(f"{args.book}: a template is an .xlsx workbook; name it {args.book.stem}.xlsx.")
+        from workbook.newbook import input_book, save_new  # openpyxl: only these commands need it
+
         save_new(input_book(), args.book)
     except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)

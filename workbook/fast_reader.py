@@ -45,7 +45,7 @@ from typing import Iterable, Iterator
 from defusedxml import ElementTree
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
-from .files import UNREADABLE, check_extension, unreadable
+from .files import UNREADABLE, check_extension, load_values, unreadable
 from .guard import UnreadableWorkbook, bounded_read, check_workbook_file
 from .seam import Row, WorkbookError
 
@@ -240,9 +240,7 @@ def _resolve(source: str, target: str) -> str:
 
 def _openpyxl_rows(path: Path, name: str) -> Iterable[Row]:
     """The sheet through openpyxl's read-only reader: the slow path for odd files."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    book = load_values(path)
     try:
         sheet = book[name]
         sheet.reset_dimensions()

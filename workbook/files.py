@@ -14,16 +14,12 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from xml.etree.ElementTree import ParseError
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from .guard import UnreadableWorkbook, check_workbook_file
 from .package import PackageError, SheetNotOurs, write_outputs
 from .seam import OutputSheet, Row, WorkbookError
 
 EXTENSIONS = (".xlsx", ".xlsm")
-UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, ParseError,
-              InvalidFileException)
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, ParseError)
 
 
 class FileBook:
@@ -71,9 +67,18 @@ def _load(path: Path):
         check_workbook_file(path)
     except UnreadableWorkbook as refusal:
         raise WorkbookError(refusal.message) from None
+    return load_values(path)
+
+
+def load_values(path: Path):
+    """openpyxl's read-only workbook of `path`'s values. openpyxl is imported here, when a
+    file is read with it: the command line starts 0.15 s sooner without it."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except UNREADABLE as error:
+    except (*UNREADABLE, InvalidFileException) as error:
         raise unreadable(path, error) from None
 
 
