@@ -30,13 +30,15 @@ touches plus the lots per run. How many runs a product needs depends only on its
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Callable, NamedTuple
+from operator import attrgetter
+from typing import Callable, Iterable, NamedTuple
 
 from .models import Adjustment, Lot, LotOrder, Phase, Policy, TraceRow, Usage
 from .quantities import ZERO
 
 BEGINNING_BALANCE = "Beginning balance"
 WRITE_OFF = "Write-off"
+QUANTITY = attrgetter("quantity")
 
 
 class Ledger(NamedTuple):
@@ -77,6 +79,22 @@ def visiting_order(usage: Usage) -> tuple:
     return (usage.date is not None, usage.date or 0, usage.row)
 
 
+BY_DATE_AND_ROW = attrgetter("date", "row")
+
+
+def in_order(records: Iterable[Usage] | Iterable[Lot], key: Callable[..., tuple]) -> list:
+    """`sorted(records, key=key)` for `visiting_order` or `lot_age`.
+
+    When every record is dated, (date, row) orders them alike, and `attrgetter` builds
+    those keys without a Python call per record (a third faster on the benchmark book).
+    With an undated record among dated ones that sort compares None with a date and
+    raises TypeError before returning anything; the full key then sorts them."""
+    try:
+        return sorted(records, key=BY_DATE_AND_ROW)
+    except TypeError:
+        return sorted(records, key=key)
+
+
 def ledger(
     product: str,
     usage: tuple[Usage, ...] | list[Usage],
@@ -85,8 +103,8 @@ def ledger(
 ) -> Ledger:
     """The product's lots and usage in the order runs visit them, with the adjustment's
     beginning-balance lot as the oldest lot and its write-off visited last."""
-    ordered_lots = sorted(lots, key=lot_age)
-    ordered_usage = sorted(usage, key=visiting_order)
+    ordered_lots = in_order(lots, lot_age)
+    ordered_usage = in_order(usage, visiting_order)
     if adjustment is not None and adjustment.on > 0:
         ordered_lots.insert(
             0, Lot(product=product, id=BEGINNING_BALANCE, quantity=adjustment.on, row=-1)
@@ -96,13 +114,19 @@ def ledger(
         ordered_usage.append(
             Usage(product=product, quantity=adjustment.off, reference=WRITE_OFF, row=last_row)
         )
-    return Ledger(
-        product=product,
-        lots=tuple(ordered_lots),
-        usage=tuple(ordered_usage),
-        returns=tuple(i for i, u in enumerate(ordered_usage) if u.quantity < 0),
-        consumptions=tuple(i for i, u in enumerate(ordered_usage) if u.quantity > 0),
-    )
+    returns, consumptions = _returns_and_consumptions(ordered_usage)
+    return Ledger(product, tuple(ordered_lots), tuple(ordered_usage), returns, consumptions)
+
+
+def _returns_and_consumptions(usage: list[Usage]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The positions of the returns and of the consumptions, in one pass."""
+    returns, consumptions = [], []
+    for position, quantity in enumerate(map(QUANTITY, usage)):
+        if quantity < 0:
+            returns.append(position)
+        elif quantity > 0:
+            consumptions.append(position)
+    return tuple(returns), tuple(consumptions)
 
 
 def opening_state(book: Ledger) -> LoopState:
@@ -141,70 +165,61 @@ def run(
     the run's trace rows (none when the run moved nothing). `state` is not changed."""
     remaining = list(state.remaining)
     rows: list[TraceRow] = []
-    oldest_first = list(range(len(book.lots)))
+    oldest_first = range(len(book.lots))
+    quantities = [lot.quantity for lot in book.lots]
 
     used = list(state.used)  # give back: a lot takes at most its used
     next_return = _phase(
-        book.returns, state.next_return, remaining, used, oldest_first[::-1],
-        _recorder(book, loop, "give_back", lambda lot: used[lot], remaining, rows),
+        book, loop, "give_back", state.next_return, remaining, used, oldest_first[::-1], rows
     )
-    available = [lot.quantity - u for lot, u in zip(book.lots, used)]  # allocate: its available
+    available = [quantity - u for quantity, u in zip(quantities, used)]  # allocate: its available
     next_consumption = _phase(
-        book.consumptions, state.next_consumption, remaining, available,
-        oldest_first if lot_order == "fifo" else oldest_first[::-1],
-        _recorder(book, loop, "allocate", lambda lot: book.lots[lot].quantity - available[lot], remaining, rows),
+        book, loop, "allocate", state.next_consumption, remaining, available,
+        oldest_first if lot_order == "fifo" else oldest_first[::-1], rows,
     )
-    used = [lot.quantity - a for lot, a in zip(book.lots, available)]
+    used = [quantity - a for quantity, a in zip(quantities, available)]
     return LoopState(tuple(used), tuple(remaining), next_return, next_consumption), rows
 
 
-Record = Callable[[int, int, Decimal], None]
-
-
 def _phase(
-    records: tuple[int, ...], start: int, remaining: list, capacity: list, lots: list[int], record: Record
+    book: Ledger, loop: int, phase: Phase, start: int, remaining: list, capacity: list, lots: range, rows: list
 ) -> int:
     """Move each record's remainder, in visiting order, into lots in the order given, each
-    lot up to its `capacity` (used when giving back, available when allocating). Returns
-    the first record left with a remainder: once every lot is spent, later ones wait too.
+    lot up to its `capacity` (used when giving back, available when allocating), and add a
+    trace row per movement. Returns the first record left with a remainder: once every lot
+    is spent, later ones wait too.
 
     Within a phase a lot's capacity only shrinks, so a lot found spent stays spent and the
-    walk is a merge of records and lots: O(records touched + lots)."""
-    cursor = 0
+    walk is a merge of records and lots: O(records touched + lots). It is the engine's
+    innermost loop, run once per trace row, so it keeps what it reads in local names and
+    builds the rows itself (a recorder call per row cost 40% of the trace)."""
+    giving_back = phase == "give_back"
+    records = book.returns if giving_back else book.consumptions
+    usage, product = book.usage, book.product
+    ids = [lot.id for lot in book.lots]
+    quantities = [lot.quantity for lot in book.lots]
+    cursor, spent = 0, len(lots)
     for position in range(start, len(records)):
-        usage = records[position]
-        while remaining[usage] and cursor < len(lots):
+        index = records[position]
+        left = remaining[index]
+        while left and cursor < spent:
             lot = lots[cursor]
-            moved = min(capacity[lot], remaining[usage])
+            room = capacity[lot]
+            moved = min(room, left)
             if moved:
-                capacity[lot] -= moved
-                remaining[usage] -= moved
-                record(usage, lot, moved)
-            if not capacity[lot]:
+                capacity[lot] = room = room - moved
+                remaining[index] = left = left - moved
+                record = usage[index]
+                rows.append(TraceRow(
+                    loop, phase, product, record.reference, record.source, ids[lot], moved,
+                    room if giving_back else quantities[lot] - room,  # the lot's used after
+                    -left if giving_back and left else left,  # a return's remainder keeps its sign
+                ))
+            if not room:
                 cursor += 1
-        if remaining[usage]:
+        if left:
             return position
     return len(records)
-
-
-def _recorder(
-    book: Ledger, loop: int, phase: Phase, used_after: Callable[[int], Decimal], remaining: list, rows: list
-) -> Record:
-    usage, lots, product = book.usage, book.lots, book.product
-
-    def record(usage_index: int, lot_index: int, moved: Decimal) -> None:
-        record_usage = usage[usage_index]
-        left = remaining[usage_index]
-        if left and record_usage.quantity < 0:
-            left = -left  # a return's remainder keeps its sign
-        rows.append(
-            TraceRow(
-                loop, phase, product, record_usage.reference, record_usage.source,
-                lots[lot_index].id, moved, used_after(lot_index), left,
-            )
-        )
-
-    return record
 
 
 def check_invariants(book: Ledger, state: LoopState) -> list[str]:

@@ -1,11 +1,14 @@
 """The give-back loop: SPEC section 2's worked examples and its invariants."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from core import Policy, check_invariants, ledger, run, simulate
-from core.giveback import opening_state
+from core import Lot, Policy, Usage, check_invariants, ledger, run, simulate
+from core.giveback import lot_age, opening_state, visiting_order
 from engine_cases import adjustment, lots, usage
 
 SEED = (2, 4, 4, -10, 3, -3)
@@ -68,9 +71,6 @@ def test_partial_allocation_splits_a_usage_across_lots_and_runs():
 
 
 def test_undated_usage_is_visited_first_then_by_date_then_row():
-    import datetime as dt
-    from core import Usage
-
     records = (
         Usage(product="P", quantity=Decimal(1), date=dt.date(2026, 3, 1), row=1, source="a"),
         Usage(product="P", quantity=Decimal(1), date=dt.date(2026, 1, 1), row=2, source="b"),
@@ -110,3 +110,18 @@ def test_max_loops_caps_a_runaway_simulation():
 def test_no_lots_means_nothing_moves_and_nothing_settles():
     simulation = simulate(ledger("P", usage(3, -1)))
     assert (simulation.loops, simulation.settled, simulation.trace) == (0, False, ())
+
+
+DATED_ROWS = st.lists(
+    st.tuples(st.none() | st.dates(dt.date(2026, 1, 1), dt.date(2026, 1, 4)), st.integers(0, 4)), max_size=8
+)
+
+
+@given(DATED_ROWS, DATED_ROWS)
+def test_ledger_orders_as_visiting_order_and_lot_age_say(usage_keys, lot_keys):
+    """Dated, undated and mixed records, ties in date and row included."""
+    records = [Usage(product="P", quantity=Decimal(1), date=d, row=r, source=f"#{i}") for i, (d, r) in enumerate(usage_keys)]
+    existing = [Lot(product="P", id=f"L{i}", quantity=Decimal(1), date=d, row=r) for i, (d, r) in enumerate(lot_keys)]
+    book = ledger("P", records, existing)
+    assert book.usage == tuple(sorted(records, key=visiting_order))
+    assert book.lots == tuple(sorted(existing, key=lot_age))
