@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from operator import attrgetter
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .models import Adjustment, Lot, LotOrder, Phase, Policy, TraceRow, Usage
 from .quantities import ZERO
@@ -93,6 +93,15 @@ def in_order(records: Iterable[Usage] | Iterable[Lot], key: Callable[..., tuple]
         return sorted(records, key=BY_DATE_AND_ROW)
     except TypeError:
         return sorted(records, key=key)
+
+
+def last_in_order(records: Sequence[Usage] | Sequence[Lot], key: Callable[..., tuple]) -> Usage | Lot | None:
+    """The record a stable `sorted(records, key=key)` puts last (among ties, the last in
+    input order), None if there is none; like `in_order`, by (date, row) when it can."""
+    try:
+        return max(reversed(records), key=BY_DATE_AND_ROW, default=None)
+    except TypeError:
+        return max(reversed(records), key=key, default=None)
 
 
 def ledger(

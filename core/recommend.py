@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 from .classify import Balance, balance_change, classify
 from .counting import Totals, count_loops, settles_within
-from .giveback import ledger, lot_age, simulate, visiting_order
+from .giveback import last_in_order, ledger, lot_age, simulate, visiting_order
 from .models import Adjustment, Case, Outcome, Policy, ProductUsage, Recommendation, TraceRow
 from .quantities import ZERO, grid_step, show
 
@@ -198,13 +198,13 @@ def trace_of(product: ProductUsage, chosen: Outcome, policy: Policy = Policy()) 
 
 def unit_cost(product: ProductUsage) -> Decimal | None:
     """The latest known cost: from the usage in visiting order, else the newest lot."""
-    # max over the reversed list: among ties, the last in input order, as a stable sort's last
-    costed = [u for u in product.usage if u.unit_cost is not None]
-    latest = max(reversed(costed), key=visiting_order, default=None)
+    latest = last_in_order(product.usage, visiting_order)
+    if latest is not None and latest.unit_cost is not None:  # the common case: one cost read
+        return latest.unit_cost
+    latest = last_in_order([u for u in product.usage if u.unit_cost is not None], visiting_order)
     if latest is not None:
         return latest.unit_cost
-    lots = [lot for lot in product.lots if lot.unit_cost is not None]
-    newest = max(reversed(lots), key=lot_age, default=None)
+    newest = last_in_order([lot for lot in product.lots if lot.unit_cost is not None], lot_age)
     return newest.unit_cost if newest else None
 
 

@@ -1,8 +1,11 @@
 """SPEC section 4: the guide, fewest and budget rules, on the seed's statements."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import Case, Policy, recommend
 from core.whatif import recommend_quantities
@@ -107,3 +110,34 @@ def test_what_if_q1_against_a_million_units_is_exact_and_capped_fast():
     result = what_if((1_000_000, -999_999), 1, 1)
     assert result.outcome.loops == 1_000_000 and result.outcome.capped
     assert max(row.loop for row in result.trace) == 10_000
+
+
+COSTED_RECORDS = st.lists(
+    st.tuples(
+        st.none() | st.dates(dt.date(2026, 1, 1), dt.date(2026, 1, 3)),
+        st.integers(0, 3),
+        st.none() | st.integers(1, 9).map(Decimal),
+    ),
+    max_size=6,
+)
+
+
+@given(COSTED_RECORDS, COSTED_RECORDS)
+def test_unit_cost_is_the_latest_costed_usage_else_the_newest_costed_lot(usage_keys, lot_keys):
+    """What a stable sort puts last among the costed records, undated, dated and tied."""
+    from core import Lot, ProductUsage, Usage
+    from core.giveback import lot_age, visiting_order
+    from core.recommend import unit_cost
+
+    usage = tuple(
+        Usage(product="P", quantity=Decimal(1), date=d, row=r, unit_cost=c) for d, r, c in usage_keys
+    )
+    lots = tuple(
+        Lot(product="P", id=f"L{i}", quantity=Decimal(1), date=d, row=r, unit_cost=c)
+        for i, (d, r, c) in enumerate(lot_keys)
+    )
+    costed_usage = sorted((u for u in usage if u.unit_cost is not None), key=visiting_order)
+    costed_lots = sorted((lot for lot in lots if lot.unit_cost is not None), key=lot_age)
+    expected = costed_usage[-1] if costed_usage else costed_lots[-1] if costed_lots else None
+    found = unit_cost(ProductUsage(product="P", usage=usage, lots=lots))
+    assert found is (expected.unit_cost if expected else None)
