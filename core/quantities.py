@@ -81,7 +81,9 @@ def grid_step(quantities: Iterable[Decimal]) -> Decimal:
     exponent = 0
     for quantity in quantities:
         if quantity != quantity.to_integral_value():
-            exponent = min(exponent, quantity.normalize().as_tuple().exponent)
+            on_grid = quantity.scaleb(-exponent)  # already on the finest grid so far? most are
+            if on_grid != on_grid.to_integral_value():
+                exponent = min(exponent, quantity.normalize().as_tuple().exponent)
     return ONE.scaleb(exponent)
 
 

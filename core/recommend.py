@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 from .classify import Balance, balance_change, classify
 from .counting import Totals, count_loops, settles_within
-from .giveback import last_in_order, ledger, lot_age, simulate, visiting_order
+from .giveback import QUANTITY, last_in_order, ledger, lot_age, simulate, visiting_order
 from .models import Adjustment, Case, Outcome, Policy, ProductUsage, Recommendation, TraceRow
 from .quantities import ZERO, grid_step, show
 
@@ -97,7 +97,7 @@ class Grid(NamedTuple):
 
 
 def search_space(product: ProductUsage) -> Space:
-    quantities = [u.quantity for u in product.usage]
+    quantities = list(map(QUANTITY, product.usage))
     balance = classify(quantities)
     delta = balance_change(balance, product.count)
     figures = quantities + [x for lot in product.lots for x in (lot.quantity, lot.used)]
@@ -109,7 +109,7 @@ def search_space(product: ProductUsage) -> Space:
         step=grid_step(figures),
         low=max(ZERO, -delta),
         high=max(balance.positive, balance.negative, -delta),
-        largest=max([abs(q) for q in quantities] + [abs(balance.net)]),
+        largest=max(max(map(abs, quantities), default=ZERO), abs(balance.net)),
         lots_capacity=sum((lot.quantity for lot in product.lots), ZERO),
         lots_used=sum((lot.used for lot in product.lots), ZERO),
     )

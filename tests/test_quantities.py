@@ -1,10 +1,13 @@
 """`to_quantity`'s quick path for whole numbers and short floats gives exactly what the
-exact path gives (value, digits and exponent), for any int or float."""
+exact path gives (value, digits and exponent), for any int or float; `grid_step` is the
+finest step of its quantities, trailing zeros aside."""
+
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.quantities import NotAQuantity, _exact_quantity, to_quantity
+from core.quantities import ONE, NotAQuantity, _exact_quantity, grid_step, to_quantity
 
 
 def exact_or_error(value):
@@ -31,3 +34,10 @@ def test_typical_cells():
     assert [str(to_quantity(v)) for v in (5.0, -161.0, 433.93, 0.1, 1e-06, 7, 2.5e-07)] == [
         "5", "-161", "433.93", "0.1", "0.000001", "7", "0"
     ]
+
+
+@given(st.lists(st.tuples(st.integers(-(10**6), 10**6), st.integers(-3, 8)), max_size=6))
+def test_grid_step_is_the_finest_step_of_the_quantities_without_trailing_zeros(digits_and_places):
+    quantities = [Decimal(digits).scaleb(-places) for digits, places in digits_and_places]  # 1.50, 2E+3, ...
+    fractional = [q.normalize().as_tuple().exponent for q in quantities if q != q.to_integral_value()]
+    assert repr(grid_step(quantities)) == repr(ONE.scaleb(min(fractional, default=0)))
