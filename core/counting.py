@@ -42,9 +42,12 @@ def count_loops(totals: Totals) -> Count:
             returns -= stretch * capacity
             consumption -= stretch * capacity
             loops += int(stretch)
-        given = min(used, returns)
+        # min() spelled out: the bisection counts some twenty W a product, and the calls
+        # cost a fifth of its time
+        given = returns if returns < used else used
         used, returns = used - given, returns - given
-        drawn = min(capacity - used, consumption)
+        room = capacity - used
+        drawn = consumption if consumption < room else room
         used, consumption = used + drawn, consumption - drawn
         if not (given or drawn):
             return Count(loops, not (returns or consumption), returns + consumption)
