@@ -215,7 +215,7 @@ def _phase(
         while left and cursor < spent:
             lot = lots[cursor]
             room = capacity[lot]
-            moved = min(room, left)
+            moved = left if left < room else room  # min(room, left), without the call
             if moved:
                 capacity[lot] = room = room - moved
                 remaining[index] = left = left - moved
