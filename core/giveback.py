@@ -86,7 +86,7 @@ def in_order(records: Iterable[Usage] | Iterable[Lot], key: Callable[..., tuple]
     """`sorted(records, key=key)` for `visiting_order` or `lot_age`.
 
     When every record is dated, (date, row) orders them alike, and `attrgetter` builds
-    those keys without a Python call per record (a third faster on the benchmark book).
+    those keys without a Python call per record (a quarter faster on the benchmark book).
     With an undated record among dated ones that sort compares None with a date and
     raises TypeError before returning anything; the full key then sorts them."""
     try:
@@ -201,7 +201,7 @@ def _phase(
     Within a phase a lot's capacity only shrinks, so a lot found spent stays spent and the
     walk is a merge of records and lots: O(records touched + lots). It is the engine's
     innermost loop, run once per trace row, so it keeps what it reads in local names and
-    builds the rows itself (a recorder call per row cost 40% of the trace)."""
+    builds the rows itself rather than through a recorder closure and a lambda a row."""
     giving_back = phase == "give_back"
     records = book.returns if giving_back else book.consumptions
     usage, product = book.usage, book.product
