@@ -3,9 +3,10 @@ making its contents.
 
 zipfile's deflate (`zlib`), its CRC and the file's writes all let go of the GIL, so a
 sheet's XML is made on the main thread while the previous batches are compressed and
-written on the other core. The batches in flight are bounded (`BATCHES_IN_FLIGHT`), so
-memory stays flat. An error in the thread (a full disk) is raised again, the same
-exception, by the next `write` or by the end of the block.
+written on the other core. Writes are handed over about a megabyte at a time (each
+hand-over costs the thread a wait for the GIL) and the batches in flight are bounded
+(`BATCHES_IN_FLIGHT`), so memory stays flat. An error in the thread (a full disk) is
+raised again, the same exception, by the next `write` or by the end of the block.
 """
 
 from __future__ import annotations
@@ -16,29 +17,41 @@ import threading
 from typing import IO, Iterator
 
 BATCHES_IN_FLIGHT = 4
+BATCH_BYTES = 1 << 20
 _DONE = None
 
 
 class BackgroundWriter:
-    """A write-only stream handing each write to a thread that writes it to `stream`."""
+    """A write-only stream whose writes a thread writes to `stream`, in order."""
 
     def __init__(self, stream: IO[bytes]):
         self.stream = stream
         self.error: BaseException | None = None
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
         self._batches: queue.Queue[bytes | None] = queue.Queue(BATCHES_IN_FLIGHT)
         self._thread = threading.Thread(target=self._write_batches, name="zip-writer", daemon=True)
         self._thread.start()
 
     def write(self, data: bytes) -> int:
         self._raise_error()
-        self._batches.put(data)
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= BATCH_BYTES:
+            self._hand_over()
         return len(data)
 
     def close(self) -> None:
         """Wait for every batch to be written; raise the thread's error if it had one."""
+        self._hand_over()
         self._batches.put(_DONE)
         self._thread.join()
         self._raise_error()
+
+    def _hand_over(self) -> None:
+        if self._pending:
+            self._batches.put(b"".join(self._pending))
+            self._pending, self._pending_bytes = [], 0
 
     def _raise_error(self) -> None:
         if self.error is not None:
