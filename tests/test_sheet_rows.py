@@ -70,10 +70,11 @@ def test_rows_of_different_lengths_and_types_keep_their_order():
     assert by_runs(2, rows) == cell_by_cell(2, rows)
 
 
-def test_plain_rows_are_written_column_by_column():
+def test_plain_and_escaped_rows_are_written_column_by_column():
     template = sheetxml._RunTemplate.of(sheetxml._kinds(TRACE_ROW[:6]), MARKUP)
-    assert template.fill(2, [TRACE_ROW[:6]] * 2) == cell_by_cell(2, [TRACE_ROW[:6]] * 2)
-    assert template.fill(2, [TRACE_ROW[:5] + ("a&b",)]) is None
+    for rows in ([TRACE_ROW[:6]] * 2, [TRACE_ROW[:5] + ("Nuts & <Bolts>",), TRACE_ROW[:6]]):
+        assert template.fill(2, rows) == cell_by_cell(2, rows)
+    assert template.fill(2, [TRACE_ROW[:5] + ("_x0041_",)]) is None
 
 
 def test_a_row_longer_than_the_sheet_is_refused():

@@ -233,7 +233,6 @@ class _RunTemplate:
     def __init__(self, kinds: tuple[type, ...], markup: _CellMarkup):
         self.kinds = kinds
         self.present = [i for i, kind in enumerate(kinds) if kind is not type(None)]
-        self.texts = [i for i in self.present if kinds[i] is str]
         self.pieces: list[str | None] = ['<row r="', None]  # None: a row number or value
         self.number_slots, self.value_slots = [1], []
         after = '">'
@@ -270,28 +269,41 @@ class _RunTemplate:
 
     def _cell_values(self, columns: list[tuple]) -> list[Sequence[str]] | None:
         """Each present column's values as cell text, or None when some value cannot
-        go in as its plain text: text needing care, a number Excel cannot hold."""
-        texts = itertools.chain.from_iterable(columns[i] for i in self.texts)
-        if self.texts and not _plain_texts(_TEXT_SEPARATOR.join(texts)):
-            return None
+        go in as its plain text: text needing more than XML's escapes, a number Excel
+        cannot hold. (str(n) is what f"{n}" writes for int, float and Decimal.)"""
         values: list[Sequence[str]] = []
         for i in self.present:
             column, kind = columns[i], self.kinds[i]
-            if kind is Decimal and not _finite_decimals(column):
+            if kind is str:
+                text = _text_values(column)
+            elif kind is Decimal:
+                text = list(map(str, column)) if _finite_decimals(column) else None
+            else:  # abs(n) <= the largest float, False for NaN
+                text = list(map(str, column)) if all(map(_LARGEST.__ge__, map(abs, column))) else None
+            if text is None:
                 return None
-            if (kind is int or kind is float) and not all(map(_LARGEST.__ge__, map(abs, column))):
-                return None  # abs(n) <= the largest float, False for NaN
-            values.append(column if kind is str else list(map(str, column)))
-        return values  # str(n) is what f"{n}" writes for int, float and Decimal
+            values.append(text)
+        return values
+
+
+def _text_values(texts: tuple[str, ...]) -> Sequence[str] | None:
+    """Texts as cell text: as they are, or XML-escaped when `&`, `<` or `>` is all the
+    care they need (as `cell_text` would write them); None when some need more."""
+    joined = _TEXT_SEPARATOR.join(texts)
+    if not _plain_texts(joined):
+        return None
+    if "&" in joined or "<" in joined or ">" in joined:
+        return list(map(escape, texts)) if max(map(len, texts)) <= MAX_TEXT else None
+    return texts
 
 
 def _plain_texts(joined: str) -> bool:
-    """Whether texts joined by `_TEXT_SEPARATOR` can go into cells as they are. Finds at
-    least whatever `_TEXT_NEEDING_CARE` finds in any one of them: `isprintable` is False
-    for every character XML cannot carry and every white space but " " (a test checks
-    every code point), so of the blanks at a text's ends only spaces need looking for."""
-    return (joined.isprintable() and "&" not in joined and "<" not in joined
-            and ">" not in joined and "_x" not in joined
+    """Whether texts joined by `_TEXT_SEPARATOR` need no care but XML's escapes. Finds at
+    least whatever `_TEXT_NEEDING_CARE` but `&<>` finds in any one of them: `isprintable`
+    is False for every character XML cannot carry and every white space but " " (a test
+    checks every code point), so of the blanks at a text's ends only spaces need looking
+    for."""
+    return (joined.isprintable() and "_x" not in joined
             and joined[:1] != " " and joined[-1:] != " "
             and " |" not in joined and "| " not in joined)
 
