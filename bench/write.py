@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/write.py              # 100k and 1M rows, and the 50 MB book
     .venv/bin/python bench/write.py --rows 10000 --big-mb 5   # a quick look
+    .venv/bin/python bench/write.py --sheet-only              # the sheet writer alone
+
+First, in this process, the sheet writer alone (`sheetxml.write_sheet`) on 203,218
+LoopTrace-like rows (the 200k benchmark book's trace), median of `--repeat` runs: into
+memory and into a deflate-1 zip entry, with rows written column by column (now) and
+cell by cell (the writer before, kept as the general way: the baseline); the last line
+is the zip entry compressed on a second thread, as `write_outputs` writes it.
 
 Each case runs in its own process so its peak memory (the largest resident set,
 `ru_maxrss`, interpreter and imports included) is its own. Cases:
@@ -20,19 +27,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import io
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbook.package import write_outputs  # noqa: E402
+from workbook import sheetxml  # noqa: E402
+from workbook.background import writing_in_background  # noqa: E402
+from workbook.package import SHEET_COMPRESSION_LEVEL, write_outputs  # noqa: E402
 from workbook.seam import Column, OutputSheet  # noqa: E402
 
 COLUMNS = (
@@ -52,6 +64,70 @@ def rows(count: int):
             Decimal("3.1250"), float(quantity) * 3.125, start + dt.timedelta(days=i % 365),
             i % 17, i % 5 == 0, None if i % 4 else f"give back {i} from lot L{i % 1013}",
         )
+
+
+TRACE_COLUMNS = (
+    Column("Loop", "#,##0"), Column("Phase"), Column("Product"), Column("Reference"), Column("Source"),
+    Column("Lot"), Column("Moved", "#,##0"), Column("Lot Used After", "#,##0"),
+    Column("Unallocated After", "#,##0"),
+)
+TRACE_STYLES = sheetxml.CellStyles(columns=(5, 0, 0, 0, 0, 0, 5, 5, 5), general=(False,) + (True,) * 5 + (False,) * 3,
+                                   date=6, datetime=7)
+
+
+def trace_rows(count: int) -> list[tuple]:
+    """LoopTrace-like rows: loop, phase, product, reference, source, lot, three quantities."""
+    return [
+        (i % 40 + 1, "give_back" if i % 3 else "allocate", f"SKU-{i % 5000:05d}", f"PO-{i:07d}",
+         f"#{i + 2}", f"L{i % 1013}", Decimal(i % 997 - 498), Decimal(i % 300), Decimal(-(i % 50)))
+        for i in range(count)
+    ]
+
+
+def cell_by_cell_encoder(styles: sheetxml.CellStyles):
+    """The baseline: every row cell by cell, as the writer did before runs."""
+    encode = sheetxml._cell_by_cell_encoder(sheetxml._CellMarkup.of(styles))
+
+    def encode_rows(first: int, rows: list) -> str:
+        out: list[str] = []
+        for number, values in enumerate(rows, first):
+            encode(number, values, out)
+        return "".join(out)
+
+    return encode_rows
+
+
+def write_trace_sheet(rows: list, into: str) -> None:
+    def write(stream) -> None:
+        sheetxml.write_sheet(stream, TRACE_COLUMNS, TRACE_STYLES, iter(rows), len(rows), "rId1")
+
+    if into == "memory":
+        return write(io.BytesIO())
+    with tempfile.TemporaryFile() as file, \
+            zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=SHEET_COMPRESSION_LEVEL) as archive, \
+            archive.open("sheet.xml", "w") as entry:
+        if into == "zip, 2nd thread":
+            with writing_in_background(entry) as stream:
+                write(stream)
+        else:
+            write(entry)
+
+
+def sheet_writer_report(count: int, repeat: int) -> None:
+    rows = trace_rows(count)
+    print(f"sheet writer alone, {count:,} LoopTrace-like rows x 9, median of {repeat}")
+    print(f"{'into':<18}{'encoder':<16}{'seconds':>9}{'rows/s':>11}{'us/row':>8}")
+    runs = [("memory", "cell by cell"), ("memory", "runs"), ("zip, main thread", "cell by cell"),
+            ("zip, main thread", "runs"), ("zip, 2nd thread", "runs")]
+    fast = sheetxml._rows_encoder
+    for into, encoder in runs:
+        sheetxml._rows_encoder = cell_by_cell_encoder if encoder == "cell by cell" else fast
+        try:
+            seconds = statistics.median(timed(lambda: write_trace_sheet(rows, into)) for _ in range(repeat))
+        finally:
+            sheetxml._rows_encoder = fast
+        print(f"{into:<18}{encoder:<16}{seconds:>9.3f}{count / seconds:>11,.0f}{seconds / count * 1e6:>8.2f}")
+    print()
 
 
 def small_workbook(path: Path) -> Path:
@@ -137,13 +213,18 @@ def main() -> None:
     arguments.add_argument("--big-mb", type=int, default=50)
     arguments.add_argument("--case", choices=CASES)
     arguments.add_argument("--folder", type=Path)
+    arguments.add_argument("--sheet-rows", type=int, default=203_218)
+    arguments.add_argument("--repeat", type=int, default=5)
+    arguments.add_argument("--sheet-only", action="store_true")
     options = arguments.parse_args()
     if options.case:
         seconds = CASES[options.case](options.folder, options.rows[0])
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"seconds": seconds, "peak_mb": peak}))
         return
-    report(options.rows, options.big_mb)
+    sheet_writer_report(options.sheet_rows, options.repeat)
+    if not options.sheet_only:
+        report(options.rows, options.big_mb)
 
 
 def report(sizes: list[int], big_mb: int) -> None:

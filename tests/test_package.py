@@ -468,10 +468,8 @@ def test_excel_date_serials(value, serial):
     (dt.date(1850, 1, 1), '<c r="A2" t="inlineStr"><is><t>1850-01-01</t></is></c>'),
 ])
 def test_cells_are_typed_as_excel_stores_them(value, xml):
-    encode = sheetxml._row_encoder(sheetxml.CellStyles((0,), (False,), 5, 6))
-    out: list[str] = []
-    encode(2, (value,), out)
-    assert "".join(out) == f'<row r="2">{xml}</row>'
+    encode = sheetxml._rows_encoder(sheetxml.CellStyles((0,), (False,), 5, 6))
+    assert encode(2, [(value,)]) == f'<row r="2">{xml}</row>'
 
 
 def test_removing_a_sheet_renumbers_the_names_scoped_after_it():

@@ -89,9 +89,11 @@ class Traces:
         for product, rec in self.work:
             trace = trace_of(product, rec.chosen, self.policy)
             self._place(rec.product, len(trace))
-            for row in trace:
-                yield (row.loop, row.phase, row.product, row.reference, row.source, row.lot, row.moved,
-                       row.lot_used_after, row.unallocated_after + 0)  # + 0: a settled return shows 0, not -0
+            for row in trace:  # a TraceRow's fields are LoopTrace's columns, in order
+                if row.unallocated_after:
+                    yield row
+                else:  # + 0: a settled return shows 0, not -0
+                    yield row[:-1] + (row.unallocated_after + 0,)
         self.complete = True
 
     def _place(self, product: str, count: int) -> None:

@@ -13,8 +13,9 @@ and gigabytes on large books. Here the package is edited at the zip level instea
    parts reachable only through them (their tables, drawings, comments, ...). The calc
    chain goes too when any sheet is replaced or removed (Excel rebuilds it), and the
    workbook is marked to recalculate on open, since formulas may read the outputs.
-3. Each output sheet is streamed (`sheetxml`) into a scratch zip, continuing on `NAME (2)`,
-   `NAME (3)`, ... past Excel's row limit, each with its own table part.
+3. Each output sheet is streamed (`sheetxml`) into a scratch zip, compressed on a second
+   thread (`background`), continuing on `NAME (2)`, `NAME (3)`, ... past Excel's row limit,
+   each with its own table part.
 4. The package is assembled in a temporary file beside the target: the user's parts in
    their original order (so `[Content_Types].xml` stays first), each copied byte for byte
    with its compressed bytes as they are (`zipcopy`), the edited parts in their places,
@@ -36,6 +37,7 @@ from typing import BinaryIO, Iterator, Sequence
 from lxml import etree
 
 from . import sheetxml, styles, zipcopy
+from .background import writing_in_background
 from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
     TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
@@ -118,7 +120,7 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
     while rows is not None:
         name = output.name if not names else f"{output.name} ({len(names) + 1})"
         sheet_part, table_part = edit.claim_sheet(name)
-        with archive.open(sheet_part, "w") as stream:
+        with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
                 stream, output.columns, cell_styles, rows, DATA_ROWS_PER_SHEET, "rId1")
         table = sheetxml.table_xml(edit.table_id(), edit.table_name(name), output.columns,

@@ -1,0 +1,81 @@
+"""Write to a stream from a second thread, so that compressing a zip entry overlaps
+making its contents.
+
+zipfile's deflate (`zlib`), its CRC and the file's writes all let go of the GIL, so a
+sheet's XML is made on the main thread while the previous batches are compressed and
+written on the other core. Writes are handed over about a megabyte at a time (each
+hand-over costs the thread a wait for the GIL) and the batches in flight are bounded
+(`BATCHES_IN_FLIGHT`), so memory stays flat. An error in the thread (a full disk) is
+raised again, the same exception, by the next `write` or by the end of the block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from typing import IO, Iterator
+
+BATCHES_IN_FLIGHT = 4
+BATCH_BYTES = 1 << 20
+_DONE = None
+
+
+class BackgroundWriter:
+    """A write-only stream whose writes a thread writes to `stream`, in order."""
+
+    def __init__(self, stream: IO[bytes]):
+        self.stream = stream
+        self.error: BaseException | None = None
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+        self._batches: queue.Queue[bytes | None] = queue.Queue(BATCHES_IN_FLIGHT)
+        self._thread = threading.Thread(target=self._write_batches, name="zip-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, data: bytes) -> int:
+        self._raise_error()
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= BATCH_BYTES:
+            self._hand_over()
+        return len(data)
+
+    def close(self) -> None:
+        """Wait for every batch to be written; raise the thread's error if it had one."""
+        self._hand_over()
+        self._batches.put(_DONE)
+        self._thread.join()
+        self._raise_error()
+
+    def _hand_over(self) -> None:
+        if self._pending:
+            self._batches.put(b"".join(self._pending))
+            self._pending, self._pending_bytes = [], 0
+
+    def _raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _write_batches(self) -> None:
+        while (data := self._batches.get()) is not _DONE:
+            if self.error is None:  # after an error, only empty the queue
+                try:
+                    self.stream.write(data)
+                except BaseException as error:
+                    self.error = error
+
+
+@contextlib.contextmanager
+def writing_in_background(stream: IO[bytes]) -> Iterator[BackgroundWriter]:
+    """A `BackgroundWriter` over `stream`, closed at the end of the block: everything is
+    written when the block ends normally; when it raises, its exception is the one that
+    propagates, after the thread has stopped."""
+    writer = BackgroundWriter(stream)
+    try:
+        yield writer
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.close()
+        raise
+    writer.close()
