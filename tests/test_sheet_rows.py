@@ -117,3 +117,15 @@ def test_any_rows_come_out_as_cell_by_cell(runs, first):
 @given(st.lists(st.tuples(texts, texts, st.integers(-10**6, 10**6), st.decimals(allow_nan=False)), min_size=1, max_size=6))
 def test_runs_of_one_shape_come_out_as_cell_by_cell(table):
     assert by_runs(2, table) == cell_by_cell(2, table)
+
+
+@pytest.mark.parametrize("text", ["x" * 40_000, "&" * 40_000, " y" * 20_000], ids=["plain", "escaped", "spaced"])
+def test_text_longer_than_a_cell_holds_is_cut_either_way(text):
+    """Excel refuses a file whose cell holds more than 32,767 characters (a reference or a
+    message quoting a long cell could): both ways cut the text at that limit."""
+    rows = [("SKU-1", text, Decimal("1"), None, 4, "end")] * 3
+    written = by_runs(2, rows)
+    assert written == cell_by_cell(2, rows)
+    cells = re.findall(r"<t(?: xml:space=\"preserve\")?>([^<]*)</t>", written)
+    longest = max(len(cell.replace("&amp;", "&")) for cell in cells)
+    assert longest == sheetxml.MAX_TEXT

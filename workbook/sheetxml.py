@@ -290,10 +290,10 @@ def _text_values(texts: tuple[str, ...]) -> Sequence[str] | None:
     """Texts as cell text: as they are, or XML-escaped when `&`, `<` or `>` is all the
     care they need (as `cell_text` would write them); None when some need more."""
     joined = _TEXT_SEPARATOR.join(texts)
-    if not _plain_texts(joined):
-        return None
+    if not _plain_texts(joined) or (len(joined) > MAX_TEXT and max(map(len, texts)) > MAX_TEXT):
+        return None  # a text longer than a cell holds is cut cell by cell
     if "&" in joined or "<" in joined or ">" in joined:
-        return list(map(escape, texts)) if max(map(len, texts)) <= MAX_TEXT else None
+        return list(map(escape, texts))
     return texts
 
 
@@ -360,7 +360,7 @@ def _cell_by_cell_encoder(markup: _CellMarkup):
             if value is None:
                 continue
             if kind is str:
-                if needs_care(value):
+                if needs_care(value) or len(value) > MAX_TEXT:
                     tail = spaced_text_tail if value != value.strip() else text_tail
                     value = cell_text(value)
                 else:
