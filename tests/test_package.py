@@ -670,3 +670,26 @@ def test_a_package_without_styles_gets_a_minimal_one(tmp_path):
 
     sheet = openpyxl.load_workbook(target)["Adjustments"]
     assert sheet.cell(2, 3).number_format == "#,##0.######"
+
+
+def test_an_appended_sheet_names_its_relationship_with_the_r_prefix():
+    """lxml invents `ns0` for a namespace nothing in scope declares, unless a prefix was
+    registered (openpyxl registers `r` when imported; the command line no longer imports
+    it): the sheet declares `r` itself, in a process that has not imported openpyxl."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from lxml import etree\n"
+        "from workbook.workbookpart import WorkbookPart\n"
+        "root = etree.fromstring(b'<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        "<sheets/></workbook>')\n"
+        "WorkbookPart(root).append_sheet('LoopTrace', 'rId9')\n"
+        "assert 'openpyxl' not in sys.modules\n"
+        "sys.stdout.write(etree.tostring(root).decode())\n"
+    )
+    cwd = Path(__file__).resolve().parents[1]
+    xml = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=cwd).stdout
+    assert '<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"' in xml
+    assert 'r:id="rId9"' in xml and "ns0" not in xml

@@ -75,8 +75,10 @@ class WorkbookPart:
         """Add a sheet at the end, marked as giveback's."""
         elements = self._sheet_elements()
         sheet_id = 1 + max((int(e.get("sheetId", 0)) for e in elements), default=0)
+        # nsmap: the `r` prefix Excel writes, whatever lxml has registered (openpyxl registers
+        # it when imported; without it lxml would invent `ns0`)
         etree.SubElement(self._sheets, f"{_Q}sheet", name=name, sheetId=str(sheet_id),
-                         attrib={_RELATIONSHIP_ID: relationship_id})
+                         attrib={_RELATIONSHIP_ID: relationship_id}, nsmap={"r": REL_NS})
         marker = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=OWNER_NAME,
                                   localSheetId=str(len(elements)), hidden="1")
         marker.text = _marker(name)
