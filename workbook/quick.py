@@ -6,14 +6,16 @@ thousand products, dates, quantities and costs.
 value is parsed once by the general parsers in `cells` and remembered. Any row it is not
 sure of (a blank, text where a number belongs, an error, a value the parsers refuse)
 gets None back and takes the general path (`inputs._usage`), which reports it with its
-cell: the quick path never judges a cell, so both paths give the same records. At
-200,000 rows it costs about a sixth of the general path (measured by `bench/scale.py`).
+cell: the quick path never judges a cell, so both paths give the same records (a
+hypothesis test compares them). On the benchmark books it reads about three times as
+fast as the general path: no per-cell parsing, no `Cells` and no fault list per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core.models import Usage
 
@@ -22,8 +24,11 @@ from .cells import Fault
 from .schema import Header, column_address
 from .seam import Row
 
+if TYPE_CHECKING:
+    from .inputs import Shared
+
 _NUMBERS = (int, float)  # exact types: a bool is not a quantity
-_DATES = (dt.date, dt.datetime)
+_DATE_KINDS = (dt.date, int, float, str)  # a date cell, a serial, ISO text (datetimes apart)
 
 
 class Unsure(Exception):
@@ -33,7 +38,7 @@ class Unsure(Exception):
 class QuickUsage:
     """`quick(number, row)`: the row's `Usage`, or None for the general path to read."""
 
-    def __init__(self, header: Header, shared):
+    def __init__(self, header: Header, shared: Shared):
         columns = header.columns
         self.product, self.quantity = columns["product"], columns["quantity"]
         self.date, self.reference, self.cost = (columns.get(key) for key in ("date", "reference", "unit_cost"))
@@ -86,9 +91,14 @@ class QuickUsage:
         return number
 
     def _date(self, value: object) -> dt.date | None:
-        if value is None:
+        kind = type(value)
+        if kind is dt.datetime:  # posting times: nearly every one differs, so not cached;
+            if value.tzinfo is not None:  # two zones' equal instants fall on different dates
+                raise Unsure
+            return self.shared("date", value.date())
+        if value is None or (kind is str and not value.strip()):
             return None
-        if type(value) not in _DATES and type(value) not in _NUMBERS:
+        if kind not in _DATE_KINDS:
             raise Unsure
         date = self.dates.get(value)
         if date is None:
@@ -99,6 +109,8 @@ class QuickUsage:
 def _reference(value: object) -> str:
     if value is None:
         return ""
+    if type(value) in _NUMBERS:  # a document number: its text, `1001` not `1001.0`
+        return cells.text(value)
     if type(value) is not str or "#" in value:  # '#N/A' and kin: the general path
         raise Unsure
     return value.strip()
