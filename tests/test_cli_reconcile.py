@@ -1,6 +1,7 @@
 """`giveback reconcile`, `template` and `demo` on real files: exit status, output sheets,
 JSON shape, the input left alone, re-running on an output."""
 
+import gc
 import json
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from giveback.cli import main
+from giveback import reconcile as command
 from giveback.reconcile import output_path
 from workbook.seam import WorkbookError
 from workbooks import SEED_NET_ZERO, digest, sheet_names, sheet_values, sheets, usage_rows, xlsx
@@ -206,3 +208,13 @@ def test_a_progress_bar_shows_on_a_terminal_and_not_otherwise(monkeypatch, capsy
         report("Reading Usage", 5000, None)
         report("Recommending", 3, 3)
     assert run(capsys, "reconcile", book, "-o", book.with_name("o.xlsx"))[0] == 0
+
+
+def test_the_collector_runs_less_often_only_while_reconciling(tmp_path, monkeypatch):
+    """`fewer_collections` raises the thresholds for the run and puts them back, also when
+    the run fails."""
+    before, seen = gc.get_threshold(), []
+    monkeypatch.setattr(command, "open_book", lambda path: seen.append(gc.get_threshold()) or 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        command.reconcile_file(tmp_path / "book.xlsx", tmp_path / "out.xlsx", {}, quiet=True)
+    assert seen[0][0] > before[0] and gc.get_threshold() == before
