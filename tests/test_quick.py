@@ -23,7 +23,7 @@ TRICKY = st.sampled_from([
     None, "", "  ", "A", " A ", "#N/A", " #DIV/0! ", "INV#1", "B-7", "1001", 1, 1.0, True, False, 0, -0.0,
     0.0000001, 2.5, -3, 1e300, float("nan"), float("inf"), 45_000, 45_000.5, 60, Decimal("4"),
     dt.date(2026, 3, 31), dt.datetime(2026, 3, 31), dt.datetime(2026, 3, 31, 8), "2026-03-31", "x" * 32_768,
-    " 2026-04-01 ", "2026-02-30", 1e15, 10**15, 1001.0,
+    " 2026-04-01 ", "2026-02-30", 1e15, 10**15, 1001.0, "12", " -3.5 ", "1e300", "NaN", "0", "0.0000001", "1_000",
     # one instant in two zones: equal and hashed alike, yet on different dates
     dt.datetime(2026, 3, 31, 23, tzinfo=dt.timezone.utc),
     dt.datetime(2026, 4, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))),
@@ -78,19 +78,21 @@ def test_common_rows_take_the_quick_path():
     assert second == Usage(product="A", quantity=Decimal(-3), row=3, source="Usage!B3")
 
 
-def test_document_numbers_and_iso_dates_take_the_quick_path():
-    """ERP exports often store the reference as a number and the date as ISO text."""
-    rows = [HEADER, ["A", 3, "2026-03-01", 1001.0, None], ["A", 2, " 2026-03-02", 1002, 1]]
+def test_document_numbers_iso_dates_and_numeric_text_take_the_quick_path():
+    """ERP exports often store the reference as a number, the date as ISO text and
+    quantities or costs as text."""
+    rows = [HEADER, ["A", 3, "2026-03-01", 1001.0, None], ["A", " 2 ", " 2026-03-02", 1002, "1.50"]]
     numbered_rows = numbered(rows)
     header = find_header(USAGE, "Usage", numbered_rows)
     quick = QuickUsage(header, inputs.Shared())
     first, second = (quick(number, row) for number, row in numbered_rows)
     assert (first.reference, first.date) == ("1001", dt.date(2026, 3, 1))
-    assert (second.reference, second.date, second.unit_cost) == ("1002", dt.date(2026, 3, 2), Decimal(1))
+    assert (second.quantity, second.reference, second.date, second.unit_cost) == (
+        Decimal(2), "1002", dt.date(2026, 3, 2), Decimal("1.5"))
 
 
 def test_rows_the_quick_path_declines():
-    rows = [HEADER, ["A", True], ["A", "3"], ["#N/A", 1], ["A", 0], ["A", 1, "#N/A"], ["A", 1, None, "#REF!"],
+    rows = [HEADER, ["A", True], ["A", "three"], ["#N/A", 1], ["A", " "], ["A", "#N/A"], ["A", 0], ["A", 1, "#N/A"], ["A", 1, None, "#REF!"],
             ["A", 1, None, None, -1], ["A"], [" ", 1], ["A", 1, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)],
             ["A", 1, None, True]]
     numbered_rows = numbered(rows)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .inputs import Shared
 
 _NUMBERS = (int, float)  # exact types: a bool is not a quantity
+_FIGURES = (int, float, str)  # a number or numeric text ("12" exported as text); never a bool
 _DATE_KINDS = (dt.date, int, float, str)  # a date cell, a serial, ISO text (datetimes apart)
 
 
@@ -59,13 +60,13 @@ class QuickUsage:
             if product is None:
                 product = self._product(value)
             value = row[self.quantity]
-            quantity = self.quantities.get(value) if type(value) in _NUMBERS else None
+            quantity = self.quantities.get(value) if type(value) in _FIGURES else None
             if quantity is None:
                 quantity = self._number(value, self.quantities, cells.usage_quantity, "quantity")
             date = None if self.date is None else self._date(row[self.date])
             reference = "" if self.reference is None else _reference(row[self.reference])
             value = None if self.cost is None else row[self.cost]
-            cost = self.costs.get(value) if type(value) in _NUMBERS else None
+            cost = self.costs.get(value) if type(value) in _FIGURES else None
             if cost is None and value is not None:
                 cost = self._number(value, self.costs, cells.cost, "unit_cost")
         except Unsure:
@@ -83,8 +84,8 @@ class QuickUsage:
         return known
 
     def _number(self, value: object, known: dict, parse, field: str) -> Decimal:
-        if type(value) not in _NUMBERS:
-            raise Unsure
+        if type(value) not in _FIGURES:  # text the parser refuses ('#N/A', blank) is left
+            raise Unsure                 # to the general path, which says which it is
         number = known.get(value)
         if number is None:
             number = known[value] = self.shared(field, _sure(parse(value)))
