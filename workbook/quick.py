@@ -3,12 +3,13 @@ a number, a date cell, a text reference and a number cost, repeating the same fe
 thousand products, dates, quantities and costs.
 
 `QuickUsage` reads such a row with one dictionary lookup per cell: each distinct raw
-value is parsed once by the general parsers in `cells` and remembered. Any row it is not
-sure of (a blank, text where a number belongs, an error, a value the parsers refuse)
-gets None back and takes the general path (`inputs._usage`), which reports it with its
-cell: the quick path never judges a cell, so both paths give the same records (a
-hypothesis test compares them). On the benchmark books it reads about three times as
-fast as the general path: no per-cell parsing, no `Cells` and no fault list per row.
+value is parsed once by the general parsers in `cells` and remembered (numbers stored as
+text, numeric references and ISO-text dates too). Any row it is not sure of (a blank, an
+error value, a bool, a date-time with a time zone, a value the parsers refuse) gets None
+back and takes the general path (`inputs._usage`), which reports it with its cell: the
+quick path never judges a cell, so both paths give the same records (a hypothesis test
+compares them). On the benchmark books it reads about three times as fast as the general
+path: no per-cell parsing, no `Cells` and no fault list per row.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ class QuickUsage:
         self.source = column_address(header.sheet, self.quantity)
         self.shared = shared
         self.products: dict[str, str] = {}
-        self.quantities: dict[int | float, Decimal] = {}
-        self.dates: dict[object, dt.date] = {}
-        self.costs: dict[int | float, Decimal] = {}
+        self.quantities: dict[int | float | str, Decimal] = {}
+        self.dates: dict[dt.date | int | float | str, dt.date] = {}
+        self.costs: dict[int | float | str, Decimal] = {}
 
     def __call__(self, number: int, row: Row) -> Usage | None:
         if len(row) < self.width:
