@@ -16,13 +16,7 @@ import re
 
 import xlwings as xw
 
-
-def column_letters(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+from workbook.schema import column_letter
 
 
 def cell_json(value):
@@ -38,7 +32,7 @@ def cell_json(value):
 def sheet_payload(name: str, rows: list[list]) -> dict:
     width = max((len(row) for row in rows), default=0)
     values = [[cell_json(row[i] if i < len(row) else None) for i in range(width)] for row in rows]
-    address = f"A1:{column_letters(width)}{len(rows)}" if rows and width else None
+    address = f"A1:{column_letter(width - 1)}{len(rows)}" if rows and width else None
     return {
         "name": name,
         "visibility": "Visible",
@@ -99,7 +93,7 @@ def set_values(sheet: dict, row: int, column: int, values: list[list]) -> None:
     for i, new_row in enumerate(values):
         for j, value in enumerate(new_row):
             grid[row - 1 + i][column - 1 + j] = "" if value is None else value
-    sheet["used_range_address"] = f"A1:{column_letters(len(grid[0]))}{len(grid)}"
+    sheet["used_range_address"] = f"A1:{column_letter(len(grid[0]) - 1)}{len(grid)}"
 
 
 def apply_actions(payload: dict, actions: list[dict]) -> dict:

@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from .schema import column_letter
 from .seam import Column, Row
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -53,15 +54,6 @@ class CellStyles(NamedTuple):
     general: tuple[bool, ...]
     date: int
     datetime: int
-
-
-def column_letter(number: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def excel_serial(value: dt.date) -> float | int | None:
@@ -130,7 +122,7 @@ def write_sheet(
 def table_xml(table_id: int, name: str, columns: Sequence[Column], data_rows: int) -> bytes:
     """The table part over a sheet's header and data rows (an empty table keeps one
     blank row: Excel wants a table to have at least one)."""
-    last = f"{column_letter(len(columns))}{max(data_rows, 1) + 1}"
+    last = f"{column_letter(len(columns) - 1)}{max(data_rows, 1) + 1}"
     ref = f"A1:{last}"
     table_columns = "".join(
         f'<tableColumn id="{number}" name={quoteattr(header)}/>'
@@ -152,8 +144,8 @@ def _sheet_start(columns: Sequence[Column], headers: Sequence[str]) -> str:
         for number, column in enumerate(columns, 1)
     )
     header_cells = "".join(
-        f'<c r="{column_letter(number)}1" t="inlineStr"><is><t>{cell_text(header)}</t></is></c>'
-        for number, header in enumerate(headers, 1)
+        f'<c r="{column_letter(index)}1" t="inlineStr"><is><t>{cell_text(header)}</t></is></c>'
+        for index, header in enumerate(headers)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -330,7 +322,7 @@ class _CellMarkup(NamedTuple):
         style = [f'" s="{xf}"' if xf else '"' for xf in styles.columns]
         number_tail = [f"{s}><v>" for s in style]
         return cls(
-            starts=[f'<c r="{column_letter(number)}' for number in range(1, len(style) + 1)],
+            starts=[f'<c r="{column_letter(index)}' for index in range(len(style))],
             number_tail=number_tail,
             text_tail=[f'{s} t="inlineStr"><is><t>' for s in style],
             spaced_text_tail=[f'{s} t="inlineStr"><is><t xml:space="preserve">' for s in style],
