@@ -92,9 +92,9 @@ def test_document_numbers_iso_dates_and_numeric_text_take_the_quick_path():
 
 
 def test_rows_the_quick_path_declines():
-    rows = [HEADER, ["A", True], ["A", "three"], ["#N/A", 1], ["A", " "], ["A", "#N/A"], ["A", 0], ["A", 1, "#N/A"], ["A", 1, None, "#REF!"],
-            ["A", 1, None, None, -1], ["A"], [" ", 1], ["A", 1, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)],
-            ["A", 1, None, True]]
+    rows = [HEADER, ["A", True], ["A", "three"], ["#N/A", 1], ["A", " "], ["A", "#N/A"], ["A", 0],
+            ["A", 1, "#N/A"], ["A", 1, None, "#REF!"], ["A", 1, None, None, -1], ["A"], [" ", 1],
+            ["A", 1, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)], ["A", 1, None, True]]
     numbered_rows = numbered(rows)
     header = find_header(USAGE, "Usage", numbered_rows)
     quick = QuickUsage(header, inputs.Shared())
