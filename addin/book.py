@@ -8,7 +8,7 @@ and `sheet.tables`. On a JSON book every write becomes an action Excel replays
 (`book.json()`); nothing reaches Excel before the script returns, so a refused run writes
 nothing.
 
-Ownership, as the file writer marks it (`workbook.workbookpart`): every sheet giveback
+Ownership, as the file writer marks it (`workbook.xlsx.workbookpart`): every sheet giveback
 writes carries a sheet-scoped defined name `_giveback_output` whose value is the name
 giveback gave the sheet (`="Adjustments"`). A sheet is giveback's only while it carries the
 marker and still has that name: a sheet the user renamed, a copy Excel made of an output,
@@ -27,7 +27,7 @@ from typing import Iterable, Iterator
 import xlwings as xw
 
 from workbook.seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row
-from workbook.workbookpart import OWNER_NAME
+from workbook.xlsx.workbookpart import OWNER_NAME
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
 BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests

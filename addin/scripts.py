@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from workbook.outputs import OUTPUT_NAMES
+from workbook.sheets.outputs import OUTPUT_NAMES
 from workbook.reconcile import Reconciliation, WorkbookError
 from workbook.reconcile import reconcile as reconcile_workbook
-from workbook.schema import INPUTS, SETTINGS
+from workbook.sheets.schema import INPUTS, SETTINGS
 
 from .book import BookReader, BookWriter, find_sheet
 

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import hostile_files as hostile  # noqa: E402
-from workbook.guard import UnreadableWorkbook, check_workbook_file  # noqa: E402
+from workbook.files.guard import UnreadableWorkbook, check_workbook_file  # noqa: E402
 
 OPENPYXL_ALONE = r"""
 import resource, sys, time

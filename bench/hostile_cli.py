@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import hostile_files as hostile  # noqa: E402
 import test_hostile_cells as cells  # noqa: E402
-from workbook.files import open_book  # noqa: E402
-from workbook.schema import normal_name  # noqa: E402
+from workbook.files.books import open_book  # noqa: E402
+from workbook.sheets.schema import normal_name  # noqa: E402
 from workbooks import sheet_values  # noqa: E402
 
 INPUT_SHEETS = {"usage", "lots", "counts", "settings"}

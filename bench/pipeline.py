@@ -6,7 +6,7 @@ summary), with the reader chosen (`fast`: python-calamine; `openpyxl`: read-only
   group by product; everything `workbook.reconcile.reconcile` does but the engine;
 - engine: `core.recommend` for every product, and `core.trace_of`, each product's trace
   simulated while LoopTrace is written (timed around each call);
-- write: `workbook.files.write_book`, the output sheets into a byte copy of the user's
+- write: `workbook.files.books.write_book`, the output sheets into a byte copy of the user's
   book, less the trace simulation inside it.
 """
 
@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import giveback.reconcile as command
-import workbook.outputs as outputs
+import workbook.sheets.outputs as outputs
 import workbook.reconcile as reconciling
-from workbook.fast_reader import FastBook
-from workbook.files import FileBook
+from workbook.files.fast_reader import FastBook
+from workbook.files.books import FileBook
 
 READERS = {"fast": FastBook, "openpyxl": FileBook}
 

@@ -1,4 +1,4 @@
-"""Benchmark: writing output sheets into a user's workbook (`workbook.package`).
+"""Benchmark: writing output sheets into a user's workbook (`workbook.xlsx.package`).
 
     .venv/bin/python bench/write.py              # 100k and 1M rows, and the 50 MB book
     .venv/bin/python bench/write.py --rows 10000 --big-mb 5   # a quick look
@@ -42,9 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbook import sheetxml  # noqa: E402
-from workbook.background import writing_in_background  # noqa: E402
-from workbook.package import SHEET_COMPRESSION_LEVEL, write_outputs  # noqa: E402
+from workbook.xlsx import sheetxml  # noqa: E402
+from workbook.xlsx.background import writing_in_background  # noqa: E402
+from workbook.xlsx.package import SHEET_COMPRESSION_LEVEL, write_outputs  # noqa: E402
 from workbook.seam import Column, OutputSheet  # noqa: E402
 
 COLUMNS = (

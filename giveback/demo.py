@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     target = args.dir / NAME.replace(".xlsx", ".reconciled.xlsx")
     try:
         args.dir.mkdir(parents=True, exist_ok=True)
-        from workbook.newbook import input_book, save_new  # openpyxl: only these commands need it
+        from workbook.files.newbook import input_book, save_new  # openpyxl: only these commands need it
 
         save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), book, replace=True)
         done = reconcile_file(book, target, {})

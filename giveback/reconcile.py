@@ -26,7 +26,7 @@ from rich.table import Table
 
 from core.quantities import show
 from core.report import problem_json, product_json
-from workbook.files import check_extension, open_book, write_book
+from workbook.files.books import check_extension, open_book, write_book
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.book.suffix.lower() != ".xlsx":
             raise WorkbookError(f"{args.book}: a template is an .xlsx workbook; name it {args.book.stem}.xlsx.")
-        from workbook.newbook import input_book, save_new  # openpyxl: only these commands need it
+        from workbook.files.newbook import input_book, save_new  # openpyxl: only these commands need it
 
         save_new(input_book(), args.book)
     except WorkbookError as error:

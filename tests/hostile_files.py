@@ -1,7 +1,7 @@
 """Hostile and awkward workbook files, built on demand in a folder (issue 6).
 
 Each builder takes a folder and returns the path of the file it wrote. `REFUSED` holds the
-files the guard (`workbook.guard`) must refuse, `SOUND` the files it must let through
+files the guard (`workbook.files.guard`) must refuse, `SOUND` the files it must let through
 (valid workbooks, and structural oddities that the readers and the writer must handle:
 a claimed million-row range, a user's own `summary` sheet, merged or duplicated headers).
 

@@ -16,7 +16,7 @@ import re
 
 import xlwings as xw
 
-from workbook.schema import column_letter
+from workbook.sheets.schema import column_letter
 
 
 def cell_json(value):
@@ -190,7 +190,7 @@ def file_payload(path) -> dict:
     its sheet-scoped names (`refers_to` as Excel's formula, `="Adjustments"`) and tables."""
     import openpyxl
 
-    from workbook.files import open_book
+    from workbook.files.books import open_book
 
     with open_book(path) as book:
         payload = book_payload({name: list(book.rows(name)) for name in book.sheet_names()})

@@ -17,8 +17,8 @@ from addin import scripts
 from giveback import cli
 from giveback.demo import COUNTS, LOTS, USAGE
 from officejs import apply_actions, book_payload, file_payload, sheet_named
-from workbook.files import open_book
-from workbook.newbook import input_book, save_new
+from workbook.files.books import open_book
+from workbook.files.newbook import input_book, save_new
 
 OUTPUTS = ("Adjustments", "LoopTrace", "Summary", "Issues")
 

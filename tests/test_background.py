@@ -9,8 +9,8 @@ import threading
 
 import pytest
 
-from workbook import background
-from workbook.background import BackgroundWriter, writing_in_background
+from workbook.xlsx import background
+from workbook.xlsx.background import BackgroundWriter, writing_in_background
 
 
 class FullDisk(io.BytesIO):

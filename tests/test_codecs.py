@@ -10,9 +10,10 @@ import pytest
 from core.models import Policy
 from core.problems import Code
 from core.whatif import recommend_quantities
-from workbook import cells, inputs, outputs, seam
-from workbook.schema import COUNTS, LOTS, USAGE, find_header, numbered
-from workbook.settings import policy, read_settings
+from workbook import seam
+from workbook.sheets import cells, inputs, outputs
+from workbook.sheets.schema import COUNTS, LOTS, USAGE, find_header, numbered
+from workbook.sheets.settings import policy, read_settings
 from workbooks import COUNTS_HEADER, LOTS_HEADER, SEED_NET_ZERO, USAGE_HEADER
 
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from core.problems import Code
-from workbook.fast_reader import FastBook, error_cells
+from workbook.files.fast_reader import FastBook, error_cells
 from workbook.seam import WorkbookError
 
 
@@ -146,7 +146,7 @@ def test_a_used_range_claiming_a_million_rows_reads_only_the_cells(tmp_path):
 
 
 def test_error_cells_are_found_across_chunk_boundaries(tmp_path, monkeypatch):
-    monkeypatch.setattr("workbook.fast_reader.CHUNK", 64)
+    monkeypatch.setattr("workbook.files.fast_reader.CHUNK", 64)
     cells = {f"A{n}": n for n in range(1, 200)}
     cells |= {"B50": ("error", "#N/A"), "C51": ("error", "#VALUE!"), "B199": ("error", "#NAME?")}
     path = save(tmp_path, {"Usage": cells})

@@ -23,7 +23,7 @@ import pytest
 
 import hostile_files as hostile
 from giveback.cli import main
-from workbook import package, sheetxml, zipcopy
+from workbook.xlsx import package, sheetxml, zipcopy
 from workbooks import digest, sheet_names, sheets, usage_rows, xlsx
 
 TEMPORARY_SUFFIX = ".tmp"

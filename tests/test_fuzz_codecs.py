@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuzz_grids import Grid, grids, is_blank_row
-from workbook import inputs
-from workbook.cells import text
+from workbook.sheets import inputs
+from workbook.sheets.cells import text
 from workbook.reconcile import reconcile
-from workbook.schema import COUNTS, LOTS, USAGE, column_letter, find_header, numbered
+from workbook.sheets.schema import COUNTS, LOTS, USAGE, column_letter, find_header, numbered
 from workbook.seam import Grids, WorkbookError
-from workbook.settings import read_settings
+from workbook.sheets.settings import read_settings
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 CELL = re.compile(r"^(?P<sheet>[A-Za-z]+)!(?P<column>[A-Z]{1,3})(?P<row>[0-9]+)$")

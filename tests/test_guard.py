@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hostile_files as hostile
-from workbook.guard import Limits, UnreadableWorkbook, _decode_xml_head, _prolog_verdict, bounded_read, check_workbook_file
+from workbook.files.guard import Limits, UnreadableWorkbook, _decode_xml_head, _prolog_verdict, bounded_read, check_workbook_file
 
 MB = 1024 * 1024
 

@@ -22,8 +22,8 @@ import pytest
 from openpyxl import Workbook
 
 from giveback.cli import main
-from workbook.cells import text
-from workbook.schema import normal_name
+from workbook.sheets.cells import text
+from workbook.sheets.schema import normal_name
 from workbooks import COUNTS_HEADER, LOTS_HEADER, USAGE_HEADER, digest, sheet_names, sheet_values
 
 SECONDS = 5.0

@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbook.package import write_outputs
+from workbook.xlsx.package import write_outputs
 from workbook.seam import Column, OutputSheet
 
 ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>

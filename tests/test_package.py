@@ -20,10 +20,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
-from workbook import package, sheetxml
-from workbook.package import PackageError, SheetNotOurs, write_outputs
+from workbook.xlsx import package
+
+from workbook.xlsx import sheetxml
+from workbook.xlsx.package import PackageError, SheetNotOurs, write_outputs
 from workbook.seam import Column, OutputSheet
-from workbook.workbookpart import OWNER_NAME, WorkbookPart, without_sheet_references
+from workbook.xlsx.workbookpart import OWNER_NAME, WorkbookPart, without_sheet_references
 
 EDITED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
 
@@ -682,7 +684,7 @@ def test_an_appended_sheet_names_its_relationship_with_the_r_prefix():
     script = (
         "import sys\n"
         "from lxml import etree\n"
-        "from workbook.workbookpart import WorkbookPart\n"
+        "from workbook.xlsx.workbookpart import WorkbookPart\n"
         "root = etree.fromstring(b'<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         "<sheets/></workbook>')\n"
         "WorkbookPart(root).append_sheet('LoopTrace', 'rId9')\n"

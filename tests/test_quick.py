@@ -1,4 +1,4 @@
-"""The quick path for common Usage rows (`workbook.quick`) gives exactly the records and
+"""The quick path for common Usage rows (`workbook.sheets.quick`) gives exactly the records and
 problems of reading every row cell by cell: it only ever declines a row, never judges one."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from core.models import Usage
 from fuzz_grids import grids
-from workbook import inputs
-from workbook.quick import QuickUsage
-from workbook.schema import USAGE, find_header, numbered
+from workbook.sheets import inputs
+from workbook.sheets.quick import QuickUsage
+from workbook.sheets.schema import USAGE, find_header, numbered
 
 HEADER = ["Product", "Quantity", "Date", "Reference", "Unit Cost"]
 # Values that meet in the quick path's caches: 1, 1.0 and True hash alike; -0.0 is 0;

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.problems import Code
-from workbook.files import open_book
+from workbook.files.books import open_book
 from workbook.reconcile import WorkbookError, reconcile
 from workbook.seam import Grids
 from workbooks import SEED_NET_ZERO, demo_usage, grids, sheets, usage_rows, xlsx

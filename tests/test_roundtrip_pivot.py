@@ -39,7 +39,7 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 UNO_SCRIPT = Path(__file__).with_name("uno_pivot_book.py")
 SHAPE_TEXT = "Reviewed by the auditor"  # as in uno_pivot_book.py
 OUTPUTS = ["Adjustments", "LoopTrace", "Summary"]
-# The only parts write_outputs re-serialises (workbook/package.py, _Edit.finish). It drops
+# The only parts write_outputs re-serialises (workbook/xlsx/package.py, _Edit.finish). It drops
 # xl/calcChain.xml when it replaces a sheet, but LibreOffice writes none here.
 EDITED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

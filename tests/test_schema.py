@@ -3,7 +3,7 @@
 import pytest
 
 from core.problems import Code
-from workbook.schema import (
+from workbook.sheets.schema import (
     COUNTS,
     LOTS,
     SETTINGS,

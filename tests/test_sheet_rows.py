@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook import sheetxml
+from workbook.xlsx import sheetxml
 
 STYLES = sheetxml.CellStyles(columns=(5, 0, 7, 0, 6, 6), general=(False, True, False, True, False, False),
                              date=8, datetime=9)

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 from core import Policy
 from core.models import TraceRow
-from workbook import outputs
+from workbook.sheets import outputs
 
 
 def test_trace_row_fields_are_loop_trace_columns_in_order():

@@ -19,12 +19,12 @@ from core.models import Policy, Recommendation
 from core.problems import Code, Problem
 from core.recommend import recommend
 
-from . import inputs, outputs
-from .inputs import Records
-from .schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
+from .sheets import inputs, outputs
+from .sheets.inputs import Records
+from .sheets.schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
 from .seam import OutputSheet, SheetReader, WorkbookError
-from .settings import policy as make_policy
-from .settings import read_settings
+from .sheets.settings import policy as make_policy
+from .sheets.settings import read_settings
 
 __all__ = ["Progress", "Reconciliation", "WorkbookError", "reconcile"]
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .guard import UnreadableWorkbook, check_workbook_file
+from ..files.guard import UnreadableWorkbook, check_workbook_file
 
 CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"

@@ -19,9 +19,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .schema import INPUTS, LOTS, SETTINGS, Schema
-from .seam import EXCEL_MAX_ROWS, Row, WorkbookError
-from .settings import DEFAULT_SETTINGS, PARSERS
+from ..sheets.schema import INPUTS, LOTS, SETTINGS, Schema
+from ..seam import EXCEL_MAX_ROWS, Row, WorkbookError
+from ..sheets.settings import DEFAULT_SETTINGS, PARSERS
 
 FORMATS = {"unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}  # quantities: General, so 5 shows as 5, not 5.
 

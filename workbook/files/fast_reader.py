@@ -45,9 +45,9 @@ from typing import Iterable, Iterator
 from defusedxml import ElementTree
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
-from .files import UNREADABLE, check_extension, load_values, unreadable
+from .books import UNREADABLE, check_extension, load_values, unreadable
 from .guard import UnreadableWorkbook, bounded_read, check_workbook_file
-from .seam import Row, WorkbookError
+from ..seam import Row, WorkbookError
 
 __all__ = ["FastBook", "error_cells"]
 

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from core.problems import Code, Problem
 
-from .seam import Row
+from ..seam import Row
 
 
 class Field(NamedTuple):

@@ -15,8 +15,8 @@ from typing import Iterable, Iterator, Sequence
 from xml.etree.ElementTree import ParseError
 
 from .guard import UnreadableWorkbook, check_workbook_file
-from .package import PackageError, SheetNotOurs, write_outputs
-from .seam import OutputSheet, Row, WorkbookError
+from ..xlsx.package import PackageError, SheetNotOurs, write_outputs
+from ..seam import OutputSheet, Row, WorkbookError
 
 EXTENSIONS = (".xlsx", ".xlsm")
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, ParseError)

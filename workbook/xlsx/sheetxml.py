@@ -26,8 +26,8 @@ from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from .schema import column_letter
-from .seam import Column, Row
+from ..sheets.schema import column_letter
+from ..seam import Column, Row
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -16,7 +16,7 @@ from core.problems import Problem
 from core.quantities import ONE, show
 from core.recommend import runs, trace_of
 
-from .seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
+from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
 
 ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
 OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES)

@@ -42,7 +42,7 @@ from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
     TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
 )
-from .seam import EXCEL_MAX_ROWS, Column, OutputSheet
+from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet
 from .workbookpart import WorkbookPart
 
 __all__ = ["PackageError", "SheetNotOurs", "write_outputs"]

@@ -23,7 +23,7 @@ from core.models import Usage
 from . import cells
 from .cells import Fault
 from .schema import Header, column_address
-from .seam import Row
+from ..seam import Row
 
 if TYPE_CHECKING:
     from .inputs import Shared

@@ -16,7 +16,7 @@ from core.problems import Code, Problem
 from core.quantities import NotAQuantity, QuantityTooLarge, show, to_quantity
 
 from .schema import Header, cell_address, column_address
-from .seam import Row
+from ..seam import Row
 
 EXCEL_ERRORS = frozenset(
     "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC!"

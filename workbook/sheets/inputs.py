@@ -20,7 +20,7 @@ from . import cells
 from .cells import Cells, Fault
 from .quick import QuickUsage
 from .schema import Header, NumberedRow
-from .seam import Row
+from ..seam import Row
 
 PRODUCT_BLANK = Fault(Code.PRODUCT_BLANK, "The product is blank; every row needs one.")
 QUANTITY_BLANK = Fault(Code.QUANTITY_BLANK, "The quantity is blank.")
