@@ -19,6 +19,7 @@ from .models import (
     Policy,
     ProductUsage,
     Recommendation,
+    Status,
     TraceRow,
     Usage,
 )
@@ -30,7 +31,7 @@ from .whatif import BadQuantity, recommend_quantities, what_if
 __all__ = [
     "Adjustment", "AdjustmentLine", "BadQuantity", "Balance", "Case", "Code", "Count", "Ledger", "Lot",
     "NotAQuantity", "Outcome", "QuantityTooLarge", "Policy", "Problem", "ProductUsage", "RULES", "Recommendation",
-    "Simulation", "Totals", "TraceRow", "Usage", "check_invariants", "classify", "count_loops",
+    "Simulation", "Status", "Totals", "TraceRow", "Usage", "check_invariants", "classify", "count_loops",
     "json_number", "ledger", "recommend", "recommend_quantities", "run", "simulate",
     "to_quantity", "what_if",
 ]

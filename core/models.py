@@ -200,6 +200,19 @@ class Case(str, Enum):
         return self.value.replace("_", " ").capitalize()
 
 
+class Status(str, Enum):
+    """SPEC section 4: every product ends in exactly one of these."""
+
+    ADJUST = "adjust"  # lines that clear the usage
+    NO_ADJUSTMENT = "no_adjustment"  # existing lots already clear it
+    CANNOT_CLEAR = "cannot_clear"  # no adjustment in range clears it: never recommended
+    BLOCKED = "blocked"  # an input problem on one of its rows: not recommended at all
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
 class Recommendation(Frozen):
     """The chosen adjustment for a product, the guide's for comparison, and why."""
 
@@ -215,6 +228,14 @@ class Recommendation(Frozen):
     unit_cost: Decimal | None = None
     notes: tuple[str, ...] = ()
     trace: tuple[TraceRow, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        """`cannot_clear` when the chosen lines leave usage unallocated (or no W fits the
+        rule), `no_adjustment` when they are empty, else `adjust`."""
+        if not self.chosen.settled:
+            return Status.CANNOT_CLEAR
+        return Status.ADJUST if self.chosen.lines else Status.NO_ADJUSTMENT
 
     @property
     def gross(self) -> Decimal:

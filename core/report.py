@@ -28,6 +28,7 @@ def product_json(rec: Recommendation, with_trace: bool = False) -> dict:
     chosen = outcome_json(rec.chosen)
     product = {
         "product": rec.product,
+        "status": rec.status.value,
         "case": rec.case.value,
         "positive": q(rec.positive),
         "negative": q(rec.negative),
