@@ -132,8 +132,10 @@ def counts(*rows):
 @pytest.mark.parametrize(
     "row, problems",
     [
-        (("A", 50, -20), []),
-        (("A", None, -20), [("Counts!B2", Code.COUNT_INVALID)]),
+        (("A", -20, 50), []),
+        (("A", 50, -20), [("Counts!C2", Code.COUNT_INVALID)]),
+        (("A", -5, -20), [("Counts!C2", Code.COUNT_INVALID)]),
+        (("A", None, 20), [("Counts!B2", Code.COUNT_INVALID)]),
         (("A", 50, "twenty"), [("Counts!C2", Code.COUNT_INVALID)]),
         (("A", "#REF!", 3), [("Counts!B2", Code.FORMULA_ERROR)]),
     ],

@@ -163,6 +163,8 @@ CASES: dict[str, tuple[dict, dict, int, set[tuple[str, str]]]] = {
     "#REF! cached": (usage(("C", "=ERR:#REF!")), {}, 1, {("Usage!B2", "formula_error")}),
     "#REF! in the product": (usage(("=ERR:#REF!", 5)), {}, 1, {("Usage!A2", "formula_error")}),
     "formula never calculated": (usage(("C", "=SUM(1,2)")), {}, 1, {("Usage!B2", "quantity_blank")}),
+    "the guide's count typed literally": (with_sheet(usage(("C", 45), ("C", 30), ("C", -5)), "Counts", COUNTS_HEADER,
+                                                     ("C", 50, -20)), {}, 1, {("Counts!C2", "count_invalid")}),
     "ISO date as text": (usage(("C", 5, "2026-12-31")), {}, 0, set()),
     "day-first date as text": (usage(("C", 5, "31/12/2026")), {}, 1, {("Usage!C2", "date_invalid")}),
     "impossible date 2026-02-30": (usage(("C", 5, "2026-02-30")), {}, 1, {("Usage!C2", "date_invalid")}),

@@ -146,9 +146,26 @@ def _count(row: Cells) -> tuple[Count | None, str | None]:
     product = row.read("product", cells.product, PRODUCT_BLANK)
     balance = row.read("balance", _balance, COUNT_BLANK)
     counted = row.read("counted", _counted, COUNT_BLANK)
+    _check_count(row, balance, counted)
     if row.faults:
         return None, product
     return Count(product=product, balance=balance, counted=counted, source=row.cell("product")), product
+
+
+def _check_count(row: Cells, balance, counted) -> None:
+    """Nobody counts fewer than 0 units. The guide's "if you count -20, but the balance
+    reflected in aACE is 50, ... 70" reads with the two swapped: balance -20, count 50."""
+    if counted is None or counted >= 0:
+        return
+    if balance is not None and balance >= 0:
+        message = (f"Counted is {show(counted)}, but a count cannot be negative: Balance and Counted look"
+                   f" swapped. If the system shows {show(counted)} and {show(balance)} were counted, type"
+                   f" {show(counted)} under Balance and {show(balance)} under Counted (a change of"
+                   f" +{show(balance - counted)}).")
+    else:
+        message = (f"Counted is {show(counted)}, but a count cannot be negative; type the units counted"
+                   " (0 or more) under Counted and the system's balance under Balance.")
+    row.fault("counted", Fault(Code.COUNT_INVALID, message))
 
 
 class Products(NamedTuple):
