@@ -163,6 +163,30 @@ def test_assembling_groups_by_product_and_checks_across_rows():
     ]
 
 
+@pytest.mark.parametrize(
+    "names, warned",
+    [
+        (["Widget-Red", "B", "WIDGET-RED"], [("Usage!A4", "WIDGET-RED", "Widget-Red", "Usage!A2")]),
+        (["BOLT 10", "BOLT  10", "bolt10", "BOLT 1O"], [("Usage!A3", "BOLT  10", "BOLT 10", "Usage!A2"),
+                                                       ("Usage!A4", "bolt10", "BOLT 10", "Usage!A2")]),
+        (["A-1", "A-2", "A_1"], []),
+    ],
+)
+def test_look_alike_products_are_a_warning_naming_both_spellings_and_block_nothing(names, warned):
+    products = inputs.assemble(usage(*[(name, 1) for name in names]), lots(), counts())
+    assert [p.product for p in products.ready] == names and products.blocked == {}
+    found = [(p.cell, p.product, p.code, p.severity) for p in products.problems]
+    assert found == [(cell, product, Code.PRODUCT_LOOKALIKE, "warning") for cell, product, _, _ in warned]
+    for problem, (cell, product, first, first_cell) in zip(products.problems, warned):
+        assert f"'{product}' ({cell})" in problem.message and f"'{first}' ({first_cell})" in problem.message
+
+
+def test_a_look_alike_beside_an_error_blocks_only_for_the_error():
+    products = inputs.assemble(usage(("A", 1), ("a", "x")), lots(), counts())
+    assert [p.product for p in products.ready] == ["A"]
+    assert [(p.code, p.severity) for p in products.blocked["a"]] == [(Code.QUANTITY_NOT_A_NUMBER, "error")]
+
+
 def test_a_product_whose_every_row_is_bad_is_still_listed_as_blocked():
     products = inputs.assemble(usage(("A", "x"), ("B", 1)), lots(), counts())
     assert list(products.blocked) == ["A"]

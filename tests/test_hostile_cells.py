@@ -30,6 +30,7 @@ SECONDS = 5.0
 EXCEL_MAX_TEXT = 32_767
 OK = [("A", 2), ("A", -2), ("B", -20), ("B", 3)]  # two good products after the case's rows
 KNOWN_HEADERS = {"product", "sku", "item", "code", "setting"}
+WARNINGS = {"product_lookalike"}  # reported beside a product that is still recommended
 
 
 def usage(*rows, header=USAGE_HEADER) -> dict[str, list]:
@@ -112,7 +113,8 @@ def rows_lost(book: dict, report: dict, summary: dict[str, str]) -> list[str]:
     """Input rows neither used (their product recommended, no problem on the row) nor
     reported (a problem names a cell on the row, or the product is set aside on Summary)."""
     reported = {(cell.split("!")[0].strip("'"), int(re.sub(r"^.*![A-Z]+", "", cell))) for cell in
-                (issue["cell"] for issue in report["issues"]) if re.search(r"![A-Z]+\d+$", cell)}
+                (issue["cell"] for issue in report["issues"] if issue["code"] not in WARNINGS)
+                if re.search(r"![A-Z]+\d+$", cell)}
     recommended = {product["product"][:32_767] for product in report["products"]}
     lost = []
     for name, rows in book.items():
@@ -165,6 +167,7 @@ CASES: dict[str, tuple[dict, dict, int, set[tuple[str, str]]]] = {
     "formula never calculated": (usage(("C", "=SUM(1,2)")), {}, 1, {("Usage!B2", "quantity_blank")}),
     "the guide's count typed literally": (with_sheet(usage(("C", 45), ("C", 30), ("C", -5)), "Counts", COUNTS_HEADER,
                                                      ("C", 50, -20)), {}, 1, {("Counts!C2", "count_invalid")}),
+    "look-alike products (a warning)": (usage(("a", 2), ("a", -2)), {}, 0, {("Usage!A4", "product_lookalike")}),
     "ISO date as text": (usage(("C", 5, "2026-12-31")), {}, 0, set()),
     "day-first date as text": (usage(("C", 5, "31/12/2026")), {}, 1, {("Usage!C2", "date_invalid")}),
     "impossible date 2026-02-30": (usage(("C", 5, "2026-02-30")), {}, 1, {("Usage!C2", "date_invalid")}),

@@ -89,6 +89,15 @@ def test_the_guides_count_typed_literally_is_a_problem_that_blocks_its_product()
     assert (swapped.status, lines(swapped)) == (0, {"A": [D(70)]})
 
 
+def test_a_warning_alone_is_reported_but_leaves_the_status_0():
+    done = reconcile(grids(usage=usage_rows("Widget-Red", [2, -2]) + usage_rows("WIDGET-RED", [3])))
+    assert lines(done) == {"Widget-Red": [D(2), D(-2)], "WIDGET-RED": [D(3)]}
+    assert [(p.cell, p.code, p.severity) for p in done.problems] == [
+        ("Usage!A4", Code.PRODUCT_LOOKALIKE, "warning")]
+    assert (done.status, done.blocked, done.drop) == (0, {}, ())
+    assert "Issues" in by_name(done)
+
+
 def test_a_count_sets_the_balance_change():
     done = reconcile(grids(usage=usage_rows("A", [25, 45, -10]), counts=[("A", -60, 0)]))
     assert done.recommendations[0].delta == D(60)

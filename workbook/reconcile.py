@@ -53,8 +53,8 @@ class Reconciliation(NamedTuple):
 
     @property
     def status(self) -> int:
-        """0 when every row was used, 1 when problems were reported."""
-        return 1 if self.problems else 0
+        """0 when every row was used, 1 when errors were reported (warnings alone: 0)."""
+        return 1 if any(problem.is_error for problem in self.problems) else 0
 
 
 def reconcile(
