@@ -40,6 +40,7 @@ class Code(str, Enum):
     LOT_UNKNOWN_PRODUCT = "lot_unknown_product"
     SHEET_AMBIGUOUS = "sheet_ambiguous"
     PRODUCT_TOO_LONG = "product_too_long"
+    FORMULA_NOT_CALCULATED = "formula_not_calculated"
     PRODUCT_LOOKALIKE = "product_lookalike"
 
 

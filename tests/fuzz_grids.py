@@ -11,7 +11,8 @@
   whitespace, text, numbers as text, ints, floats including nan, inf, 1e300 and -0.0,
   Decimals, dates and datetimes (also impossible dates as text), booleans, error values
   such as "#DIV/0!" and "#N/A", unicode, strings up to Excel's 32,767 characters,
-  numbers and dates typed as accountants type them (`(4)`, `$2.50`, `1,234`, `1 Mar 2024`).
+  numbers and dates typed as accountants type them (`(4)`, `$2.50`, `1,234`, `1 Mar 2024`)
+  and formulas saved without their result (`UNCALCULATED`).
 
 The `Grid` says where its header is and which field each column means, so a test can
 check that every data row ends up used or reported:
@@ -30,6 +31,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from hypothesis import strategies as st
+
+from workbook.seam import UNCALCULATED
 
 # sheet -> field -> the spellings SPEC section 5 accepts (the first is the canonical name)
 SCHEMAS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -112,7 +115,8 @@ texts = st.one_of(
     st.sampled_from(["A-100", " a-100 ", "A-100\u200b", "Ａ-１００", "ü-ÿ", "品目", "🙂", "=SUM(A1:A2)", "'0012"]),
     st.integers(EXCEL_MAX_TEXT - 2, EXCEL_MAX_TEXT + 2).map(lambda length: "x" * length),
 )
-cells = st.one_of(blanks, numbers, numbers_as_text, dates, texts, st.booleans(), st.sampled_from(ERROR_VALUES))
+cells = st.one_of(blanks, numbers, numbers_as_text, dates, texts, st.booleans(), st.sampled_from(ERROR_VALUES),
+                  st.just(UNCALCULATED))
 
 
 # Headers ------------------------------------------------------------------------------------

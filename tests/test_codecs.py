@@ -11,6 +11,7 @@ from core.models import Policy
 from core.problems import Code
 from core.whatif import recommend_quantities
 from workbook import seam
+from workbook.seam import UNCALCULATED
 from workbook.sheets import cells, inputs, outputs
 from workbook.sheets.schema import COUNTS, LOTS, USAGE, find_header, numbered
 from workbook.sheets.settings import policy, read_settings
@@ -192,6 +193,30 @@ def test_a_product_whose_every_row_is_bad_is_still_listed_as_blocked():
     products = inputs.assemble(usage(("A", "x"), ("B", 1)), lots(), counts())
     assert list(products.blocked) == ["A"]
     assert [p.product for p in products.ready] == ["B"]
+
+
+@pytest.mark.parametrize(
+    "row, problems",
+    [
+        (("A", UNCALCULATED), [("Usage!B2", Code.FORMULA_NOT_CALCULATED)]),
+        ((UNCALCULATED, 3), [("Usage!A2", Code.FORMULA_NOT_CALCULATED)]),
+        (("A", 3, UNCALCULATED, UNCALCULATED, UNCALCULATED), [("Usage!C2", Code.FORMULA_NOT_CALCULATED),
+                                                              ("Usage!D2", Code.FORMULA_NOT_CALCULATED),
+                                                              ("Usage!E2", Code.FORMULA_NOT_CALCULATED)]),
+        ((None, None, None, UNCALCULATED), [("Usage!A2", Code.PRODUCT_BLANK), ("Usage!B2", Code.QUANTITY_BLANK),
+                                            ("Usage!D2", Code.FORMULA_NOT_CALCULATED)]),
+        ((None, None, None, None, None, UNCALCULATED), []),  # a column giveback does not read
+    ],
+)
+def test_a_formula_saved_without_its_result_is_reported_not_read_as_blank(row, problems):
+    assert found(usage(row)) == problems
+
+
+def test_formulas_saved_without_their_result_are_reported_on_the_other_sheets():
+    assert found(lots(("A", "L1", UNCALCULATED, 1))) == [("Lots!C2", Code.FORMULA_NOT_CALCULATED)]
+    assert found(counts(("A", 5, UNCALCULATED))) == [("Counts!C2", Code.FORMULA_NOT_CALCULATED)]
+    assert [(p.cell, p.code) for p in settings((UNCALCULATED, 3), ("rule", UNCALCULATED))[1]] == [
+        ("Settings!A2", Code.FORMULA_NOT_CALCULATED), ("Settings!B3", Code.FORMULA_NOT_CALCULATED)]
 
 
 def settings(*rows, header=("Setting", "Value")):

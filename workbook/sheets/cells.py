@@ -3,9 +3,10 @@
 Each parser returns the value or a `Fault` (a stable code and an accountant's message);
 `Cells` reads a row through a sheet's header and gathers the faults as `Problem`s that
 name their cell (`Usage!D17`). Error cells (`#DIV/0!`, `#N/A`, ...) are `formula_error`
-whatever the column. Blank means `None` or text of blanks only. Numbers and dates typed
-as text are read as `typed` says (`(20)` is -20, `$2.50` a cost of 2.50; `1,234`, which
-could be 1234 or 1.234, is refused with how to type it).
+and formulas saved without their result `formula_not_calculated`, whatever the column.
+Blank means `None` or text of blanks only. Numbers and dates typed as text are read as
+`typed` says (`(20)` is -20, `$2.50` a cost of 2.50; `1,234`, which could be 1234 or
+1.234, is refused with how to type it).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from core.quantities import NotAQuantity, QuantityTooLarge, show, to_quantity
 
 from . import typed
 from .schema import Header, cell_address, column_address
-from ..seam import Row
+from ..seam import Row, Uncalculated
 
 EXCEL_ERRORS = frozenset(
     "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC!"
@@ -33,6 +34,11 @@ EXCEL_MAX_TEXT = 32_767  # characters a cell holds
 class Fault(NamedTuple):
     code: Code
     message: str
+
+
+NOT_CALCULATED = Fault(Code.FORMULA_NOT_CALCULATED, "The cell holds a formula saved without its result (the file"
+                       " was written by a program that does not calculate). Open the file in Excel or LibreOffice"
+                       " and save it, so the formula is calculated, or type the value.")
 
 
 T = TypeVar("T")
@@ -204,7 +210,7 @@ class Cells:
         if value is None and blank is None:
             return None
         if not isinstance(value, str) and value is not None:  # numbers and dates: most cells
-            result = parse(value)
+            result = NOT_CALCULATED if isinstance(value, Uncalculated) else parse(value)
         elif is_blank(value):
             result = blank
         elif is_error(value):
