@@ -87,13 +87,15 @@ def fast_book_before(path: Path) -> int:
         fast_reader.error_cells = error_cells
 
 
-def best_seconds(work, path: Path, repeat: int) -> float:
-    times = []
+def best_seconds(steps: dict, path: Path, repeat: int) -> list[float]:
+    """Each step's best time; the steps take turns, so a busy spell slows them alike."""
+    times: list[list[float]] = [[] for _ in steps]
     for _ in range(repeat):
-        started = time.perf_counter()
-        work(path)
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for done, work in zip(times, steps.values()):
+            started = time.perf_counter()
+            work(path)
+            done.append(time.perf_counter() - started)
+    return [min(done) for done in times]
 
 
 def main() -> None:
@@ -108,7 +110,7 @@ def main() -> None:
     print(f"|---|{'---|' * len(steps)}---|")
     for kind in KINDS:
         path = book(kind, args.rows)
-        seconds = [best_seconds(step, path, args.repeat) for step in steps.values()]
+        seconds = best_seconds(steps, path, args.repeat)
         marked = sum(len(columns) for columns in error_cells(path, "Usage").values())
         print(f"| {kind} | {' | '.join(f'{s:.3f}' for s in seconds)} | {marked:,} |")
 
