@@ -121,6 +121,7 @@ def test_lot_and_count_cells_read_typed_numbers_alike(parse, typed, expected):
         ("03/03/2026", dt.date(2026, 3, 3)),
         ("13-01-2026", dt.date(2026, 1, 13)),
         ("2026/03/01", dt.date(2026, 3, 1)),
+        ("2026-3-1", dt.date(2026, 3, 1)),
         ("1 Mar 2026", dt.date(2026, 3, 1)),
         ("01-Mar-2026", dt.date(2026, 3, 1)),
         ("1 March 2026", dt.date(2026, 3, 1)),

@@ -18,7 +18,7 @@ Dates (besides date cells, Excel serials and ISO text such as `2026-03-01`, `202
 | typed | read as | |
 |---|---|---|
 | `31/03/2026`, `03/31/2026`, `03.03.2026` | the only date it can be | day and month told apart |
-| `2026/03/01`, `2026.03.01` | 1 March 2026 | year first, as in ISO |
+| `2026/03/01`, `2026.03.01`, `2026-3-1` | 1 March 2026 | year first, as in ISO |
 | `1 Mar 2026`, `01-Mar-2026`, `Mar 1, 2026`, `March 1st 2026` | 1 March 2026 | English month names |
 | any of these with a time after it (`08:00`, `8:00 PM`) | the date | |
 | `03/01/2026` | refused | 3 January or 1 March? |
@@ -99,7 +99,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december")
 _TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?"
 _NUMERIC = re.compile(rf"(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_TIME}")
-_YEAR_FIRST = re.compile(rf"(\d{{4}})([/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}")
+_YEAR_FIRST = re.compile(rf"(\d{{4}})([/.-])(\d{{1,2}})\2(\d{{1,2}}){_TIME}")
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY_MONTH = re.compile(rf"(\d{{1,2}}){_ORDINAL}[\s./-]*([A-Za-z]+)\.?[\s.,/-]*(\d{{4}}){_TIME}")
 _MONTH_DAY = re.compile(rf"([A-Za-z]+)\.?[\s./-]*(\d{{1,2}}){_ORDINAL}[\s.,/-]*(\d{{4}}){_TIME}")
