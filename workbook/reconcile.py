@@ -76,9 +76,9 @@ def reconcile(
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
     sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
-        outputs.adjustments(recommendations),
+        outputs.adjustments(recommendations, policy),
         outputs.loop_trace(traces),
-        outputs.summary(tuple(usage.products), recommendations, blocked, traces),
+        outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy),
     ]
     if problems:
         sheets.append(outputs.issues(problems))

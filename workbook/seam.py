@@ -14,6 +14,7 @@ from typing import Iterable, NamedTuple, Protocol, Sequence
 from core.problems import Code
 
 EXCEL_MAX_ROWS = 1_048_576
+TOTAL_LABEL = "Total"  # the first cell of an output's totals row, in every host
 
 Row = Sequence[object]
 
