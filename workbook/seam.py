@@ -13,6 +13,8 @@ from typing import Iterable, NamedTuple, Protocol, Sequence
 from core.problems import Code
 
 EXCEL_MAX_ROWS = 1_048_576
+# The sheet-scoped defined name that marks a sheet as giveback's output, in every host.
+OWNER_NAME = "_giveback_output"
 
 Row = Sequence[object]
 

@@ -25,9 +25,9 @@ from typing import Iterable, NamedTuple
 
 from lxml import etree
 
+from ..seam import OWNER_NAME
 from .sheetxml import MAIN_NS, REL_NS
 
-OWNER_NAME = "_giveback_output"
 _Q = f"{{{MAIN_NS}}}"
 _RELATIONSHIP_ID = f"{{{REL_NS}}}id"
 _BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
