@@ -90,3 +90,12 @@ def test_make_serve_s_app_serves_the_installed_functions_and_scripts(fresh, tmp_
     functions, scripts = done.stdout.splitlines()
     assert "'RECOMMEND_ADJ'" in functions and "'GIVEBACK_TRACE'" in functions
     assert eval(scripts) == ["clear_results", "new_template", "reconcile"]
+
+
+def test_the_installed_package_builds_the_same_desktop_addin(fresh, tmp_path):
+    from addin import build_xlam
+
+    done = run(fresh, "-m", "addin.build_xlam", str(tmp_path / "installed"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    here = build_xlam.build(tmp_path / "checkout")
+    assert (tmp_path / "installed" / "giveback.xlam").read_bytes() == here.read_bytes()
