@@ -26,8 +26,7 @@ from typing import Iterable, Iterator
 
 import xlwings as xw
 
-from workbook.seam import EXCEL_MAX_ROWS, TOTAL_LABEL, Column, Link, OutputSheet
-from workbook.xlsx.workbookpart import OWNER_NAME
+from workbook.seam import EXCEL_MAX_ROWS, OWNER_NAME, TOTAL_LABEL, Column, Link, OutputSheet
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
 BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests

@@ -25,9 +25,9 @@ from typing import Iterable, NamedTuple
 
 from lxml import etree
 
+from ..seam import OWNER_NAME
 from .sheetxml import MAIN_NS, REL_NS
 
-OWNER_NAME = "_giveback_output"
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
 _Q = f"{{{MAIN_NS}}}"
 _RELATIONSHIP_ID = f"{{{REL_NS}}}id"
