@@ -18,6 +18,7 @@ from .quantities import ZERO
 LotOrder = Literal["fifo", "lifo"]
 RuleName = Literal["fewest", "guide", "budget"]
 Phase = Literal["give_back", "allocate"]
+PHASE_WORDS: dict[str, str] = {"give_back": "Give back", "allocate": "Allocate"}  # on every sheet and screen
 LineKind = Literal["On", "Off"]
 
 
@@ -226,6 +227,7 @@ class Recommendation(Frozen):
     chosen: Outcome
     guide: Outcome
     unit_cost: Decimal | None = None
+    unit_cost_source: str = ""  # where the cost came from, e.g. "the latest usage with a cost (Usage row 17)"
     notes: tuple[str, ...] = ()
     trace: tuple[TraceRow, ...] = ()
 

@@ -55,6 +55,7 @@ class Problem(Frozen):
     cell: str
     message: str
     product: str | None = None
+    reference: str | None = None  # the row's document reference or lot id, to find the record by
     severity: Severity = "error"
 
     @property

@@ -15,6 +15,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def rule_conflict(rule: str | None, max_runs: int | None) -> str | None:
+    """What is wrong with asking for the guide's rule and a run budget at once, if asked."""
+    if max_runs and rule == "guide":
+        return ("--rule guide and --max-runs do not go together: --max-runs K asks for the smallest adjustment"
+                " that clears within K runs, the guide's rule of thumb takes no budget. Give one of them.")
+    return None
+
+
 def rule_options(parser: argparse.ArgumentParser, from_settings: bool = False) -> None:
     """--rule, --max-runs, --lot-order. With `from_settings`, their defaults are None so
     a workbook's Settings sheet decides unless the option is given."""

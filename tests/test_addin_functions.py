@@ -47,12 +47,24 @@ def test_recommend_adj_spills_the_seed_adjustment_on_every_host(usage):
         (column([-20, 3]), None, None, None, [[20, "On"], [-20, "Off"]]),
         (column(SEED), None, None, "guide", [[10, "On"], [-10, "Off"]]),
         (column([5, 3]), None, None, "fewest", [[8, "On"]]),
-        (column([5, 3]), 10.0, 4.0, None, [[6, "On"]]),
+        (column([5, 3]), 12.0, 4.0, None, [[8, "On"]]),
         (column([5, 3]), "", None, "", [[8, "On"]]),
     ],
 )
 def test_recommend_adj_takes_count_balance_and_rule(usage, count, balance, rule, lines):
     assert recommend_adj(usage, count, balance, rule) == lines
+
+
+@pytest.mark.parametrize(
+    "count, balance, words",
+    [
+        (10.0, 4.0, "Cannot clear: 2 units stay unallocated whatever the write-off"),  # 6 of the net 8
+        (-20, 50, "count is -20: a physical count cannot be negative"),  # the guide's sentence, typed as read
+    ],
+)
+def test_recommend_adj_gives_no_lines_that_would_not_clear_and_says_why(count, balance, words):
+    with pytest.raises(xw.XlwingsError, match=re.escape(words)):
+        recommend_adj(column([5, 3]), count, balance)
 
 
 def test_quantities_are_exact_decimals_rounded_to_six_places():
@@ -95,9 +107,9 @@ def test_giveback_loops_is_an_error_when_it_never_settles(usage, on, message):
 def test_giveback_trace_spills_a_header_and_one_row_per_movement():
     rows = giveback_trace(column(SEED), 13, 13)
     assert rows[0] == functions.TRACE_HEADER
-    assert rows[1] == [1, "allocate", "#1", "Beginning balance", 2, 2, 0]
+    assert rows[1] == [1, "Allocate", "#1", "Adjustment lot", 2, 2, 0]
     assert {row[0] for row in rows[1:]} == {1, 2}
-    assert rows[-1] == [2, "allocate", "Write-off", "Beginning balance", 13, 13, 0]
+    assert rows[-1] == [2, "Allocate", "Adjustment write-off", "Adjustment lot", 13, 13, 0]
 
 
 @pytest.mark.parametrize(

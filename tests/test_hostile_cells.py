@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from giveback.cli import main
 from workbook.sheets.cells import quantity, text
 from workbook.sheets.schema import normal_name
-from workbooks import COUNTS_HEADER, LOTS_HEADER, USAGE_HEADER, digest, sheet_names, sheet_values
+from workbooks import COUNTS_HEADER, LOTS_HEADER, USAGE_HEADER, digest, records, sheet_names
 
 SECONDS = 5.0
 EXCEL_MAX_TEXT = 32_767
@@ -115,14 +115,14 @@ def rows_lost(book: dict, report: dict, summary: dict[str, str]) -> list[str]:
     reported = {(cell.split("!")[0].strip("'"), int(re.sub(r"^.*![A-Z]+", "", cell))) for cell in
                 (issue["cell"] for issue in report["issues"] if issue["code"] not in WARNINGS)
                 if re.search(r"![A-Z]+\d+$", cell)}
-    recommended = {product["product"][:32_767] for product in report["products"]}
+    recommended = {product["product"][:32_767] for product in report["products"] if product["status"] != "blocked"}
     lost = []
     for name, rows in book.items():
         for number, row in data_rows(rows):
             product = text(row[0])[:32_767] if row and row[0] is not None else ""
             on_row = (name, number) in reported
             used = normal_name(name) != "settings" and product in recommended and not on_row
-            set_aside = summary.get(product) == "Not recommended"
+            set_aside = summary.get(product) == "Blocked"
             applied = normal_name(name) == "settings" and not on_row
             if on_row + used + set_aside + applied == 0:
                 lost.append(f"{name}!{number}")
@@ -135,7 +135,7 @@ def check_used_totals(book: dict, report: dict) -> None:
     rows = next(rows for name, rows in book.items() if normal_name(name) == "usage")
     header = next(row for row in rows if any(normal_name(value) in KNOWN_HEADERS for value in row))
     column = next(i for i, name in enumerate(header) if normal_name(name) in ("quantity", "qty"))
-    for product in report["products"]:
+    for product in (product for product in report["products"] if product["status"] != "blocked"):
         quantities = [quantity(row[column]) for _, row in data_rows(rows)
                       if text(row[0])[:EXCEL_MAX_TEXT] == product["product"][:EXCEL_MAX_TEXT]]
         assert Decimal(str(product["positive"])) == sum(q for q in quantities if q > 0)
@@ -145,7 +145,7 @@ def check_used_totals(book: dict, report: dict) -> None:
 def output_problems(path: Path) -> set[tuple[str, str]]:
     if "Issues" not in sheet_names(path):
         return set()
-    return {(cell, code) for cell, code, _ in sheet_values(path, "Issues")[1:]}
+    return {(issue["Cell"], issue["Code"]) for issue in records(path, "Issues")}
 
 
 # The cases --------------------------------------------------------------------------------------
@@ -244,14 +244,15 @@ def test_bad_cells_are_reported_with_their_cell_and_code_and_no_row_is_lost(caps
     assert got == status
     assert {(issue["cell"], issue["code"]) for issue in report["issues"]} == expected
     assert output_problems(out_path) == expected
-    summary = {text(row[0]): row[1] for row in sheet_values(out_path, "Summary")[1:]}
+    summary = {text(row["Product"]): row["Status"] for row in records(out_path, "Summary")}
     assert rows_lost(book, report, summary) == []
     check_used_totals(book, report)
 
 
 def test_the_good_products_are_still_recommended_beside_bad_rows(capsys, tmp_path):
     _, report, _, _ = reconciled(capsys, tmp_path, usage(("C", "two"), ("C", 4)))
-    assert [product["product"] for product in report["products"]] == ["A", "B"]
+    assert [(product["product"], product["status"]) for product in report["products"]] == [
+        ("C", "blocked"), ("A", "adjust"), ("B", "adjust")]  # in the Usage sheet's order
 
 
 def test_a_cell_at_row_1048576_answers_in_seconds(capsys, tmp_path):

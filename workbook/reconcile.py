@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
-from core.models import Policy, Recommendation
+from core.models import Policy, Recommendation, Status
 from core.problems import Code, Problem
 from core.recommend import recommend
 
@@ -53,8 +53,11 @@ class Reconciliation(NamedTuple):
 
     @property
     def status(self) -> int:
-        """0 when every row was used, 1 when errors were reported (warnings alone: 0)."""
-        return 1 if any(problem.is_error for problem in self.problems) else 0
+        """0 when every row was used and every product is cleared (or needs nothing), 1
+        when input errors were reported (warnings alone do not count) or a product cannot
+        be cleared."""
+        cannot_clear = any(rec.status is Status.CANNOT_CLEAR for rec in self.recommendations)
+        return 1 if any(problem.is_error for problem in self.problems) or cannot_clear else 0
 
 
 def reconcile(
@@ -76,9 +79,9 @@ def reconcile(
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
     sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
-        outputs.adjustments(recommendations),
+        outputs.adjustments(recommendations, policy),
         outputs.loop_trace(traces),
-        outputs.summary(tuple(usage.products), recommendations, blocked, traces),
+        outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy),
     ]
     if problems:
         sheets.append(outputs.issues(problems))
