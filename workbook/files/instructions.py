@@ -54,21 +54,21 @@ SETTINGS_HELP: dict[str, tuple[str, str]] = {  # name: (values, what it does)
     "max_runs": ("a whole number, or blank", "The most reconciliation runs you are willing to do, for rule budget:"
                  " set rule to budget and max_runs to that number."),
     "max_loops": ("a whole number (default 10,000)", "Where a simulation stops: a product that would need more"
-                  " runs is reported as not cleared."),
+                  " runs is reported as Cannot clear."),
     "max_write_off": ("units, or blank for no limit", "The largest write-off (Off line) giveback may recommend."),
     "max_write_off_cost": ("money, or blank for no limit", "The largest write-off in money, for products whose unit"
                            " cost is known."),
 }
 
 OUTPUTS_HELP: dict[str, str] = {
-    "Adjustments": "The lines to key into the ERP, per product: an On line (a beginning-balance lot) and, when needed,"
-    " an Off line (a write-off). Both lines of a product are one beginning-balance adjustment.",
-    "Summary": "One row per product: its usage totals, the adjustment, the runs it takes and the guide's rule beside"
-    " it, or why the product was not recommended.",
+    "Adjustments": "The lines to key into the ERP for each product whose status is Adjust: an On line (a"
+    " beginning-balance lot) and, when needed, an Off line (a write-off). Both are one beginning-balance adjustment.",
+    "Summary": "One row per product: its status (Adjust, No adjustment, Cannot clear, Blocked), its usage totals, the"
+    " adjustment and the loops (runs) it takes, the guide's rule beside it, and notes saying why.",
     "LoopTrace": "Every movement of every simulated run: what each COGS reconciliation run will give back and"
     " allocate, lot by lot.",
-    "Issues": "Only when there are some: each row giveback could not use, with its cell (a link to it), a code and"
-    " how to fix it, and warnings worth a look.",
+    "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
+    " Warnings worth a look, with the cell (a link to it), a code and how to fix it.",
     "Options": "Per product, the adjustments between the fewest runs and the guide's, with the runs each needs.",
 }
 
@@ -94,10 +94,10 @@ SIGNS = (
 POSTING = (
     ("1. Enter", "For each product on Adjustments, one beginning-balance adjustment with its lines: the On"
                  " quantity and, when there is one, the Off quantity."),
-    ("2. Run", "Run the COGS reconciliation as many times as Summary's runs say; each run gives back and allocates"
-               " more. The number of runs depends only on the quantities, not on the posting date."),
-    ("3. Not recommended", "A product Summary does not recommend needs no entry yet: fix its rows (Issues says"
-                           " where) or read its notes, and reconcile again."),
+    ("2. Run", "Run the COGS reconciliation as many times as Summary's Loops say; each run gives back and"
+               " allocates more. The number of runs depends only on the quantities, not on the posting date."),
+    ("3. The others", "No adjustment: the lots on the books clear the usage already. Blocked or Cannot clear: no"
+                      " entry yet; fix the rows Issues lists, or read Summary's notes, and reconcile again."),
     ("Your file", "giveback writes its sheets into a copy (BOOK.reconciled.xlsx) unless asked to work in place,"
                   " replaces them on every run, and changes nothing else."),
 )
