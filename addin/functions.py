@@ -24,7 +24,7 @@ from decimal import Decimal
 import xlwings as xw
 from pydantic import ValidationError
 
-from core import (NotAQuantity, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
+from core import (BadQuantity, NotAQuantity, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
                   recommend_quantities, to_quantity, what_if)
 from core.models import PHASE_WORDS
 
@@ -48,7 +48,10 @@ def recommend_adj(usage, count=None, balance=None, rule=None):
     """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
     quantities = usage_quantities(usage)
     counted, system_balance = count_and_balance(count, balance)
-    recommendation = recommend_quantities(quantities, counted, system_balance, policy_for(rule))
+    try:
+        recommendation = recommend_quantities(quantities, counted, system_balance, policy_for(rule))
+    except BadQuantity as error:  # a negative count: count and balance swapped
+        raise xw.XlwingsError(f"{error}.") from None
     if recommendation.status is Status.CANNOT_CLEAR:
         raise xw.XlwingsError(" ".join(note for note in recommendation.notes if note.startswith("Cannot clear")))
     return adjustment_rows(recommendation)
@@ -162,12 +165,6 @@ def count_and_balance(count, balance) -> tuple[Decimal | None, Decimal | None]:
     system_balance = optional_quantity(balance, "balance")
     if (counted is None) != (system_balance is None):
         raise xw.XlwingsError("Give both count and balance, or neither.")
-    if counted is not None and counted < 0:
-        raise xw.XlwingsError(
-            f"count is {cell_number(counted)}: a physical count cannot be negative. Count and balance look"
-            f" swapped: a count of {cell_number(system_balance)} against a balance of {cell_number(counted)}"
-            f" is a balance change of {cell_number(system_balance - counted)}."
-        )
     return counted, system_balance
 
 

@@ -19,9 +19,10 @@ import xlwings as xw
 from workbook.sheets.outputs import OUTPUT_NAMES
 from workbook.reconcile import Reconciliation, WorkbookError
 from workbook.reconcile import reconcile as reconcile_workbook
+from workbook.sheets.readme import READ_ME, TITLE, header_note, parts
 from workbook.sheets.schema import INPUTS, SETTINGS
 
-from .book import BookReader, BookWriter, find_sheet
+from .book import BookReader, BookWriter, column_width, find_sheet
 
 DEFAULT_SETTINGS = [["rule", "fewest"], ["lot_order", "fifo"], ["max_runs", None], ["max_loops", 10_000]]
 
@@ -69,8 +70,13 @@ def clear_book(book: xw.Book) -> list[str]:
 
 
 def add_template(book: xw.Book) -> list[str]:
-    """Add each missing input sheet with its header row; returns the sheets added."""
+    """Add the Read me sheet first and each input sheet at the end, when missing, as the
+    command line's template has them: headers with a note on each; returns the sheets
+    added."""
     added = []
+    if find_sheet(book, READ_ME) is None:
+        add_read_me(book)
+        added.append(READ_ME)
     for schema in INPUTS:
         if find_sheet(book, schema.sheet) is not None:
             continue
@@ -79,5 +85,31 @@ def add_template(book: xw.Book) -> list[str]:
         if schema is SETTINGS:
             rows += DEFAULT_SETTINGS
         sheet.range((1, 1)).value = rows
+        sheet.range((1, 1), (1, len(schema.fields))).font.bold = True
+        for column, field in enumerate(schema.fields, start=1):
+            add_note(sheet.range((1, column)), header_note(schema, field.key))
         added.append(schema.sheet)
     return added
+
+
+def add_read_me(book: xw.Book):
+    """The Read me sheet before the others: its title, then each part's heading and rows."""
+    sheet = book.sheets.add(READ_ME, before=book.sheets[0])
+    rows: list[list] = [[TITLE, None]]
+    for title, part in parts():
+        rows += [[None, None], [title, None], *[[name, text] for name, text in part]]
+    sheet.range((1, 1)).value = rows
+    sheet.range((1, 1)).font.bold = True
+    for column, width in ((1, 34), (2, 100)):
+        sheet.range((1, column)).column_width = column_width(book, width)
+    sheet.range((1, 2), (len(rows), 2)).wrap_text = True
+    return sheet
+
+
+def add_note(cell, text: str) -> None:
+    """A note on a header cell, where the host can add one (desktop Excel and Office.js
+    with ExcelApi 1.18; not xlwings Lite's older clients)."""
+    try:
+        cell.add_note(text)
+    except (NotImplementedError, AttributeError):
+        pass

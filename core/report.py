@@ -80,4 +80,5 @@ def blocked_json(product: str, problems) -> dict:
 
 
 def problem_json(problem: Problem) -> dict:
-    return {"cell": problem.cell, "code": problem.code.value, "message": problem.message}
+    return {"cell": problem.cell, "code": problem.code.value, "message": problem.message,
+            "severity": problem.severity}

@@ -10,7 +10,7 @@ from .classify import classify
 from .counting import Totals, count_loops
 from .giveback import ledger, simulate
 from .models import Adjustment, Count, Outcome, Policy, ProductUsage, Recommendation, TraceRow, Usage
-from .quantities import ZERO, NotAQuantity, to_quantity
+from .quantities import ZERO, NotAQuantity, show, to_quantity
 
 INLINE = "(inline)"
 
@@ -19,7 +19,8 @@ class BadQuantity(ValueError):
     """A typed quantity that cannot be used; `where` names it (`quantity 3`, `on`)."""
 
     def __init__(self, where: str, value: object, reason: str):
-        super().__init__(f"{where} ({value!r}) {reason}")
+        shown = show(value) if isinstance(value, Decimal) else repr(value)
+        super().__init__(f"{where} ({shown}) {reason}")
         self.where, self.value, self.reason = where, value, reason
 
 
@@ -58,6 +59,10 @@ def recommend_quantities(
     count = None
     if counted is not None and balance is not None:
         count = Count(product=INLINE, counted=quantity(counted, "count"), balance=quantity(balance, "balance"))
+        if count.counted < 0:
+            raise BadQuantity("count", counted, f"is negative: a physical count cannot be. Count and balance look"
+                              f" swapped: a count of {show(count.balance)} against a balance of"
+                              f" {show(count.counted)} is a balance change of {show(count.balance - count.counted)}")
     return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities), count=count), policy)
 
 

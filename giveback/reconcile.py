@@ -214,7 +214,9 @@ def print_summary(done: Reconciliation, target: Path, console: Console | None = 
             console.print(f"[red]{escape(rec.product)}[/red]: {escape(reason)}")
     console.print(f"Wrote {escape(str(target))}.", soft_wrap=True)  # a path is never broken across lines
     if done.problems:
-        console.print(f"{len(done.problems)} input problem(s) reported on the Issues sheet; "
+        errors = sum(problem.is_error for problem in done.problems)
+        warnings = f", {len(done.problems) - errors} warning(s)" if errors < len(done.problems) else ""
+        console.print(f"{errors} input problem(s){warnings} reported on the Issues sheet; "
                       f"{len(done.blocked)} product(s) not recommended.")
         for problem in done.problems[:10]:
             console.print(f"  {problem}", markup=False)

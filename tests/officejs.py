@@ -187,6 +187,7 @@ REPLAY = {
     "setColumnWidth": _column_width,
     "freezePaneAtRange": _freeze,
     "setFontProperty": _look("font"),
+    "addNote": _look("note"),
     "setWrapText": _look("wrap"),
 }
 

@@ -59,4 +59,4 @@ def test_new_template_and_clear_results_from_the_ribbon(caller):
     desktop.new_template()
     desktop.reconcile()
     desktop.clear_results()
-    assert [sheet.name for sheet in book.sheets] == ["Usage", "Lots", "Counts", "Settings"]
+    assert [sheet.name for sheet in book.sheets] == ["Read me", "Usage", "Lots", "Counts", "Settings"]

@@ -59,7 +59,7 @@ def test_recommend_adj_takes_count_balance_and_rule(usage, count, balance, rule,
     "count, balance, words",
     [
         (10.0, 4.0, "Cannot clear: 2 units stay unallocated whatever the write-off"),  # 6 of the net 8
-        (-20, 50, "count is -20: a physical count cannot be negative"),  # the guide's sentence, typed as read
+        (-20, 50, "count (-20) is negative: a physical count cannot be"),  # the guide's sentence, as read
     ],
 )
 def test_recommend_adj_gives_no_lines_that_would_not_clear_and_says_why(count, balance, words):

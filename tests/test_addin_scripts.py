@@ -20,6 +20,8 @@ from giveback.demo import COUNTS, LOTS, USAGE
 from officejs import apply_actions, book_payload, file_payload, sheet_named
 from workbook.files.books import open_book
 from workbook.files.newbook import input_book, save_new
+from workbook.sheets.readme import header_note
+from workbook.sheets.schema import LOTS as LOTS_SCHEMA
 
 OUTPUTS = ("Adjustments", "LoopTrace", "Summary", "Issues")
 
@@ -146,8 +148,12 @@ def test_clear_results_removes_only_giveback_sheets(demo):
 
 def test_new_template_adds_the_missing_input_sheets_with_headers():
     payload = book_payload({"Usage": [["Product", "Quantity"], ["A", 3]]})
-    after, _ = run_script("new_template", payload)
-    assert [s["name"] for s in after["sheets"]] == ["Usage", "Lots", "Counts", "Settings"]
+    after, actions = run_script("new_template", payload)
+    assert [s["name"] for s in after["sheets"]] == ["Read me", "Usage", "Lots", "Counts", "Settings"]
+    read_me = sheet_named(after, "Read me")["values"]
+    assert read_me[0][0] == "giveback: how to fill in this workbook" and ["Signs", ""] in read_me
+    notes = [action["args"] for action in actions if action["func"] == "addNote"]
+    assert len(notes) == 6 + 3 + 2 and notes[0] == ["$A$1", header_note(LOTS_SCHEMA, "product")]
     assert sheet_named(after, "Usage")["values"] == [["Product", "Quantity"], ["A", 3]]
     assert sheet_named(after, "Lots")["values"][0] == ["Product", "Lot", "Quantity", "Used", "Date", "Unit Cost"]
     assert sheet_named(after, "Settings")["values"][1] == ["rule", "fewest"]

@@ -223,11 +223,18 @@ def settings(*rows, header=("Setting", "Value")):
     return read_settings("Settings", numbered([header, *rows] if header else list(rows)))
 
 
+def test_a_run_budget_beside_another_rule_is_a_warning_naming_the_rule():
+    _, (problem,) = settings(("rule", "fewest"), ("max_runs", 3))
+    assert (problem.cell, problem.severity) == ("Settings!B3", "warning")
+    assert "the rule here is fewest" in problem.message and "set rule to budget" in problem.message
+
+
 @pytest.mark.parametrize(
     "rows, given, problems",
     [
         ([("rule", "Guide"), ("Lot Order", "LIFO"), ("max_runs", 3.0), ("max_loops", "500")],
-         {"rule": "guide", "lot_order": "lifo", "max_runs": 3, "max_loops": 500}, []),
+         {"rule": "guide", "lot_order": "lifo", "max_runs": 3, "max_loops": 500},
+         [("Settings!B4", Code.SETTING_INVALID)]),  # a warning: the guide's rule takes no budget
         ([("colour", "blue")], {}, [("Settings!A2", Code.SETTING_UNKNOWN)]),
         ([("rule", "quickest")], {}, [("Settings!B2", Code.SETTING_INVALID)]),
         ([("max_runs", 0)], {}, [("Settings!B2", Code.SETTING_INVALID)]),

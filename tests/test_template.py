@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from giveback.cli import main
-from workbook.files.instructions import COLUMNS, READ_ME, SETTINGS_HELP
+from workbook.sheets.readme import COLUMNS, READ_ME, SETTINGS_HELP
 from workbook.files.newbook import input_book, save_new
 from workbook.sheets.schema import INPUTS
 from workbook.sheets.settings import PARSERS

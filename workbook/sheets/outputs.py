@@ -279,7 +279,7 @@ def _on(outcome) -> Decimal | None:
 
 
 def _blocked(product: str, problems: Sequence[Problem]) -> Row:
-    errors = [problem for problem in problems if not _is_warning(problem)]
+    errors = [problem for problem in problems if problem.is_error]
     cells = ", ".join(problem.cell for problem in errors[:5])
     more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
     note = (f"Not recommended: {len(errors)} input problem{'s' if len(errors) != 1 else ''}"
@@ -288,10 +288,6 @@ def _blocked(product: str, problems: Sequence[Problem]) -> Row:
 
 
 # ---- Issues ---------------------------------------------------------------------------------
-
-
-def _is_warning(problem: Problem) -> bool:
-    return getattr(problem, "severity", "error") == "warning"
 
 
 def issues(problems: Iterable[Problem]) -> OutputSheet:
@@ -311,8 +307,8 @@ def issues(problems: Iterable[Problem]) -> OutputSheet:
         " recommended (Summary says Blocked); a Warning does not stop it.",
     )
     rows = [
-        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, getattr(p, "reference", None) or None,
-         "Warning" if _is_warning(p) else "Error", p.code.value, p.message)
+        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, p.reference,
+         "Error" if p.is_error else "Warning", p.code.value, p.message)
         for p in problems
     ]
     return OutputSheet(ISSUES, columns, rows, intro)

@@ -69,6 +69,9 @@ def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> tuple[dict[str, ob
     if settings.get("rule") == "budget" and "max_runs" not in settings:
         del settings["rule"]
         problems.append(Problem(code=Code.SETTING_INVALID, cell=where["rule"], message=BUDGET_WITHOUT_RUNS))
+    if settings.get("rule") in ("fewest", "guide") and "max_runs" in settings:
+        problems.append(Problem(code=Code.SETTING_INVALID, cell=where["max_runs"], severity="warning",
+                                message=RUNS_WITHOUT_BUDGET.format(rule=settings["rule"])))
     return settings, problems
 
 
@@ -86,6 +89,8 @@ def _with_both_columns(header: Header | None, sheet: str) -> Header:
 
 
 BUDGET_WITHOUT_RUNS = "The budget rule needs a max_runs setting; the fewest rule is used."
+RUNS_WITHOUT_BUDGET = ("max_runs is read only by the budget rule, and the rule here is {rule}, so it is not used."
+                       " To clear within max_runs runs, set rule to budget.")
 
 
 def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]) -> None:
