@@ -30,7 +30,7 @@ from workbook.files.books import check_extension, open_book, write_book
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 
-from .options import rule_options
+from .options import cap_options, rule_options
 
 DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 
@@ -49,12 +49,14 @@ def add_parser(commands) -> None:
     where.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help="write the result here")
     where.add_argument("--in-place", action="store_true", help="write the output sheets into BOOK itself")
     rule_options(parser, from_settings=True)
+    cap_options(parser, from_settings=True)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order}
+    overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order,
+                 "max_write_off": args.max_write_off, "max_write_off_cost": args.max_write_off_cost}
     try:
         target = output_path(args.book, args.output, args.in_place)
         done = reconcile_file(args.book, target, overrides, quiet=args.json)

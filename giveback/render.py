@@ -6,7 +6,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from core import Outcome, Recommendation, TraceRow
+from core import Option, Outcome, Recommendation, TraceRow
 from core.quantities import show
 from core.whatif import WhatIf
 
@@ -25,6 +25,8 @@ def recommendation(rec: Recommendation) -> None:
         console.print(f"Entry size {show(rec.gross)} units x {show(rec.unit_cost)} = {show(rec.gross_cost)}")
     for note in rec.notes:
         console.print(f"- {note}")
+    if len(rec.options) > 1:
+        console.print(options_table(rec.options, rec.unit_cost is not None))
     trace(rec.trace)
 
 
@@ -44,6 +46,28 @@ def outcomes_table(outcomes: list[Outcome]) -> Table:
         settled = "yes" if outcome.settled else f"no ({show(outcome.unallocated)} left)"
         table.add_row(outcome.rule, show(outcome.w), lines, f"{outcome.loops:,}", settled)
     return table
+
+
+def options_table(options: tuple[Option, ...], costed: bool) -> Table:
+    """The staircase: fewer runs for a larger entry, one row per option."""
+    table = Table(title="Options: runs against the entry", box=box.SIMPLE_HEAD, title_justify="left")
+    headers = ("Runs", "Write-off", "Lines", "Entry") + (("Cost",) if costed else ()) + ("",)
+    for header in headers:
+        table.add_column(header, justify="left" if header in ("Lines", "") else "right", no_wrap=True)
+    for option in options:
+        lines = "  ".join(f"{line.kind} {show(line.quantity)}" for line in option.lines) or "none"
+        cost = (show(option.gross_cost),) if costed else ()
+        table.add_row(f"{option.loops:,}", show(option.w), lines, show(option.gross), *cost, _marks(option))
+    return table
+
+
+def _marks(option: Option) -> str:
+    marks = ["chosen"] if option.chosen else []
+    if option.guide:
+        marks.append("guide's runs")
+    if not option.within_cap:
+        marks.append("over the cap")
+    return ", ".join(marks)
 
 
 def trace(rows: tuple[TraceRow, ...]) -> None:
