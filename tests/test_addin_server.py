@@ -84,7 +84,7 @@ def function_call(func_name, *args):
 def test_the_server_loaded_our_functions_and_scripts(server):
     functions = server.get("/xlwings/custom-functions-meta").json()["functions"]
     assert {f["name"] for f in functions} == {
-        "RECOMMEND_ADJ", "USAGE_CASE", "NET_UNALLOCATED", "GIVEBACK_LOOPS", "GIVEBACK_TRACE",
+        "RECOMMEND_ADJ", "USAGE_CASE", "NET_UNALLOCATED", "GIVEBACK_LOOPS", "GIVEBACK_TRACE", "GIVEBACK_OPTIONS",
     }
     usage = next(f for f in functions if f["id"] == "RECOMMEND_ADJ")["parameters"][0]
     assert usage["description"].startswith("One column or one row of signed")
