@@ -48,44 +48,45 @@ class Step(NamedTuple):
 class Staircase:
     """A product's runs against W in grid steps, each W_k found once."""
 
-    def __init__(self, grid: "Grid", most: int):
+    def __init__(self, grid: "Grid", most: int, known: dict[int, Step]):
         self.grid, self.most = grid, most
-        self.found: dict[int, int] = {}  # runs k -> W_k in steps
+        self.found = dict(known)  # runs k -> W_k
 
     def count(self, steps: int) -> Count:
         return count_loops(self.grid.totals(steps))
 
-    def smallest_within(self, runs: int, settling: int) -> Step:
+    def smallest_within(self, runs: int, settling: int, bottom: int = 0) -> Step:
         """W_runs: the smallest W settling within `runs` runs, given that `settling`
-        steps does."""
+        steps does and `bottom` steps is no more than it."""
         if runs not in self.found:
             holds = lambda steps: settles_within(self.grid.totals(steps), runs)  # noqa: E731
-            self.found[runs] = self.grid._replace(top=settling).smallest(holds)
-        steps = self.found[runs]
-        return Step(steps, self.count(steps).loops)
+            steps = self.grid._replace(top=settling).smallest(holds, bottom)
+            self.found[runs] = Step(steps, self.count(steps).loops)
+        return self.found[runs]
 
-    def below(self, option: Step) -> Step | None:
-        """The option with the next more runs, None past the staircase's end."""
+    def below(self, option: Step, floor: Step) -> Step | None:
+        """The option with the next more runs, knowing `floor` is an option below this one;
+        None past the staircase's end."""
         if option.steps == 0:
             return None
         count = self.count(option.steps - 1)
         if not count.settled or count.loops > self.most:
             return None
-        return self.smallest_within(count.loops, option.steps - 1)
+        return self.smallest_within(count.loops, option.steps - 1, floor.steps)
 
 
-def staircase(grid: "Grid", runs: Iterable[int], known: dict[int, int] | None = None, limit: int = LIMIT) -> list[Step]:
+def staircase(grid: "Grid", runs: dict[int, int], known: Iterable[Step] = (), limit: int = LIMIT) -> list[Step]:
     """The options of a product whose range is `grid`, fewest runs first: the W_k for every
-    k from the fewest runs up to the largest of `runs` (the guide's, the chosen one's), at
+    k from the fewest runs up to the most of `runs` (the guide's, the chosen one's), at
     most `limit` of them, always those of the fewest runs and of each of `runs`.
-    `known` maps run counts to W_k already found (in steps). Empty when nothing settles."""
+    `runs` maps each run count to a W (in steps) that settles within it, where the search
+    for W_k can start; `known` are options already found. Empty when nothing settles."""
     fewest = count_loops(grid.totals(grid.top))
     if not fewest.settled:
         return []
-    kept_runs = {fewest.loops, *runs}
-    stairs = Staircase(grid, max(kept_runs))
-    stairs.found.update(known or {})
-    kept = {stairs.smallest_within(k, grid.top) for k in sorted(kept_runs)}
+    kept_runs = {**runs, fewest.loops: grid.top}
+    stairs = Staircase(grid, max(kept_runs), {step.loops: step for step in known})
+    kept = {stairs.smallest_within(k, settling) for k, settling in kept_runs.items()}
     return sorted(kept | _most_saving(stairs, kept, limit - len(kept)), key=lambda step: step.loops)
 
 
@@ -105,7 +106,7 @@ def _most_saving(stairs: Staircase, kept: set[Step], wanted: int) -> set[Step]:
         if kind == OPTION:
             found.add(upper)
             continue
-        inside = stairs.below(upper)
+        inside = stairs.below(upper, lower)
         if inside is None or inside == lower:
             continue
         heapq.heappush(heap, (inside.steps - upper.steps, OPTION, -inside.steps, inside, None))

@@ -27,7 +27,7 @@ from .classify import Balance, balance_change, classify
 from .counting import Totals, count_loops, settles_within
 from .giveback import QUANTITY, last_in_order, ledger, lot_age, simulate, visiting_order
 from .models import Adjustment, Case, Option, Outcome, Policy, ProductUsage, Recommendation, TraceRow
-from .options import staircase
+from .options import Step, staircase
 from .quantities import ZERO, grid_step, show
 
 
@@ -86,13 +86,13 @@ class Grid(NamedTuple):
         capacity, used, consumption, returns = self.low
         return Totals(capacity + steps, used, consumption + steps, returns)
 
-    def smallest(self, holds: Callable[[int], bool]) -> int:
-        """The smallest steps in [0, top] where `holds`, given that it holds at `top` and,
-        once true, stays true as W grows. The range's low end, the most common answer, is
+    def smallest(self, holds: Callable[[int], bool], bottom: int = 0) -> int:
+        """The smallest steps in [bottom, top] where `holds`, given that it holds at `top`
+        and, once true, stays true as W grows. The low end, the most common answer, is
         tried first."""
-        if holds(0):
-            return 0
-        below, above = 0, self.top
+        if holds(bottom):
+            return bottom
+        below, above = bottom, self.top
         while above - below > 1:
             middle = (below + above) // 2
             if holds(middle):
@@ -235,14 +235,13 @@ def options(space: Space, chosen: Outcome, by_guide: Outcome, policy: Policy) ->
     """SPEC section 4's options (see `core.options`), fewest runs first, over the whole
     range whatever the cap: the chosen adjustment marked, and the option with the guide's
     run count."""
-    known = {}
-    if chosen.settled and chosen.rule != "guide":  # fewest and budget choose a W_k: reuse it
-        known[chosen.loops] = in_steps(chosen.w - space.low, space.step)
-    run_counts = [outcome.loops for outcome in (chosen, by_guide) if outcome.settled]
+    settling = {outcome.loops: in_steps(outcome.w - space.low, space.step)
+                for outcome in (by_guide, chosen) if outcome.settled}
+    known = [Step(settling[chosen.loops], chosen.loops)] if chosen.settled and chosen.rule != "guide" else []
     cap = write_off_cap(space, policy)
-    return tuple(
+    return tuple(  # fewest and budget choose a W_k: `known`
         _option(space, space.w_at(step.steps), step.loops, cap, chosen, by_guide)
-        for step in staircase(space.grid(), run_counts, known)
+        for step in staircase(space.grid(), settling, known)
     )
 
 
