@@ -71,6 +71,7 @@ TRACE_COLUMNS = (
     Column("Lot"), Column("Moved", "#,##0"), Column("Lot Used After", "#,##0"),
     Column("Unallocated After", "#,##0"),
 )
+TRACE_SHEET = OutputSheet("LoopTrace", TRACE_COLUMNS, ())
 TRACE_STYLES = sheetxml.CellStyles(columns=(5, 0, 0, 0, 0, 0, 5, 5, 5), general=(False,) + (True,) * 5 + (False,) * 3,
                                    date=6, datetime=7)
 
@@ -84,9 +85,9 @@ def trace_rows(count: int) -> list[tuple]:
     ]
 
 
-def cell_by_cell_encoder(styles: sheetxml.CellStyles):
+def cell_by_cell_encoder(styles: sheetxml.CellStyles, links=None):
     """The baseline: every row cell by cell, as the writer did before runs."""
-    encode = sheetxml._cell_by_cell_encoder(sheetxml._CellMarkup.of(styles))
+    encode = sheetxml._cell_by_cell_encoder(sheetxml._CellMarkup.of(styles), [], 0)
 
     def encode_rows(first: int, rows: list) -> str:
         out: list[str] = []
@@ -99,7 +100,7 @@ def cell_by_cell_encoder(styles: sheetxml.CellStyles):
 
 def write_trace_sheet(rows: list, into: str) -> None:
     def write(stream) -> None:
-        sheetxml.write_sheet(stream, TRACE_COLUMNS, TRACE_STYLES, iter(rows), len(rows), "rId1")
+        sheetxml.write_sheet(stream, TRACE_SHEET, TRACE_STYLES, iter(rows), len(rows), "rId1")
 
     if into == "memory":
         return write(io.BytesIO())

@@ -102,12 +102,12 @@ def disk_full(*args, **kwargs):
 def test_a_full_disk_mid_sheet(capsys, monkeypatch, tmp_path, book):
     write_sheet = sheetxml.write_sheet
 
-    def failing_after_a_row(stream, columns, styles, rows, *rest):
+    def failing_after_a_row(stream, output, styles, rows, *rest):
         def rows_then_full():
             yield next(rows)
             disk_full()
 
-        return write_sheet(stream, columns, styles, rows_then_full(), *rest)
+        return write_sheet(stream, output, styles, rows_then_full(), *rest)
 
     monkeypatch.setattr(package.sheetxml, "write_sheet", failing_after_a_row)
     before = digest(book)

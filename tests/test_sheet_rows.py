@@ -29,7 +29,7 @@ class Tag(str):
 
 
 def cell_by_cell(first: int, rows: list) -> str:
-    encode, out = sheetxml._cell_by_cell_encoder(MARKUP), []
+    encode, out = sheetxml._cell_by_cell_encoder(MARKUP, [], 0), []
     for number, values in enumerate(rows, first):
         encode(number, values, out)
     return "".join(out)

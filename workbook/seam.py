@@ -2,8 +2,9 @@
 book) offers the reconcile logic, and what that logic hands back to be written.
 
 Everything crossing the seam is plain values: `str`, `int`, `float`, `Decimal`,
-`datetime.date`/`datetime`, `bool` and `None` (a blank). No openpyxl or xlwings object
-crosses it, so the codecs are written and tested once for every host.
+`datetime.date`/`datetime`, `bool` and `None` (a blank); on the way out also `Link`, a
+text that jumps to a cell. No openpyxl or xlwings object crosses it, so the codecs are
+written and tested once for every host.
 """
 
 from __future__ import annotations
@@ -44,23 +45,53 @@ class Column(NamedTuple):
     header: str
     number_format: str = "General"  # an Excel number format, e.g. "#,##0.######"
     width: float = 12.0
+    wrap: bool = False  # long text wraps inside the column (its rows grow), e.g. notes
+    total: bool = False  # summed on a totals row under the table
+
+
+class Link(NamedTuple):
+    """A cell showing `text` that jumps to `target`, a place in the workbook
+    (`Usage!C17`, `'My usage'!C17`), when clicked: an Issues row's cell."""
+
+    text: str
+    target: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class OutputSheet(NamedTuple):
-    """An output sheet as plain values: written as an Excel table with a frozen header.
+    """An output sheet as plain values: written as an Excel table with a frozen header,
+    laid out for printing (landscape, one page wide, the header row on every page).
 
-    `rows` may be a generator (a long trace is streamed, never held twice); a sheet longer
-    than Excel's limit continues on `NAME (2)`, `NAME (3)`, ... (see `continuation_names`)."""
+    `intro` is a title and legend lines above the table (a blank row between them and
+    the header). `rows` may be a generator (a long trace is streamed, never held twice);
+    a sheet longer than Excel's limit continues on `NAME (2)`, `NAME (3)`, ... (see
+    `continuation_names`)."""
 
     name: str
     columns: tuple[Column, ...]
     rows: Iterable[Row]
+    intro: tuple[str, ...] = ()
+
+    @property
+    def header_row(self) -> int:
+        """The table's header row, counted from 1."""
+        return len(self.intro) + 2 if self.intro else 1
+
+    @property
+    def has_totals(self) -> bool:
+        return any(column.total for column in self.columns)
+
+    def rows_per_sheet(self) -> int:
+        """Data rows one sheet holds under the intro and header (and above a totals row)."""
+        return EXCEL_MAX_ROWS - self.header_row - (1 if self.has_totals else 0)
 
 
-def continuation_names(name: str, data_rows: int) -> list[str]:
-    """The sheets a table of `data_rows` rows (plus its header) fills: `LoopTrace`,
-    `LoopTrace (2)`, ..."""
-    per_sheet = EXCEL_MAX_ROWS - 1
+def continuation_names(name: str, data_rows: int, per_sheet: int | None = None) -> list[str]:
+    """The sheets a table of `data_rows` rows fills at `per_sheet` rows a sheet (by
+    default all but a header row): `LoopTrace`, `LoopTrace (2)`, ..."""
+    per_sheet = per_sheet or EXCEL_MAX_ROWS - 1
     sheets = max(1, -(-data_rows // per_sheet))
     return [name] + [f"{name} ({i})" for i in range(2, sheets + 1)]
 

@@ -12,7 +12,8 @@ and gigabytes on large books. Here the package is edited at the zip level instea
    written), and works out which parts die with the sheets being replaced or removed: the
    parts reachable only through them (their tables, drawings, comments, ...). The calc
    chain goes too when any sheet is replaced or removed (Excel rebuilds it), and the
-   workbook is marked to recalculate on open, since formulas may read the outputs.
+   workbook is then marked to recalculate on open, since formulas may read those sheets.
+   (New sheets need no recalculation: each formula giveback writes carries its value.)
 3. Each output sheet is streamed (`sheetxml`) into a scratch zip, compressed on a second
    thread (`background`), continuing on `NAME (2)`, `NAME (3)`, ... past Excel's row limit,
    each with its own table part.
@@ -48,6 +49,12 @@ from .workbookpart import WorkbookPart
 __all__ = ["PackageError", "SheetNotOurs", "write_outputs"]
 
 DATA_ROWS_PER_SHEET = EXCEL_MAX_ROWS - 1  # a module attribute so tests can make it small
+# How giveback's sheets look beyond their number formats: bold headers in every spreadsheet
+# program (not only through the table style), a title, grey legend lines, links.
+TITLE = styles.Look(bold=True, size=14)
+LEGEND = styles.Look(italic=True, color="FF595959")
+HEADER = styles.Look(bold=True, wrap=True)
+LINK = styles.Look(underline=True, color="FF0563C1")
 SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written once
 _LONGEST_SHEET_NAME = 31
 _MOST_COLUMNS = 16_384
@@ -115,16 +122,17 @@ def _assemble(package: Package, edited: dict[str, bytes], dropped: set[str],
 def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) -> list[str]:
     """Stream one output into as many sheets as its rows need; return their names."""
     cell_styles = edit.cell_styles(output.columns)
+    per_sheet = min(DATA_ROWS_PER_SHEET, output.rows_per_sheet())
     rows: Iterator | None = iter(output.rows)
     names: list[str] = []
     while rows is not None:
         name = output.name if not names else f"{output.name} ({len(names) + 1})"
-        sheet_part, table_part = edit.claim_sheet(name)
+        sheet_part, table_part = edit.claim_sheet(name, output.header_row)
+        table_name = edit.table_name(name)
         with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
-                stream, output.columns, cell_styles, rows, DATA_ROWS_PER_SHEET, "rId1")
-        table = sheetxml.table_xml(edit.table_id(), edit.table_name(name), output.columns,
-                                   written.data_rows)
+                stream, output, cell_styles, rows, per_sheet, "rId1", table_name)
+        table = sheetxml.table_xml(edit.table_id(), table_name, output, written.data_rows)
         archive.writestr(table_part, table)
         archive.writestr(rels_part(sheet_part), _rels_xml(
             [("rId1", TABLE, relative_target(sheet_part, table_part))]))
@@ -153,8 +161,9 @@ class _Edit:
         self.table_ids, self.table_names = self._surviving_tables()
         self.table_names |= self.workbook.defined_names()
 
-    def claim_sheet(self, name: str) -> tuple[str, str]:
-        """Add (or reuse the slot of) sheet `name`; return its new sheet and table parts."""
+    def claim_sheet(self, name: str, header_row: int = 1) -> tuple[str, str]:
+        """Add (or reuse the slot of) sheet `name`, its header row printed on every page;
+        return its new sheet and table parts."""
         slot = next((i for i, s in enumerate(self.existing) if s.name.casefold() == name.casefold()),
                     None)
         if slot is not None and slot not in self.doomed:
@@ -170,17 +179,27 @@ class _Edit:
         else:
             self.workbook.replace_sheet(slot, name, relationship)
             self.replaced.add(slot)
+        self.workbook.print_titles(name, header_row)
         return sheet_part, table_part
 
     def cell_styles(self, columns: Sequence[Column]) -> sheetxml.CellStyles:
+        """The sheet's cell styles: each column's format (wrapped where the column wraps,
+        every cell at the top of its row when some column wraps), dates in General
+        columns, and the intro, header, link and totals looks."""
+        top = any(column.wrap for column in columns)
         formats = [column.number_format or styles.GENERAL for column in columns]
-        indexes = styles.add_number_formats(
-            self.styles, formats + [styles.DATE_FORMAT, styles.DATETIME_FORMAT])
+        data = [(f, styles.Look(wrap=c.wrap, top=top)) for f, c in zip(formats, columns)]
+        totals = [(f, styles.Look(bold=True)) for f in formats]
+        plain = styles.PLAIN
+        looks = {"title": (styles.GENERAL, TITLE), "legend": (styles.GENERAL, LEGEND),
+                 "header": (styles.GENERAL, HEADER), "link": (styles.GENERAL, LINK._replace(top=top)),
+                 "date": (styles.DATE_FORMAT, plain), "datetime": (styles.DATETIME_FORMAT, plain)}
+        indexes = styles.add_cell_styles(self.styles, data + totals + list(looks.values()))
         return sheetxml.CellStyles(
-            columns=tuple(indexes[f] for f in formats),
+            columns=tuple(indexes[key] for key in data),
             general=tuple(f == styles.GENERAL for f in formats),
-            date=indexes[styles.DATE_FORMAT],
-            datetime=indexes[styles.DATETIME_FORMAT],
+            totals=tuple(indexes[key] for key in totals),
+            **{name: indexes[key] for name, key in looks.items()},
         )
 
     def table_id(self) -> int:
@@ -204,7 +223,8 @@ class _Edit:
         """Remove what is left of the doomed sheets; the edited parts' new contents."""
         removed = set(self.doomed) - self.replaced
         self.workbook.remove_sheets(removed)
-        self.workbook.recalculate_on_open()
+        if self.doomed:  # formulas may read a sheet that was replaced or removed
+            self.workbook.recalculate_on_open()
         self._remove_relationships_to_dropped_parts()
         self._remove_content_types_of_dropped_parts()
         return {

@@ -12,8 +12,14 @@ Cells are typed the way Excel stores them:
 | `str` | an inline string (`t="inlineStr"`), XML-escaped, never a formula |
 | `None` | no cell |
 
-Each sheet has a frozen header row, the columns' widths, and one table part (a real Excel
-table with an autofilter) whose range is known only once the rows are written.
+| `Link` | its text, in the link style, with a hyperlink to its target |
+
+Each sheet has its intro (a bold title and legend lines, above the table), a bold header
+row, frozen, the columns' widths, a totals row when a column asks for one (a `SUBTOTAL`
+formula with its value), and one table part (a real Excel table with an autofilter) whose
+range is known only once the rows are written. It prints landscape, one page wide, with
+the sheet's name and page numbers in the footer (the header row is repeated on every
+page by the workbook's `Print_Titles` name, see `workbookpart`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from typing import IO, Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..sheets.schema import column_letter
-from ..seam import Column, Row
+from ..seam import Column, Link, OutputSheet, Row
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -48,12 +54,18 @@ _LOOKS_LIKE_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 class CellStyles(NamedTuple):
     """Indexes into the workbook's cellXfs: one per column, plus the formats a date or
-    date-time value takes in a column whose format is General."""
+    date-time value takes in a column whose format is General, and the looks of the
+    intro, the header, links and the totals row (0, the default style, when not given)."""
 
     columns: tuple[int, ...]
     general: tuple[bool, ...]
     date: int
     datetime: int
+    title: int = 0
+    legend: int = 0
+    header: int = 0
+    link: int = 0
+    totals: tuple[int, ...] = ()
 
 
 def excel_serial(value: dt.date) -> float | int | None:
@@ -102,88 +114,167 @@ class SheetWritten(NamedTuple):
 
 def write_sheet(
     stream: IO[bytes],
-    columns: Sequence[Column],
+    output: OutputSheet,
     styles: CellStyles,
     rows: Iterator[Row],
     max_data_rows: int,
     table_relationship: str,
+    table_name: str = "",
 ) -> SheetWritten:
-    """Write one worksheet part: header, up to `max_data_rows` rows from `rows`, and a
-    pointer to its table part. Says how many rows it wrote and what remains."""
-    headers = unique_headers(columns)
-    stream.write(_sheet_start(columns, headers).encode())
-    count = _write_rows(stream, _rows_encoder(styles), itertools.islice(rows, max_data_rows))
-    stream.write(_sheet_end(table_relationship).encode())
+    """Write one worksheet part of `output`: intro, header, up to `max_data_rows` rows from
+    `rows`, the totals row (its formulas name the table `table_name`), and a pointer to its
+    table part. Says how many rows it wrote and what remains."""
+    first = output.header_row + 1
+    links: list[tuple[str, str]] = []
+    totals = _Totals(output.columns) if output.has_totals else None
+    stream.write(_sheet_start(output, styles).encode())
+    taken = itertools.islice(rows, max_data_rows)
+    count = _write_rows(stream, _rows_encoder(styles, links), totals.adding(taken) if totals else taken, first)
+    if totals:
+        stream.write(totals.row_xml(first + max(count, 1), styles, table_name).encode())
+    stream.write(_sheet_end(table_relationship, links).encode())
     following = next(rows, None) if count == max_data_rows else None
     rest = None if following is None else itertools.chain([following], rows)
     return SheetWritten(count, rest)
 
 
-def table_xml(table_id: int, name: str, columns: Sequence[Column], data_rows: int) -> bytes:
+def table_xml(table_id: int, name: str, output: OutputSheet, data_rows: int) -> bytes:
     """The table part over a sheet's header and data rows (an empty table keeps one
-    blank row: Excel wants a table to have at least one)."""
-    last = f"{column_letter(len(columns) - 1)}{max(data_rows, 1) + 1}"
-    ref = f"A1:{last}"
+    blank row: Excel wants a table to have at least one), and its totals row if any."""
+    columns, top = output.columns, output.header_row
+    last_column = column_letter(len(columns) - 1)
+    last_data = top + max(data_rows, 1)
+    ref = f"A{top}:{last_column}{last_data + (1 if output.has_totals else 0)}"
     table_columns = "".join(
-        f'<tableColumn id="{number}" name={quoteattr(header)}/>'
+        f'<tableColumn id="{number}" name={quoteattr(header)}{_totals_attribute(output, number - 1)}/>'
         for number, header in enumerate(unique_headers(columns), 1)
     )
+    totals = ' totalsRowCount="1"' if output.has_totals else ' totalsRowShown="0"'
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<table xmlns="{MAIN_NS}" id="{table_id}" name="{name}" displayName="{name}" '
-        f'ref="{ref}" totalsRowShown="0"><autoFilter ref="{ref}"/>'
+        f'ref="{ref}"{totals}><autoFilter ref="A{top}:{last_column}{last_data}"/>'
         f'<tableColumns count="{len(columns)}">{table_columns}</tableColumns>'
         f'<tableStyleInfo name="{TABLE_STYLE}" showFirstColumn="0" showLastColumn="0" '
         'showRowStripes="1" showColumnStripes="0"/></table>'
     ).encode()
 
 
-def _sheet_start(columns: Sequence[Column], headers: Sequence[str]) -> str:
+TOTAL_LABEL = "Total"
+
+
+def _totals_attribute(output: OutputSheet, index: int) -> str:
+    if not output.has_totals:
+        return ""
+    if output.columns[index].total:
+        return ' totalsRowFunction="sum"'
+    return f' totalsRowLabel="{TOTAL_LABEL}"' if index == 0 else ""
+
+
+class _Totals:
+    """The sums of an output's total columns, added up as its rows are written."""
+
+    def __init__(self, columns: Sequence[Column]):
+        self.headers = unique_headers(columns)
+        self.indexes = [i for i, column in enumerate(columns) if column.total]
+        self.sums = {i: Decimal(0) for i in self.indexes}
+
+    def adding(self, rows: Iterator[Row]) -> Iterator[Row]:
+        sums, indexes = self.sums, self.indexes
+        for row in rows:
+            for i in indexes:
+                value = row[i] if i < len(row) else None
+                if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                    sums[i] += value if isinstance(value, Decimal) else Decimal(str(value))
+            yield row
+
+    def row_xml(self, number: int, styles: CellStyles, table: str) -> str:
+        """The totals row: a label, and `SUBTOTAL(109, ...)` (the sum of the rows shown)
+        with its value, so the file shows the total before any recalculation."""
+        style = styles.totals or styles.columns
+        cells = []
+        if 0 not in self.sums:
+            cells.append(f'<c r="A{number}" s="{style[0]}" t="inlineStr"><is><t>{TOTAL_LABEL}</t></is></c>')
+        for i in self.indexes:
+            reference = f"{table}[{_structured_name(self.headers[i])}]"
+            cells.append(f'<c r="{column_letter(i)}{number}" s="{style[i]}">'
+                         f"<f>SUBTOTAL(109,{escape(reference)})</f><v>{self.sums[i]}</v></c>")
+        return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _structured_name(header: str) -> str:
+    """A column's name as a structured reference spells it: ', [, ], # escaped with '."""
+    return re.sub(r"(['\[\]#])", r"'\1", header)
+
+
+def _sheet_start(output: OutputSheet, styles: CellStyles) -> str:
+    top = output.header_row
     widths = "".join(
         f'<col min="{number}" max="{number}" width="{float(column.width):g}" customWidth="1"/>'
-        for number, column in enumerate(columns, 1)
+        for number, column in enumerate(output.columns, 1)
+    )
+    intro = "".join(
+        f'<row r="{number}"><c r="A{number}" s="{styles.title if number == 1 else styles.legend}"'
+        f' t="inlineStr"><is><t>{cell_text(line)}</t></is></c></row>'
+        for number, line in enumerate(output.intro, 1)
     )
     header_cells = "".join(
-        f'<c r="{column_letter(index)}1" t="inlineStr"><is><t>{cell_text(header)}</t></is></c>'
-        for index, header in enumerate(headers)
+        f'<c r="{column_letter(index)}{top}" s="{styles.header}" t="inlineStr"><is><t>{cell_text(header)}</t></is></c>'
+        for index, header in enumerate(unique_headers(output.columns))
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         '<sheetViews><sheetView workbookViewId="0">'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+        f'<pane ySplit="{top}" topLeftCell="A{top + 1}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/>'
         "</sheetView></sheetViews>"
         '<sheetFormatPr defaultRowHeight="15"/>'
-        f"<cols>{widths}</cols><sheetData>"
-        f'<row r="1">{header_cells}</row>'
+        f"<cols>{widths}</cols><sheetData>{intro}"
+        f'<row r="{top}">{header_cells}</row>'
     )
 
 
-def _sheet_end(table_relationship: str) -> str:
+# Printing: landscape, one page wide and as many pages tall as needed; the footer names
+# the sheet (&A) and the page (&P of &N).
+_PRINT_SETUP = (
+    '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    "<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter></headerFooter>"
+)
+
+
+def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = ()) -> str:
+    hyperlinks = "".join(
+        f'<hyperlink ref="{ref}" location={quoteattr(target)} display={quoteattr(target)}/>'
+        for ref, target in links
+    )
     return (
         "</sheetData>"
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        f'<tableParts count="1"><tablePart r:id="{table_relationship}"/></tableParts>'
+        + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if links else "")
+        + _PRINT_SETUP
+        + f'<tableParts count="1"><tablePart r:id="{table_relationship}"/></tableParts>'
         "</worksheet>"
     )
 
 
-def _write_rows(stream: IO[bytes], encode_rows, rows: Iterator[Row]) -> int:
+def _write_rows(stream: IO[bytes], encode_rows, rows: Iterator[Row], first: int) -> int:
     count = 0
     while batch := list(itertools.islice(rows, _ROWS_PER_WRITE)):
-        stream.write(encode_rows(count + 2, batch).encode())
+        stream.write(encode_rows(first + count, batch).encode())
         count += len(batch)
     return count
 
 
-def _rows_encoder(styles: CellStyles):
+def _rows_encoder(styles: CellStyles, links: list[tuple[str, str]] | None = None):
     """A function turning a list of rows, numbered from a given row, into their XML: the
     hot loop. Consecutive rows whose values have the same types (nearly all rows of an
     output sheet) are written column by column (`_RunTemplate`); the rows it cannot take
-    go cell by cell (`_cell_by_cell_encoder`), and both give the same bytes."""
+    go cell by cell (`_cell_by_cell_encoder`, which lists each link's cell and target in
+    `links`), and both give the same bytes."""
     markup = _CellMarkup.of(styles)
-    by_cell = _cell_by_cell_encoder(markup)
+    by_cell = _cell_by_cell_encoder(markup, [] if links is None else links, styles.link)
     templates: dict[tuple[type, ...], _RunTemplate | None] = {}
 
     def encode(first: int, rows: list[Row]) -> str:
@@ -335,7 +426,7 @@ class _CellMarkup(NamedTuple):
         )
 
 
-def _cell_by_cell_encoder(markup: _CellMarkup):
+def _cell_by_cell_encoder(markup: _CellMarkup, links: list[tuple[str, str]], link_style: int):
     """A function appending one row's XML to a list, cell by cell, types checked fastest
     first: every row can go this way."""
     starts, number_tail, text_tail, spaced_text_tail, bool_tail, error_tail, date_tails = markup
@@ -370,6 +461,9 @@ def _cell_by_cell_encoder(markup: _CellMarkup):
             elif kind is dt.date and value >= _FIRST_REAL_LEAP_DAY:
                 serial = value.toordinal() - _EXCEL_EPOCH_ORDINAL
                 out.append(f"{starts[i]}{r}{date_tails[i][0]}{serial}</v></c>")
+            elif kind is Link:
+                out.append(f'{starts[i]}{r}" s="{link_style}" t="inlineStr"><is><t>{cell_text(value.text)}</t></is></c>')
+                links.append((f"{column_letter(i)}{r}", value.target))
             else:
                 out.append(_other_cell(value, starts[i] + r, number_tail[i], bool_tail[i],
                                        error_tail[i], text_tail[i], date_tails[i]))

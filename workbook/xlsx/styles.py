@@ -1,13 +1,16 @@
-"""Number formats for the output sheets, added to the user's `xl/styles.xml`.
+"""Cell styles for the output sheets, added to the user's `xl/styles.xml`.
 
 Cell styles are indexes into the workbook's `cellXfs` list, so the user's entries are never
-renumbered or changed: a format giveback needs is looked up first (a re-run finds the
-entries its last run added and adds nothing) and otherwise appended at the end.
+renumbered or changed: a style giveback needs (a number format, and a `Look`: bold headers,
+a title, wrapped notes, links) is looked up first (a re-run finds the entries its last run
+added and adds nothing) and otherwise appended at the end. Fonts start from the workbook's
+default font, so headers keep the user's typeface and size.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import copy
+from typing import Iterable, NamedTuple
 
 from lxml import etree
 
@@ -38,14 +41,94 @@ MINIMAL_STYLES = (
 ).encode()
 
 
+class Look(NamedTuple):
+    """How a cell looks beyond its number format."""
+
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    size: float | None = None  # points; None keeps the default font's
+    color: str | None = None  # ARGB, e.g. "FF0563C1"
+    wrap: bool = False  # text wraps inside the column
+    top: bool = False  # aligned to the top of the row (beside a wrapped cell)
+
+
+PLAIN = Look()
+# The elements of a styles part, in the order the schema requires them.
+_PARTS_IN_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
+                   "dxfs", "tableStyles", "colors", "extLst")
+
+
 def add_number_formats(styles: etree._Element, formats: Iterable[str]) -> dict[str, int]:
     """Make sure each number format has a plain cell style; return format -> cellXfs index.
     General maps to the workbook's default style, 0."""
-    indexes = {GENERAL: 0}
-    for code in formats:
-        if code not in indexes:
-            indexes[code] = _cell_style_for(styles, _number_format_id(styles, code))
+    indexes = add_cell_styles(styles, [(code, PLAIN) for code in formats])
+    return {code: index for (code, _), index in indexes.items()}
+
+
+def add_cell_styles(styles: etree._Element, wanted: Iterable[tuple[str, Look]]) -> dict[tuple[str, Look], int]:
+    """Make sure each (number format, look) has a cell style; return its cellXfs index.
+    A plain General cell is the workbook's default style, 0."""
+    indexes = {(GENERAL, PLAIN): 0}
+    for code, look in wanted:
+        if (code, look) not in indexes:
+            font = _font_for(styles, look) if look[:5] != PLAIN[:5] else 0
+            indexes[code, look] = _cell_style_for(styles, _number_format_id(styles, code), font,
+                                                  _alignment(look))
     return indexes
+
+
+def _alignment(look: Look) -> dict[str, str]:
+    alignment = {}
+    if look.wrap:
+        alignment["wrapText"] = "1"
+    if look.top:
+        alignment["vertical"] = "top"
+    return alignment
+
+
+def _font_for(styles: etree._Element, look: Look) -> int:
+    """The index of a font like the default one with `look`'s changes, added if new."""
+    fonts = _part(styles, "fonts")
+    default = next(fonts.iterchildren(f"{_Q}font"), None)
+    font = copy.deepcopy(default) if default is not None else etree.Element(f"{_Q}font")
+    for name in ("b", "i", "u", "sz", "color"):
+        for child in font.findall(f"{_Q}{name}"):
+            font.remove(child)
+    flags = [name for name, on in (("b", look.bold), ("i", look.italic), ("u", look.underline)) if on]
+    for position, name in enumerate(flags):
+        font.insert(position, etree.Element(f"{_Q}{name}"))
+    size = look.size or _default_size(default)
+    font.insert(len(flags), etree.Element(f"{_Q}sz", val=f"{size:g}"))
+    if look.color:
+        font.insert(len(flags) + 1, etree.Element(f"{_Q}color", rgb=look.color))
+    wanted = etree.tostring(font, method="c14n")
+    for index, existing in enumerate(fonts.iterchildren(f"{_Q}font")):
+        if etree.tostring(existing, method="c14n") == wanted:
+            return index
+    fonts.append(font)
+    fonts.set("count", str(len(fonts)))
+    return len(fonts) - 1
+
+
+def _default_size(font: etree._Element | None) -> float:
+    size = None if font is None else font.find(f"{_Q}sz")
+    try:
+        return float(size.get("val")) if size is not None else 11.0
+    except (TypeError, ValueError):
+        return 11.0
+
+
+def _part(styles: etree._Element, name: str) -> etree._Element:
+    """The styles part's child `name`, created in its schema position when missing."""
+    child = styles.find(f"{_Q}{name}")
+    if child is None:
+        later = _PARTS_IN_ORDER[_PARTS_IN_ORDER.index(name) + 1:]
+        position = next((styles.index(c) for c in styles
+                         if isinstance(c.tag, str) and etree.QName(c).localname in later), len(styles))
+        child = etree.Element(f"{_Q}{name}", count="0")
+        styles.insert(position, child)
+    return child
 
 
 def _number_format_id(styles: etree._Element, code: str) -> int:
@@ -63,18 +146,32 @@ def _number_format_id(styles: etree._Element, code: str) -> int:
     return new_id
 
 
-def _cell_style_for(styles: etree._Element, format_id: int) -> int:
+def _cell_style_for(styles: etree._Element, format_id: int, font_id: int = 0,
+                    alignment: dict[str, str] | None = None) -> int:
     cell_styles = styles.find(f"{_Q}cellXfs")
     if cell_styles is None:
         raise ValueError("styles part has no cellXfs")
-    wanted = dict(_PLAIN_XF, numFmtId=str(format_id))
+    wanted = dict(_PLAIN_XF, numFmtId=str(format_id), fontId=str(font_id))
+    alignment = alignment or {}
     for index, xf in enumerate(cell_styles.iterchildren(f"{_Q}xf")):
         attributes = {k: v for k, v in xf.attrib.items() if not k.startswith("apply")}
-        if attributes == wanted and len(xf) == 0:
+        if attributes == wanted and _alignment_of(xf) == alignment and len(xf) == bool(alignment):
             return index
-    etree.SubElement(cell_styles, f"{_Q}xf", wanted, applyNumberFormat="1")
+    applied = {"applyNumberFormat": "1"}
+    if font_id:
+        applied["applyFont"] = "1"
+    if alignment:
+        applied["applyAlignment"] = "1"
+    xf = etree.SubElement(cell_styles, f"{_Q}xf", wanted, applied)
+    if alignment:
+        etree.SubElement(xf, f"{_Q}alignment", alignment)
     cell_styles.set("count", str(len(cell_styles)))
     return len(cell_styles) - 1
+
+
+def _alignment_of(xf: etree._Element) -> dict[str, str]:
+    element = xf.find(f"{_Q}alignment")
+    return {} if element is None else dict(element.attrib)
 
 
 def _child(parent: etree._Element, name: str, index: int) -> etree._Element:

@@ -28,6 +28,7 @@ from lxml import etree
 from .sheetxml import MAIN_NS, REL_NS
 
 OWNER_NAME = "_giveback_output"
+PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
 _Q = f"{{{MAIN_NS}}}"
 _RELATIONSHIP_ID = f"{{{REL_NS}}}id"
 _BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
@@ -82,6 +83,19 @@ class WorkbookPart:
         marker = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=OWNER_NAME,
                                   localSheetId=str(len(elements)), hidden="1")
         marker.text = _marker(name)
+
+    def print_titles(self, sheet_name: str, row: int) -> None:
+        """Print row `row` of sheet `sheet_name` at the top of every page: the sheet's
+        `_xlnm.Print_Titles` name, set or replaced."""
+        index = next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
+        value = "'" + sheet_name.replace("'", "''") + f"'!${row}:${row}"
+        for name in self._name_elements():
+            if name.get("name") == PRINT_TITLES and name.get("localSheetId") == str(index):
+                name.text = value
+                return
+        element = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=PRINT_TITLES,
+                                   localSheetId=str(index))
+        element.text = value
 
     def remove_sheets(self, indexes: Iterable[int]) -> None:
         """Remove sheets, their scoped names, and other names' references to them."""
