@@ -124,7 +124,7 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
     after = apply_actions(payload, response.json()["actions"])
     adjustments = sheet_named(after, "Adjustments")["values"]
     assert [row[:3] for row in adjustments[1:]] == [["NUT-5", "On", 13], ["NUT-5", "Off", -13]]
-    assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary"]
+    assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options"]
 
 
 def test_a_script_error_reaches_excel_as_its_message(server):

@@ -14,7 +14,7 @@ from giveback.reconcile import output_path
 from workbook.seam import WorkbookError
 from workbooks import SEED_NET_ZERO, digest, sheet_names, sheet_values, sheets, usage_rows, xlsx
 
-OUTPUTS = ["Adjustments", "LoopTrace", "Summary"]
+OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options"]
 
 
 def run(capsys, *argv):

@@ -1,6 +1,6 @@
 """Recommendations and problems into giveback's output sheets, as plain values
 (SPEC section 5): `Adjustments`, `LoopTrace`, `Summary` and, when there are problems,
-`Issues`. Quantities stay `Decimal`; the host's writer turns them into numbers.
+`Issues` (`Options` is in `options`). Quantities stay `Decimal`; the host's writer turns them into numbers.
 
 Quantity columns show whole units (`#,##0`) unless a product works in fractions, then up
 to six decimals (`#,##0.######`, Excel shows `13.` for a whole number in that format).
@@ -19,7 +19,8 @@ from core.recommend import runs, trace_of
 from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
 
 ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
-OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES)
+OPTIONS = "Options"  # written by `options`
+OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, OPTIONS, ISSUES)
 WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
 
 
