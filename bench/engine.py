@@ -11,9 +11,11 @@ simulation per grid step), measured on a sample in the same run; and what the op
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
@@ -140,11 +142,52 @@ def engine_on_book(rows: int, repeat: int = 5) -> None:
           " of recommend + trace (goal < 10% of the reconcile)")
 
 
+def options_in_reconcile(size: str = "200k", repeat: int = 3) -> None:
+    """`giveback reconcile` of the scale benchmark's book (`make_books`), timed whole, and
+    inside it the options (`core.recommend.options`) and the writing of the Options sheet;
+    medians of `repeat` runs."""
+    import pipeline
+    from giveback.reconcile import reconcile_file
+    from workbook.xlsx import package
+
+    engine = importlib.import_module("core.recommend")  # `core.recommend` is also the function
+    book = make_books.ensure(size)
+    finding = engine.options = pipeline.Stopwatch(engine.options)
+    writing = package._write_output = _OptionsSheetStopwatch(package._write_output)
+    timings = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeat):
+            finding.seconds = writing.seconds = 0.0
+            started = time.perf_counter()
+            reconcile_file(book, Path(folder) / "out.xlsx", {}, quiet=True)
+            timings.append((time.perf_counter() - started, finding.seconds, writing.seconds))
+    total, found, written = (statistics.median(column) for column in zip(*timings))
+    print(f"the {size} book's reconcile (giveback reconcile, read to write): {total:.3f} s (median of {repeat})")
+    print(f"  options {found:.3f} s + the Options sheet {written:.3f} s = {found + written:.3f} s"
+          f" -> {(found + written) / total:.1%} of the reconcile (goal < 10%)")
+
+
+class _OptionsSheetStopwatch:
+    """Adds up the seconds `package._write_output` spends on the Options sheet."""
+
+    def __init__(self, function):
+        self.function, self.seconds = function, 0.0
+
+    def __call__(self, archive, edit, output):
+        started = time.perf_counter()
+        try:
+            return self.function(archive, edit, output)
+        finally:
+            if output.name == "Options":
+                self.seconds += time.perf_counter() - started
+
+
 def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--records", type=int, default=10_000)
-    options.add_argument("--book-rows", type=int, default=200_000, help="0 skips the book")
-    arguments = options.parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--book-rows", type=int, default=200_000, help="0 skips the book")
+    parser.add_argument("--reconcile", default="200k", help="the book reconciled whole (make_books' size); none skips it")
+    arguments = parser.parse_args()
     records = arguments.records
 
     for returns in (0.35, 0.55):
@@ -158,6 +201,8 @@ def main() -> None:
 
     if arguments.book_rows:
         engine_on_book(arguments.book_rows)
+    if arguments.reconcile != "none":
+        options_in_reconcile(arguments.reconcile)
 
 
 if __name__ == "__main__":
