@@ -21,8 +21,8 @@ the chosen one's, and then the steps that save the most entry (the W an option s
 against the one with a run fewer; ties: fewer runs first). Those are found best-first: a
 gap between two known options hides no saving wider than itself, so gaps are opened
 widest first, and the search stops once the savings kept are certain. A usage of
-1,000,000 against 999,999 has some 2,000 options between 2 and 1,000,000 runs; finding
-its 12 opens about 12 gaps.
+1,000,000 against 999,999 has 1,999 options between 2 and 1,000,000 runs; keeping its 12
+opens 109 gaps (13 ms here; finding all 1,999 takes 41 ms).
 """
 
 from __future__ import annotations

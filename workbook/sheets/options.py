@@ -36,7 +36,8 @@ INTRO = (
     "Options: fewer runs for a larger entry",
     "One row per product and option: the smallest write-off that clears the usage in that many runs, "
     "fewest runs first. Chosen: the recommended adjustment; Guide's runs: as many runs as the guide's.",
-    "Pick a product in the list below; the chart beside the table shows its runs against the on line.",
+    "Pick a product in the Product cell below (a drop-down list); the chart beside the table shows its runs"
+    " against the on line. Products that cannot be cleared have no options.",
 )
 # The panel's rows: the pick, then what only the chart reads.
 PICK, FIRST, STEP_X, STEP_Y, OPTION_X, OPTION_Y = range(6)
