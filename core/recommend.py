@@ -310,6 +310,8 @@ def notes(
         ))
     elif cap:
         said.append(cap)
+    if policy.max_write_off_cost is not None and space.unit_cost is None:
+        said.append("The write-off cap in cost does not apply: no unit cost is known for this product.")
     if chosen.capped:
         said.append(
             f"The trace shows the first {policy.max_loops:,} of {chosen.loops:,} runs"

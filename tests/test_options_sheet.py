@@ -27,7 +27,7 @@ from test_libreoffice import soffice  # noqa: F401 (a fixture)
 from test_package import parts, user_book  # noqa: F401 (a fixture)
 from workbook.files.newbook import input_book, save_new
 from workbook.seam import Formula
-from workbook.sheets.options import EACH_OPTION, mark, options_sheet, staircase
+from workbook.sheets.options import EACH_OPTION, escaped, mark, options_sheet, staircase
 from workbook.xlsx.opc import Package
 from workbook.xlsx.package import write_outputs
 
@@ -77,13 +77,18 @@ def test_the_panel_picks_the_first_product_and_holds_its_chart_points():
     sheet = options_sheet(recs, "'Summary'!$A$5:$A$6")
     pick, first, step_x, step_y, option_x, option_y = sheet.panel.rows
     assert pick[:2] == ("Product", "BRACKET") and pick[4].value == 5
-    assert first[1] == Formula("IFERROR(MATCH($B$5,$A$13:$A$1048576,0),0)", 1)
+    assert first[1] == Formula("IFERROR(MATCH($C$6,$A$13:$A$1048576,0),0)", 1)
     assert [cell.value for cell in step_x[1:10]] == [70, 85, 85, 114, 114, 170, 170, 340, 340]
     assert [cell.value for cell in step_y[1:11]] == [6, 6, 5, 5, 4, 4, 3, 3, 2, None]
     assert [cell.value for cell in option_x[1:7]] == [340, 170, 114, 85, 70, None]
     assert option_x[0] == EACH_OPTION
     assert sheet.panel.hidden == frozenset({1, 2, 3, 4, 5}) and sheet.header_row == 12
     assert sheet.panel.choices[0].cell == "B5" and sheet.panel.choices[0].source == "'Summary'!$A$5:$A$6"
+
+
+@pytest.mark.parametrize("name, looked_up", [("BOLT-10", "BOLT-10"), ("A*", "A~*"), ("A?", "A~?"), ("~T", "~~T")])
+def test_the_pick_is_looked_up_literally(name, looked_up):
+    assert escaped(name) == looked_up
 
 
 def test_no_product_with_options_means_no_panel():
@@ -138,20 +143,32 @@ def test_openpyxl_reads_the_sheet_its_chart_list_and_print_area_without_a_warnin
     assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "B5", "'Usage'!$A$2:$A$11")
     assert sheet.print_area == "'Options'!$A$1:$H$19"
     assert sheet.row_dimensions[6].hidden and not sheet.row_dimensions[5].hidden
-    assert sheet["E5"].value == "=COUNTIF($A$13:$A$1048576,$B$5)"
+    assert sheet["E5"].value == '=COUNTIF($A$13:$A$1048576,"="&$C$6)'
 
 
 # ---- LibreOffice, the chart following the pick ------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    """The demo workbook, reconciled, and its recommendations."""
-    folder = tmp_path_factory.mktemp("options")
-    source, target = folder / "demo.xlsx", folder / "demo.reconciled.xlsx"
-    save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), source)
+def reconciled(folder: Path, sheets: dict) -> tuple[Path, dict]:
+    """The workbook of `sheets`, reconciled, and its recommendations by product."""
+    source, target = folder / "book.xlsx", folder / "book.reconciled.xlsx"
+    save_new(input_book(sheets), source)
     done = reconcile_file(source, target, {}, quiet=True)
     return target, {rec.product: rec for rec in done.recommendations}
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory):
+    return reconciled(tmp_path_factory.mktemp("options"), {"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS})
+
+
+AWKWARD = ("A*", "AB", "A?", "~T", ">5", "<Y")  # Excel's wildcards and COUNTIF's comparisons
+
+
+@pytest.fixture(scope="module")
+def awkward_book(tmp_path_factory):
+    usage = [(name, q, None, None, None) for name in AWKWARD for q in BRACKET[:len(name) + 2]]
+    return reconciled(tmp_path_factory.mktemp("awkward"), {"Usage": usage})
 
 
 def uno(profile: Path, *args) -> str:
@@ -177,6 +194,15 @@ def test_libreoffice_charts_the_picked_products_staircase(soffice, demo_book, tm
         assert [s["name"] for s in shown["series"]] == [name, EACH_OPTION]
         assert [s["points"] for s in shown["series"]] == list(points(rec)), name
         assert shown["count"] == len(rec.options)
+
+
+def test_names_with_wildcards_or_comparisons_chart_their_own_options(soffice, awkward_book, tmp_path):  # noqa: F811
+    book, recs = awkward_book
+    assert set(recs) == set(AWKWARD)
+    report = json.loads(uno(tmp_path / "profile", "inspect", book, *recs))
+    for name, rec in recs.items():
+        shown = report["picked"][name]
+        assert (shown["count"], [s["points"] for s in shown["series"]]) == (len(rec.options), list(points(rec))), name
 
 
 def test_libreoffice_renders_the_sheet_and_chart_for_two_picks(soffice, demo_book, tmp_path):  # noqa: F811

@@ -201,6 +201,7 @@ def test_the_cost_cap_counts_where_the_unit_cost_is_known():
     cheap = recommend_quantities(ISSUE_11, policy=Policy(max_write_off_cost=100), unit_cost="2.5")
     unknown = recommend_quantities(ISSUE_11, policy=Policy(max_write_off_cost=100))
     assert (cheap.chosen.w, unknown.chosen.w) == (0, 42)
+    assert "The write-off cap in cost does not apply: no unit cost is known for this product." in unknown.notes
     assert "The write-off cap of 100 in cost (40 units at 2.5) keeps this at 3 runs;" \
            " On 85 / Off -42 would take 2." in cheap.notes
 

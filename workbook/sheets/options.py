@@ -11,8 +11,9 @@ picked from a drop-down list above the table.
     WIDGET  |    3 |         0 |      43 |          |          43 |            | Guide's runs
 
 The chart reads hidden panel rows whose formulas find the picked product's rows in the
-table (`MATCH` for the first, `COUNTIF` for how many; a product's options are adjacent,
-fewest runs first) and lay them out as a staircase: from the smallest on line (most runs)
+table (`MATCH` for the first, `COUNTIF` for how many, its wildcards escaped; a product's
+options are adjacent, fewest runs first; like Excel's lookups, they ignore case, so two
+products named alike but for case would share a chart) and lay them out as a staircase: from the smallest on line (most runs)
 to the largest (fewest), each option's point joined to the next by a level step and a
 drop. Their values are written for the first product, so the chart shows before any
 recalculation; picking another product recalculates them.
@@ -87,6 +88,7 @@ class _Cells:
     def __init__(self, sheet: OutputSheet):
         top = sheet.panel_row
         self.pick, self.count, self.first = f"$B${top + PICK}", f"$E${top + PICK}", f"$B${top + FIRST}"
+        self.lookup = f"$C${top + FIRST}"  # the pick with Excel's wildcards * ? ~ escaped
         data = sheet.header_row + 1
         self.column = lambda index: f"${column_letter(index)}${data}:${column_letter(index)}${EXCEL_MAX_ROWS}"  # noqa: E731
         self.row = lambda index: top + index  # noqa: E731
@@ -99,8 +101,10 @@ def _panel(sheet: OutputSheet, first: Recommendation, products: str) -> Panel:
     points = [(option.adjustment.on, option.loops) for option in options] + [(None, None)] * (LIMIT - len(options))
     rows = (
         ("Product", first.product, None, None,  # the pick's name runs on over C and D
-         Formula(f"COUNTIF({cells.column(PRODUCT)},{cells.pick})", len(options), '[=1]0" option";0" options"')),
-        ("First row", Formula(f"IFERROR(MATCH({cells.pick},{cells.column(PRODUCT)},0),0)", 1)),
+         Formula(f'COUNTIF({cells.column(PRODUCT)},"="&{cells.lookup})', len(options), '[=1]0" option";0" options"')),
+        ("First row", Formula(f"IFERROR(MATCH({cells.lookup},{cells.column(PRODUCT)},0),0)", 1),
+         Formula(f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({cells.pick},"~","~~"),"*","~*"),"?","~?")',
+                 escaped(first.product))),
         ("On line", *(_step(cells, j, ON_LINE, x) for j, (x, _) in enumerate(steps, start=1))),
         ("Runs", *(_step(cells, j, RUNS_COLUMN, y) for j, (_, y) in enumerate(steps, start=1))),
         (EACH_OPTION, *(_option(cells, k, ON_LINE, x) for k, (x, _) in enumerate(points, start=1))),
@@ -112,6 +116,13 @@ def _panel(sheet: OutputSheet, first: Recommendation, products: str) -> Panel:
         choices=(Choice(f"B{cells.row(PICK)}", products, "Pick a product to chart its options."),),
         charts=(_chart(sheet, cells, rows),),
     )
+
+
+def escaped(product: str) -> str:
+    """`product` as COUNTIF and MATCH take it literally: `~`, `*` and `?` escaped with `~`
+    (COUNTIF also reads a leading `=`, `<` or `>` as a comparison: its criterion starts
+    with "=")."""
+    return product.replace("~", "~~").replace("*", "~*").replace("?", "~?")
 
 
 def staircase(options: Sequence[Option]) -> list[tuple[object, object]]:
