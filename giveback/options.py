@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import argparse
+from typing import Callable
 
-from core import NotAQuantity, to_quantity
+from core import to_quantity
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+def at_least(parse: Callable[[str], object], least: int, what: str) -> Callable[[str], object]:
+    """An argparse type: `parse`'s value of the text, refused below `least` or when not
+    `what` it must be."""
+
+    def convert(text: str) -> object:
+        try:
+            value = parse(text)
+        except ValueError:  # NotAQuantity is one
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more")
+        return value
+
+    return convert
+
+
+positive_int = at_least(int, 1, "a whole number")
+units = at_least(to_quantity, 0, "a number")  # exact: core.to_quantity
 
 
 def rule_options(parser: argparse.ArgumentParser, from_settings: bool = False) -> None:
@@ -33,17 +44,6 @@ def rule_options(parser: argparse.ArgumentParser, from_settings: bool = False) -
         "--lot-order", choices=["fifo", "lifo"], default=None if from_settings else "fifo",
         help=f"{since}how usage draws on lots (default fifo)",
     )
-
-
-def units(text: str) -> object:
-    """A quantity of 0 or more, as typed (`core.to_quantity` reads it exactly)."""
-    try:
-        value = to_quantity(text)
-    except NotAQuantity:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def cap_options(parser: argparse.ArgumentParser, from_settings: bool = False) -> None:
