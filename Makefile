@@ -32,7 +32,8 @@ hostile: install  # every hostile case through giveback reconcile, each in a fre
 scale: install  # large workbooks end to end (builds bench/.books/ on first use: ~1 min)
 	$(BIN)/python bench/scale.py
 
-# Desktop ribbon add-in from xlwings' template: dist/giveback.xlam (+ giveback_ribbon.bas).
+# Desktop ribbon add-in from xlwings' template, its VBA module built in: dist/giveback.xlam
+# (+ giveback_ribbon.bas, the module's source, a fallback).
 addin: install
 	$(BIN)/python -m addin.build_xlam dist
 

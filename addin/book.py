@@ -26,8 +26,7 @@ from typing import Iterable, Iterator
 
 import xlwings as xw
 
-from workbook.seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row
-from workbook.xlsx.workbookpart import OWNER_NAME
+from workbook.seam import EXCEL_MAX_ROWS, OWNER_NAME, TOTAL_LABEL, Column, Link, OutputSheet
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
 BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests
@@ -149,14 +148,22 @@ class BookWriter:
         return [sheet.name for sheet in doomed]
 
     def write_sheet(self, output: OutputSheet) -> None:
+        """The intro, the header and the rows as values, then the looks the file writer
+        gives them: bold title and header, column formats and widths, wrapped columns,
+        the table, a totals row, and the header frozen. Not the panel above a table (the
+        Options sheet's drop-down list, its formulas and chart): the file writer's only."""
+        output = output._replace(panel=None)
         sheet = self.sheet_for(output.name)
-        grid = [[column.header for column in output.columns]] + [
-            [cell_value(value) for value in row] for row in output.rows
-        ]
+        top = output.header_row
+        rows = [[cell_value(value) for value in row] for row in output.rows]
+        grid = intro_grid(output) + [[column.header for column in output.columns]] + rows
         write_blocks(sheet, grid)
-        self.format_columns(sheet, output.columns, len(grid))
-        self.make_table(sheet, output.name, len(grid), len(output.columns))
-        freeze_header(sheet)
+        self.format_columns(sheet, output.columns, top, len(rows))
+        table = self.make_table(sheet, output.name, top, len(rows), len(output.columns))
+        if output.has_totals:
+            write_totals(sheet, output, table, top + max(len(rows), 1) + 1)
+        embolden(sheet, output)
+        freeze_header(sheet, top)
 
     def sheet_for(self, name: str):
         """The owned sheet to reuse, cleared, or a new marked sheet at the end."""
@@ -168,21 +175,27 @@ class BookWriter:
         mark_owned(sheet)
         return sheet
 
-    def format_columns(self, sheet, columns: tuple[Column, ...], height: int) -> None:
+    def format_columns(self, sheet, columns: tuple[Column, ...], top: int, count: int) -> None:
         for index, column in enumerate(columns, start=1):
-            cells = sheet.range((1, index), (max(height, 2), index))
-            if column.number_format != "General" and height > 1:
-                sheet.range((2, index), (height, index)).number_format = column.number_format
+            cells = sheet.range((top, index), (top + max(count, 1), index))
+            data = sheet.range((top + 1, index), (top + max(count, 1), index))
+            if column.number_format != "General" and count:
+                data.number_format = column.number_format
+            if column.wrap:
+                data.wrap_text = True
             cells.column_width = column_width(self.book, column.width)
 
-    def make_table(self, sheet, name: str, height: int, width: int) -> None:
-        """Resize the table of a reused sheet (giveback's, as the sheet is), or add one.
-        A table needs a data row: an empty output gets one blank row."""
-        cells = sheet.range((1, 1), (max(height, 2), width))
+    def make_table(self, sheet, name: str, top: int, count: int, width: int) -> str:
+        """Resize the table of a reused sheet (giveback's, as the sheet is), or add one;
+        returns its name. A table needs a data row: an empty output gets one blank row."""
+        cells = sheet.range((top, 1), (top + max(count, 1), width))
         if len(sheet.tables):
-            next(iter(sheet.tables)).resize(cells)
-        else:
-            sheet.tables.add(source=cells, name=self.table_name(name), table_style_name=TABLE_STYLE)
+            table = next(iter(sheet.tables))
+            table.resize(cells)
+            return table.name
+        name = self.table_name(name)
+        sheet.tables.add(source=cells, name=name, table_style_name=TABLE_STYLE)
+        return name
 
     def table_name(self, sheet_name: str) -> str:
         """A table name from the sheet's (as the file writer names them), unique in the
@@ -209,6 +222,31 @@ class BookWriter:
             sheet.delete()
 
 
+def intro_grid(output: OutputSheet) -> list[list]:
+    """The title and legend lines, each in column A, and the blank row under them, as
+    wide as the table (a grid written at once is rectangular)."""
+    blank = [None] * (len(output.columns) - 1)
+    return [[line, *blank] for line in output.intro] + ([[None, *blank]] if output.intro else [])
+
+
+def write_totals(sheet, output: OutputSheet, table: str, row: int) -> None:
+    """A totals row under the table: "Total" and `SUBTOTAL(109, ...)` of each total column
+    (Excel computes it: a live book needs no value written)."""
+    values = [TOTAL_LABEL] + [None] * (len(output.columns) - 1)
+    for index, column in enumerate(output.columns):
+        if column.total:
+            values[index] = f"=SUBTOTAL(109,{table}[{column.header}])"
+    sheet.range((row, 1)).value = [values]
+    sheet.range((row, 1), (row, len(values))).font.bold = True
+
+
+def embolden(sheet, output: OutputSheet) -> None:
+    """The title and the header row in bold (not only through the table style)."""
+    if output.intro:
+        sheet.range((1, 1)).font.bold = True
+    sheet.range((output.header_row, 1), (output.header_row, len(output.columns))).font.bold = True
+
+
 def write_blocks(sheet, grid: list[list]) -> None:
     """Write the grid from A1 in blocks of `BLOCK_ROWS` rows (one action each on a JSON
     book; COM calls of a bounded size on desktop)."""
@@ -217,12 +255,13 @@ def write_blocks(sheet, grid: list[list]) -> None:
 
 
 def paginate(output: OutputSheet) -> Iterator[OutputSheet]:
-    """The output, split into sheets of at most Excel's row limit (header included)."""
-    per_sheet = EXCEL_MAX_ROWS - 1
+    """The output, split into sheets of at most Excel's row limit (intro and header
+    included)."""
+    per_sheet = EXCEL_MAX_ROWS - output.header_row - (1 if output.has_totals else 0)
     rows = list(output.rows)
     for page, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
         name = output.name if page == 1 else f"{output.name} ({page})"
-        yield OutputSheet(name, output.columns, rows[start : start + per_sheet])
+        yield output._replace(name=name, rows=rows[start : start + per_sheet])
 
 
 def output_base(name: str) -> str:
@@ -232,12 +271,22 @@ def output_base(name: str) -> str:
 
 
 def cell_value(value: object) -> object:
-    """A seam value as a cell takes it: Decimal as int when whole else float."""
+    """A seam value as a cell takes it: Decimal as int when whole else float; a link as
+    Excel's HYPERLINK formula (an in-workbook jump: "#Usage!B2"); text that Excel would
+    take for a formula (`=...`) kept as text with Excel's leading apostrophe."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Link):
+        return f'=HYPERLINK("#{_quote(value.target)}","{_quote(value.text)}")'
+    if isinstance(value, str) and value[:1] == "=":
+        return "'" + value
     if value is None or isinstance(value, (bool, int, float, str, dt.date)):
         return value
     return str(value)
+
+
+def _quote(text: str) -> str:
+    return text.replace('"', '""')
 
 
 def column_width(book, characters: float) -> float:
@@ -251,10 +300,11 @@ def is_json_book(book) -> bool:
     return isinstance(getattr(book.impl, "api", None), dict)
 
 
-def freeze_header(sheet) -> None:
-    """Freeze row 1. Office.js and xlwings Lite support it; desktop COM has no
-    `freeze_panes` in xlwings (it would need the sheet's window), so it is skipped there."""
+def freeze_header(sheet, top: int = 1) -> None:
+    """Freeze the rows down to the header. Office.js and xlwings Lite support it; desktop
+    COM has no `freeze_panes` in xlwings (it would need the sheet's window), so it is
+    skipped there."""
     try:
-        sheet.freeze_panes.freeze_at("1:1")
+        sheet.freeze_panes.freeze_at(f"1:{top}")
     except (NotImplementedError, AttributeError):
         pass

@@ -4,18 +4,20 @@ template, reproducibly: `python -m addin.build_xlam [DIST]` (or `make addin`).
 xlwings ships `quickstart_addin_ribbon.xlam` (what `xlwings quickstart NAME --addin
 --ribbon` copies): a ribbon add-in whose VBA has xlwings' `RunPython` and one ribbon
 callback, `RibbonMyAddin.RunMain`, which runs `import NAME; NAME.main()` with NAME the
-add-in's file name. The build copies every part of it byte for byte and rewrites only
-`customUI/customUI.xml`: a "Give-Back" tab with three buttons.
+add-in's file name. The build copies every part of it byte for byte but two:
+`customUI/customUI.xml`, a "Give-Back" tab with three buttons, and `xl/vbaProject.bin`,
+which gains the module `GivebackRibbon` (`addin/ribbon.bas`) with the other two buttons'
+callbacks (`addin.vba.project`: the template's project has no compiled cache, so Excel
+compiles the module's source when it loads the add-in, as it does xlwings' own module).
 
 - Reconcile -> `RibbonMyAddin.RunMain` -> `giveback.main()` -> `addin.desktop.reconcile()`.
-- Clear results, New template -> `GivebackClearResults`, `GivebackNewTemplate`: VBA the
-  template does not have. VBA lives in the binary `xl/vbaProject.bin`, which no tool on
-  Linux can change safely (Excel runs its compiled p-code, not the source), so these two
-  are in `addin/ribbon.bas`, copied to `dist/giveback_ribbon.bas`, to import once in
-  Excel (`--import-vba` does it on Windows through xlwings and the VBA object model).
+- Clear results -> `GivebackRibbon.GivebackClearResults` -> `addin.desktop.clear_results()`.
+- New template -> `GivebackRibbon.GivebackNewTemplate` -> `addin.desktop.new_template()`.
 
-Zip entries keep the template's order with fixed timestamps and attributes, so the same
-xlwings version always gives the same bytes.
+Zip entries keep the template's order with fixed timestamps and attributes, and the VBA
+project is written the same way every time, so the same xlwings version always gives the
+same bytes. `dist/giveback_ribbon.bas` is the module's source beside it: a fallback for an
+add-in whose VBA project was replaced (the VBA editor's File > Import File...).
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ from pathlib import Path
 
 import xlwings
 
+from .vba.project import add_module
+
 TEMPLATE = Path(xlwings.__file__).parent / "quickstart_addin_ribbon.xlam"
 RIBBON_PART = "customUI/customUI.xml"
+VBA_PART = "xl/vbaProject.bin"
 RIBBON_MACROS = Path(__file__).with_name("ribbon.bas")
+RIBBON_MODULE = "GivebackRibbon"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 TEMPLATE_CALLBACK = "RibbonMyAddin.RunMain"
 
@@ -66,10 +72,18 @@ def build(dist: Path, template: Path = TEMPLATE) -> Path:
     target = dist / "giveback.xlam"
     with zipfile.ZipFile(template) as source, zipfile.ZipFile(target, "w") as addin:
         for entry in source.infolist():
-            data = RIBBON_XML.encode("utf-8") if entry.filename == RIBBON_PART else source.read(entry)
-            addin.writestr(fixed_entry(entry.filename), data)
+            addin.writestr(fixed_entry(entry.filename), part(entry.filename, source.read(entry)))
     shutil.copyfile(RIBBON_MACROS, dist / "giveback_ribbon.bas")
     return target
+
+
+def part(name: str, data: bytes) -> bytes:
+    """A template part as the add-in has it."""
+    if name == RIBBON_PART:
+        return RIBBON_XML.encode("utf-8")
+    if name == VBA_PART:
+        return add_module(data, RIBBON_MODULE, RIBBON_MACROS.read_text(encoding="utf-8"))
+    return data
 
 
 def fixed_entry(name: str) -> zipfile.ZipInfo:
@@ -81,27 +95,12 @@ def fixed_entry(name: str) -> zipfile.ZipInfo:
     return entry
 
 
-def import_ribbon_macros(addin: Path, macros: Path) -> None:
-    """Desktop Excel on Windows only: import the ribbon's extra VBA into the add-in and
-    save it. Needs "Trust access to the VBA project object model" in Excel's Trust Center."""
-    import xlwings as xw
-
-    book = xw.Book(str(addin.resolve()))
-    book.api.VBProject.VBComponents.Import(str(macros.resolve()))
-    book.save()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build giveback's desktop ribbon add-in.")
     parser.add_argument("dist", nargs="?", default="dist", type=Path)
-    parser.add_argument("--import-vba", action="store_true",
-                        help="Windows with Excel: also import addin/ribbon.bas into the add-in")
     args = parser.parse_args(argv)
     addin = build(args.dist)
     print(f"built {addin}")
-    if args.import_vba:
-        import_ribbon_macros(addin, args.dist / "giveback_ribbon.bas")
-        print(f"imported {RIBBON_MACROS.name} into {addin}")
     return 0
 
 

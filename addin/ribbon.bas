@@ -1,7 +1,6 @@
 Attribute VB_Name = "GivebackRibbon"
 ' Ribbon callbacks of giveback.xlam that xlwings' ribbon template does not have.
-' Import once into giveback.xlam (VBA editor: File > Import File..., then save the
-' add-in), or run `python -m addin.build_xlam --import-vba` on Windows.
+' `make addin` writes this module into the add-in's VBA project (addin/build_xlam.py).
 ' The Reconcile button uses the template's own RibbonMyAddin.RunMain, which runs
 ' "import giveback; giveback.main()".
 

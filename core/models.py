@@ -251,6 +251,7 @@ class Recommendation(Frozen):
     chosen: Outcome
     guide: Outcome
     unit_cost: Decimal | None = None
+    unit_cost_source: str = ""  # where the cost came from, e.g. "the latest usage with a cost (Usage row 17)"
     notes: tuple[str, ...] = ()
     trace: tuple[TraceRow, ...] = ()
     options: tuple[Option, ...] = ()  # fewest runs first

@@ -46,6 +46,7 @@ class Problem(Frozen):
     cell: str
     message: str
     product: str | None = None
+    reference: str | None = None  # the row's document reference or lot id, to find the record by
 
     def __str__(self) -> str:
         return f"{self.cell}: {self.message} [{self.code.value}]"

@@ -43,6 +43,7 @@ class Space(NamedTuple):
     lots_capacity: Decimal
     lots_used: Decimal
     unit_cost: Decimal | None = None
+    unit_cost_source: str = ""  # where the unit cost came from (see `unit_cost`)
 
     def totals(self, w: Decimal) -> Totals:
         return Totals(
@@ -109,6 +110,7 @@ def search_space(product: ProductUsage) -> Space:
     figures = quantities + [x for lot in product.lots for x in (lot.quantity, lot.used)]
     if product.count is not None:
         figures += [product.count.balance, product.count.counted]
+    cost, cost_source = unit_cost(product)
     return Space(
         balance=balance,
         delta=delta,
@@ -118,7 +120,8 @@ def search_space(product: ProductUsage) -> Space:
         largest=max(max(map(abs, quantities), default=ZERO), abs(balance.net)),
         lots_capacity=sum((lot.quantity for lot in product.lots), ZERO),
         lots_used=sum((lot.used for lot in product.lots), ZERO),
-        unit_cost=unit_cost(product),
+        unit_cost=cost,
+        unit_cost_source=cost_source,
     )
 
 
@@ -225,6 +228,7 @@ def recommend(product: ProductUsage, policy: Policy = Policy(), with_trace: bool
         chosen=chosen,
         guide=by_guide,
         unit_cost=space.unit_cost,
+        unit_cost_source=space.unit_cost_source,
         notes=notes(product, space, chosen, by_guide, policy, choices),
         trace=trace_of(product, chosen, policy) if with_trace else (),
         options=choices,
@@ -269,16 +273,26 @@ def trace_of(product: ProductUsage, chosen: Outcome, policy: Policy = Policy()) 
     return simulation.trace
 
 
-def unit_cost(product: ProductUsage) -> Decimal | None:
-    """The latest known cost: from the usage in visiting order, else the newest lot."""
+def unit_cost(product: ProductUsage) -> tuple[Decimal | None, str]:
+    """The latest known cost, from the usage in visiting order, else the newest lot, and
+    where it came from in an accountant's words ("the latest usage with a cost, row 17
+    of Usage"); (None, "") when no record has one."""
     latest = last_in_order(product.usage, visiting_order)
-    if latest is not None and latest.unit_cost is not None:  # the common case: one cost read
-        return latest.unit_cost
-    latest = last_in_order([u for u in product.usage if u.unit_cost is not None], visiting_order)
+    if latest is None or latest.unit_cost is None:  # the common case: one cost read
+        latest = last_in_order([u for u in product.usage if u.unit_cost is not None], visiting_order)
     if latest is not None:
-        return latest.unit_cost
+        return latest.unit_cost, f"the latest usage with a cost ({_row_of(latest.source)})"
     newest = last_in_order([lot for lot in product.lots if lot.unit_cost is not None], lot_age)
-    return newest.unit_cost if newest else None
+    if newest is not None:
+        return newest.unit_cost, f"the newest lot with a cost ({_row_of(newest.source)})"
+    return None, ""
+
+
+def _row_of(source: str) -> str:
+    """`Usage!B17` -> `Usage row 17`; other sources as they are."""
+    sheet, _, cell = source.rpartition("!")
+    digits = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return f"{sheet.strip(chr(39))} row {digits}" if sheet and digits.isdigit() else source or "typed in"
 
 
 def notes(
@@ -293,21 +307,12 @@ def notes(
             f" - system balance {show(product.count.balance)} = {show(space.delta)}."
         )
     if chosen.w is None:
-        said.append(cap or
-            f"No adjustment from {show(space.low)} to {show(space.high)} clears the usage"
-            f" within {runs(policy.max_runs)}; allow more runs or use the fewest rule."
-        )
+        said.append(cap or _beyond_budget(space, policy))
         return tuple(said)
     if not chosen.lines and chosen.settled:
         said.append(f"No adjustment needed: existing lots clear the usage in {runs(chosen.loops)}.")
     if not chosen.settled:
-        said.append(cap or (
-            f"{show(chosen.unallocated)} units stay unallocated whatever the write-off:"
-            f" the balance change of {show(space.delta)} does not cover the net usage"
-            f" of {show(space.balance.net)} with the lots on hand."
-            if space.balance.net > space.delta + space.lots_capacity - space.lots_used
-            else f"{show(chosen.unallocated)} units stay unallocated."
-        ))
+        said.append(cap or _why_not_cleared(product, space, chosen))
     elif cap:
         said.append(cap)
     if policy.max_write_off_cost is not None and space.unit_cost is None:
@@ -321,6 +326,33 @@ def notes(
         said.append(_against_guide(chosen, by_guide))
     said += _next_step(chosen, by_guide, choices)
     return tuple(said)
+
+
+def _beyond_budget(space: Space, policy: Policy) -> str:
+    best = outcome(space, fewest(space, policy), "fewest", policy)
+    return (
+        f"Cannot clear within {runs(policy.max_runs or 0)}: no write-off from {show(space.low)}"
+        f" to {show(space.high)} does. The fewest runs any adjustment needs here is"
+        f" {best.loops:,} (write-off {show(best.w)}): allow {runs(best.loops)} (max_runs) or"
+        " use the fewest rule."
+    )
+
+
+def _why_not_cleared(product: ProductUsage, space: Space, chosen: Outcome) -> str:
+    """Why no write-off clears the usage, and what to check: nearly always a balance
+    change from a count that is smaller than the net usage the lots cannot cover."""
+    left = f"Cannot clear: {show(chosen.unallocated)} units stay unallocated whatever the write-off"
+    free = space.lots_capacity - space.lots_used
+    if product.count is None or space.balance.net <= space.delta + free:
+        return f"{left}. Do not post these lines."
+    on_hand = f" and the lots on hand have {show(free)} units free" if space.lots_capacity else ""
+    where = f" ({_row_of(product.count.source)})" if product.count.source else ""
+    return (
+        f"{left}, because the balance change from the count ({show(space.delta)}) is less than"
+        f" the net usage ({show(space.balance.net)}){on_hand}. Check the count{where}: the"
+        " physical count and the system balance may be swapped or out of date. Do not post"
+        " these lines."
+    )
 
 
 def _against_guide(chosen: Outcome, by_guide: Outcome) -> str:
@@ -361,19 +393,19 @@ def _cap_note(space: Space, chosen: Outcome, policy: Policy) -> str | None:
     cap = write_off_cap(space, policy)
     if cap is None:
         return None
-    free = outcome(space, RULES[policy.rule](space, uncapped(policy)), policy.rule, policy)
-    if free.w == chosen.w:
-        return None
     the_cap = _the_cap(cap, space, policy)
     if cap < space.low:
         return (f"{the_cap.capitalize()} is below the {show(space.low)} units the balance change needs"
                 " written off; no adjustment fits it.")
+    free = outcome(space, RULES[policy.rule](space, uncapped(policy)), policy.rule, policy)
+    if free.w == chosen.w:
+        return None
     if chosen.w is None:
         return (f"No adjustment within {the_cap} clears the usage within {runs(policy.max_runs or 0)};"
                 f" {describe(free.adjustment)} would.")
     if not chosen.settled:
-        return (f"No adjustment within {the_cap} clears the usage ({show(chosen.unallocated)} units stay"
-                f" unallocated); {describe(free.adjustment)} would, in {runs(free.loops)}.")
+        return (f"Cannot clear within {the_cap}: {show(chosen.unallocated)} units stay unallocated;"
+                f" {describe(free.adjustment)} would clear them in {runs(free.loops)}. Do not post these lines.")
     return f"{the_cap.capitalize()} keeps this at {runs(chosen.loops)}; {describe(free.adjustment)} would take {free.loops:,}."
 
 

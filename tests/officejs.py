@@ -167,6 +167,14 @@ def _freeze(book, action):
     _sheet(book, action)["frozen"] = action["args"][0]
 
 
+def _look(key):
+    """An action that only changes how cells look: recorded by range under `looks`."""
+    def replay(book, action):
+        cells = (action["start_row"] + 1, action["start_column"] + 1, action["row_count"], action["column_count"])
+        _sheet(book, action).setdefault("looks", []).append((key, cells, action["args"]))
+    return replay
+
+
 REPLAY = {
     "addSheet": _add_sheet,
     "setValues": _set_values,
@@ -178,6 +186,8 @@ REPLAY = {
     "setNumberFormat": _number_format,
     "setColumnWidth": _column_width,
     "freezePaneAtRange": _freeze,
+    "setFontProperty": _look("font"),
+    "setWrapText": _look("wrap"),
 }
 
 

@@ -9,6 +9,7 @@ import xlwings as xw
 import giveback
 from addin import desktop
 from officejs import apply_actions, book_payload, sheet_named
+from workbooks import table_of
 
 SEED_USAGE = [["Product", "Quantity"]] + [["NUT-5", q] for q in (2, 4, 4, -10, 3, -3)]
 
@@ -34,8 +35,8 @@ def test_the_ribbons_reconcile_writes_the_active_workbooks_outputs(caller):
     giveback.main()
     assert alerts(book) == []
     after = apply_actions(book.payload, book.json()["actions"])
-    values = sheet_named(after, "Adjustments")["values"]
-    assert [row[1:3] for row in values[1:]] == [["On", 13], ["Off", -13]]
+    header, *rows = table_of(sheet_named(after, "Adjustments")["values"])
+    assert [row[2:4] for row in rows] == [["On", 13], ["Off", -13]]
 
 
 def test_a_problem_is_an_alert_with_the_message_not_a_traceback(caller):

@@ -139,9 +139,9 @@ def test_giveback_loops_is_an_error_when_it_never_settles(usage, on, message):
 def test_giveback_trace_spills_a_header_and_one_row_per_movement():
     rows = giveback_trace(column(SEED), 13, 13)
     assert rows[0] == functions.TRACE_HEADER
-    assert rows[1] == [1, "allocate", "#1", "Beginning balance", 2, 2, 0]
+    assert rows[1] == [1, "allocate", "#1", "Adjustment lot (On line)", 2, 2, 0]
     assert {row[0] for row in rows[1:]} == {1, 2}
-    assert rows[-1] == [2, "allocate", "Write-off", "Beginning balance", 13, 13, 0]
+    assert rows[-1] == [2, "allocate", "Adjustment write-off (Off line)", "Adjustment lot (On line)", 13, 13, 0]
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import httpx
 import pytest
 import xlwings as xw
 
+from workbooks import table_of
 from officejs import apply_actions, book_payload, sheet_named
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,8 +123,8 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
     response = server.post("/xlwings/custom-scripts-call/reconcile", json=payload)
     assert response.status_code == 200, response.text
     after = apply_actions(payload, response.json()["actions"])
-    adjustments = sheet_named(after, "Adjustments")["values"]
-    assert [row[:3] for row in adjustments[1:]] == [["NUT-5", "On", 13], ["NUT-5", "Off", -13]]
+    header, *adjustments = table_of(sheet_named(after, "Adjustments")["values"])
+    assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 13], ["NUT-5", "Off", -13]]
     assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options"]
 
 

@@ -12,7 +12,7 @@ from giveback.cli import main
 from giveback import reconcile as command
 from giveback.reconcile import output_path
 from workbook.seam import WorkbookError
-from workbooks import SEED_NET_ZERO, digest, sheet_names, sheet_values, sheets, usage_rows, xlsx
+from workbooks import SEED_NET_ZERO, digest, records, sheet_names, sheet_values, sheets, table_values, usage_rows, xlsx
 
 OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options"]
 
@@ -44,23 +44,25 @@ def test_reconcile_writes_a_reconciled_copy_beside_the_input_and_leaves_the_inpu
     assert digest(book) == before
     assert sheet_names(target) == ["Usage", "Notes"] + OUTPUTS
     assert sheet_values(target, "Notes") == [("keep me", 42)]
-    assert sheet_values(target, "Adjustments")[1:] and "NUT-5" in out
+    assert table_values(target, "Adjustments")[1:] and "NUT-5" in out
 
 
 def test_adjustments_hold_the_lines_to_key_in(capsys, tmp_path, book):
     run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
-    rows = sheet_values(tmp_path / "out.xlsx", "Adjustments")
-    assert rows[0] == ("Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Case", "Rule", "Loops", "Memo")
-    assert [row[:3] for row in rows[1:]] == [
+    rows = table_values(tmp_path / "out.xlsx", "Adjustments")
+    assert rows[0] == ("Product", "Status", "Line", "Quantity", "Unit Cost", "Extended Cost", "Case", "Rule", "Loops",
+                       "Memo")
+    assert [(row[0], row[2], row[3]) for row in rows[1:]] == [
         ("NUT-5", "On", 13), ("NUT-5", "Off", -13), ("BOLT-10", "On", 20), ("BOLT-10", "Off", -20), ("WIDGET", "On", 60)]
 
 
 def test_input_problems_exit_1_with_an_issues_sheet(capsys, tmp_path, bad_book):
     status, out, err = run(capsys, "reconcile", bad_book, "-o", tmp_path / "out.xlsx")
     assert status == 1
-    assert sheet_values(tmp_path / "out.xlsx", "Issues")[1][:2] == ("Usage!B3", "quantity_not_a_number")
-    summary = {row[0]: row for row in sheet_values(tmp_path / "out.xlsx", "Summary")[1:]}
-    assert (summary["A"][1], summary["B"][1]) == ("Not recommended", "Recommended")
+    (issue,) = records(tmp_path / "out.xlsx", "Issues")
+    assert (issue["Cell"], issue["Product"], issue["Code"]) == ("Usage!B3", "A", "quantity_not_a_number")
+    summary = {row["Product"]: row["Status"] for row in records(tmp_path / "out.xlsx", "Summary")}
+    assert summary == {"A": "Blocked", "B": "Adjust"}
 
 
 def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
@@ -210,10 +212,10 @@ def test_demo_writes_and_reconciles_a_sample_covering_every_case(capsys, tmp_pat
     status, out, err = run(capsys, "demo", tmp_path)
     target = tmp_path / "giveback-demo.reconciled.xlsx"
     assert status == 0 and target.exists()
-    summary = {row[0]: row for row in sheet_values(target, "Summary")[1:]}
-    assert {row[2] for row in summary.values()} >= {"Net positive", "Net negative", "Net zero"}
-    assert [product for product, row in summary.items() if row[1] == "Not recommended"] == ["WASHER"]
-    assert sheet_values(target, "Issues")[1][1] == "quantity_not_a_number"
+    summary = {row["Product"]: row for row in records(target, "Summary")}
+    assert {row["Case"] for row in summary.values()} >= {"Net positive", "Net negative", "Net zero"}
+    assert [product for product, row in summary.items() if row["Status"] == "Blocked"] == ["WASHER"]
+    assert [issue["Code"] for issue in records(target, "Issues")] == ["quantity_not_a_number"]
     assert run(capsys, "demo", tmp_path)[0] == 0  # again, over its own files
 
 

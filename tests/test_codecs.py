@@ -11,6 +11,7 @@ from core.models import Policy
 from core.problems import Code
 from core.whatif import recommend_quantities
 from workbook import seam
+from workbook.seam import Link
 from workbook.sheets import cells, inputs, outputs
 from workbook.sheets.schema import COUNTS, LOTS, USAGE, find_header, numbered
 from workbook.sheets.settings import policy, read_settings
@@ -227,11 +228,23 @@ def test_adjustments_have_one_row_per_line_with_signed_quantities_and_costs():
     rec = recommended(SEED_NET_ZERO).model_copy(update={"unit_cost": D("2.5")})
     sheet = outputs.adjustments([rec])
     assert [c.header for c in sheet.columns] == [
-        "Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Case", "Rule", "Loops", "Memo"]
-    assert [row[:8] for row in sheet.rows] == [
-        ("P", "On", D(13), D("2.5"), D("32.5"), "Net zero", "fewest", 2),
-        ("P", "Off", D(-13), D("2.5"), D("-32.5"), "Net zero", "fewest", 2),
+        "Product", "Status", "Line", "Quantity", "Unit Cost", "Extended Cost", "Case", "Rule", "Loops", "Memo"]
+    assert [row[:9] for row in sheet.rows] == [
+        ("P", "Adjust", "On", D(13), D("2.5"), D("32.5"), "Net zero", "Fewest runs", 2),
+        ("P", "Adjust", "Off", D(-13), D("2.5"), D("-32.5"), "Net zero", "Fewest runs", 2),
     ]
+    assert [c.header for c in sheet.columns if c.total] == ["Extended Cost"]
+
+
+def test_lines_that_cannot_clear_come_last_marked_and_without_a_cost():
+    cannot = recommend_quantities([60], counted=40, balance=0).model_copy(
+        update={"product": "Q", "unit_cost": D(2)})
+    rows = list(outputs.adjustments([cannot, recommended([2, -2])]).rows)
+    assert [(row[0], row[1], row[2], row[3], row[5]) for row in rows] == [
+        ("P", "Adjust", "On", D(2), None), ("P", "Adjust", "Off", D(-2), None),
+        ("Q", "Cannot clear", "On", D(40), None),
+    ]
+    assert rows[2][-1].startswith("Does not clear: 20 units stay unallocated")
 
 
 def worked(quantities, product="P"):
@@ -250,37 +263,41 @@ def test_the_loop_trace_is_streamed_product_by_product():
     assert isinstance(sheet.rows, types.GeneratorType)
     rows = list(sheet.rows)
     assert len(rows) == len(recommended(SEED_NET_ZERO).trace) == 7
-    assert rows[0] == (1, "allocate", "P", "", "#1", "Beginning balance", D(2), D(2), D(0))
+    assert rows[0] == (1, "Allocate", "P", None, "", "#1", D(2), "Adjustment lot (On line)", D(2), D(2), D(0))
+    assert rows[-1][4:7] == ("Adjustment write-off (Off line)", "", D(13))
 
 
 def test_summary_read_before_loop_trace_counts_the_traces_itself(monkeypatch):
-    monkeypatch.setattr(outputs, "EXCEL_MAX_ROWS", 6)
-    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6)
+    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6 + 5)  # five data rows under LoopTrace's intro and header
     traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
     rows = list(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces).rows)
     assert "LoopTrace (2)" in rows[1][-1]
+    assert outputs.loop_trace(traces).header_row == 6
     assert len(list(outputs.loop_trace(traces).rows)) == 10 and traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}
 
 
 def test_summary_lists_every_product_and_why_one_is_not_recommended():
     rec = recommended([-20, 3])
     problem = usage(("Q", "x")).problems[0]
-    rows = list(outputs.summary(["P", "Q"], [rec], {"Q": [problem]}, outputs.Traces([], Policy())).rows)
-    assert rows[0][:15] == ("P", "Recommended", "Net negative", D(3), D(20), D(-17), D(0), D(20), "fewest", 2,
-                            "Yes", D(20), 2, "Yes", D(40))
-    assert rows[1][:3] == ("Q", "Not recommended", None)
-    assert "Usage!B2" in rows[1][-1]
+    sheet = outputs.summary(["P", "Q"], [rec], {"Q": [problem]}, outputs.Traces([], Policy()))
+    rows = [dict(zip([c.header for c in sheet.columns], row)) for row in sheet.rows]
+    assert rows[0] | {"Notes": ""} == {
+        "Product": "P", "Status": "Adjust", "Case": "Net negative", "Consumption": D(3), "Returns": D(20),
+        "Net Usage": D(-17), "Balance Change": D(0), "On Line": D(20), "Write-off": D(20), "Loops": 2,
+        "Clears": "Yes", "Guide On Line": D(20), "Guide Write-off": D(20), "Guide Loops": 2, "Guide Clears": "Yes",
+        "Entry Size": D(40), "Entry Cost": None, "Notes": ""}
+    assert (rows[1]["Product"], rows[1]["Status"], rows[1]["Case"]) == ("Q", "Blocked", None)
+    assert "Usage!B2" in rows[1]["Notes"]
 
 
 @pytest.mark.parametrize("quantities, number_format", [([2, -2], "#,##0"), ([1.5, -0.25], "#,##0.######")])
 def test_quantity_columns_show_decimals_only_when_a_product_has_them(quantities, number_format):
     sheet = outputs.adjustments([recommended(quantities)])
-    assert sheet.columns[2].number_format == number_format
+    assert sheet.columns[3].number_format == number_format
 
 
 def test_summary_says_when_a_trace_continues_on_a_second_sheet(monkeypatch):
-    monkeypatch.setattr(outputs, "EXCEL_MAX_ROWS", 6)
-    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6)
+    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6 + 5)  # five data rows under LoopTrace's intro and header
     traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
     assert len(list(outputs.loop_trace(traces).rows)) == 3 + 7  # rows 1-3 and 4-10, 5 a sheet
     assert traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}
@@ -290,4 +307,5 @@ def test_summary_says_when_a_trace_continues_on_a_second_sheet(monkeypatch):
 
 def test_issues_list_cell_code_and_message():
     problem = usage(("A", 0)).problems[0]
-    assert list(outputs.issues([problem]).rows) == [("Usage!B2", "quantity_zero", problem.message)]
+    assert list(outputs.issues([problem]).rows) == [
+        (Link("Usage!B2", "Usage!B2"), "A", None, "Error", "quantity_zero", problem.message)]

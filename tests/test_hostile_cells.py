@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from giveback.cli import main
 from workbook.sheets.cells import text
 from workbook.sheets.schema import normal_name
-from workbooks import COUNTS_HEADER, LOTS_HEADER, USAGE_HEADER, digest, sheet_names, sheet_values
+from workbooks import COUNTS_HEADER, LOTS_HEADER, USAGE_HEADER, digest, records, sheet_names
 
 SECONDS = 5.0
 EXCEL_MAX_TEXT = 32_767
@@ -120,7 +120,7 @@ def rows_lost(book: dict, report: dict, summary: dict[str, str]) -> list[str]:
             product = text(row[0])[:32_767] if row and row[0] is not None else ""
             on_row = (name, number) in reported
             used = normal_name(name) != "settings" and product in recommended and not on_row
-            set_aside = summary.get(product) == "Not recommended"
+            set_aside = summary.get(product) == "Blocked"
             applied = normal_name(name) == "settings" and not on_row
             if on_row + used + set_aside + applied == 0:
                 lost.append(f"{name}!{number}")
@@ -143,7 +143,7 @@ def check_used_totals(book: dict, report: dict) -> None:
 def output_problems(path: Path) -> set[tuple[str, str]]:
     if "Issues" not in sheet_names(path):
         return set()
-    return {(cell, code) for cell, code, _ in sheet_values(path, "Issues")[1:]}
+    return {(issue["Cell"], issue["Code"]) for issue in records(path, "Issues")}
 
 
 # The cases --------------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_bad_cells_are_reported_with_their_cell_and_code_and_no_row_is_lost(caps
     assert got == status
     assert {(issue["cell"], issue["code"]) for issue in report["issues"]} == expected
     assert output_problems(out_path) == expected
-    summary = {text(row[0]): row[1] for row in sheet_values(out_path, "Summary")[1:]}
+    summary = {text(row["Product"]): row["Status"] for row in records(out_path, "Summary")}
     assert rows_lost(book, report, summary) == []
     check_used_totals(book, report)
 

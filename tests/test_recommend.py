@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import Case, Policy, recommend
+from core import Case, Policy, Status, recommend
 from core.whatif import recommend_quantities
 from engine_cases import product
 
@@ -64,8 +64,8 @@ def test_rules(quantities, rule, max_runs, expected_lines, loops):
 
 def test_budget_reports_none_when_no_adjustment_fits():
     rec = recommend_quantities(SEED, policy=Policy(rule="budget", max_runs=1))
-    assert rec.chosen.w is None and not rec.chosen.settled
-    assert any("within 1 run;" in note for note in rec.notes)
+    assert rec.chosen.w is None and not rec.chosen.settled and rec.status is Status.CANNOT_CLEAR
+    assert any("Cannot clear within 1 run" in note and "is 2 (write-off 13)" in note for note in rec.notes)
 
 
 def test_count_sets_the_balance_change():
@@ -77,13 +77,13 @@ def test_count_sets_the_balance_change():
 
 def test_count_smaller_than_net_leaves_usage_unallocated_and_says_so():
     rec = recommend(product((60,), count=(0, -40)))  # delta 40 < net 60
-    assert not rec.chosen.settled and rec.chosen.unallocated == 20
-    assert any("does not cover the net usage" in note for note in rec.notes)
+    assert not rec.chosen.settled and rec.chosen.unallocated == 20 and rec.status is Status.CANNOT_CLEAR
+    assert any("Check the count" in note for note in rec.notes)
 
 
 def test_existing_lots_that_clear_the_usage_need_no_adjustment():
     rec = recommend(product((-4, 3), existing=[(10, 6)]))
-    assert lines(rec.chosen) == [] and rec.chosen.settled
+    assert lines(rec.chosen) == [] and rec.status is Status.NO_ADJUSTMENT
     assert any(note.startswith("No adjustment needed") for note in rec.notes)
 
 
@@ -139,7 +139,7 @@ def test_unit_cost_is_the_latest_costed_usage_else_the_newest_costed_lot(usage_k
     costed_usage = sorted((u for u in usage if u.unit_cost is not None), key=visiting_order)
     costed_lots = sorted((lot for lot in lots if lot.unit_cost is not None), key=lot_age)
     expected = costed_usage[-1] if costed_usage else costed_lots[-1] if costed_lots else None
-    found = unit_cost(ProductUsage(product="P", usage=usage, lots=lots))
+    found, _ = unit_cost(ProductUsage(product="P", usage=usage, lots=lots))
     assert found is (expected.unit_cost if expected else None)
 
 
@@ -178,8 +178,8 @@ def test_a_thousand_runs_of_options_keep_the_twelve_that_save_the_most():
         (SEED, Policy(max_write_off=8), [("On", 7), ("Off", -7)], 3,
          "The write-off cap of 8 units keeps this at 3 runs; On 13 / Off -13 would take 2."),
         ((-20, 3), Policy(max_write_off=10), [("On", 10), ("Off", -10)], 3,
-         "No adjustment within the write-off cap of 10 units clears the usage (7 units stay unallocated);"
-         " On 20 / Off -20 would, in 2 runs."),
+         "Cannot clear within the write-off cap of 10 units: 7 units stay unallocated; On 20 / Off -20 would"
+         " clear them in 2 runs. Do not post these lines."),
         (SEED, Policy(rule="budget", max_runs=3, max_write_off=5), [], 0,
          "No adjustment within the write-off cap of 5 units clears the usage within 3 runs; On 7 / Off -7 would."),
     ],

@@ -38,9 +38,10 @@ def test_a_bad_row_blocks_its_product_and_summary_says_why():
     assert [rec.product for rec in done.recommendations] == ["B"]
     assert [(p.cell, p.code) for p in done.blocked["A"]] == [("Usage!B3", Code.QUANTITY_NOT_A_NUMBER)]
     summary = {row[0]: row for row in by_name(done)["Summary"].rows}
-    assert summary["A"][1] == "Not recommended" and "Usage!B3" in summary["A"][-1]
-    assert summary["B"][1] == "Recommended"
-    assert list(by_name(done)["Issues"].rows)[0][:2] == ("Usage!B3", "quantity_not_a_number")
+    assert summary["A"][1] == "Blocked" and "Usage!B3" in summary["A"][-1]
+    assert summary["B"][1] == "Adjust"
+    (issue,) = by_name(done)["Issues"].rows
+    assert (str(issue[0]), issue[1], issue[4]) == ("Usage!B3", "A", "quantity_not_a_number")
     assert (done.status, done.drop) == (1, ())
 
 

@@ -1,5 +1,7 @@
 """Read the VBA source of an Office file's `vbaProject.bin` (MS-OVBA): the `dir` stream
-names the modules and where each one's compressed source starts in its stream."""
+names the modules and where each one's compressed source starts in its stream. olefile
+reads the compound file; the records and the compression are `addin.vba`'s (olevba and
+LibreOffice read the built add-in independently, in tests/test_addin_xlam.py)."""
 
 from __future__ import annotations
 
@@ -7,54 +9,17 @@ import struct
 
 import olefile
 
-MODULE_STREAM_NAME, MODULE_OFFSET, PROJECT_VERSION = 0x1A, 0x31, 0x09
+from addin.vba.ovba import decompress
+from addin.vba.project import dir_records
 
-
-def decompress(data: bytes) -> bytes:
-    """MS-OVBA 2.4.1: a signature byte, then chunks of literals and copy tokens."""
-    if data[0] != 1:
-        raise ValueError("not a compressed VBA container")
-    out, position = bytearray(), 1
-    while position < len(data):
-        header = struct.unpack_from("<H", data, position)[0]
-        position += 2
-        end = min(position + (header & 0x0FFF) + 1, len(data))
-        if not header & 0x8000:  # a raw chunk
-            out += data[position : position + 4096]
-            position += 4096
-            continue
-        chunk_start = len(out)
-        while position < end:
-            flags = data[position]
-            position += 1
-            for bit in range(8):
-                if position >= end:
-                    break
-                if not flags >> bit & 1:
-                    out.append(data[position])
-                    position += 1
-                    continue
-                token = struct.unpack_from("<H", data, position)[0]
-                position += 2
-                offset_bits = max((len(out) - chunk_start - 1).bit_length(), 4)
-                offset = (token >> (16 - offset_bits)) + 1
-                for _ in range((token & (0xFFFF >> offset_bits)) + 3):
-                    out.append(out[-offset])
-    return bytes(out)
+MODULE_STREAM_NAME, MODULE_OFFSET = 0x1A, 0x31
 
 
 def modules(vba_project: bytes) -> dict[str, str]:
     """{module name: VBA source} of a vbaProject.bin."""
     ole = olefile.OleFileIO(vba_project)
-    directory = decompress(ole.openstream("VBA/dir").read())
-    found, name, position = {}, None, 0
-    while position < len(directory):
-        record, size = struct.unpack_from("<HI", directory, position)
-        position += 6
-        if record == PROJECT_VERSION:
-            size = 6  # its size field says 4, but 6 bytes follow
-        body = directory[position : position + size]
-        position += size
+    found, name = {}, None
+    for record, body in dir_records(decompress(ole.openstream("VBA/dir").read())):
         if record == MODULE_STREAM_NAME:
             name = body.decode("latin-1")
         elif record == MODULE_OFFSET:

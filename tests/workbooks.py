@@ -71,6 +71,28 @@ def sheet_values(path: Path, name: str) -> list[tuple]:
         workbook.close()
 
 
+OUTPUT_FIRST_HEADERS = {"Product", "Loop", "Cell"}  # the first header of each output table
+
+
+def table_values(path: Path, name: str) -> list[tuple]:
+    """An output sheet's table: its header row and data rows, without the intro above it
+    or the totals row under it."""
+    return table_of(sheet_values(path, name))
+
+
+def table_of(rows: list) -> list:
+    """The header and data rows of an output sheet's rows of values."""
+    start = next(i for i, row in enumerate(rows) if row and row[0] in OUTPUT_FIRST_HEADERS and row[1])
+    table = [row for row in rows[start:] if any(value not in (None, "") for value in row)]
+    return table[:-1] if len(table) > 1 and table[-1][0] == "Total" else table
+
+
+def records(path: Path, name: str) -> list[dict]:
+    """An output sheet's data rows as {header: value}."""
+    header, *rows = table_values(path, name)
+    return [dict(zip(header, row)) for row in rows]
+
+
 def sheet_names(path: Path) -> list[str]:
     workbook = load_workbook(path, read_only=True)
     try:

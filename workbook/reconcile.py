@@ -76,9 +76,9 @@ def reconcile(
     problems = tuple(products.problems + setting_problems)
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
-    summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces)
+    summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy)
     sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
-        outputs.adjustments(recommendations),
+        outputs.adjustments(recommendations, policy),
         outputs.loop_trace(traces),
         summary,
         options_sheet(recommendations, summary_products(summary, len(usage.products))),

@@ -201,12 +201,22 @@ class Cells:
         self.faults.append((self.header.columns[key], fault))
 
     def problems(self, product: str | None) -> list[Problem]:
+        reference = self.reference()
         return [
             Problem(
                 code=fault.code,
                 cell=cell_address(self.header.sheet, self.number, column),
                 message=fault.message,
                 product=product,
+                reference=reference,
             )
             for column, fault in self.faults
         ]
+
+    def reference(self) -> str | None:
+        """The row's document reference or lot id as typed, to find the record by."""
+        for key in ("reference", "lot"):
+            value = self.value(key)
+            if not is_blank(value) and not is_error(value):
+                return text(value)[:255]
+        return None

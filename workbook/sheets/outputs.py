@@ -2,26 +2,37 @@
 (SPEC section 5): `Adjustments`, `LoopTrace`, `Summary` and, when there are problems,
 `Issues` (`Options` is in `options`). Quantities stay `Decimal`; the host's writer turns them into numbers.
 
+The sheets are written for an accountant: headers in words, a title and a short legend
+above each table, one status word per product (`core.models.Status`), memos that say how
+to post, a total of the extended cost. A product that cannot be cleared is never shown
+as an adjustment to post: its lines are listed last on Adjustments, marked Cannot clear,
+with no cost, and Summary says why.
+
 Quantity columns show whole units (`#,##0`) unless a product works in fractions, then up
 to six decimals (`#,##0.######`, Excel shows `13.` for a whole number in that format).
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from core.models import Outcome, Policy, ProductUsage, Recommendation
+from core.models import Policy, ProductUsage, Recommendation, Status, Usage
 from core.problems import Problem
 from core.quantities import ONE, show
 from core.recommend import runs, trace_of
 
-from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, Row, continuation_names
+from ..seam import Column, Link, OutputSheet, Row, continuation_names
 
 ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
 OPTIONS = "Options"  # written by `options`
 OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, OPTIONS, ISSUES)
 WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
+DATE = "yyyy-mm-dd"
+PHASES = {"give_back": "Give back", "allocate": "Allocate"}  # the same words on every sheet and screen
+RULES = {"fewest": "Fewest runs", "guide": "ERP guide", "budget": "Within max runs"}
+_CELL = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!\$?[A-Za-z]{1,3}\$?[0-9]+$")  # a place a link can jump to
 
 
 def quantity_format(recommendations: Sequence[Recommendation]) -> str:
@@ -29,47 +40,79 @@ def quantity_format(recommendations: Sequence[Recommendation]) -> str:
     return FRACTION if any(rec.step < ONE for rec in recommendations) else WHOLE
 
 
-def adjustments(recommendations: Sequence[Recommendation]) -> OutputSheet:
-    """One row per adjustment line, ready to key into the ERP."""
+def policy_line(policy: Policy) -> str:
+    """The rule and lot order in words, for the sheets' intros."""
+    rule = {
+        "fewest": "fewest reconciliation runs, then the smallest entry",
+        "guide": "the ERP guide's rules of thumb",
+        "budget": f"the smallest entry that clears within {runs(policy.max_runs or 0)}",
+    }[policy.rule]
+    order = "oldest" if policy.lot_order == "fifo" else "newest"
+    return (f"Rule: {rule}. Usage draws on the {order} lot first ({policy.lot_order.upper()});"
+            " returns go back to the newest lot first.")
+
+
+# ---- Adjustments -------------------------------------------------------------------------
+
+
+def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Policy()) -> OutputSheet:
+    """One row per adjustment line, ready to key into the ERP: the products to adjust
+    first, then the lines that would not clear their usage, marked and without a cost."""
     units = quantity_format(recommendations)
     columns = (
-        Column("Product", width=18),
-        Column("Line", width=7),
-        Column("Quantity", units, 12),
-        Column("Unit Cost", MONEY, 11),
-        Column("Extended Cost", MONEY, 14),
-        Column("Case", width=13),
-        Column("Rule", width=8),
+        Column("Product", width=16),
+        Column("Status", width=13),
+        Column("Line", width=6),
+        Column("Quantity", units, 11),
+        Column("Unit Cost", MONEY, 10),
+        Column("Extended Cost", MONEY, 13, total=True),
+        Column("Case", width=12),
+        Column("Rule", width=11),
         Column("Loops", RUNS, 7),
-        Column("Memo", width=60),
+        Column("Memo", width=75, wrap=True),
     )
-    return OutputSheet(ADJUSTMENTS, columns, [row for rec in recommendations for row in _lines(rec)])
+    postable = [rec for rec in recommendations if rec.status is Status.ADJUST]
+    not_clearing = [rec for rec in recommendations if rec.status is Status.CANNOT_CLEAR]
+    intro = (
+        "Adjustments to post",
+        "Post each product's lines together as one beginning-balance adjustment, then run the COGS"
+        " reconciliation the number of times in Loops.",
+        "The number of runs depends only on the quantities, not on the posting date. Lines marked"
+        " Cannot clear are not to be posted (see Summary).",
+        "Extended Cost: quantity x unit cost; its total is the net value of the adjustments to post. "
+        + policy_line(policy),
+    )
+    rows = [row for rec in postable + not_clearing for row in _lines(rec)]
+    return OutputSheet(ADJUSTMENTS, columns, rows, intro)
 
 
 def _lines(rec: Recommendation) -> Iterator[Row]:
+    outcome, posted = rec.chosen, rec.status is Status.ADJUST
+    count = len(outcome.lines)
+    for number, line in enumerate(outcome.lines, start=1):
+        cost = line.quantity * rec.unit_cost if posted and rec.unit_cost is not None else None
+        yield (rec.product, rec.status.label, line.kind, line.quantity, rec.unit_cost if posted else None, cost,
+               rec.case.label, RULES[outcome.rule], outcome.loops, _memo(rec, line.kind, line.quantity, number, count))
+
+
+def _memo(rec: Recommendation, kind: str, quantity: Decimal, number: int, count: int) -> str:
     outcome = rec.chosen
-    for line in outcome.lines:
-        cost = None if rec.unit_cost is None else line.quantity * rec.unit_cost
-        yield (rec.product, line.kind, line.quantity, rec.unit_cost, cost, rec.case.label,
-               outcome.rule, outcome.loops, _memo(line.kind, line.quantity, outcome))
-
-
-def _memo(kind: str, quantity: Decimal, outcome: Outcome) -> str:
+    if rec.status is Status.CANNOT_CLEAR:
+        return (f"Does not clear: {show(outcome.unallocated)} units stay unallocated after"
+                f" {runs(outcome.loops)}. Do not post; see Summary.")
+    which = "The whole adjustment" if count == 1 else f"Line {number} of {count} of one adjustment"
     if kind == "Off":
-        return f"Write-off of {show(-quantity)} units, allocated after the product's usage."
-    clears = (f"clears the unallocated usage in {runs(outcome.loops)}" if outcome.settled
-              else f"leaves {show(outcome.unallocated)} units unallocated after {runs(outcome.loops)}")
-    return f"Beginning balance lot of {show(quantity)} units; {clears}."
+        said = f"{which}: writes off {show(-quantity)} units, allocated after the product's usage."
+    else:
+        said = f"{which}: creates a lot of {show(quantity)} units."
+    if number == count:
+        said += f" Clears the usage in {runs(outcome.loops)}."
+    if number == 1 and rec.unit_cost is not None:
+        said += f" Unit cost from {rec.unit_cost_source}."
+    return said
 
 
-TRACE_COLUMNS = (
-    Column("Loop", RUNS, 7),
-    Column("Phase", width=11),
-    Column("Product", width=18),
-    Column("Reference", width=16),
-    Column("Source", width=12),
-    Column("Lot", width=18),
-)
+# ---- LoopTrace ---------------------------------------------------------------------------
 
 
 class Traces:
@@ -81,27 +124,31 @@ class Traces:
 
     def __init__(self, work: Sequence[tuple[ProductUsage, Recommendation]], policy: Policy):
         self.work, self.policy = work, policy
+        self.per_sheet = loop_trace_sheet(self).rows_per_sheet()
         self.rows_written = 0
         self.spilled: dict[str, tuple[str, ...]] = {}
         self.complete = False
 
     def rows(self) -> Iterator[Row]:
+        """Each movement with the usage record's date and quantity beside it."""
         self.rows_written, self.spilled = 0, {}
+        phases = PHASES
         for product, rec in self.work:
             trace = trace_of(product, rec.chosen, self.policy)
             self._place(rec.product, len(trace))
-            for row in trace:  # a TraceRow's fields are LoopTrace's columns, in order
-                if row.unallocated_after:
-                    yield row
-                else:  # + 0: a settled return shows 0, not -0
-                    yield row[:-1] + (row.unallocated_after + 0,)
+            records = _records_by_source(product, rec)
+            for loop, phase, name, reference, source, lot, moved, used_after, left in trace:
+                record = records.get(source)
+                date, quantity = (record.date, record.quantity) if record else (None, None)
+                yield (loop, phases[phase], name, date, reference, source, quantity, lot, moved, used_after,
+                       left if left else left + 0)  # + 0: a settled return shows 0, not -0
         self.complete = True
 
     def _place(self, product: str, count: int) -> None:
-        per_sheet = EXCEL_MAX_ROWS - 1
+        per_sheet = self.per_sheet
         start, end = self.rows_written, self.rows_written + count
         if count and (end - 1) // per_sheet > 0:
-            names = continuation_names(LOOP_TRACE, end)
+            names = continuation_names(LOOP_TRACE, end, per_sheet)
             self.spilled[product] = tuple(names[start // per_sheet:(end - 1) // per_sheet + 1])
         self.rows_written = end
 
@@ -118,15 +165,48 @@ class Traces:
         self.complete = True
 
 
+def _records_by_source(product: ProductUsage, rec: Recommendation) -> dict[str, Usage]:
+    """The product's usage by source cell, and the write-off (its source is blank)."""
+    records = {record.source: record for record in product.usage}
+    adjustment = rec.chosen.adjustment
+    if adjustment is not None and adjustment.off:
+        records[""] = Usage(product=rec.product, quantity=adjustment.off)
+    return records
+
+
 def loop_trace(traces: Traces) -> OutputSheet:
     """Every movement of every recommended adjustment's runs, streamed."""
+    return loop_trace_sheet(traces)._replace(rows=traces.rows())
+
+
+def loop_trace_sheet(traces: Traces) -> OutputSheet:
+    """LoopTrace's columns and intro (its rows come from `traces.rows()`)."""
     units = quantity_format([rec for _, rec in traces.work])
-    columns = TRACE_COLUMNS + (
-        Column("Moved", units, 11),
-        Column("Lot Used After", units, 15),
-        Column("Unallocated After", units, 18),
+    columns = (
+        Column("Loop", RUNS, 6),
+        Column("Phase", width=10),
+        Column("Product", width=16),
+        Column("Date", DATE, 11),
+        Column("Reference", width=20),
+        Column("Usage Cell", width=11),
+        Column("Usage Quantity", units, 10),
+        Column("Lot", width=22),
+        Column("Moved", units, 10),
+        Column("Lot Used After", units, 10),
+        Column("Left to Allocate", units, 11),
     )
-    return OutputSheet(LOOP_TRACE, columns, traces.rows())
+    intro = (
+        "Loop trace: what each run of the COGS reconciliation will do",
+        "Each run first gives returns back to lots (newest lot first, at most what the lot has used),"
+        " then allocates consumption to lots; runs repeat until one moves nothing.",
+        "Moved: units allocated from the lot or given back to it. Left to Allocate: what is still"
+        " unallocated of that usage record, with its sign (a return's is negative; 0 = done).",
+        policy_line(traces.policy),
+    )
+    return OutputSheet(LOOP_TRACE, columns, (), intro)
+
+
+# ---- Summary -------------------------------------------------------------------------------
 
 
 def summary(
@@ -134,32 +214,49 @@ def summary(
     recommendations: Sequence[Recommendation],
     blocked: Mapping[str, Sequence[Problem]],
     traces: Traces,
+    policy: Policy = Policy(),
 ) -> OutputSheet:
     """One row per product on the Usage sheet, recommended or not, in sheet order; streamed
     after LoopTrace (see `Traces`)."""
     units = quantity_format(recommendations)
     columns = (
-        Column("Product", width=18),
-        Column("Status", width=16),
-        Column("Case", width=13),
-        *(Column(name, units, 11) for name in ("Positive", "Negative", "Net", "Delta", "W")),
-        Column("Rule", width=8),
+        Column("Product", width=16),
+        Column("Status", width=13),
+        Column("Case", width=12),
+        Column("Consumption", units, 12),
+        Column("Returns", units, 10),
+        Column("Net Usage", units, 10),
+        Column("Balance Change", units, 10),
+        Column("On Line", units, 10),
+        Column("Write-off", units, 10),
         Column("Loops", RUNS, 7),
-        Column("Settled", width=8),
-        Column("Guide W", units, 10),
-        Column("Guide Loops", RUNS, 12),
-        Column("Guide Settled", width=13),
-        Column("Gross Entry", units, 12),
-        Column("Gross Cost", MONEY, 12),
-        Column("Notes", width=80),
+        Column("Clears", width=7),
+        Column("Guide On Line", units, 10),
+        Column("Guide Write-off", units, 10),
+        Column("Guide Loops", RUNS, 8),
+        Column("Guide Clears", width=8),
+        Column("Entry Size", units, 10),
+        Column("Entry Cost", MONEY, 11, total=True),
+        Column("Notes", width=60, wrap=True),
+    )
+    intro = (
+        "Summary: one row per product",
+        "Status: Adjust (post the lines on Adjustments), No adjustment (existing lots clear the usage),"
+        " Cannot clear (do not post: see Notes), Blocked (fix the input on Issues).",
+        "Consumption and Returns: the unallocated usage, in units; Net Usage = Consumption - Returns;"
+        " Balance Change = counted - system balance when a count is given.",
+        "On Line and Write-off: the adjustment (the Off line is the write-off, keyed as a negative"
+        " quantity); Loops: reconciliation runs it takes; Guide: the ERP guide's rule of thumb.",
+        "Entry Size: the units of both lines added up; Entry Cost: that times the unit cost. "
+        + policy_line(policy),
     )
     by_product = {rec.product: rec for rec in recommendations}
     rows = (
         _recommended(by_product[product], traces.sheets_of(product)) if product in by_product
-        else _not_recommended(product, blocked.get(product, ()))
+        else _blocked(product, blocked.get(product, ()))
         for product in products
     )
-    return OutputSheet(SUMMARY, columns, rows)
+    return OutputSheet(SUMMARY, columns, rows, intro)
 
 
 def _yes(flag: bool) -> str:
@@ -171,22 +268,51 @@ def _recommended(rec: Recommendation, sheets: tuple[str, ...] | None) -> Row:
     if sheets:
         notes.append(f"Its trace is on {', '.join(sheets)}.")
     chosen, guide = rec.chosen, rec.guide
-    return (rec.product, "Recommended", rec.case.label, rec.positive, rec.negative, rec.net,
-            rec.delta, chosen.w, chosen.rule, chosen.loops, _yes(chosen.settled), guide.w,
-            guide.loops, _yes(guide.settled), rec.gross, rec.gross_cost, " ".join(notes))
+    posted = rec.status is not Status.CANNOT_CLEAR
+    return (rec.product, rec.status.label, rec.case.label, rec.positive, rec.negative, rec.net,
+            rec.delta, _on(chosen), chosen.w, chosen.loops, _yes(chosen.settled), _on(guide), guide.w,
+            guide.loops, _yes(guide.settled), rec.gross, rec.gross_cost if posted else None, " ".join(notes))
 
 
-def _not_recommended(product: str, problems: Sequence[Problem]) -> Row:
-    cells = ", ".join(problem.cell for problem in problems[:5])
-    more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
-    note = (f"Not recommended: {len(problems)} input problem{'s' if len(problems) != 1 else ''}"
+def _on(outcome) -> Decimal | None:
+    return outcome.adjustment.on if outcome.adjustment else None
+
+
+def _blocked(product: str, problems: Sequence[Problem]) -> Row:
+    errors = [problem for problem in problems if not _is_warning(problem)]
+    cells = ", ".join(problem.cell for problem in errors[:5])
+    more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+    note = (f"Not recommended: {len(errors)} input problem{'s' if len(errors) != 1 else ''}"
             f" ({cells}{more}); see Issues, fix them and run again.")
-    return (product, "Not recommended") + (None,) * 14 + (note,)
+    return (product, Status.BLOCKED.label) + (None,) * 15 + (note,)
 
 
-ISSUE_COLUMNS = (Column("Cell", width=16), Column("Code", width=26), Column("Message", width=90))
+# ---- Issues ---------------------------------------------------------------------------------
+
+
+def _is_warning(problem: Problem) -> bool:
+    return getattr(problem, "severity", "error") == "warning"
 
 
 def issues(problems: Iterable[Problem]) -> OutputSheet:
-    """One row per input problem: where, its stable code, what to do."""
-    return OutputSheet(ISSUES, ISSUE_COLUMNS, [(p.cell, p.code.value, p.message) for p in problems])
+    """One row per input problem: where (a link to the cell), which product and record,
+    its stable code, what to do."""
+    columns = (
+        Column("Cell", width=14),
+        Column("Product", width=16),
+        Column("Reference", width=14),
+        Column("Severity", width=9),
+        Column("Code", width=24),
+        Column("Message", width=70, wrap=True),
+    )
+    intro = (
+        "Input problems",
+        "Click a cell to jump to it, fix it and run giveback again. A product with an Error is not"
+        " recommended (Summary says Blocked); a Warning does not stop it.",
+    )
+    rows = [
+        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, getattr(p, "reference", None) or None,
+         "Warning" if _is_warning(p) else "Error", p.code.value, p.message)
+        for p in problems
+    ]
+    return OutputSheet(ISSUES, columns, rows, intro)

@@ -28,12 +28,13 @@ import datetime as dt
 import itertools
 import re
 import sys
+import textwrap
 from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..sheets.schema import column_letter
-from ..seam import Column, Link, OutputSheet, Row
+from ..seam import TOTAL_LABEL, Column, Link, OutputSheet, Row
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -45,6 +46,8 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _EXCEL_EPOCH_ORDINAL = _EXCEL_EPOCH.toordinal()
 _FIRST_REAL_LEAP_DAY = dt.date(1900, 3, 1)  # before it Excel counts a 29 Feb 1900
 _SECONDS_PER_DAY = 86_400.0
+_LINE_HEIGHT = 15.0  # points: a line of 11-point text
+_TITLE_HEIGHT = 21.0  # points: the 14-point title
 _TEXT_NEEDING_CARE = re.compile(
     r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
 )
@@ -139,7 +142,11 @@ def write_sheet(
     totals = _Totals(output.columns) if output.has_totals else None
     stream.write(_sheet_start(output, styles, extras.above).encode())
     taken = itertools.islice(rows, max_data_rows)
-    count = _write_rows(stream, _rows_encoder(styles, links), totals.adding(taken) if totals else taken, first)
+    encoder = _rows_encoder(styles, links)
+    wrapped = _wrapped_columns(output.columns)
+    if wrapped:
+        encoder = _sized(encoder, wrapped)
+    count = _write_rows(stream, encoder, totals.adding(taken) if totals else taken, first)
     if totals:
         stream.write(totals.row_xml(first + max(count, 1), styles, table_name).encode())
     stream.write(_sheet_end(table_relationship, links, extras).encode())
@@ -168,9 +175,6 @@ def table_xml(table_id: int, name: str, output: OutputSheet, data_rows: int) -> 
         f'<tableStyleInfo name="{TABLE_STYLE}" showFirstColumn="0" showLastColumn="0" '
         'showRowStripes="1" showColumnStripes="0"/></table>'
     ).encode()
-
-
-TOTAL_LABEL = "Total"
 
 
 def _totals_attribute(output: OutputSheet, index: int) -> str:
@@ -212,6 +216,41 @@ class _Totals:
         return f'<row r="{number}">{"".join(cells)}</row>'
 
 
+def _wrapped_columns(columns: Sequence[Column], every: bool = False) -> list[tuple[int, int]]:
+    """(index, characters a line holds) of the columns whose text wraps."""
+    return [(i, max(1, int(column.width * 1.2))) for i, column in enumerate(columns) if every or column.wrap]
+
+
+def _height(values: Sequence, wrapped: list[tuple[int, int]]) -> float | None:
+    """The height a row needs for its wrapped text, in points; None for one line.
+    Spreadsheet programs do not grow a row for wrapped text they did not lay out
+    themselves (LibreOffice keeps the file's height), so it is written."""
+    lines = 1
+    for index, characters in wrapped:
+        value = values[index] if index < len(values) else None
+        if isinstance(value, str) and len(value) > characters:
+            lines = max(lines, len(textwrap.wrap(value, characters)))
+    return lines * _LINE_HEIGHT if lines > 1 else None
+
+
+def _row_start(number: int, height: float | None) -> str:
+    return f'<row r="{number}" ht="{height:g}" customHeight="1">' if height else f'<row r="{number}">'
+
+
+def _sized(encode, wrapped: list[tuple[int, int]]):
+    """`encode` with each row as tall as its wrapped text needs (small sheets only: notes
+    and memos; the trace never wraps)."""
+    def encode_rows(first: int, rows: list[Row]) -> str:
+        xml = encode(first, rows)
+        for number, values in enumerate(rows, first):
+            height = _height(values, wrapped)
+            if height:
+                xml = xml.replace(f'<row r="{number}">', _row_start(number, height), 1)
+        return xml
+
+    return encode_rows
+
+
 def _structured_name(header: str) -> str:
     """A column's name as a structured reference spells it: ', [, ], # escaped with '."""
     return re.sub(r"(['\[\]#])", r"'\1", header)
@@ -224,13 +263,15 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> st
         for number, column in enumerate(output.columns, 1)
     )
     intro = "".join(
-        f'<row r="{number}"><c r="A{number}" s="{styles.title if number == 1 else styles.legend}"'
+        f'{_row_start(number, _TITLE_HEIGHT if number == 1 else None)}'
+        f'<c r="A{number}" s="{styles.title if number == 1 else styles.legend}"'
         f' t="inlineStr"><is><t>{cell_text(line)}</t></is></c></row>'
         for number, line in enumerate(output.intro, 1)
     )
+    headers = unique_headers(output.columns)
     header_cells = "".join(
         f'<c r="{column_letter(index)}{top}" s="{styles.header}" t="inlineStr"><is><t>{cell_text(header)}</t></is></c>'
-        for index, header in enumerate(unique_headers(output.columns))
+        for index, header in enumerate(headers)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -242,7 +283,7 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> st
         "</sheetView></sheetViews>"
         '<sheetFormatPr defaultRowHeight="15"/>'
         f"<cols>{widths}</cols><sheetData>{intro}{above}"
-        f'<row r="{top}">{header_cells}</row>'
+        f'{_row_start(top, _height(headers, _wrapped_columns(output.columns, every=True)))}{header_cells}</row>'
     )
 
 
@@ -314,7 +355,7 @@ def _kinds(values: Row) -> tuple[type, ...]:
     return tuple(map(type, values))
 
 
-_TEMPLATE_KINDS = {str, int, float, Decimal, type(None)}
+_TEMPLATE_KINDS = {str, int, float, Decimal, dt.date, type(None)}
 _TEXT_SEPARATOR = "|"
 
 
@@ -324,7 +365,8 @@ class _RunTemplate:
     pieces repeated, and joining them. Speed: about 2.4x cell by cell (bench/write.py),
     each column's values checked and turned into text in one pass.
 
-    Only for the types whose cell is their text (`_TEMPLATE_KINDS`); `None` is no cell."""
+    Only for the types whose cell is their text or, for a date, its serial number
+    (`_TEMPLATE_KINDS`); `None` is no cell."""
 
     def __init__(self, kinds: tuple[type, ...], markup: _CellMarkup):
         self.kinds = kinds
@@ -334,6 +376,7 @@ class _RunTemplate:
         after = '">'
         for i in self.present:
             tail, close = ((markup.text_tail[i], "</t></is></c>") if kinds[i] is str
+                           else (markup.date_tails[i][0], "</v></c>") if kinds[i] is dt.date
                            else (markup.number_tail[i], "</v></c>"))
             self.pieces += [after + markup.starts[i], None, tail, None]
             self.number_slots.append(len(self.pieces) - 3)
@@ -344,7 +387,7 @@ class _RunTemplate:
     @classmethod
     def of(cls, kinds: tuple[type, ...], markup: _CellMarkup) -> _RunTemplate | None:
         """The template for rows of these types, or None when some type needs more than
-        its text (dates, booleans, subclasses) or the row is too long (an error)."""
+        its text (date-times, booleans, subclasses) or the row is too long (an error)."""
         if len(kinds) > len(markup.starts) or not set(kinds) <= _TEMPLATE_KINDS:
             return None
         return cls(kinds, markup)
@@ -374,6 +417,9 @@ class _RunTemplate:
                 text = _text_values(column)
             elif kind is Decimal:
                 text = list(map(str, column)) if _finite_decimals(column) else None
+            elif kind is dt.date:  # Excel's serial; before 1 March 1900 cell by cell
+                text = ([str(date.toordinal() - _EXCEL_EPOCH_ORDINAL) for date in column]
+                        if min(column) >= _FIRST_REAL_LEAP_DAY else None)
             else:  # abs(n) <= the largest float, False for NaN
                 text = list(map(str, column)) if all(map(_LARGEST.__ge__, map(abs, column))) else None
             if text is None:

@@ -25,9 +25,9 @@ from typing import Iterable, NamedTuple
 
 from lxml import etree
 
+from ..seam import OWNER_NAME
 from .sheetxml import MAIN_NS, REL_NS
 
-OWNER_NAME = "_giveback_output"
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
 PRINT_AREA = "_xlnm.Print_Area"  # Excel's built-in name: the cells printed
 _Q = f"{{{MAIN_NS}}}"
