@@ -32,7 +32,7 @@ USAGE_DOC = (
     "consumption, negative = a return. Blank cells are skipped."
 )
 TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot used after", "Unallocated after"]
-OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Gross entry"]
+OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Entry size"]
 RULES = ("fewest", "guide")
 
 
@@ -98,7 +98,7 @@ def giveback_trace(usage, on, off=None):
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
 def giveback_options(usage, count=None, balance=None):
-    """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, gross entry; fewest runs first."""
+    """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, entry size; fewest runs first."""
     counted, system_balance = count_and_balance(count, balance)
     recommendation = recommend_quantities(usage_quantities(usage), counted, system_balance)
     if not recommendation.options:

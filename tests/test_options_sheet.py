@@ -45,7 +45,7 @@ def test_one_row_per_product_and_option_fewest_runs_first_with_its_marks():
     recs = [named(recommend_quantities(SEED), "NUT-5"), named(recommend_quantities((50, -45, 48, -40, 30)), "W")]
     sheet = options_sheet(recs, "'Summary'!$A$5:$A$6")
     assert [c.header for c in sheet.columns] == ["Product", "Runs", "Write-off", "On Line", "Off Line",
-                                                 "Gross Entry", "Entry Cost", "Mark"]
+                                                 "Entry Size", "Entry Cost", "Mark"]
     assert list(sheet.rows) == [
         ("NUT-5", 2, 13, 13, -13, 26, None, "Chosen"),
         ("NUT-5", 3, 7, 7, -7, 14, None, "Guide's runs"),
@@ -77,13 +77,13 @@ def test_the_panel_picks_the_first_product_and_holds_its_chart_points():
     sheet = options_sheet(recs, "'Summary'!$A$5:$A$6")
     pick, first, step_x, step_y, option_x, option_y = sheet.panel.rows
     assert pick[:2] == ("Product", "BRACKET") and pick[4].value == 5
-    assert first[1] == Formula("IFERROR(MATCH($C$6,$A$13:$A$1048576,0),0)", 1)
+    assert first[1] == Formula("IFERROR(MATCH($C$7,$A$14:$A$1048576,0),0)", 1)
     assert [cell.value for cell in step_x[1:10]] == [70, 85, 85, 114, 114, 170, 170, 340, 340]
     assert [cell.value for cell in step_y[1:11]] == [6, 6, 5, 5, 4, 4, 3, 3, 2, None]
     assert [cell.value for cell in option_x[1:7]] == [340, 170, 114, 85, 70, None]
     assert option_x[0] == EACH_OPTION
-    assert sheet.panel.hidden == frozenset({1, 2, 3, 4, 5}) and sheet.header_row == 12
-    assert sheet.panel.choices[0].cell == "B5" and sheet.panel.choices[0].source == "'Summary'!$A$5:$A$6"
+    assert sheet.panel.hidden == frozenset({1, 2, 3, 4, 5}) and sheet.header_row == 13
+    assert sheet.panel.choices[0].cell == "B6" and sheet.panel.choices[0].source == "'Summary'!$A$5:$A$6"
 
 
 @pytest.mark.parametrize("name, looked_up", [("BOLT-10", "BOLT-10"), ("A*", "A~*"), ("A?", "A~?"), ("~T", "~~T")])
@@ -140,10 +140,10 @@ def test_openpyxl_reads_the_sheet_its_chart_list_and_print_area_without_a_warnin
         sheet = openpyxl.load_workbook(target)["Options"]
     assert len(sheet._charts) == 1
     (validation,) = sheet.data_validations.dataValidation
-    assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "B5", "'Usage'!$A$2:$A$11")
-    assert sheet.print_area == "'Options'!$A$1:$H$19"
-    assert sheet.row_dimensions[6].hidden and not sheet.row_dimensions[5].hidden
-    assert sheet["E5"].value == '=COUNTIF($A$13:$A$1048576,"="&$C$6)'
+    assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "B6", "'Usage'!$A$2:$A$11")
+    assert sheet.print_area == "'Options'!$A$1:$H$20"
+    assert sheet.row_dimensions[7].hidden and not sheet.row_dimensions[6].hidden
+    assert sheet["E6"].value == '=COUNTIF($A$14:$A$1048576,"="&$C$7)'
 
 
 # ---- LibreOffice, the chart following the pick ------------------------------------------
@@ -216,7 +216,7 @@ def test_libreoffice_renders_the_sheet_and_chart_for_two_picks(soffice, demo_boo
 def test_the_demos_options_are_what_the_engine_recommends(demo_book):
     book, recs = demo_book
     rows = [row for row in openpyxl.load_workbook(book, read_only=True)["Options"].iter_rows(
-        min_row=13, values_only=True)]
+        min_row=14, values_only=True)]
     assert [(row[0], row[1]) for row in rows] == [(name, o.loops) for name, rec in recs.items() for o in rec.options]
     assert Decimal(str(rows[0][2])) == recs["WIDGET-RED"].options[0].w
     with zipfile.ZipFile(book) as archive:

@@ -6,7 +6,7 @@ picked from a drop-down list above the table.
     ...
     Product | WIDGET | 2 options                        (the panel: B is the pick)
     [hidden rows: the chart's points, by formulas]
-    Product | Runs | Write-off | On Line | Off Line | Gross Entry | Entry Cost | Mark
+    Product | Runs | Write-off | On Line | Off Line | Entry Size | Entry Cost | Mark
     WIDGET  |    2 |        42 |      85 |      -42 |         127 |            | Chosen
     WIDGET  |    3 |         0 |      43 |          |          43 |            | Guide's runs
 
@@ -31,12 +31,14 @@ from .outputs import MONEY, OPTIONS, RUNS, quantity_format
 from .schema import column_letter
 
 POINTS = 2 * LIMIT - 1  # a staircase of n options has 2n - 1 corners
-COLUMNS = ("Product", "Runs", "Write-off", "On Line", "Off Line", "Gross Entry", "Entry Cost", "Mark")
+COLUMNS = ("Product", "Runs", "Write-off", "On Line", "Off Line", "Entry Size", "Entry Cost", "Mark")
 PRODUCT, RUNS_COLUMN, ON_LINE = 0, 1, 3
 INTRO = (
     "Options: fewer runs for a larger entry",
     "One row per product and option: the smallest write-off that clears the usage in that many runs, "
-    "fewest runs first. Chosen: the recommended adjustment; Guide's runs: as many runs as the guide's.",
+    "fewest runs first. Entry Size: the units of both lines added up; Entry Cost: that times the unit cost.",
+    "Mark: Chosen, the recommended adjustment; Guide's runs, as many runs as the guide's rule of thumb takes;"
+    " Over the cap, a write-off above max_write_off.",
     "Pick a product in the Product cell below (a drop-down list); the chart beside the table shows its runs"
     " against the on line. Products that cannot be cleared have no options.",
 )
