@@ -84,7 +84,7 @@ def staircase(grid: "Grid", runs: dict[int, int], known: Iterable[Step] = (), li
     fewest = count_loops(grid.totals(grid.top))
     if not fewest.settled:
         return []
-    kept_runs = {**runs, fewest.loops: grid.top}
+    kept_runs = {fewest.loops: grid.top, **runs}  # the bounds given are the tighter
     stairs = Staircase(grid, max(kept_runs), {step.loops: step for step in known})
     kept = {stairs.smallest_within(k, settling) for k, settling in kept_runs.items()}
     return sorted(kept | _most_saving(stairs, kept, limit - len(kept)), key=lambda step: step.loops)
