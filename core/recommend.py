@@ -394,6 +394,9 @@ def _cap_note(space: Space, chosen: Outcome, policy: Policy) -> str | None:
     if cap is None:
         return None
     the_cap = _the_cap(cap, space, policy)
+    if policy.rule == "guide":  # the rule of thumb is shown as it is
+        return None if chosen.w <= cap else (
+            f"The guide's adjustment writes off {show(chosen.w)} units, over {the_cap}; the fewest rule keeps within it.")
     if cap < space.low:
         return (f"{the_cap.capitalize()} is below the {show(space.low)} units the balance change needs"
                 " written off; no adjustment fits it.")

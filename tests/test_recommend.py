@@ -180,6 +180,9 @@ def test_a_thousand_runs_of_options_keep_the_twelve_that_save_the_most():
         ((-20, 3), Policy(max_write_off=10), [("On", 10), ("Off", -10)], 3,
          "Cannot clear within the write-off cap of 10 units: 7 units stay unallocated; On 20 / Off -20 would"
          " clear them in 2 runs. Do not post these lines."),
+        (SEED, Policy(rule="guide", max_write_off=5), [("On", 10), ("Off", -10)], 3,
+         "The guide's adjustment writes off 10 units, over the write-off cap of 5 units; the fewest rule keeps"
+         " within it."),
         (SEED, Policy(rule="budget", max_runs=3, max_write_off=5), [], 0,
          "No adjustment within the write-off cap of 5 units clears the usage within 3 runs; On 7 / Off -7 would."),
     ],
