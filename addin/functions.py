@@ -25,14 +25,16 @@ from decimal import Decimal
 import xlwings as xw
 from pydantic import ValidationError
 
-from core import NotAQuantity, Option, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify, recommend_quantities, to_quantity, what_if
+from core import (NotAQuantity, Option, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
+                  recommend_quantities, to_quantity, what_if)
+from core.models import PHASE_WORDS
 
 USAGE_DOC = (
     "One column or one row of signed unallocated usage quantities: positive = "
     "consumption, negative = a return. Blank cells are skipped."
 )
-TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot used after", "Unallocated after"]
-OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Entry size"]
+TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
+OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Entry Size"]
 RULES = ("fewest", "guide")
 
 
@@ -46,12 +48,12 @@ RULES = ("fewest", "guide")
 @xw.arg("rule", doc='Optional rule: "fewest" (default: fewest runs, then the smallest entry) or "guide" (rules of thumb).')
 @xw.arg("max_write_off", doc="Optional cap: write off at most this many units (fewest runs within it).")
 def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None):
-    """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"."""
+    """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
     quantities = usage_quantities(usage)
     counted, system_balance = count_and_balance(count, balance)
     recommendation = recommend_quantities(quantities, counted, system_balance, policy_for(rule, max_write_off))
     if recommendation.status is Status.CANNOT_CLEAR:
-        raise xw.XlwingsError("Cannot clear the usage: " + " ".join(recommendation.notes))
+        raise xw.XlwingsError(" ".join(note for note in recommendation.notes if note.startswith("Cannot clear")))
     return adjustment_rows(recommendation)
 
 
@@ -176,6 +178,12 @@ def count_and_balance(count, balance) -> tuple[Decimal | None, Decimal | None]:
     system_balance = optional_quantity(balance, "balance")
     if (counted is None) != (system_balance is None):
         raise xw.XlwingsError("Give both count and balance, or neither.")
+    if counted is not None and counted < 0:
+        raise xw.XlwingsError(
+            f"count is {cell_number(counted)}: a physical count cannot be negative. Count and balance look"
+            f" swapped: a count of {cell_number(system_balance)} against a balance of {cell_number(counted)}"
+            f" is a balance change of {cell_number(system_balance - counted)}."
+        )
     return counted, system_balance
 
 
@@ -241,7 +249,7 @@ def adjustment_rows(recommendation: Recommendation) -> list[list]:
 def trace_row(row: TraceRow) -> list:
     return [
         row.loop,
-        row.phase,
+        PHASE_WORDS[row.phase],
         row.reference or row.source,
         row.lot,
         cell_number(row.moved),

@@ -36,8 +36,8 @@ from typing import Callable, NamedTuple, Sequence
 from .models import Adjustment, Lot, LotOrder, Phase, Policy, TraceRow, Usage
 from .quantities import ZERO
 
-BEGINNING_BALANCE = "Adjustment lot (On line)"  # the lot the on line creates, as every trace names it
-WRITE_OFF = "Adjustment write-off (Off line)"  # the usage the off line creates
+BEGINNING_BALANCE = "Adjustment lot"  # the lot the on line creates, as every trace names it
+WRITE_OFF = "Adjustment write-off"  # the usage the off line creates
 QUANTITY, ROW = attrgetter("quantity"), attrgetter("row")
 
 

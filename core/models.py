@@ -18,6 +18,7 @@ from .quantities import ZERO
 LotOrder = Literal["fifo", "lifo"]
 RuleName = Literal["fewest", "guide", "budget"]
 Phase = Literal["give_back", "allocate"]
+PHASE_WORDS: dict[str, str] = {"give_back": "Give back", "allocate": "Allocate"}  # on every sheet and screen
 LineKind = Literal["On", "Off"]
 
 

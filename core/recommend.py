@@ -398,13 +398,13 @@ def _cap_note(space: Space, chosen: Outcome, policy: Policy) -> str | None:
         return None if chosen.w <= cap else (
             f"The guide's adjustment writes off {show(chosen.w)} units, over {the_cap}; the fewest rule keeps within it.")
     if cap < space.low:
-        return (f"{the_cap.capitalize()} is below the {show(space.low)} units the balance change needs"
-                " written off; no adjustment fits it.")
+        return (f"Cannot clear within {the_cap}: the balance change needs at least {show(space.low)} units"
+                " written off.")
     free = outcome(space, RULES[policy.rule](space, uncapped(policy)), policy.rule, policy)
     if free.w == chosen.w:
         return None
     if chosen.w is None:
-        return (f"No adjustment within {the_cap} clears the usage within {runs(policy.max_runs or 0)};"
+        return (f"Cannot clear within {runs(policy.max_runs or 0)} and {the_cap};"
                 f" {describe(free.adjustment)} would.")
     if not chosen.settled:
         return (f"Cannot clear within {the_cap}: {show(chosen.unallocated)} units stay unallocated;"

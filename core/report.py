@@ -80,5 +80,19 @@ def trace_json(trace: tuple[TraceRow, ...]) -> list[dict]:
     ]
 
 
+def blocked_json(product: str, problems) -> dict:
+    """A product not recommended because of input problems: its status and their cells;
+    the figures a recommendation would carry are null."""
+    return {
+        "product": product,
+        "status": "blocked",
+        **dict.fromkeys(("case", "positive", "negative", "net", "delta", "W", "loops", "guide"), None),
+        "lines": [],
+        "settled": False,
+        "notes": [f"Not recommended: input problems in {', '.join(p.cell for p in problems)}."],
+        "issues": [p.cell for p in problems],
+    }
+
+
 def problem_json(problem: Problem) -> dict:
     return {"cell": problem.cell, "code": problem.code.value, "message": problem.message}

@@ -49,6 +49,10 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # bare `giveback`: what it does and its commands
+        parser().print_help()
+        return DONE
     args = parser().parse_args(argv)
     try:
         return args.run(args)

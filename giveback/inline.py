@@ -10,12 +10,15 @@ import argparse
 import json
 import sys
 
-from core import Policy
+from core import Policy, Status
 from core.report import outcome_json, product_json, trace_json
 from core.whatif import BadQuantity, recommend_quantities, what_if
 
 from . import render
-from .options import cap_options, positive_int, rule_options, units
+from .options import cap_options, positive_int, rule_conflict, rule_options, units
+
+
+DONE, PROBLEMS = 0, 1  # as giveback.cli (which imports this module)
 
 
 def add_parser(commands) -> None:
@@ -55,7 +58,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def policy_from(args: argparse.Namespace) -> Policy:
-    rule = "budget" if getattr(args, "max_runs", None) else getattr(args, "rule", "fewest")
+    """The policy the options ask for; BadOptions for --rule guide with --max-runs."""
+    max_runs, rule = getattr(args, "max_runs", None), getattr(args, "rule", "fewest")
+    if conflict := rule_conflict(rule, max_runs):
+        raise BadOptions(conflict)
+    rule = "budget" if max_runs else rule
     return Policy(
         rule=rule,
         lot_order=getattr(args, "lot_order", "fifo"),
@@ -66,6 +73,10 @@ def policy_from(args: argparse.Namespace) -> Policy:
     )
 
 
+class BadOptions(ValueError):
+    """Options that contradict each other."""
+
+
 def run_recommend(args: argparse.Namespace) -> int:
     if (args.count is None) != (args.balance is None):
         return _fail("--count and --balance go together: give both or neither.")
@@ -73,13 +84,15 @@ def run_recommend(args: argparse.Namespace) -> int:
         return _fail("--max-write-off-cost is in currency: give the unit cost with --unit-cost.")
     try:
         rec = recommend_quantities(args.quantities, args.count, args.balance, policy_from(args), args.unit_cost)
+    except BadOptions as error:
+        return _fail(str(error))
     except BadQuantity as error:
         return _fail(f"{error}.")
     if args.json:
         print(json.dumps(product_json(rec, with_trace=True), indent=2))
     else:
         render.recommendation(rec)
-    return 0
+    return PROBLEMS if rec.status is Status.CANNOT_CLEAR else DONE
 
 
 def run_loops(args: argparse.Namespace) -> int:

@@ -28,6 +28,14 @@ positive_int = at_least(int, 1, "a whole number")
 units = at_least(to_quantity, 0, "a number")  # exact: core.to_quantity
 
 
+def rule_conflict(rule: str | None, max_runs: int | None) -> str | None:
+    """What is wrong with asking for the guide's rule and a run budget at once, if asked."""
+    if max_runs and rule == "guide":
+        return ("--rule guide and --max-runs do not go together: --max-runs K asks for the smallest adjustment"
+                " that clears within K runs, the guide's rule of thumb takes no budget. Give one of them.")
+    return None
+
+
 def rule_options(parser: argparse.ArgumentParser, from_settings: bool = False) -> None:
     """--rule, --max-runs, --lot-order. With `from_settings`, their defaults are None so
     a workbook's Settings sheet decides unless the option is given."""

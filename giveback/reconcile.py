@@ -25,12 +25,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from core.quantities import show
-from core.report import problem_json, product_json
-from workbook.files.books import check_extension, open_book, write_book
+from core.models import Status
+from core.report import blocked_json, problem_json, product_json
+from workbook.files.books import check_extension, open_book, write_book, written_by_giveback
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 
-from .options import cap_options, rule_options
+from .options import cap_options, rule_conflict, rule_options
 
 DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 
@@ -48,6 +49,8 @@ def add_parser(commands) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help="write the result here")
     where.add_argument("--in-place", action="store_true", help="write the output sheets into BOOK itself")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing output file that giveback did not write")
     rule_options(parser, from_settings=True)
     cap_options(parser, from_settings=True)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
@@ -58,7 +61,11 @@ def run(args: argparse.Namespace) -> int:
     overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order,
                  "max_write_off": args.max_write_off, "max_write_off_cost": args.max_write_off_cost}
     try:
+        if conflict := rule_conflict(args.rule, args.max_runs):
+            raise WorkbookError(conflict)
         target = output_path(args.book, args.output, args.in_place)
+        if not args.force:
+            refuse_overwriting(args.book, target)
         done = reconcile_file(args.book, target, overrides, quiet=args.json)
     except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
@@ -71,14 +78,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def output_path(book: Path, output: Path | None, in_place: bool) -> Path:
-    """-o, the input itself, or NAME.reconciled.xlsx (.xlsm kept) beside the input."""
+    """-o, the input itself, or NAME.reconciled.xlsx (.xlsm kept) beside the input; a
+    NAME.reconciled.xlsx is reconciled again into itself."""
     check_extension(book)
     if in_place:
         if book.is_file() and not book.stat().st_mode & 0o222:
             raise WorkbookError(f"{book} is read-only; make it writable or write a copy with -o.")
         return book
     if output is None:
-        return book.with_name(f"{book.stem}.reconciled{book.suffix}")
+        stem = book.stem if book.stem.lower().endswith(".reconciled") else f"{book.stem}.reconciled"
+        return book.with_name(f"{stem}{book.suffix}")
     check_extension(output)
     if output.suffix.lower() != book.suffix.lower():
         raise WorkbookError(f"{output}: use the input's extension ({book.suffix}) so nothing of the workbook is lost.")
@@ -87,6 +96,14 @@ def output_path(book: Path, output: Path | None, in_place: bool) -> Path:
     if output.is_dir():
         raise WorkbookError(f"{output} is a folder; name the workbook to write, e.g. {output / book.name}.")
     return output
+
+
+def refuse_overwriting(book: Path, target: Path) -> None:
+    """An existing file at `target` other than the input is replaced only when giveback
+    wrote it (a re-run); anything else of the user's needs --force."""
+    if target.exists() and not _same_file(book, target) and not written_by_giveback(target):
+        raise WorkbookError(f"{target} already exists and was not written by giveback; name another"
+                            " file with -o, or add --force to replace it.")
 
 
 def _same_file(book: Path, output: Path) -> bool:
@@ -178,18 +195,26 @@ def progress_bar(quiet: bool) -> Iterator:
 
 
 def report_json(done: Reconciliation) -> dict:
-    """SPEC section 6: `{"products": [...], "issues": [...]}`."""
+    """SPEC section 6: `{"products": [...], "issues": [...]}`, every product on the Usage
+    sheet in its order, a blocked one with its status and the cells that stopped it."""
+    by_product = {rec.product: rec for rec in done.recommendations}
     return {
-        "products": [product_json(rec) for rec in done.recommendations],
+        "products": [product_json(by_product[product]) if product in by_product
+                     else blocked_json(product, done.blocked.get(product, ())) for product in done.products],
         "issues": [problem_json(problem) for problem in done.problems],
     }
 
 
 def print_summary(done: Reconciliation, target: Path, console: Console | None = None) -> None:
-    """The per-product table, then where the result went and how many issues there are."""
+    """The per-product table, a line for each product that cannot be cleared, then where
+    the result went and how many issues there are."""
     console = console or Console(highlight=False)
     console.print(summary_table(done))
-    console.print(f"Wrote {target}.")
+    for rec in done.recommendations:
+        if rec.status is Status.CANNOT_CLEAR:
+            reason = " ".join(note for note in rec.notes if note.startswith("Cannot clear"))
+            console.print(f"[red]{escape(rec.product)}[/red]: {escape(reason)}")
+    console.print(f"Wrote {escape(str(target))}.", soft_wrap=True)  # a path is never broken across lines
     if done.problems:
         console.print(f"{len(done.problems)} input problem(s) reported on the Issues sheet; "
                       f"{len(done.blocked)} product(s) not recommended.")
@@ -199,22 +224,32 @@ def print_summary(done: Reconciliation, target: Path, console: Console | None = 
             console.print(f"  ... and {len(done.problems) - 10} more.")
 
 
+STATUS_COLOURS = {Status.ADJUST: "", Status.NO_ADJUSTMENT: "", Status.CANNOT_CLEAR: "red", Status.BLOCKED: "red"}
+
+
 def summary_table(done: Reconciliation) -> Table:
-    table = Table(title=f"Rule {done.policy.rule}, lot order {done.policy.lot_order}", box=box.SIMPLE_HEAD,
-                  title_justify="left")
-    for header in ("Product", "Case", "Net", "Adjustment", "Loops", "Guide's"):
-        table.add_column(header, justify="right" if header in ("Net", "Loops") else "left", no_wrap=True,
-                         min_width=10 if header == "Product" else None)
+    """One row per product, as Summary has them, in 80 columns: long names wrap."""
+    rule = {"fewest": "fewest runs", "guide": "the ERP guide's rule", "budget": f"within {done.policy.max_runs} runs"}
+    table = Table(title=f"Rule: {rule[done.policy.rule]}; lot order {done.policy.lot_order.upper()}",
+                  box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
+    for header in ("Product", "Status", "Adjustment", "Loops", "Guide's"):
+        table.add_column(header, justify="right" if header == "Loops" else "left", overflow="fold",
+                         no_wrap=header in ("Status", "Loops"), min_width=8 if header == "Product" else None)
     by_product = {rec.product: rec for rec in done.recommendations}
     for product in done.products:
         rec = by_product.get(product)
         if rec is None:
-            table.add_row(escape(product), "[red]not recommended[/red]", "", "see Issues", "", "")
+            table.add_row(escape(product), _status(Status.BLOCKED), "see Issues", "", "")
             continue
-        loops = f"{rec.chosen.loops:,}" + ("" if rec.chosen.settled else " [red]unsettled[/red]")
+        loops = f"{rec.chosen.loops:,}" if rec.chosen.settled else f"{show(rec.chosen.unallocated)} left"
         guide = f"{_lines(rec.guide.lines)} in {rec.guide.loops:,}"
-        table.add_row(escape(product), rec.case.label, show(rec.net), _lines(rec.chosen.lines), loops, guide)
+        table.add_row(escape(product), _status(rec.status), _lines(rec.chosen.lines), loops, guide)
     return table
+
+
+def _status(status: Status) -> str:
+    colour = STATUS_COLOURS[status]
+    return f"[{colour}]{status.label}[/{colour}]" if colour else status.label
 
 
 def _lines(lines) -> str:

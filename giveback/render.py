@@ -1,56 +1,75 @@
-"""Tables for people: a recommendation, a what-if and their traces, drawn with rich."""
+"""Tables for people: a recommendation, a what-if and their traces, drawn with rich.
+
+Everything fits an 80-column terminal: long product names and references wrap inside
+their column rather than widening the table, and the words are the sheets' words
+(Write-off, Loops, Give back, Allocate, Adjust / Cannot clear)."""
 
 from __future__ import annotations
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from core import Option, Outcome, Recommendation, TraceRow
+from core import Option, Outcome, Recommendation, Status, TraceRow
+from core.models import PHASE_WORDS
 from core.quantities import show
-from core.whatif import WhatIf
 
 console = Console(highlight=False)
 
 TRACE_SHOWN = 200  # rows of trace on screen; --json gives them all
+RULE_WORDS = {"fewest": "fewest runs", "guide": "ERP guide", "budget": "within max runs", "what-if": "what-if"}
 
 
-def recommendation(rec: Recommendation) -> None:
-    console.print(
-        f"[bold]{rec.product}[/]  {rec.case.label}:  P {show(rec.positive)}  "
-        f"N {show(rec.negative)}  net {show(rec.net)}  balance change {show(rec.delta)}"
+def recommendation(rec: Recommendation, out: Console | None = None) -> None:
+    out = out or console
+    out.print(
+        f"[bold]{escape(rec.product)}[/]  {rec.case.label}: consumption {show(rec.positive)},"
+        f" returns {show(rec.negative)}, net {show(rec.net)}, balance change {show(rec.delta)}"
     )
-    console.print(outcomes_table([rec.chosen, rec.guide]))
+    out.print(status_line(rec))
+    out.print(outcomes_table([rec.chosen, rec.guide]))
     if rec.unit_cost is not None:
-        console.print(f"Entry size {show(rec.gross)} units x {show(rec.unit_cost)} = {show(rec.gross_cost)}")
+        out.print(f"Entry size {show(rec.gross)} units x {show(rec.unit_cost)} = {show(rec.gross_cost)}")
     for note in rec.notes:
-        console.print(f"- {note}")
+        out.print(f"- {escape(note)}")
     if len(rec.options) > 1:
-        console.print(options_table(rec.options, rec.unit_cost is not None))
-    trace(rec.trace)
+        out.print(options_table(rec.options, rec.unit_cost is not None))
+    trace(rec.trace, out)
 
 
-def what_if(result: WhatIf, max_loops: int) -> None:
-    console.print(outcomes_table([result.outcome]))
+def status_line(rec: Recommendation) -> str:
+    """One status word for the product, as Summary shows it, and what it means."""
+    meaning = {
+        Status.ADJUST: "post the lines below as one beginning-balance adjustment",
+        Status.NO_ADJUSTMENT: "existing lots clear the usage",
+        Status.CANNOT_CLEAR: "[red]no adjustment clears this usage: do not post these lines[/red]",
+    }[rec.status]
+    return f"Status: [bold]{rec.status.label}[/] ({meaning})"
+
+
+def what_if(result, max_loops: int, out: Console | None = None) -> None:
+    out = out or console
+    out.print(outcomes_table([result.outcome]))
     if result.outcome.capped:
-        console.print(f"- The trace shows the first {max_loops:,} of {result.outcome.loops:,} runs; the run count is exact.")
-    trace(result.trace)
+        out.print(f"- The trace shows the first {max_loops:,} of {result.outcome.loops:,} runs; the run count is exact.")
+    trace(result.trace, out)
 
 
 def outcomes_table(outcomes: list[Outcome]) -> Table:
     table = Table(box=box.SIMPLE_HEAD)
-    for header in ("Rule", "W", "Lines", "Loops", "Settled"):
-        table.add_column(header, justify="right" if header in ("W", "Loops") else "left")
+    for header in ("Rule", "Write-off", "Lines", "Loops", "Clears"):
+        table.add_column(header, justify="right" if header in ("Write-off", "Loops") else "left")
     for outcome in outcomes:
         lines = "  ".join(f"{line.kind} {show(line.quantity)}" for line in outcome.lines) or "none"
-        settled = "yes" if outcome.settled else f"no ({show(outcome.unallocated)} left)"
-        table.add_row(outcome.rule, show(outcome.w), lines, f"{outcome.loops:,}", settled)
+        clears = "yes" if outcome.settled else f"no ({show(outcome.unallocated)} left)"
+        table.add_row(RULE_WORDS[outcome.rule], show(outcome.w), lines, f"{outcome.loops:,}", clears)
     return table
 
 
 def options_table(options: tuple[Option, ...], costed: bool) -> Table:
     """The staircase: fewer runs for a larger entry, one row per option."""
-    table = Table(title="Options: runs against the entry", box=box.SIMPLE_HEAD, title_justify="left")
+    table = Table(title="Options: runs against the entry", box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
     headers = ("Runs", "Write-off", "Lines", "Entry") + (("Cost",) if costed else ()) + ("",)
     for header in headers:
         table.add_column(header, justify="left" if header in ("Lines", "") else "right", no_wrap=True)
@@ -70,18 +89,20 @@ def _marks(option: Option) -> str:
     return ", ".join(marks)
 
 
-def trace(rows: tuple[TraceRow, ...]) -> None:
+def trace(rows: tuple[TraceRow, ...], out: Console | None = None) -> None:
     if not rows:
         return
-    table = Table(title="Loop trace", box=box.SIMPLE_HEAD, title_justify="left")
-    for header in ("Run", "Phase", "Usage", "Lot", "Moved", "Lot used", "Left"):
-        table.add_column(header, justify="right" if header not in ("Phase", "Usage", "Lot") else "left", no_wrap=True)
+    out = out or console
+    table = Table(title="Loop trace", box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
+    for header in ("Loop", "Phase", "Usage", "Lot", "Moved", "Lot used", "Left"):
+        numeric = header not in ("Phase", "Usage", "Lot")
+        table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric or header == "Phase",
+                         overflow="fold")
     for row in rows[:TRACE_SHOWN]:
-        usage = row.reference or row.source
         table.add_row(
-            str(row.loop), row.phase.replace("_", " "), usage, row.lot,
+            str(row.loop), PHASE_WORDS[row.phase], escape(row.reference or row.source), escape(row.lot),
             show(row.moved), show(row.lot_used_after), show(row.unallocated_after),
         )
-    console.print(table)
+    out.print(table)
     if len(rows) > TRACE_SHOWN:
-        console.print(f"... {len(rows) - TRACE_SHOWN:,} more trace rows (use --json for all).")
+        out.print(f"... {len(rows) - TRACE_SHOWN:,} more trace rows (use --json for all).")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from workbook.seam import WorkbookError
 
+from .reconcile import why_not_written
+
 DONE, FAILED = 0, 2
 
 
@@ -32,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
         save_new(input_book(), args.book)
     except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
+        return FAILED
+    except OSError as error:
+        print(f"giveback: {args.book}: cannot write it: {why_not_written(args.book, error)}; nothing was written.",
+              file=sys.stderr)
         return FAILED
     print(f"Wrote {args.book}: fill in the Usage sheet (and Lots, Counts, Settings if needed),"
           f" then run: giveback reconcile {args.book}")

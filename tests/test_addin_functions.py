@@ -48,7 +48,7 @@ def test_recommend_adj_spills_the_seed_adjustment_on_every_host(usage):
         (column([-20, 3]), None, None, None, [[20, "On"], [-20, "Off"]]),
         (column(SEED), None, None, "guide", [[10, "On"], [-10, "Off"]]),
         (column([5, 3]), None, None, "fewest", [[8, "On"]]),
-        (column([5, 3]), 10.0, 0.0, None, [[10, "On"]]),
+        (column([5, 3]), 12.0, 4.0, None, [[8, "On"]]),
         (column([5, 3]), "", None, "", [[8, "On"]]),
     ],
 )
@@ -72,15 +72,14 @@ def test_recommend_adj_keeps_the_write_off_within_the_cap(usage, cap, lines):
 @pytest.mark.parametrize(
     "args, message",
     [
-        ((column([5, 3]), 10, 10), "Cannot clear the usage: Balance change from the count"),
-        ((column([5, 3]), 2, 10), "is below the 8 units the balance change needs written off"),
+        ((column([5, 3]), 2, 10, None, 5),
+         "Cannot clear within the write-off cap of 5 units: the balance change needs at least 8 units written off."),
+        ((column([-20, 3]), None, None, None, 10), "Cannot clear within the write-off cap of 10 units: 7 units stay"),
         ((column(SEED), None, None, None, -1), "max_write_off cannot be negative"),
     ],
 )
-def test_recommend_adj_is_an_error_with_the_reason_when_nothing_clears(args, message):
-    if len(args) == 3:
-        args += (None, 5)  # a cap that binds
-    with pytest.raises(xw.XlwingsError, match=message):
+def test_recommend_adj_is_an_error_with_the_reason_when_nothing_within_the_cap_clears(args, message):
+    with pytest.raises(xw.XlwingsError, match=re.escape(message)):
         recommend_adj(*args)
 
 
@@ -97,6 +96,18 @@ def test_giveback_options_takes_a_count_and_says_when_nothing_clears():
     assert giveback_options(column([5, 3]), 10, 0)[1:] == [[1, 0, 10, "", 10]]
     with pytest.raises(xw.XlwingsError, match="No adjustment clears the usage"):
         giveback_options(column([5, 3]), 4, 0)
+
+
+@pytest.mark.parametrize(
+    "count, balance, words",
+    [
+        (10.0, 4.0, "Cannot clear: 2 units stay unallocated whatever the write-off"),  # 6 of the net 8
+        (-20, 50, "count is -20: a physical count cannot be negative"),  # the guide's sentence, typed as read
+    ],
+)
+def test_recommend_adj_gives_no_lines_that_would_not_clear_and_says_why(count, balance, words):
+    with pytest.raises(xw.XlwingsError, match=re.escape(words)):
+        recommend_adj(column([5, 3]), count, balance)
 
 
 def test_quantities_are_exact_decimals_rounded_to_six_places():
@@ -139,9 +150,9 @@ def test_giveback_loops_is_an_error_when_it_never_settles(usage, on, message):
 def test_giveback_trace_spills_a_header_and_one_row_per_movement():
     rows = giveback_trace(column(SEED), 13, 13)
     assert rows[0] == functions.TRACE_HEADER
-    assert rows[1] == [1, "allocate", "#1", "Adjustment lot (On line)", 2, 2, 0]
+    assert rows[1] == [1, "Allocate", "#1", "Adjustment lot", 2, 2, 0]
     assert {row[0] for row in rows[1:]} == {1, 2}
-    assert rows[-1] == [2, "allocate", "Adjustment write-off (Off line)", "Adjustment lot (On line)", 13, 13, 0]
+    assert rows[-1] == [2, "Allocate", "Adjustment write-off", "Adjustment lot", 13, 13, 0]
 
 
 @pytest.mark.parametrize(

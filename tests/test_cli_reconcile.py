@@ -69,8 +69,12 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
     status, out, err = run(capsys, "reconcile", bad_book, "-o", tmp_path / "out.xlsx", "--json", "--rule", "guide")
     report = json.loads(out)
     assert status == 1 and set(report) == {"products", "issues"}
-    (product,) = report["products"]
-    assert {"product", "case", "positive", "negative", "net", "delta", "W", "lines", "loops", "settled",
+    blocked, product = report["products"]
+    assert blocked == {"product": "A", "status": "blocked", "case": None, "positive": None, "negative": None,
+                       "net": None, "delta": None, "W": None, "loops": None, "guide": None, "lines": [],
+                       "settled": False, "notes": ["Not recommended: input problems in Usage!B3."],
+                       "issues": ["Usage!B3"]}
+    assert {"product", "status", "case", "positive", "negative", "net", "delta", "W", "lines", "loops", "settled",
             "guide"} <= set(product)
     assert (product["product"], product["case"], product["W"], product["rule"]) == ("B", "net_negative", 20, "guide")
     assert product["lines"] == [{"line": "On", "quantity": 20}, {"line": "Off", "quantity": -20}]

@@ -263,16 +263,16 @@ def test_the_loop_trace_is_streamed_product_by_product():
     assert isinstance(sheet.rows, types.GeneratorType)
     rows = list(sheet.rows)
     assert len(rows) == len(recommended(SEED_NET_ZERO).trace) == 7
-    assert rows[0] == (1, "Allocate", "P", None, "", "#1", D(2), "Adjustment lot (On line)", D(2), D(2), D(0))
-    assert rows[-1][4:7] == ("Adjustment write-off (Off line)", "", D(13))
+    assert rows[0] == (1, "Allocate", "P", None, "", "#1", D(2), "Adjustment lot", D(2), D(2), D(0))
+    assert rows[-1][4:7] == ("Adjustment write-off", "", D(13))
 
 
 def test_summary_read_before_loop_trace_counts_the_traces_itself(monkeypatch):
-    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6 + 5)  # five data rows under LoopTrace's intro and header
+    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 7 + 5)  # five data rows under LoopTrace's intro and header
     traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
     rows = list(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces).rows)
     assert "LoopTrace (2)" in rows[1][-1]
-    assert outputs.loop_trace(traces).header_row == 6
+    assert outputs.loop_trace(traces).header_row == 7
     assert len(list(outputs.loop_trace(traces).rows)) == 10 and traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}
 
 
@@ -297,7 +297,7 @@ def test_quantity_columns_show_decimals_only_when_a_product_has_them(quantities,
 
 
 def test_summary_says_when_a_trace_continues_on_a_second_sheet(monkeypatch):
-    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 6 + 5)  # five data rows under LoopTrace's intro and header
+    monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 7 + 5)  # five data rows under LoopTrace's intro and header
     traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
     assert len(list(outputs.loop_trace(traces).rows)) == 3 + 7  # rows 1-3 and 4-10, 5 a sheet
     assert traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}

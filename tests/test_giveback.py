@@ -41,7 +41,7 @@ def test_seed_example_walks_as_the_module_docstring_says():
         (1, "allocate", "Usage!B6", 3, 13),
         (2, "give_back", "Usage!B5", 10, 3),
         (2, "give_back", "Usage!B7", 3, 0),
-        (2, "allocate", "Adjustment write-off (Off line)", 13, 13),
+        (2, "allocate", "Adjustment write-off", 13, 13),
     ]
 
 
@@ -81,8 +81,8 @@ def test_undated_usage_is_visited_first_then_by_date_then_row():
 
 def test_beginning_balance_lot_is_oldest_and_write_off_is_visited_last():
     book = ledger("P", usage(1, -1), lots((3, 0)), adjustment(5, 2))
-    assert [lot.id for lot in book.lots] == ["Adjustment lot (On line)", "L1"]
-    assert [u.reference or u.source for u in book.usage][-1] == "Adjustment write-off (Off line)"
+    assert [lot.id for lot in book.lots] == ["Adjustment lot", "L1"]
+    assert [u.reference or u.source for u in book.usage][-1] == "Adjustment write-off"
 
 
 def test_run_does_not_change_its_input_state():

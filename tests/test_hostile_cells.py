@@ -113,7 +113,7 @@ def rows_lost(book: dict, report: dict, summary: dict[str, str]) -> list[str]:
     reported (a problem names a cell on the row, or the product is set aside on Summary)."""
     reported = {(cell.split("!")[0].strip("'"), int(re.sub(r"^.*![A-Z]+", "", cell))) for cell in
                 (issue["cell"] for issue in report["issues"]) if re.search(r"![A-Z]+\d+$", cell)}
-    recommended = {product["product"][:32_767] for product in report["products"]}
+    recommended = {product["product"][:32_767] for product in report["products"] if product["status"] != "blocked"}
     lost = []
     for name, rows in book.items():
         for number, row in data_rows(rows):
@@ -133,7 +133,7 @@ def check_used_totals(book: dict, report: dict) -> None:
     rows = next(rows for name, rows in book.items() if normal_name(name) == "usage")
     header = next(row for row in rows if any(normal_name(value) in KNOWN_HEADERS for value in row))
     column = next(i for i, name in enumerate(header) if normal_name(name) in ("quantity", "qty"))
-    for product in report["products"]:
+    for product in (product for product in report["products"] if product["status"] != "blocked"):
         quantities = [round(Decimal(str(row[column])), 6) for _, row in data_rows(rows)
                       if text(row[0])[:EXCEL_MAX_TEXT] == product["product"][:EXCEL_MAX_TEXT]]
         assert Decimal(str(product["positive"])) == sum(q for q in quantities if q > 0)
@@ -235,7 +235,8 @@ def test_bad_cells_are_reported_with_their_cell_and_code_and_no_row_is_lost(caps
 
 def test_the_good_products_are_still_recommended_beside_bad_rows(capsys, tmp_path):
     _, report, _, _ = reconciled(capsys, tmp_path, usage(("C", "two"), ("C", 4)))
-    assert [product["product"] for product in report["products"]] == ["A", "B"]
+    assert [(product["product"], product["status"]) for product in report["products"]] == [
+        ("C", "blocked"), ("A", "adjust"), ("B", "adjust")]  # in the Usage sheet's order
 
 
 def test_a_cell_at_row_1048576_answers_in_seconds(capsys, tmp_path):

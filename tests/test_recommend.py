@@ -184,7 +184,7 @@ def test_a_thousand_runs_of_options_keep_the_twelve_that_save_the_most():
          "The guide's adjustment writes off 10 units, over the write-off cap of 5 units; the fewest rule keeps"
          " within it."),
         (SEED, Policy(rule="budget", max_runs=3, max_write_off=5), [], 0,
-         "No adjustment within the write-off cap of 5 units clears the usage within 3 runs; On 7 / Off -7 would."),
+         "Cannot clear within 3 runs and the write-off cap of 5 units; On 7 / Off -7 would."),
     ],
 )
 def test_the_write_off_cap_limits_fewest_and_budget_and_says_what_it_cost(quantities, cap, expected, loops, note):
@@ -196,8 +196,8 @@ def test_the_write_off_cap_limits_fewest_and_budget_and_says_what_it_cost(quanti
 def test_a_cap_below_the_write_off_the_count_needs_fits_no_adjustment():
     rec = recommend(product((5, 3), count=(2, 10)), Policy(max_write_off=5))  # counted 2, balance 10: -8
     assert rec.chosen.w is None and rec.status.value == "cannot_clear"
-    assert "The write-off cap of 5 units is below the 8 units the balance change needs written off;" \
-           " no adjustment fits it." in rec.notes
+    assert "Cannot clear within the write-off cap of 5 units: the balance change needs at least 8 units" \
+           " written off." in rec.notes
 
 
 def test_the_cost_cap_counts_where_the_unit_cost_is_known():

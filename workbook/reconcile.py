@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
-from core.models import Policy, Recommendation
+from core.models import Policy, Recommendation, Status
 from core.problems import Code, Problem
 from core.recommend import recommend
 
@@ -54,8 +54,10 @@ class Reconciliation(NamedTuple):
 
     @property
     def status(self) -> int:
-        """0 when every row was used, 1 when problems were reported."""
-        return 1 if self.problems else 0
+        """0 when every row was used and every product is cleared (or needs nothing), 1
+        when input problems were reported or a product cannot be cleared."""
+        cannot_clear = any(rec.status is Status.CANNOT_CLEAR for rec in self.recommendations)
+        return 1 if self.problems or cannot_clear else 0
 
 
 def reconcile(

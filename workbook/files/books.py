@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Sequence
 from xml.etree.ElementTree import ParseError
 
 from .guard import UnreadableWorkbook, check_workbook_file
-from ..xlsx.package import PackageError, SheetNotOurs, write_outputs
+from ..xlsx.package import PackageError, SheetNotOurs, write_outputs, written_by_giveback
 from ..seam import OutputSheet, Row, WorkbookError
 
 EXTENSIONS = (".xlsx", ".xlsm")

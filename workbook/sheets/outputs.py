@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from core.models import Policy, ProductUsage, Recommendation, Status, Usage
+from core.models import PHASE_WORDS, Policy, ProductUsage, Recommendation, Status, Usage
 from core.problems import Problem
 from core.quantities import ONE, show
 from core.recommend import runs, trace_of
@@ -30,7 +30,6 @@ OPTIONS = "Options"  # written by `options`
 OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, OPTIONS, ISSUES)
 WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
 DATE = "yyyy-mm-dd"
-PHASES = {"give_back": "Give back", "allocate": "Allocate"}  # the same words on every sheet and screen
 RULES = {"fewest": "Fewest runs", "guide": "ERP guide", "budget": "Within max runs"}
 _CELL = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!\$?[A-Za-z]{1,3}\$?[0-9]+$")  # a place a link can jump to
 
@@ -132,7 +131,7 @@ class Traces:
     def rows(self) -> Iterator[Row]:
         """Each movement with the usage record's date and quantity beside it."""
         self.rows_written, self.spilled = 0, {}
-        phases = PHASES
+        phases = PHASE_WORDS
         for product, rec in self.work:
             trace = trace_of(product, rec.chosen, self.policy)
             self._place(rec.product, len(trace))
@@ -199,8 +198,10 @@ def loop_trace_sheet(traces: Traces) -> OutputSheet:
         "Loop trace: what each run of the COGS reconciliation will do",
         "Each run first gives returns back to lots (newest lot first, at most what the lot has used),"
         " then allocates consumption to lots; runs repeat until one moves nothing.",
-        "Moved: units allocated from the lot or given back to it. Left to Allocate: what is still"
-        " unallocated of that usage record, with its sign (a return's is negative; 0 = done).",
+        "Adjustment lot: the lot the On line creates; Adjustment write-off: the Off line. Moved: units"
+        " allocated from the lot or given back to it.",
+        "Left to Allocate: what is still unallocated of that usage record, with its sign (a return's"
+        " is negative; 0 = done).",
         policy_line(traces.policy),
     )
     return OutputSheet(LOOP_TRACE, columns, (), intro)

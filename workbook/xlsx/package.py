@@ -47,7 +47,7 @@ from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet
 from ..sheets.schema import column_letter
 from .workbookpart import WorkbookPart
 
-__all__ = ["PackageError", "SheetNotOurs", "write_outputs"]
+__all__ = ["PackageError", "SheetNotOurs", "write_outputs", "written_by_giveback"]
 
 DATA_ROWS_PER_SHEET = EXCEL_MAX_ROWS - 1  # a module attribute so tests can make it small
 # How giveback's sheets look beyond their number formats: bold headers in every spreadsheet
@@ -96,6 +96,16 @@ def write_outputs(
                 _replacing_atomically(target, mode_of=source) as file:
             _assemble(package, edited, edit.dropped, (new_parts, spill), file)
     return written
+
+
+def written_by_giveback(path: Path) -> bool:
+    """Whether the workbook at `path` holds a sheet giveback wrote (a file that is not a
+    readable workbook holds none)."""
+    try:
+        with Package(Path(path)) as package:
+            return any(sheet.owned for sheet in _workbook_part(package).sheets())
+    except PackageError:
+        return False
 
 
 def _assemble(package: Package, edited: dict[str, bytes], dropped: set[str],
