@@ -26,7 +26,7 @@ import hostile_files as hostile  # noqa: E402
 import test_hostile_cells as cells  # noqa: E402
 from workbook.files.books import open_book  # noqa: E402
 from workbook.sheets.schema import normal_name  # noqa: E402
-from workbooks import sheet_values  # noqa: E402
+from workbooks import records  # noqa: E402
 
 INPUT_SHEETS = {"usage", "lots", "counts", "settings"}
 BOMBS = ("bomb", "laughs", "parts", "encrypted workbook, 9 MB")
@@ -90,7 +90,7 @@ def rows_lost(path: Path, output: Path, stdout: str) -> int:
     with open_book(path) as reader:
         book = {name: [tuple(row) for row in reader.rows(name)] for name in reader.sheet_names()
                 if normal_name(name) in INPUT_SHEETS}
-    summary = {cells.text(row[0]): row[1] for row in sheet_values(output, "Summary")[1:]}
+    summary = {cells.text(row["Product"]): row["Status"] for row in records(output, "Summary")}
     return len(cells.rows_lost(book, json.loads(stdout), summary))
 
 

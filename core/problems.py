@@ -7,8 +7,11 @@ others. Exceptions are kept for bugs and for files that cannot be read at all.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
 from .models import Frozen
+
+Severity = Literal["error", "warning"]
 
 
 class Code(str, Enum):
@@ -37,16 +40,28 @@ class Code(str, Enum):
     LOT_UNKNOWN_PRODUCT = "lot_unknown_product"
     SHEET_AMBIGUOUS = "sheet_ambiguous"
     PRODUCT_TOO_LONG = "product_too_long"
+    FORMULA_NOT_CALCULATED = "formula_not_calculated"
+    PRODUCT_LOOKALIKE = "product_lookalike"
 
 
 class Problem(Frozen):
-    """One thing wrong with the input, where it is, and what to do about it."""
+    """One thing wrong with the input, where it is, and what to do about it.
+
+    An `error` sets its product aside (not recommended from partial data) and makes the
+    run's exit status 1; a `warning` (two product codes that differ only in case or
+    blanks) is reported beside the results and changes nothing else."""
 
     code: Code
     cell: str
     message: str
     product: str | None = None
     reference: str | None = None  # the row's document reference or lot id, to find the record by
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
-        return f"{self.cell}: {self.message} [{self.code.value}]"
+        kind = "" if self.is_error else ", warning"
+        return f"{self.cell}: {self.message} [{self.code.value}{kind}]"

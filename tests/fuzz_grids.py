@@ -10,7 +10,9 @@
 - data rows of any length (ragged), whose cells are what Excel and ERPs produce: blanks,
   whitespace, text, numbers as text, ints, floats including nan, inf, 1e300 and -0.0,
   Decimals, dates and datetimes (also impossible dates as text), booleans, error values
-  such as "#DIV/0!" and "#N/A", unicode, strings up to Excel's 32,767 characters.
+  such as "#DIV/0!" and "#N/A", unicode, strings up to Excel's 32,767 characters,
+  numbers and dates typed as accountants type them (`(4)`, `$2.50`, `1,234`, `1 Mar 2024`)
+  and formulas saved without their result (`UNCALCULATED`).
 
 The `Grid` says where its header is and which field each column means, so a test can
 check that every data row ends up used or reported:
@@ -29,6 +31,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from hypothesis import strategies as st
+
+from workbook.seam import UNCALCULATED
 
 # sheet -> field -> the spellings SPEC section 5 accepts (the first is the canonical name)
 SCHEMAS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -97,11 +101,13 @@ numbers = st.one_of(
     st.decimals(allow_nan=False, allow_infinity=False, places=6, min_value=-10**9, max_value=10**9),
     st.sampled_from([Decimal("NaN"), Decimal("Infinity"), Decimal("-0"), Decimal("1E+300")]),
 )
-numbers_as_text = st.sampled_from(["12", " 3.5 ", "1,000", "1e3", "-2", "(4)", "5-", "0", "١٢", "12 units", "NaN", "inf"])
+numbers_as_text = st.sampled_from(["12", " 3.5 ", "1,000", "1e3", "-2", "(4)", "5-", "0", "١٢", "12 units", "NaN", "inf",
+                                   "(1,234.50)", "1,234,567", "12,5", "1.234,5", "$2.50", "2.50 €", "EUR 2.50", "(-4)"])
 dates = st.one_of(
     st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31)),
     st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9999, 12, 31)),
-    st.sampled_from(["2024-03-31", "31/03/2024", "03/31/2024", "2024-13-45", "Feb 30, 2024", "yesterday", "45382"]),
+    st.sampled_from(["2024-03-31", "31/03/2024", "03/31/2024", "2024-13-45", "Feb 30, 2024", "yesterday", "45382",
+                     "03/01/2024", "1 Mar 2024", "Mar 1, 2024", "03/01/24"]),
 )
 texts = st.one_of(
     st.text(max_size=40),
@@ -109,7 +115,8 @@ texts = st.one_of(
     st.sampled_from(["A-100", " a-100 ", "A-100\u200b", "Ａ-１００", "ü-ÿ", "品目", "🙂", "=SUM(A1:A2)", "'0012"]),
     st.integers(EXCEL_MAX_TEXT - 2, EXCEL_MAX_TEXT + 2).map(lambda length: "x" * length),
 )
-cells = st.one_of(blanks, numbers, numbers_as_text, dates, texts, st.booleans(), st.sampled_from(ERROR_VALUES))
+cells = st.one_of(blanks, numbers, numbers_as_text, dates, texts, st.booleans(), st.sampled_from(ERROR_VALUES),
+                  st.just(UNCALCULATED))
 
 
 # Headers ------------------------------------------------------------------------------------

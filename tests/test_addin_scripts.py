@@ -141,7 +141,7 @@ def test_clear_results_removes_only_giveback_sheets(demo):
     once, _ = run_script("reconcile", payload)
     once["sheets"].append(book_payload({"issues log": [["mine"]]})["sheets"][0])
     cleared, _ = run_script("clear_results", once)
-    assert [s["name"] for s in cleared["sheets"]] == ["Usage", "Lots", "Counts", "Settings", "issues log"]
+    assert [s["name"] for s in cleared["sheets"]] == ["Read me", "Usage", "Lots", "Counts", "Settings", "issues log"]
 
 
 def test_new_template_adds_the_missing_input_sheets_with_headers():

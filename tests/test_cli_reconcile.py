@@ -193,7 +193,7 @@ def test_the_result_keeps_the_inputs_kind(book, output):
 def test_template_writes_the_input_sheets_and_never_overwrites(capsys, tmp_path):
     path = tmp_path / "new.xlsx"
     assert run(capsys, "template", path)[0] == 0
-    assert sheet_names(path) == ["Usage", "Lots", "Counts", "Settings"]
+    assert sheet_names(path) == ["Read me", "Usage", "Lots", "Counts", "Settings"]
     assert sheet_values(path, "Usage")[0] == ("Product", "Quantity", "Date", "Reference", "Unit Cost")
     assert sheet_values(path, "Settings")[1] == ("rule", "fewest")
     before = digest(path)

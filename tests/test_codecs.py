@@ -11,7 +11,7 @@ from core.models import Policy
 from core.problems import Code
 from core.whatif import recommend_quantities
 from workbook import seam
-from workbook.seam import Link
+from workbook.seam import UNCALCULATED, Link
 from workbook.sheets import cells, inputs, outputs
 from workbook.sheets.schema import COUNTS, LOTS, USAGE, find_header, numbered
 from workbook.sheets.settings import policy, read_settings
@@ -44,7 +44,7 @@ def found(records):
         (("A", "#DIV/0!"), [("Usage!B2", Code.FORMULA_ERROR)]),
         (("#N/A", 3), [("Usage!A2", Code.FORMULA_ERROR)]),
         ((None, 3), [("Usage!A2", Code.PRODUCT_BLANK)]),
-        (("A", 3, "31/03/2026"), [("Usage!C2", Code.DATE_INVALID)]),
+        (("A", 3, "03/01/2026"), [("Usage!C2", Code.DATE_INVALID)]),
         (("A", 3, None, None, "cheap"), [("Usage!E2", Code.COST_INVALID)]),
         (("A", 3, None, None, -1), [("Usage!E2", Code.COST_INVALID)]),
         ((None, "x", "y"), [("Usage!A2", Code.PRODUCT_BLANK), ("Usage!B2", Code.QUANTITY_NOT_A_NUMBER),
@@ -88,7 +88,8 @@ def test_rows_blank_in_every_read_column_are_skipped_and_others_reported():
         (60, Code.DATE_INVALID),
         (0, Code.DATE_INVALID),
         (-5, Code.DATE_INVALID),
-        ("31/03/2026", Code.DATE_INVALID),
+        ("31/03/2026", dt.date(2026, 3, 31)),
+        ("03/01/2026", Code.DATE_INVALID),
         ("soon", Code.DATE_INVALID),
         (dt.time(8, 0), Code.DATE_INVALID),
         (True, Code.DATE_INVALID),
@@ -133,8 +134,10 @@ def counts(*rows):
 @pytest.mark.parametrize(
     "row, problems",
     [
-        (("A", 50, -20), []),
-        (("A", None, -20), [("Counts!B2", Code.COUNT_INVALID)]),
+        (("A", -20, 50), []),
+        (("A", 50, -20), [("Counts!C2", Code.COUNT_INVALID)]),
+        (("A", -5, -20), [("Counts!C2", Code.COUNT_INVALID)]),
+        (("A", None, 20), [("Counts!B2", Code.COUNT_INVALID)]),
         (("A", 50, "twenty"), [("Counts!C2", Code.COUNT_INVALID)]),
         (("A", "#REF!", 3), [("Counts!B2", Code.FORMULA_ERROR)]),
     ],
@@ -162,10 +165,58 @@ def test_assembling_groups_by_product_and_checks_across_rows():
     ]
 
 
+@pytest.mark.parametrize(
+    "names, warned",
+    [
+        (["Widget-Red", "B", "WIDGET-RED"], [("Usage!A4", "WIDGET-RED", "Widget-Red", "Usage!A2")]),
+        (["BOLT 10", "BOLT  10", "bolt10", "BOLT 1O"], [("Usage!A3", "BOLT  10", "BOLT 10", "Usage!A2"),
+                                                       ("Usage!A4", "bolt10", "BOLT 10", "Usage!A2")]),
+        (["A-1", "A-2", "A_1"], []),
+    ],
+)
+def test_look_alike_products_are_a_warning_naming_both_spellings_and_block_nothing(names, warned):
+    products = inputs.assemble(usage(*[(name, 1) for name in names]), lots(), counts())
+    assert [p.product for p in products.ready] == names and products.blocked == {}
+    found = [(p.cell, p.product, p.code, p.severity) for p in products.problems]
+    assert found == [(cell, product, Code.PRODUCT_LOOKALIKE, "warning") for cell, product, _, _ in warned]
+    for problem, (cell, product, first, first_cell) in zip(products.problems, warned):
+        assert f"'{product}' ({cell})" in problem.message and f"'{first}' ({first_cell})" in problem.message
+
+
+def test_a_look_alike_beside_an_error_blocks_only_for_the_error():
+    products = inputs.assemble(usage(("A", 1), ("a", "x")), lots(), counts())
+    assert [p.product for p in products.ready] == ["A"]
+    assert [(p.code, p.severity) for p in products.blocked["a"]] == [(Code.QUANTITY_NOT_A_NUMBER, "error")]
+
+
 def test_a_product_whose_every_row_is_bad_is_still_listed_as_blocked():
     products = inputs.assemble(usage(("A", "x"), ("B", 1)), lots(), counts())
     assert list(products.blocked) == ["A"]
     assert [p.product for p in products.ready] == ["B"]
+
+
+@pytest.mark.parametrize(
+    "row, problems",
+    [
+        (("A", UNCALCULATED), [("Usage!B2", Code.FORMULA_NOT_CALCULATED)]),
+        ((UNCALCULATED, 3), [("Usage!A2", Code.FORMULA_NOT_CALCULATED)]),
+        (("A", 3, UNCALCULATED, UNCALCULATED, UNCALCULATED), [("Usage!C2", Code.FORMULA_NOT_CALCULATED),
+                                                              ("Usage!D2", Code.FORMULA_NOT_CALCULATED),
+                                                              ("Usage!E2", Code.FORMULA_NOT_CALCULATED)]),
+        ((None, None, None, UNCALCULATED), [("Usage!A2", Code.PRODUCT_BLANK), ("Usage!B2", Code.QUANTITY_BLANK),
+                                            ("Usage!D2", Code.FORMULA_NOT_CALCULATED)]),
+        ((None, None, None, None, None, UNCALCULATED), []),  # a column giveback does not read
+    ],
+)
+def test_a_formula_saved_without_its_result_is_reported_not_read_as_blank(row, problems):
+    assert found(usage(row)) == problems
+
+
+def test_formulas_saved_without_their_result_are_reported_on_the_other_sheets():
+    assert found(lots(("A", "L1", UNCALCULATED, 1))) == [("Lots!C2", Code.FORMULA_NOT_CALCULATED)]
+    assert found(counts(("A", 5, UNCALCULATED))) == [("Counts!C2", Code.FORMULA_NOT_CALCULATED)]
+    assert [(p.cell, p.code) for p in settings((UNCALCULATED, 3), ("rule", UNCALCULATED))[1]] == [
+        ("Settings!A2", Code.FORMULA_NOT_CALCULATED), ("Settings!B3", Code.FORMULA_NOT_CALCULATED)]
 
 
 def settings(*rows, header=("Setting", "Value")):

@@ -15,22 +15,20 @@ import zipfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from core.problems import Code
+from workbook.files.books import FileBook
 from workbook.files.fast_reader import FastBook, error_cells
-from workbook.seam import WorkbookError
+from workbook.seam import UNCALCULATED, WorkbookError
 
 
 def openpyxl_rows(path, name):
-    """The reference reader: openpyxl read-only, values only, every row of the file."""
-    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    sheet = book[name]
-    sheet.reset_dimensions()
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+    """The reference reader: openpyxl read-only, values only, every row of the file
+    (`FileBook`: with formulas saved without a result marked, as the XML says)."""
+    with FileBook(path) as book:
+        return [list(row) for row in book.rows(name)]
 
 
 def fast_rows(path, name):
@@ -98,9 +96,45 @@ def test_1904_dates_durations_and_formatted_numbers_read_alike(tmp_path):
     assert normal(fast_rows(tmp_path / "mac.xlsx", "Usage")) == normal(openpyxl_rows(tmp_path / "mac.xlsx", "Usage"))
 
 
-def test_formulas_without_cached_values_read_as_blank(tmp_path):
-    path = save(tmp_path, {"Usage": {"A1": "Quantity", "A2": "=1+1", "B2": "=SUM(A1:A2)"}})
-    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage")) == [["Quantity"]]
+def test_formulas_saved_without_a_result_read_as_uncalculated(tmp_path):
+    path = save(tmp_path, {"Usage": {"A1": "Quantity", "A2": "=1+1", "B2": "=SUM(A1:A2)", "C4": "=A2"}})
+    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage")) == [
+        ["Quantity"], [UNCALCULATED, UNCALCULATED], [], [None, None, UNCALCULATED]]
+
+
+@pytest.mark.parametrize("cell, value", [
+    ('<c r="A2"><f>1+1</f></c>', UNCALCULATED),  # no <v>
+    ('<c r="A2"><f>1+1</f><v/></c>', UNCALCULATED),
+    ('<c r="A2" t="n"><f>1+1</f><v></v></c>', UNCALCULATED),
+    ('<c r="A2" t="e"><f>1/0</f></c>', UNCALCULATED),
+    ('<c r="A2"><f t="shared" ref="A2:A3" si="0">B2</f></c>', UNCALCULATED),
+    ('<c r="A2"><f t="shared" si="0"/></c>', UNCALCULATED),
+    ('<c r="A2"><f t="shared" si="0"/><v></v></c>', UNCALCULATED),
+    ('<c r="A2" t="str"><f>B2</f></c>', UNCALCULATED),
+    ('<c r="A2"><f>1+1</f><v>2</v></c>', 2),  # calculated, as Excel saves it
+    ('<c r="A2"><f t="shared" si="0"/><v>2</v></c>', 2),
+    ('<c r="A2" t="str"><f>""</f><v></v></c>', None),  # a formula that gave ""
+    ('<c r="A2" t="str"><f>"a"&amp;"&lt;b"</f><v>a&lt;b</v></c>', "a<b"),
+])
+def test_formula_cells_read_as_their_result_or_uncalculated(tmp_path, cell, value):
+    path = rewrite_sheet(save(tmp_path, {"Usage": {"A1": "Quantity", "A2": 1, "B3": 5}}),
+                         '<c r="A2" t="n"><v>1</v></c>', cell)
+    assert fast_rows(path, "Usage")[1][0] == openpyxl_rows(path, "Usage")[1][0] == value
+
+
+def test_formulas_without_a_result_are_found_in_namespaced_xml(tmp_path):
+    path = save(tmp_path, {"Usage": {"A1": "Quantity", "A2": "=1+1", "B2": 3}})
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=").replace("</worksheet>", "</x:worksheet>")
+    xml = re.sub(r"<(/?)(sheetData|row|c|f|v|is|t|dimension|sheetViews|sheetView|selection|sheetFormatPr|"
+                 r"pageMargins|sheetPr|outlinePr|pageSetUpPr)\b", r"<\1x:\2", xml)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert error_cells(path, "Usage") == {2: {0: UNCALCULATED}}
 
 
 def test_error_cells_read_as_their_text(tmp_path):

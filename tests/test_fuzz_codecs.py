@@ -72,7 +72,7 @@ def test_every_data_row_is_a_record_or_reported_exactly_once(sheet, data):
         return  # structural: reconcile raises WorkbookError (checked below)
     found = codec(header, rows)
     used = [int(CELL.match(record.source)["row"]) for record in found.records]
-    reported = {check_cell(problem.cell, sheet, grid)[0] for problem in found.problems} - {header.row}
+    reported = {check_cell(problem.cell, sheet, grid)[0] for problem in found.problems if problem.is_error} - {header.row}
     assert len(used) == len(set(used)) and not set(used) & reported
     assert set(used) | reported == data_row_numbers(grid, header)
 
@@ -110,7 +110,7 @@ def assert_rows_accounted_for(sheet: str, grid: Grid, done) -> None:
     header = find_header(CODECS[sheet][0], sheet, numbered(grid.rows))
     if header is None or header.missing(CODECS[sheet][0]):
         return  # an optional sheet without its columns: reconcile refused it or it is blank
-    reported = {int(CELL.match(p.cell)["row"]) for p in done.problems if p.cell.startswith(f"{sheet}!")}
+    reported = {int(CELL.match(p.cell)["row"]) for p in done.problems if p.cell.startswith(f"{sheet}!") and p.is_error}
     recommended = {rec.product for rec in done.recommendations}
     product_column = header.columns["product"]
     for number in data_row_numbers(grid, header):

@@ -6,8 +6,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 
 from fuzz_grids import SCHEMAS, Grid, grids, is_blank_row
+from workbook.seam import Uncalculated
 
-PLAIN = (str, int, float, Decimal, date, bool, type(None))
+PLAIN = (str, int, float, Decimal, date, bool, type(None), Uncalculated)  # what crosses the seam
 
 
 @settings(max_examples=200)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from core.models import Usage
 from fuzz_grids import grids
+from workbook.seam import UNCALCULATED
 from workbook.sheets import inputs
 from workbook.sheets.quick import QuickUsage
 from workbook.sheets.schema import USAGE, find_header, numbered
@@ -27,6 +28,9 @@ TRICKY = st.sampled_from([
     # one instant in two zones: equal and hashed alike, yet on different dates
     dt.datetime(2026, 3, 31, 23, tzinfo=dt.timezone.utc),
     dt.datetime(2026, 4, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+    # typed as accountants type them (`typed`), and a formula saved without its result
+    "(20)", "(1,234.50)", "1,234", "1,234,567", "12,5", "$2.50", "2.50 €", "EUR 2.50", "($2.50)", "03/01/2026",
+    "31/03/2026", "1 Mar 2026", "Mar 1, 2026", "03/01/26", UNCALCULATED,
 ])
 COMMON = st.one_of(st.sampled_from(["A", "B", " C"]), st.integers(-5, 5), st.sampled_from([0.5, 7.25]),
                    st.sampled_from([dt.date(2026, 1, 2), dt.datetime(2026, 1, 2)]), st.none())
@@ -94,11 +98,23 @@ def test_document_numbers_iso_dates_and_numeric_text_take_the_quick_path():
 def test_rows_the_quick_path_declines():
     rows = [HEADER, ["A", True], ["A", "three"], ["#N/A", 1], ["A", " "], ["A", "#N/A"], ["A", 0],
             ["A", 1, "#N/A"], ["A", 1, None, "#REF!"], ["A", 1, None, None, -1], ["A"], [" ", 1],
-            ["A", 1, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)], ["A", 1, None, True]]
+            ["A", 1, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)], ["A", 1, None, True],
+            ["A", "1,234"], ["A", 1, "03/01/2026"], ["A", 1, None, None, "($2.50)"], [UNCALCULATED, 1],
+            ["A", UNCALCULATED], ["A", 1, UNCALCULATED], ["A", 1, None, UNCALCULATED], ["A", 1, None, None, UNCALCULATED]]
     numbered_rows = numbered(rows)
     header = find_header(USAGE, "Usage", numbered_rows)
     quick = QuickUsage(header, inputs.Shared())
     assert [quick(number, row) for number, row in numbered_rows] == [None] * (len(rows) - 1)
+
+
+def test_typed_spellings_take_the_quick_path():
+    rows = [HEADER, ["A", "(20)", "1 Mar 2026", "R", "$2.50"], ["A", "1,234.5", "31/03/2026", "R", "2.50 EUR"]]
+    numbered_rows = numbered(rows)
+    header = find_header(USAGE, "Usage", numbered_rows)
+    quick = QuickUsage(header, inputs.Shared())
+    first, second = (quick(number, row) for number, row in numbered_rows)
+    assert (first.quantity, first.date, first.unit_cost) == (Decimal(-20), dt.date(2026, 3, 1), Decimal("2.5"))
+    assert (second.quantity, second.date, second.unit_cost) == (Decimal("1234.5"), dt.date(2026, 3, 31), Decimal("2.5"))
 
 
 def test_checked_usage_is_the_model_pydantic_constructs():

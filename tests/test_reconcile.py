@@ -77,6 +77,28 @@ def test_existing_lots_take_part_in_the_simulation():
     assert with_lots.recommendations[0].chosen.loops <= without.recommendations[0].chosen.loops
 
 
+def test_the_guides_count_typed_literally_is_a_problem_that_blocks_its_product():
+    """"if you count -20, but the balance reflected in aACE is 50, ... 70": typed as
+    written, Balance 50 and Counted -20 are swapped (balance -20, count 50, change +70)."""
+    done = reconcile(grids(usage=usage_rows("A", [45, 30, -5]) + usage_rows("B", [2, -2]), counts=[("A", 50, -20)]))
+    assert [rec.product for rec in done.recommendations] == ["B"]
+    assert [(p.cell, p.code) for p in done.blocked["A"]] == [("Counts!C2", Code.COUNT_INVALID)]
+    assert "-20 under Balance and 50 under Counted" in done.blocked["A"][0].message
+    assert "+70" in done.blocked["A"][0].message
+    assert done.status == 1
+    swapped = reconcile(grids(usage=usage_rows("A", [45, 30, -5]), counts=[("A", -20, 50)]))
+    assert (swapped.status, lines(swapped)) == (0, {"A": [D(70)]})
+
+
+def test_a_warning_alone_is_reported_but_leaves_the_status_0():
+    done = reconcile(grids(usage=usage_rows("Widget-Red", [2, -2]) + usage_rows("WIDGET-RED", [3])))
+    assert lines(done) == {"Widget-Red": [D(2), D(-2)], "WIDGET-RED": [D(3)]}
+    assert [(p.cell, p.code, p.severity) for p in done.problems] == [
+        ("Usage!A4", Code.PRODUCT_LOOKALIKE, "warning")]
+    assert (done.status, done.blocked, done.drop) == (0, {}, ())
+    assert "Issues" in by_name(done)
+
+
 def test_a_count_sets_the_balance_change():
     done = reconcile(grids(usage=usage_rows("A", [25, 45, -10]), counts=[("A", -60, 0)]))
     assert done.recommendations[0].delta == D(60)

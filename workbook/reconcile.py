@@ -55,9 +55,10 @@ class Reconciliation(NamedTuple):
     @property
     def status(self) -> int:
         """0 when every row was used and every product is cleared (or needs nothing), 1
-        when input problems were reported or a product cannot be cleared."""
+        when input errors were reported (warnings alone do not count) or a product cannot
+        be cleared."""
         cannot_clear = any(rec.status is Status.CANNOT_CLEAR for rec in self.recommendations)
-        return 1 if self.problems or cannot_clear else 0
+        return 1 if any(problem.is_error for problem in self.problems) or cannot_clear else 0
 
 
 def reconcile(

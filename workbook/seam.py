@@ -2,10 +2,11 @@
 book) offers the reconcile logic, and what that logic hands back to be written.
 
 Everything crossing the seam is plain values: `str`, `int`, `float`, `Decimal`,
-`datetime.date`/`datetime`, `bool` and `None` (a blank); on the way out also `Link`, a
-text that jumps to a cell, and, above a table, a `Panel` of `Formula` cells, drop-down
-lists and charts. No openpyxl or xlwings object crosses it, so the codecs are written
-and tested once for every host.
+`datetime.date`/`datetime`, `bool`, `None` (a blank) and, from files only, `UNCALCULATED`
+(a formula saved without its result); on the way out also `Link`, a text that jumps to a
+cell, and, above a table, a `Panel` of `Formula` cells, drop-down lists and charts. No
+openpyxl or xlwings object crosses it, so the codecs are written and tested once for every
+host.
 """
 
 from __future__ import annotations
@@ -22,10 +23,25 @@ OWNER_NAME = "_giveback_output"
 Row = Sequence[object]
 
 
+class Uncalculated:
+    """The value of a formula cell saved without its result: files written by programs
+    that never calculate (openpyxl writing `=A1*2`) hold the formula and no value. Not a
+    blank: the cell has a value nobody has worked out yet. The one instance is
+    `UNCALCULATED`; a live Excel (xlwings) always calculates, so it never gives one."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+
+UNCALCULATED = Uncalculated()
+
+
 class SheetReader(Protocol):
     """Read side of a host: sheet names as the workbook spells them, and a sheet's cells
     as rows of plain values starting at A1 (formulas read as their cached values; an
-    error cell as its text, e.g. "#DIV/0!")."""
+    error cell as its text, e.g. "#DIV/0!"; a formula without one as `UNCALCULATED`)."""
 
     def sheet_names(self) -> list[str]: ...
 

@@ -1,5 +1,6 @@
-"""Excel files on disk: an openpyxl `SheetReader` for .xlsx/.xlsm (values, not formulas)
-and `write_book`, the one place giveback writes its output sheets into a file.
+"""Excel files on disk: an openpyxl `SheetReader` for .xlsx/.xlsm (values, not formulas;
+a formula saved without its value is `UNCALCULATED`, as in `fast_reader`) and
+`write_book`, the one place giveback writes its output sheets into a file.
 
 Every file passes `guard.check_workbook_file` before any parser touches it, so a file
 that cannot be read (missing, not a zip, truncated, password-protected, an old .xls
@@ -33,9 +34,11 @@ class FileBook:
         return [sheet.title for sheet in self._book.worksheets]
 
     def rows(self, name: str) -> Iterable[Row]:
+        from .fast_reader import with_marked_cells  # it imports this module
+
         sheet = self._book[name]
         sheet.reset_dimensions()  # a file's stated dimensions may be wrong: read every row
-        return self._guarded(sheet.iter_rows(values_only=True))
+        return self._guarded(with_marked_cells(sheet.iter_rows(values_only=True), self.path, name))
 
     def _guarded(self, rows: Iterator[Row]) -> Iterator[Row]:
         try:

@@ -3,8 +3,11 @@ with rows (`giveback demo`, tests). A brand-new file holds nothing of the user's
 openpyxl writes it; it is still written atomically and never over an existing file
 unless asked.
 
-Headers come from the schemas; data validation guards the columns an accountant types
-into (a usage quantity other than 0, a lot's quantity above 0, real dates, known settings).
+Headers come from the schemas, each with a note saying what to type; data validation
+guards the columns an accountant types into (a usage quantity other than 0, a lot's
+quantity above 0, real dates, known settings). The first sheet, `Read me`
+(`instructions`), explains the sheets, columns, settings and what to post. Every sheet
+prints landscape, one page wide, its header row on every page.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -22,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..sheets.schema import INPUTS, LOTS, SETTINGS, Schema
 from ..seam import EXCEL_MAX_ROWS, Row, WorkbookError
 from ..sheets.settings import DEFAULT_SETTINGS, PARSERS
+from .instructions import add_read_me, header_note
 
 FORMATS = {"unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}  # quantities: General, so 5 shows as 5, not 5.
 
@@ -46,15 +51,26 @@ def _validation(schema: Schema, key: str) -> DataValidation | None:
 
 
 def input_book(rows: Mapping[str, Sequence[Row]] | None = None) -> Workbook:
-    """The four input sheets with headers, formats and validation, and `rows` (by sheet
-    name) below the headers; Settings holds the defaults unless rows are given for it."""
+    """`Read me`, then the four input sheets with headers, notes, formats and validation,
+    and `rows` (by sheet name) below the headers; Settings holds the defaults unless rows
+    are given for it."""
     rows = dict(rows or {})
     rows.setdefault(SETTINGS.sheet, DEFAULT_SETTINGS)
     book = Workbook()
     book.remove(book.active)
+    printable(add_read_me(book), header_row=False)
     for schema in INPUTS:
         _sheet(book, schema, rows.get(schema.sheet, ()))
     return book
+
+
+def printable(sheet, header_row: bool = True) -> None:
+    """Landscape, one page wide (as many pages down as it takes), row 1 on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    if header_row:
+        sheet.print_title_rows = "1:1"
 
 
 def _sheet(book: Workbook, schema: Schema, rows: Sequence[Row]) -> None:
@@ -63,9 +79,11 @@ def _sheet(book: Workbook, schema: Schema, rows: Sequence[Row]) -> None:
     for row in rows:
         sheet.append(list(row))
     sheet.freeze_panes = "A2"
+    printable(sheet)
     for index, field in enumerate(schema.fields):
         letter = get_column_letter(index + 1)
-        sheet.cell(1, index + 1).font = Font(bold=True)
+        sheet.cell(1, index + 1).font = Font(name="Calibri", bold=True)  # unnamed: a serif font in LibreOffice
+        sheet.cell(1, index + 1).comment = _note(header_note(schema, field.key))
         sheet.column_dimensions[letter].width = max(14, len(field.header) + 4)
         number_format = FORMATS.get(field.key, "General")
         sheet.column_dimensions[letter].number_format = number_format
@@ -76,6 +94,12 @@ def _sheet(book: Workbook, schema: Schema, rows: Sequence[Row]) -> None:
             sheet.add_data_validation(rule)
     if schema is SETTINGS:
         _setting_names(sheet)
+
+
+def _note(text: str) -> Comment:
+    note = Comment(text, "giveback")
+    note.width, note.height = 300, 110  # pixels: the text wraps in a box this size
+    return note
 
 
 def _setting_names(sheet) -> None:

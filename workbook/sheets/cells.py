@@ -3,7 +3,10 @@
 Each parser returns the value or a `Fault` (a stable code and an accountant's message);
 `Cells` reads a row through a sheet's header and gathers the faults as `Problem`s that
 name their cell (`Usage!D17`). Error cells (`#DIV/0!`, `#N/A`, ...) are `formula_error`
-whatever the column. Blank means `None` or text of blanks only.
+and formulas saved without their result `formula_not_calculated`, whatever the column.
+Blank means `None` or text of blanks only. Numbers and dates typed as text are read as
+`typed` says (`(20)` is -20, `$2.50` a cost of 2.50; `1,234`, which could be 1234 or
+1.234, is refused with how to type it).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import Callable, NamedTuple, TypeVar
 from core.problems import Code, Problem
 from core.quantities import NotAQuantity, QuantityTooLarge, show, to_quantity
 
+from . import typed
 from .schema import Header, cell_address, column_address
-from ..seam import Row
+from ..seam import Row, Uncalculated
 
 EXCEL_ERRORS = frozenset(
     "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC!"
@@ -30,6 +34,11 @@ EXCEL_MAX_TEXT = 32_767  # characters a cell holds
 class Fault(NamedTuple):
     code: Code
     message: str
+
+
+NOT_CALCULATED = Fault(Code.FORMULA_NOT_CALCULATED, "The cell holds a formula saved without its result (the file"
+                       " was written by a program that does not calculate). Open the file in Excel or LibreOffice"
+                       " and save it, so the formula is calculated, or type the value.")
 
 
 T = TypeVar("T")
@@ -66,14 +75,24 @@ def product(value: object) -> str | Fault:
     return name
 
 
-def quantity(value: object) -> Decimal | Fault:
-    """Any finite number (numeric text too), rounded to 6 places."""
+def quantity(value: object, money: bool = False) -> Decimal | Fault:
+    """Any finite number, rounded to 6 places; text as `typed` reads it (`money`: with a
+    currency sign or code)."""
+    number = _exact(value, value)
+    if isinstance(number, Fault) and isinstance(value, str):
+        plain = typed.number_text(value, money=money)
+        number = Fault(Code.QUANTITY_NOT_A_NUMBER, plain.message) if isinstance(plain, typed.Refused) else \
+            _exact(plain, value)
+    return number
+
+
+def _exact(value: object, typed_as: object) -> Decimal | Fault:
     try:
         return to_quantity(value)
     except QuantityTooLarge:
-        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(value)}' is too large: quantities stay below 10^15.")
+        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(typed_as)}' is too large: quantities stay below 10^15.")
     except NotAQuantity:
-        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(value)}' is not a number.")
+        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(typed_as)}' is not a number.")
 
 
 def usage_quantity(value: object) -> Decimal | Fault:
@@ -95,7 +114,7 @@ def figure(code: Code, what: str) -> Parser:
 
     def parse(value: object) -> Decimal | Fault:
         number = quantity(value)
-        return Fault(code, f"{what} '{text(value)}' is not a number.") if isinstance(number, Fault) else number
+        return Fault(code, f"{what} {number.message}") if isinstance(number, Fault) else number
 
     return parse
 
@@ -110,23 +129,25 @@ def lot_quantity(value: object) -> Decimal | Fault:
 
 def lot_used(value: object) -> Decimal | Fault:
     """A lot's used units: a number, 0 or more."""
-    number = quantity(value)
-    if isinstance(number, Fault) or number < 0:
-        return Fault(Code.LOT_USED_INVALID, f"Used '{text(value)}' is not a number of 0 or more.")
-    return number
+    return _not_negative(quantity(value), value, Code.LOT_USED_INVALID, "Used")
 
 
 def cost(value: object) -> Decimal | Fault:
-    """A unit cost: a number, 0 or more."""
-    number = quantity(value)
-    if isinstance(number, Fault) or number < 0:
-        return Fault(Code.COST_INVALID, f"Unit cost '{text(value)}' is not a number of 0 or more.")
+    """A unit cost: a number, 0 or more (`$2.50`, `2.50 EUR` typed as text are 2.50)."""
+    return _not_negative(quantity(value, money=True), value, Code.COST_INVALID, "Unit cost")
+
+
+def _not_negative(number: Decimal | Fault, value: object, code: Code, what: str) -> Decimal | Fault:
+    if isinstance(number, Fault):
+        return Fault(code, f"{what} {number.message}")
+    if number < 0:
+        return Fault(code, f"{what} '{text(value)}' is not a number of 0 or more.")
     return number
 
 
 def date(value: object) -> dt.date | Fault:
-    """A real date or datetime, ISO text (`2026-03-31`, `2026-03-31T08:00`) or an Excel
-    serial number (`46112`)."""
+    """A real date or datetime, ISO text (`2026-03-31`, `2026-03-31T08:00`), an Excel
+    serial number (`46112`) or text naming one date only (`31/03/2026`, `1 Mar 2026`)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -137,7 +158,11 @@ def date(value: object) -> dt.date | Fault:
         try:
             return dt.datetime.fromisoformat(value.strip()).date()
         except ValueError:
-            pass
+            found = typed.date_text(value)
+            if isinstance(found, typed.Refused):
+                return Fault(Code.DATE_INVALID, found.message)
+            if found is not None:
+                return found
     return Fault(Code.DATE_INVALID, f"'{text(value)}' is not a date; use a date cell or YYYY-MM-DD.")
 
 
@@ -185,7 +210,7 @@ class Cells:
         if value is None and blank is None:
             return None
         if not isinstance(value, str) and value is not None:  # numbers and dates: most cells
-            result = parse(value)
+            result = NOT_CALCULATED if isinstance(value, Uncalculated) else parse(value)
         elif is_blank(value):
             result = blank
         elif is_error(value):

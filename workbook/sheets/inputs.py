@@ -19,7 +19,7 @@ from core.quantities import ZERO, show
 from . import cells
 from .cells import Cells, Fault
 from .quick import QuickUsage
-from .schema import Header, NumberedRow
+from .schema import Header, NumberedRow, cell_address
 from ..seam import Row
 
 PRODUCT_BLANK = Fault(Code.PRODUCT_BLANK, "The product is blank; every row needs one.")
@@ -28,11 +28,11 @@ QUANTITY_BLANK = Fault(Code.QUANTITY_BLANK, "The quantity is blank.")
 
 class Records(NamedTuple):
     """What a codec read from one sheet: good records, problems, and every product named
-    on a non-blank row (good or bad) in order of first appearance."""
+    on a non-blank row (good or bad) in order of first appearance, with its first cell."""
 
     records: list
     problems: list[Problem]
-    products: dict[str, None]
+    products: dict[str, str]
 
 
 RowReader = Callable[[Cells], "tuple[object | None, str | None]"]  # a row's record (None if bad), its product
@@ -47,14 +47,15 @@ def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader,
             record = quick(number, row)
             if record is not None:
                 records.append(record)
-                products[record.product] = None
+                if record.product not in products:
+                    products[record.product] = cell_address(header.sheet, number, header.columns["product"])
                 continue
         row_cells = Cells(header, number, row)
         if row_cells.is_blank():
             continue
         record, product = read_row(row_cells)
-        if product is not None:
-            products[product] = None
+        if product is not None and product not in products:
+            products[product] = row_cells.cell("product")
         if row_cells.faults:
             problems.extend(row_cells.problems(product))
         else:
@@ -146,9 +147,26 @@ def _count(row: Cells) -> tuple[Count | None, str | None]:
     product = row.read("product", cells.product, PRODUCT_BLANK)
     balance = row.read("balance", _balance, COUNT_BLANK)
     counted = row.read("counted", _counted, COUNT_BLANK)
+    _check_count(row, balance, counted)
     if row.faults:
         return None, product
     return Count(product=product, balance=balance, counted=counted, source=row.cell("product")), product
+
+
+def _check_count(row: Cells, balance, counted) -> None:
+    """Nobody counts fewer than 0 units. The guide's "if you count -20, but the balance
+    reflected in aACE is 50, ... 70" reads with the two swapped: balance -20, count 50."""
+    if counted is None or counted >= 0:
+        return
+    if balance is not None and balance >= 0:
+        message = (f"Counted is {show(counted)}, but a count cannot be negative: Balance and Counted look"
+                   f" swapped. If the system shows {show(counted)} and {show(balance)} were counted, type"
+                   f" {show(counted)} under Balance and {show(balance)} under Counted (a change of"
+                   f" +{show(balance - counted)}).")
+    else:
+        message = (f"Counted is {show(counted)}, but a count cannot be negative; type the units counted"
+                   " (0 or more) under Counted and the system's balance under Balance.")
+    row.fault("counted", Fault(Code.COUNT_INVALID, message))
 
 
 class Products(NamedTuple):
@@ -162,16 +180,17 @@ class Products(NamedTuple):
 
 def assemble(usage: Records, lots: Records, counts: Records) -> Products:
     """Group the records by product in one pass each, check what spans rows, and set aside
-    every product with a problem anywhere."""
+    every product with an error anywhere (a warning sets nothing aside)."""
     by_product: dict[str, list[Usage]] = {product: [] for product in usage.products}
     for record in usage.records:
         by_product[record.product].append(record)
     lots_of, lot_problems = _lots_by_product(lots.records, by_product)
     count_of, count_problems = _count_by_product(counts.records, by_product)
-    problems = usage.problems + lots.problems + lot_problems + counts.problems + count_problems
+    problems = (usage.problems + lots.problems + lot_problems + counts.problems + count_problems
+                + lookalikes(usage.products))
     blocked: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
-        if problem.product in by_product:
+        if problem.product in by_product and problem.is_error:
             blocked[problem.product].append(problem)
     ready = [  # model_construct: every record was checked as it was read
         ProductUsage.model_construct(product=product, usage=tuple(records), lots=tuple(lots_of[product]),
@@ -181,6 +200,22 @@ def assemble(usage: Records, lots: Records, counts: Records) -> Products:
     ]
     ordered = {product: blocked[product] for product in by_product if product in blocked}
     return Products(ready, ordered, problems)
+
+
+def lookalikes(products: dict[str, str]) -> list[Problem]:
+    """A warning for each product code that differs from an earlier one only in case or
+    blanks (`Widget-Red` and `WIDGET-RED`, `BOLT 10` and `BOLT  10`): likely one product
+    typed two ways, yet kept as two. `products` maps each code to its first cell."""
+    first: dict[str, str] = {}
+    warnings = []
+    for product, cell in products.items():
+        seen = first.setdefault("".join(product.split()).casefold(), product)
+        if seen != product:
+            warnings.append(Problem(
+                code=Code.PRODUCT_LOOKALIKE, cell=cell, product=product, severity="warning",
+                message=f"'{product}' ({cell}) and '{seen}' ({products[seen]}) differ only in capitals or"
+                        " spaces; they are reconciled as two products. If they are one, spell them alike."))
+    return warnings
 
 
 def _lots_by_product(lots: list[Lot], usage: dict) -> tuple[dict[str, list[Lot]], list[Problem]]:

@@ -26,6 +26,7 @@ from core.problems import Code, Problem
 from . import cells
 from .cells import Cells, Fault
 from .schema import SETTINGS, Header, NumberedRow, find_header, normal_name
+from ..seam import Uncalculated
 
 
 def _choice(*allowed: str) -> Callable[[object], str | Fault]:
@@ -103,7 +104,9 @@ BUDGET_WITHOUT_RUNS = "The budget rule needs a max_runs setting; the fewest rule
 
 def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]) -> None:
     name = normal_name(row.value("setting")).replace(" ", "_").replace("-", "_")
-    if name not in PARSERS:
+    if isinstance(row.value("setting"), Uncalculated):
+        row.fault("setting", cells.NOT_CALCULATED)
+    elif name not in PARSERS:
         row.fault("setting", Fault(Code.SETTING_UNKNOWN, f"Unknown setting '{cells.text(row.value('setting'))}';"
                                    f" giveback reads {', '.join(PARSERS)}."))
     elif name in settings:

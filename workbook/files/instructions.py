@@ -1,0 +1,170 @@
+"""The template's first sheet, `Read me`, and the notes on its input headers: what each
+sheet, column and setting means, the sign convention, what giveback writes back and how
+to post it. One text per column serves both the sheet and the header's note.
+
+`Read me` answers to no input or output sheet name, so reconcile never reads it and never
+replaces it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..sheets.schema import COUNTS, LOTS, SETTINGS, USAGE, Schema
+from ..sheets.settings import PARSERS
+from ..sheets.outputs import OUTPUT_NAMES
+
+READ_ME = "Read me"
+
+COLUMNS: dict[tuple[str, str], str] = {
+    (USAGE.sheet, "product"): "The product: the item code (or item and location) that usage, lots and counts share."
+    " Capitals count: Widget-Red and WIDGET-RED are two products (giveback warns about such pairs).",
+    (USAGE.sheet, "quantity"): "The unallocated units of one usage record: positive for consumption (a shipment, a"
+    " write-off), negative for a return: -20 or (20). Never 0.",
+    (USAGE.sheet, "date"): "The usage date: a date cell, or text such as 2026-03-01. Optional; undated records are"
+    " visited first.",
+    (USAGE.sheet, "reference"): "The document: invoice, shipment or return number. Optional; shown in the trace.",
+    (USAGE.sheet, "unit_cost"): "The cost of one unit, 0 or more ($2.50 is read as 2.50). Optional; prices the"
+    " adjustment.",
+    (LOTS.sheet, "product"): "The product of a lot already on the books, spelled as on the Usage sheet.",
+    (LOTS.sheet, "lot"): "The lot's id, once per product. Optional; a lot without one is named by its row.",
+    (LOTS.sheet, "quantity"): "The units the lot received: more than 0.",
+    (LOTS.sheet, "used"): "The units already allocated from the lot: 0 up to Quantity. Blank is 0.",
+    (LOTS.sheet, "date"): "The lot's date: consumption draws on the oldest lot first (fifo). Optional; undated lots"
+    " count as the oldest.",
+    (LOTS.sheet, "unit_cost"): "The cost of one unit of the lot. Optional.",
+    (COUNTS.sheet, "product"): "A product of the Usage sheet that was counted: one row per product.",
+    (COUNTS.sheet, "balance"): "The balance the system shows for the product: any sign (often negative).",
+    (COUNTS.sheet, "counted"): "The units physically counted: 0 or more, never negative. The adjustment then"
+    " changes the balance by Counted minus Balance.",
+    (SETTINGS.sheet, "setting"): "A setting's name: one of those listed on the Read me sheet.",
+    (SETTINGS.sheet, "value"): "The setting's value. Blank keeps the default.",
+}
+
+SETTINGS_HELP: dict[str, tuple[str, str]] = {  # name: (values, what it does)
+    "rule": ("fewest (default), guide, budget", "How the adjustment is chosen. fewest: the one that clears the usage"
+             " in the fewest reconciliation runs, with the smallest write-off among those. guide: the ERP guide's"
+             " rule of thumb (net positive: one line of the net; otherwise two lines of the largest quantity)."
+             " budget: the smallest write-off that clears within max_runs runs."),
+    "lot_order": ("fifo (default), lifo", "Which lots consumption draws on first: the oldest (fifo) or the newest"
+                  " (lifo). Returns always go back to the newest lot first."),
+    "max_runs": ("a whole number, or blank", "The most reconciliation runs you are willing to do, for rule budget:"
+                 " set rule to budget and max_runs to that number."),
+    "max_loops": ("a whole number (default 10,000)", "Where a simulation stops: a product that would need more"
+                  " runs is reported as Cannot clear."),
+    "max_write_off": ("units, or blank for no limit", "The largest write-off (Off line) giveback may recommend."),
+    "max_write_off_cost": ("money, or blank for no limit", "The largest write-off in money, for products whose unit"
+                           " cost is known."),
+}
+
+OUTPUTS_HELP: dict[str, str] = {
+    "Adjustments": "The lines to key into the ERP for each product whose status is Adjust: an On line (a"
+    " beginning-balance lot) and, when needed, an Off line (a write-off). Both are one beginning-balance adjustment.",
+    "Summary": "One row per product: its status (Adjust, No adjustment, Cannot clear, Blocked), its usage totals, the"
+    " adjustment and the loops (runs) it takes, the guide's rule beside it, and notes saying why.",
+    "LoopTrace": "Every movement of every simulated run: what each COGS reconciliation run will give back and"
+    " allocate, lot by lot.",
+    "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
+    " Warnings worth a look, with the cell (a link to it), a code and how to fix it.",
+    "Options": "Per product, the adjustments between the fewest runs and the guide's, with the runs each needs;"
+    " pick a product in its Product cell and the chart beside the table shows them.",
+}
+
+INTRODUCTION = (
+    "Fill in the Usage sheet (and Lots, Counts and Settings when you need them), save, and run"
+    " giveback reconcile on this file, or Reconcile on the giveback ribbon tab. giveback recommends, per"
+    " product, the beginning-balance adjustment that clears its unallocated usage in the fewest COGS"
+    " reconciliation runs with the smallest entry, and writes the result onto new sheets."
+)
+SHEETS = (
+    (USAGE.sheet, "Required. The unallocated usage the COGS reconciliation left, one row per usage record."),
+    (LOTS.sheet, "Optional. Lots already on the books for these products; they take part in every run."),
+    (COUNTS.sheet, "Optional. A physical count against the system balance. Without one, the balance changes by"
+                   " the net usage of a product with more consumption than returns, else not at all."),
+    (SETTINGS.sheet, "Optional. How the adjustment is chosen; options given to the command win over it."),
+)
+SIGNS = (
+    ("Consumption", "A positive usage quantity: a shipment, a write-off."),
+    ("Return", "A negative usage quantity: -20 or (20). giveback gives it back to the newest lot first."),
+    ("Counts", "Counted is never negative; Balance may be. Balance 50 and Counted -20 look swapped and are"
+               " reported."),
+)
+POSTING = (
+    ("1. Enter", "For each product on Adjustments, one beginning-balance adjustment with its lines: the On"
+                 " quantity and, when there is one, the Off quantity."),
+    ("2. Run", "Run the COGS reconciliation as many times as Summary's Loops say; each run gives back and"
+               " allocates more. The number of runs depends only on the quantities, not on the posting date."),
+    ("3. The others", "No adjustment: the lots on the books clear the usage already. Blocked or Cannot clear: no"
+                      " entry yet; fix the rows Issues lists, or read Summary's notes, and reconcile again."),
+    ("Your file", "giveback writes its sheets into a copy (BOOK.reconciled.xlsx) unless asked to work in place,"
+                  " replaces them on every run, and changes nothing else."),
+)
+
+
+HEADING = PatternFill("solid", fgColor="DDEBF7")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+WIDTHS = {"A": 34, "B": 100}  # in widths of the digit 0
+LINE_HEIGHT = 15  # points, at the default font
+CHARACTERS_PER_WIDTH = 1.05  # letters are narrower than a 0 in Calibri; Carlito and DejaVu are wider
+BOLD = Font(name="Calibri", bold=True)  # without a name LibreOffice prints it in a serif font
+
+
+def add_read_me(book) -> Worksheet:
+    """`Read me` as the book's first sheet: two columns, a heading above each part."""
+    sheet = book.create_sheet(READ_ME, 0)
+    for column, width in WIDTHS.items():
+        sheet.column_dimensions[column].width = width
+    sheet.append(["giveback: how to fill in this workbook"])
+    sheet["A1"].font = Font(name="Calibri", bold=True, size=14)
+    for title, rows in _parts():
+        _part(sheet, title, rows)
+    return sheet
+
+
+def _parts() -> Iterable[tuple[str, Iterable[tuple[str, str]]]]:
+    yield "What it does", [("", INTRODUCTION)]
+    yield "The input sheets", SHEETS
+    yield "Signs", SIGNS
+    for schema in (USAGE, LOTS, COUNTS):  # Settings' two columns: the part after this one
+        yield f"{schema.sheet} columns", _columns(schema)
+    yield "Settings: a name in column Setting, its value in column Value", [
+        (name, f"{values}. {text}") for name, (values, text) in SETTINGS_HELP.items() if name in PARSERS]
+    yield "What giveback writes", [(name, OUTPUTS_HELP[name]) for name in OUTPUT_NAMES if name in OUTPUTS_HELP]
+    yield "Posting the result", POSTING
+
+
+def _columns(schema: Schema) -> list[tuple[str, str]]:
+    rows = []
+    for field in schema.fields:
+        also = f" (or {', '.join(field.names[1:])})" if len(field.names) > 1 else ""
+        rows.append((field.header + also, COLUMNS[schema.sheet, field.key]))
+    return rows
+
+
+def _part(sheet, title: str, rows: Iterable[tuple[str, str]]) -> None:
+    sheet.append([])
+    sheet.append([title])
+    heading = sheet.max_row
+    for column in "AB":
+        sheet[f"{column}{heading}"].fill = HEADING
+    sheet[f"A{heading}"].font = BOLD
+    for name, text in rows:
+        sheet.append([name, text])
+        row = sheet.max_row
+        sheet[f"A{row}"].font = BOLD
+        sheet[f"A{row}"].alignment = sheet[f"B{row}"].alignment = WRAPPED
+        sheet.row_dimensions[row].height = LINE_HEIGHT * max(_lines(name, "A"), _lines(text, "B"))
+
+
+def _lines(text: str, column: str) -> int:
+    """The lines `text` wraps to in `column`: spreadsheet programs do not size rows of a
+    file that does not say how tall they are, so the sheet says it."""
+    return max(1, -(-len(text) // int(WIDTHS[column] * CHARACTERS_PER_WIDTH)))
+
+
+def header_note(schema: Schema, key: str) -> str:
+    """The note on a template's header cell: the column's text."""
+    return COLUMNS[schema.sheet, key]
