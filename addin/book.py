@@ -150,7 +150,9 @@ class BookWriter:
     def write_sheet(self, output: OutputSheet) -> None:
         """The intro, the header and the rows as values, then the looks the file writer
         gives them: bold title and header, column formats and widths, wrapped columns,
-        the table, a totals row, and the header frozen."""
+        the table, a totals row, and the header frozen. Not the panel above a table (the
+        Options sheet's drop-down list, its formulas and chart): the file writer's only."""
+        output = output._replace(panel=None)
         sheet = self.sheet_for(output.name)
         top = output.header_row
         rows = [[cell_value(value) for value in row] for row in output.rows]

@@ -6,6 +6,7 @@
     =NET_UNALLOCATED(B2:B7)        0
     =GIVEBACK_LOOPS(B2:B7, 13, 13) 2
     =GIVEBACK_TRACE(B2:B7, 13, 13) spills the runs' movements under a header row
+    =GIVEBACK_OPTIONS(B2:B7)       spills the options: runs against the entry, under a header row
 
 Only the portable subset of xlwings is used, so desktop Excel (the xlwings add-in),
 xlwings Server and xlwings Lite run the same code: arguments are plain values
@@ -24,7 +25,7 @@ from decimal import Decimal
 import xlwings as xw
 from pydantic import ValidationError
 
-from core import (BadQuantity, NotAQuantity, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
+from core import (BadQuantity, NotAQuantity, Option, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
                   recommend_quantities, to_quantity, what_if)
 from core.models import PHASE_WORDS
 
@@ -33,6 +34,7 @@ USAGE_DOC = (
     "consumption, negative = a return. Blank cells are skipped."
 )
 TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
+OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Entry Size"]
 RULES = ("fewest", "guide")
 
 
@@ -44,12 +46,13 @@ RULES = ("fewest", "guide")
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
 @xw.arg("rule", doc='Optional rule: "fewest" (default: fewest runs, then the smallest entry) or "guide" (rules of thumb).')
-def recommend_adj(usage, count=None, balance=None, rule=None):
+@xw.arg("max_write_off", doc="Optional cap: write off at most this many units (fewest runs within it).")
+def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None):
     """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
     quantities = usage_quantities(usage)
     counted, system_balance = count_and_balance(count, balance)
     try:
-        recommendation = recommend_quantities(quantities, counted, system_balance, policy_for(rule))
+        recommendation = recommend_quantities(quantities, counted, system_balance, policy_for(rule, max_write_off))
     except BadQuantity as error:  # a negative count: count and balance swapped
         raise xw.XlwingsError(f"{error}.") from None
     if recommendation.status is Status.CANNOT_CLEAR:
@@ -93,6 +96,19 @@ def giveback_loops(usage, on, off=None):
 def giveback_trace(usage, on, off=None):
     """Every movement of every run under a header row: loop, phase, usage, lot, quantity moved, lot used after, unallocated after."""
     return [TRACE_HEADER] + [trace_row(row) for row in run_what_if(usage, on, off).trace]
+
+
+@xw.func
+@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("count", doc="Optional physical count of the product (give it with balance).")
+@xw.arg("balance", doc="Optional system balance of the product (give it with count).")
+def giveback_options(usage, count=None, balance=None):
+    """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, entry size; fewest runs first."""
+    counted, system_balance = count_and_balance(count, balance)
+    recommendation = recommend_quantities(usage_quantities(usage), counted, system_balance)
+    if not recommendation.options:
+        raise xw.XlwingsError("No adjustment clears the usage: " + " ".join(recommendation.notes))
+    return [OPTIONS_HEADER] + [option_row(option) for option in recommendation.options]
 
 
 # ---- arguments in ----------------------------------------------------------------------
@@ -168,14 +184,17 @@ def count_and_balance(count, balance) -> tuple[Decimal | None, Decimal | None]:
     return counted, system_balance
 
 
-def policy_for(rule) -> Policy:
+def policy_for(rule, max_write_off=None) -> Policy:
+    cap = optional_quantity(max_write_off, "max_write_off")
+    if cap is not None and cap < 0:
+        raise xw.XlwingsError(f"max_write_off cannot be negative; got {cell_number(cap)}")
     rule = single_value(rule)
     if is_blank(rule):
-        return Policy()
+        return Policy(max_write_off=cap)
     name = str(rule).strip().lower()
     if name not in RULES:
         raise xw.XlwingsError(f"rule must be one of {', '.join(RULES)}; got {rule!r}")
-    return Policy(rule=name)
+    return Policy(rule=name, max_write_off=cap)
 
 
 def run_what_if(usage, on, off):
@@ -235,3 +254,10 @@ def trace_row(row: TraceRow) -> list:
         cell_number(row.unallocated_after),
     ]
 
+
+
+def option_row(option: Option) -> list:
+    """Runs, write-off, the on and off lines as keyed (blank when there is no such line),
+    gross entry."""
+    lines = {line.kind: cell_number(line.quantity) for line in option.lines}
+    return [option.loops, cell_number(option.w), lines.get("On", ""), lines.get("Off", ""), cell_number(option.gross)]

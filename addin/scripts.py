@@ -19,12 +19,13 @@ import xlwings as xw
 from workbook.sheets.outputs import OUTPUT_NAMES
 from workbook.reconcile import Reconciliation, WorkbookError
 from workbook.reconcile import reconcile as reconcile_workbook
+from workbook.sheets import settings
 from workbook.sheets.readme import READ_ME, TITLE, header_note, parts
 from workbook.sheets.schema import INPUTS, SETTINGS
 
 from .book import BookReader, BookWriter, column_width, find_sheet
 
-DEFAULT_SETTINGS = [["rule", "fewest"], ["lot_order", "fifo"], ["max_runs", None], ["max_loops", 10_000]]
+DEFAULT_SETTINGS = [list(setting) for setting in settings.DEFAULT_SETTINGS]
 
 
 # ---- the scripts xlwings Server and xlwings Lite list ----------------------------------

@@ -1,7 +1,9 @@
 """Engine benchmark: `fewest` on a 10,000-record product on a 0.01 grid, the what-if of an
 adjustment of 1 against a million units, and the 2,000 products of the scale benchmark's
 200k-row book. Prints seconds and peak memory beside the naive baseline (one full
-simulation per grid step), measured on a sample in the same run.
+simulation per grid step), measured on a sample in the same run; and what the options
+(SPEC section 4) cost against the rest of the product's or the book's reconcile
+(recommend and trace), also measured in the same run.
 
     make bench            # or: .venv/bin/python bench/engine.py [--records N] [--book-rows N]
 """
@@ -9,9 +11,11 @@ simulation per grid step), measured on a sample in the same run.
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
@@ -22,7 +26,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 import make_books  # noqa: E402
 from core import Adjustment, Policy, ProductUsage, Usage, ledger, recommend, simulate, to_quantity  # noqa: E402
-from core.recommend import search_space, trace_of  # noqa: E402
+from core.recommend import RULES, guide, options, outcome, search_space, trace_of  # noqa: E402
 from core.whatif import what_if  # noqa: E402
 from giveback.reconcile import fewer_collections  # noqa: E402
 
@@ -73,6 +77,31 @@ def fewest_on(product: ProductUsage, records: int) -> None:
     print(f"  naive baseline: {per_step:.3f} s a step x {steps:,} steps = {per_step * steps:,.0f} s  -> {per_step * steps / seconds:,.0f}x faster")
 
 
+def options_seconds(products: list[ProductUsage], policy: Policy) -> tuple[float, int]:
+    """Seconds to find every product's options, given its chosen and guide adjustments
+    (what `recommend` adds for them), and how many options there were."""
+    ready = []
+    for product in products:
+        space = search_space(product)
+        chosen = outcome(space, RULES[policy.rule](space, policy), policy.rule, policy)
+        ready.append((space, chosen, outcome(space, guide(space, policy), "guide", policy)))
+    started = time.perf_counter()
+    found = sum(len(options(space, chosen, by_guide, policy)) for space, chosen, by_guide in ready)
+    return time.perf_counter() - started, found
+
+
+def options_on(product: ProductUsage, records: int, repeat: int = 5) -> None:
+    """The options of one product against its reconcile: recommend (options included) and
+    its trace, as `giveback reconcile` does them; best of `repeat`."""
+    policy = Policy()
+    found = min((options_seconds([product], policy) for _ in range(repeat)), key=lambda timing: timing[0])
+    rec, reconcile, _ = timed(recommend, product, policy, repeat=repeat)
+    print(f"options of the {records:,}-record product: {found[1]} options")
+    print("  " + ", ".join(f"{option.loops} runs: W {option.w}" for option in rec.options))
+    print(f"  options {found[0] * 1000:.2f} ms; its reconcile (recommend + trace) {reconcile * 1000:.1f} ms"
+          f" -> options {found[0] / reconcile:.1%} of it (goal < 10%)")
+
+
 def book_products(rows: int) -> list[ProductUsage]:
     """The products of the scale benchmark's book of `rows` usage rows (`make_books`: about
     100 rows a product, dated and costed), made in sheet row order with equal values shared,
@@ -104,20 +133,66 @@ def engine_on_book(rows: int, repeat: int = 5) -> None:
             trace_rows = sum(len(trace_of(product, outcome, policy)) for product, outcome in zip(products, chosen))
             recommending.append(recommended - started)
             tracing.append(time.perf_counter() - recommended)
+        finding = [options_seconds(products, policy) for _ in range(repeat)]
     seconds = statistics.median(recommending), statistics.median(tracing)
     print(f"the {rows:,}-row book: {len(products):,} products, {trace_rows:,} trace rows (rule fewest)")
     print(f"  recommend {seconds[0]:.3f} s  trace {seconds[1]:.3f} s  together {sum(seconds):.3f} s (median of {repeat})")
+    found = statistics.median(seconds for seconds, _ in finding), finding[0][1]
+    print(f"  options {found[0]:.3f} s ({found[1]:,} options, inside recommend) -> {found[0] / sum(seconds):.1%}"
+          " of recommend + trace (goal < 10% of the reconcile)")
+
+
+def options_in_reconcile(size: str = "200k", repeat: int = 3) -> None:
+    """`giveback reconcile` of the scale benchmark's book (`make_books`), timed whole, and
+    inside it the options (`core.recommend.options`) and the writing of the Options sheet;
+    medians of `repeat` runs."""
+    import pipeline
+    from giveback.reconcile import reconcile_file
+    from workbook.xlsx import package
+
+    engine = importlib.import_module("core.recommend")  # `core.recommend` is also the function
+    book = make_books.ensure(size)
+    finding = engine.options = pipeline.Stopwatch(engine.options)
+    writing = package._write_output = _OptionsSheetStopwatch(package._write_output)
+    timings = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeat):
+            finding.seconds = writing.seconds = 0.0
+            started = time.perf_counter()
+            reconcile_file(book, Path(folder) / "out.xlsx", {}, quiet=True)
+            timings.append((time.perf_counter() - started, finding.seconds, writing.seconds))
+    total, found, written = (statistics.median(column) for column in zip(*timings))
+    print(f"the {size} book's reconcile (giveback reconcile, read to write): {total:.3f} s (median of {repeat})")
+    print(f"  options {found:.3f} s + the Options sheet {written:.3f} s = {found + written:.3f} s"
+          f" -> {(found + written) / total:.1%} of the reconcile (goal < 10%)")
+
+
+class _OptionsSheetStopwatch:
+    """Adds up the seconds `package._write_output` spends on the Options sheet."""
+
+    def __init__(self, function):
+        self.function, self.seconds = function, 0.0
+
+    def __call__(self, archive, edit, output):
+        started = time.perf_counter()
+        try:
+            return self.function(archive, edit, output)
+        finally:
+            if output.name == "Options":
+                self.seconds += time.perf_counter() - started
 
 
 def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--records", type=int, default=10_000)
-    options.add_argument("--book-rows", type=int, default=200_000, help="0 skips the book")
-    arguments = options.parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--book-rows", type=int, default=200_000, help="0 skips the book")
+    parser.add_argument("--reconcile", default="200k", help="the book reconciled whole (make_books' size); none skips it")
+    arguments = parser.parse_args()
     records = arguments.records
 
     for returns in (0.35, 0.55):
         fewest_on(usage_product(records, returns), records)
+    options_on(usage_product(records), records)
 
     result, seconds, peak = timed(what_if, [1_000_000, -999_999], 1, 1)
     print("what-if Q = 1 against 1,000,000 units (usage +1,000,000 / -999,999)")
@@ -126,6 +201,8 @@ def main() -> None:
 
     if arguments.book_rows:
         engine_on_book(arguments.book_rows)
+    if arguments.reconcile != "none":
+        options_in_reconcile(arguments.reconcile)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from .models import (
     Case,
     Count,
     Lot,
+    Option,
     Outcome,
     Policy,
     ProductUsage,
@@ -30,7 +31,7 @@ from .whatif import BadQuantity, recommend_quantities, what_if
 
 __all__ = [
     "Adjustment", "AdjustmentLine", "BadQuantity", "Balance", "Case", "Code", "Count", "Ledger", "Lot",
-    "NotAQuantity", "Outcome", "QuantityTooLarge", "Policy", "Problem", "ProductUsage", "RULES", "Recommendation",
+    "NotAQuantity", "Option", "Outcome", "QuantityTooLarge", "Policy", "Problem", "ProductUsage", "RULES", "Recommendation",
     "Simulation", "Status", "Totals", "TraceRow", "Usage", "check_invariants", "classify", "count_loops",
     "json_number", "ledger", "recommend", "recommend_quantities", "run", "simulate",
     "to_quantity", "what_if",

@@ -111,6 +111,8 @@ class Policy(Frozen):
     lot_order: LotOrder = "fifo"
     max_runs: int | None = Field(default=None, ge=1)
     max_loops: int = Field(default=10_000, ge=1)
+    max_write_off: Decimal | None = Field(default=None, ge=0)  # units
+    max_write_off_cost: Decimal | None = Field(default=None, ge=0)  # currency, where the unit cost is known
 
     @model_validator(mode="after")
     def _budget_needs_max_runs(self) -> "Policy":
@@ -191,6 +193,29 @@ class Outcome(Frozen):
         return self.adjustment.lines if self.adjustment else ()
 
 
+class Option(Frozen):
+    """One step of a product's staircase (SPEC section 4, Options): `w` is the smallest
+    write-off that settles in `loops` runs. `chosen` marks the recommended adjustment,
+    `guide` the option with the guide's run count, `within_cap` whether the write-off cap
+    allows it."""
+
+    w: Decimal
+    adjustment: Adjustment
+    loops: int
+    gross_cost: Decimal | None = None
+    within_cap: bool = True
+    chosen: bool = False
+    guide: bool = False
+
+    @property
+    def lines(self) -> tuple[AdjustmentLine, ...]:
+        return self.adjustment.lines
+
+    @property
+    def gross(self) -> Decimal:
+        return self.adjustment.gross
+
+
 class Case(str, Enum):
     NET_POSITIVE = "net_positive"
     NET_NEGATIVE = "net_negative"
@@ -230,6 +255,7 @@ class Recommendation(Frozen):
     unit_cost_source: str = ""  # where the cost came from, e.g. "the latest usage with a cost (Usage row 17)"
     notes: tuple[str, ...] = ()
     trace: tuple[TraceRow, ...] = ()
+    options: tuple[Option, ...] = ()  # fewest runs first
 
     @property
     def status(self) -> Status:

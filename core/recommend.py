@@ -6,6 +6,10 @@ The rules share one signature, `rule(space, policy) -> W or None`, and live in `
 - `fewest`: the smallest W on the product's grid that settles in the fewest runs.
 - `budget`: the smallest W that settles within `policy.max_runs` runs.
 
+A write-off cap (`policy.max_write_off` units, `policy.max_write_off_cost` in currency at
+the product's unit cost) shortens the range `fewest` and `budget` search: the fewest runs,
+then the smallest W, among the W it allows. The guide is shown as it is.
+
 `fewest` and `budget` are exact without trying every grid step. The runs a W needs come
 from the product's totals in constant time (`counting`), and "settles within K runs" only
 ever turns from false to true as W grows (checked against brute force in the tests): the
@@ -22,7 +26,8 @@ from typing import Callable, NamedTuple
 from .classify import Balance, balance_change, classify
 from .counting import Totals, count_loops, settles_within
 from .giveback import QUANTITY, last_in_order, ledger, lot_age, simulate, visiting_order
-from .models import Adjustment, Case, Outcome, Policy, ProductUsage, Recommendation, TraceRow
+from .models import Adjustment, Case, Option, Outcome, Policy, ProductUsage, Recommendation, TraceRow
+from .options import Step, staircase
 from .quantities import ZERO, grid_step, show
 
 
@@ -37,6 +42,8 @@ class Space(NamedTuple):
     largest: Decimal  # the guide's M: the largest |usage| or |net|
     lots_capacity: Decimal
     lots_used: Decimal
+    unit_cost: Decimal | None = None
+    unit_cost_source: str = ""  # where the unit cost came from (see `unit_cost`)
 
     def totals(self, w: Decimal) -> Totals:
         return Totals(
@@ -80,13 +87,13 @@ class Grid(NamedTuple):
         capacity, used, consumption, returns = self.low
         return Totals(capacity + steps, used, consumption + steps, returns)
 
-    def smallest(self, holds: Callable[[int], bool]) -> int:
-        """The smallest steps in [0, top] where `holds`, given that it holds at `top` and,
-        once true, stays true as W grows. The range's low end, the most common answer, is
+    def smallest(self, holds: Callable[[int], bool], bottom: int = 0) -> int:
+        """The smallest steps in [bottom, top] where `holds`, given that it holds at `top`
+        and, once true, stays true as W grows. The low end, the most common answer, is
         tried first."""
-        if holds(0):
-            return 0
-        below, above = 0, self.top
+        if holds(bottom):
+            return bottom
+        below, above = bottom, self.top
         while above - below > 1:
             middle = (below + above) // 2
             if holds(middle):
@@ -103,6 +110,7 @@ def search_space(product: ProductUsage) -> Space:
     figures = quantities + [x for lot in product.lots for x in (lot.quantity, lot.used)]
     if product.count is not None:
         figures += [product.count.balance, product.count.counted]
+    cost, cost_source = unit_cost(product)
     return Space(
         balance=balance,
         delta=delta,
@@ -112,7 +120,44 @@ def search_space(product: ProductUsage) -> Space:
         largest=max(max(map(abs, quantities), default=ZERO), abs(balance.net)),
         lots_capacity=sum((lot.quantity for lot in product.lots), ZERO),
         lots_used=sum((lot.used for lot in product.lots), ZERO),
+        unit_cost=cost,
+        unit_cost_source=cost_source,
     )
+
+
+def write_off_cap(space: Space, policy: Policy) -> Decimal | None:
+    """The largest W on the grid the cap allows, None without a cap. The cost cap counts
+    where the unit cost is known and above 0; the tighter cap wins."""
+    caps = [units for units in (policy.max_write_off, cost_cap_units(space, policy)) if units is not None]
+    return (min(caps) // space.step) * space.step if caps else None
+
+
+def cost_cap_units(space: Space, policy: Policy) -> Decimal | None:
+    """The cost cap in units of the product, None where it does not count."""
+    if policy.max_write_off_cost is None or space.unit_cost is None or space.unit_cost <= 0:
+        return None
+    return units_for_cost(policy.max_write_off_cost, space.unit_cost, space.step)
+
+
+def units_for_cost(cost: Decimal, unit_cost: Decimal, step: Decimal) -> Decimal:
+    """The largest multiple of `step` whose cost at `unit_cost` is at most `cost`, exactly
+    (the division is rounded at its 28th digit, so its result is checked both ways)."""
+    units = (cost / unit_cost // step) * step
+    while units * unit_cost > cost:
+        units -= step
+    while (units + step) * unit_cost <= cost:
+        units += step
+    return units
+
+
+def capped_grid(space: Space, policy: Policy) -> "Grid | None":
+    """The product's grid up to the cap; None when even the range's low end is over it."""
+    grid, cap = space.grid(), write_off_cap(space, policy)
+    if cap is None:
+        return grid
+    if cap < space.low:
+        return None
+    return grid._replace(top=min(grid.top, in_steps(cap - space.low, space.step)))
 
 
 def guide(space: Space, policy: Policy) -> Decimal:
@@ -122,10 +167,12 @@ def guide(space: Space, policy: Policy) -> Decimal:
     return max(space.largest, space.low)
 
 
-def fewest(space: Space, policy: Policy) -> Decimal:
-    """Fewest runs, then the smallest entry. When no W settles: the smallest W that leaves
-    the least unallocated."""
-    grid = space.grid()
+def fewest(space: Space, policy: Policy) -> Decimal | None:
+    """Fewest runs, then the smallest entry, within the cap. When no W settles: the
+    smallest W that leaves the least unallocated; None when the cap allows no W."""
+    grid = capped_grid(space, policy)
+    if grid is None:
+        return None
     best = count_loops(grid.totals(grid.top))
     if best.settled:
         return space.w_at(grid.smallest(lambda steps: settles_within(grid.totals(steps), best.loops)))
@@ -133,10 +180,10 @@ def fewest(space: Space, policy: Policy) -> Decimal:
 
 
 def budget(space: Space, policy: Policy) -> Decimal | None:
-    """The smallest W that settles within `max_runs` runs, or None if none does."""
+    """The smallest W within the cap that settles within `max_runs` runs, or None."""
     runs = policy.max_runs or 0
-    grid = space.grid()
-    if not settles_within(grid.totals(grid.top), runs):
+    grid = capped_grid(space, policy)
+    if grid is None or not settles_within(grid.totals(grid.top), runs):
         return None
     return space.w_at(grid.smallest(lambda steps: settles_within(grid.totals(steps), runs)))
 
@@ -169,7 +216,7 @@ def recommend(product: ProductUsage, policy: Policy = Policy(), with_trace: bool
     space = search_space(product)
     chosen = outcome(space, RULES[policy.rule](space, policy), policy.rule, policy)
     by_guide = outcome(space, guide(space, policy), "guide", policy)
-    cost, cost_source = unit_cost(product)
+    choices = options(space, chosen, by_guide, policy)
     return Recommendation(
         product=product.product,
         case=space.balance.case,
@@ -180,10 +227,38 @@ def recommend(product: ProductUsage, policy: Policy = Policy(), with_trace: bool
         step=space.step,
         chosen=chosen,
         guide=by_guide,
-        unit_cost=cost,
-        unit_cost_source=cost_source,
-        notes=notes(product, space, chosen, by_guide, policy),
+        unit_cost=space.unit_cost,
+        unit_cost_source=space.unit_cost_source,
+        notes=notes(product, space, chosen, by_guide, policy, choices),
         trace=trace_of(product, chosen, policy) if with_trace else (),
+        options=choices,
+    )
+
+
+def options(space: Space, chosen: Outcome, by_guide: Outcome, policy: Policy) -> tuple[Option, ...]:
+    """SPEC section 4's options (see `core.options`), fewest runs first, over the whole
+    range whatever the cap: the chosen adjustment marked, and the option with the guide's
+    run count."""
+    settling = {outcome.loops: in_steps(outcome.w - space.low, space.step)
+                for outcome in (by_guide, chosen) if outcome.settled}
+    known = [Step(settling[chosen.loops], chosen.loops)] if chosen.settled and chosen.rule != "guide" else []
+    cap = write_off_cap(space, policy)
+    return tuple(  # fewest and budget choose a W_k: `known`
+        _option(space, space.w_at(step.steps), step.loops, cap, chosen, by_guide)
+        for step in staircase(space.grid(), settling, known)
+    )
+
+
+def _option(space: Space, w: Decimal, loops: int, cap: Decimal | None, chosen: Outcome, by_guide: Outcome) -> Option:
+    adjustment = Adjustment(on=space.delta + w, off=w)
+    return Option(
+        w=w,
+        adjustment=adjustment,
+        loops=loops,
+        gross_cost=None if space.unit_cost is None else adjustment.gross * space.unit_cost,
+        within_cap=cap is None or w <= cap,
+        chosen=chosen.w == w,
+        guide=by_guide.settled and by_guide.loops == loops,
     )
 
 
@@ -221,21 +296,27 @@ def _row_of(source: str) -> str:
 
 
 def notes(
-    product: ProductUsage, space: Space, chosen: Outcome, by_guide: Outcome, policy: Policy
+    product: ProductUsage, space: Space, chosen: Outcome, by_guide: Outcome, policy: Policy,
+    choices: tuple[Option, ...] = (),
 ) -> tuple[str, ...]:
     said = []
+    cap = _cap_note(space, chosen, policy)
     if product.count is not None:
         said.append(
             f"Balance change from the count: counted {show(product.count.counted)}"
             f" - system balance {show(product.count.balance)} = {show(space.delta)}."
         )
     if chosen.w is None:
-        said.append(_beyond_budget(space, policy))
+        said.append(cap or _beyond_budget(space, policy))
         return tuple(said)
     if not chosen.lines and chosen.settled:
         said.append(f"No adjustment needed: existing lots clear the usage in {runs(chosen.loops)}.")
     if not chosen.settled:
-        said.append(_why_not_cleared(product, space, chosen))
+        said.append(cap or _why_not_cleared(product, space, chosen))
+    elif cap:
+        said.append(cap)
+    if policy.max_write_off_cost is not None and space.unit_cost is None:
+        said.append("The write-off cap in cost does not apply: no unit cost is known for this product.")
     if chosen.capped:
         said.append(
             f"The trace shows the first {policy.max_loops:,} of {chosen.loops:,} runs"
@@ -243,6 +324,7 @@ def notes(
         )
     if chosen.rule != "guide" and chosen.settled:
         said.append(_against_guide(chosen, by_guide))
+    said += _next_step(chosen, by_guide, choices)
     return tuple(said)
 
 
@@ -277,13 +359,76 @@ def _against_guide(chosen: Outcome, by_guide: Outcome) -> str:
     if not by_guide.settled:
         return f"The guide's adjustment would not clear the usage; this one does in {runs(chosen.loops)}."
     more = chosen.loops - by_guide.loops
-    size = chosen.adjustment.gross - by_guide.adjustment.gross
     said = (
         f"{runs(-more)} fewer than" if more < 0 else f"{runs(more)} more than" if more > 0 else "As few runs as"
     ) + f" the guide's adjustment ({runs(by_guide.loops)})"
-    if size:
-        said += f", with an entry {show(abs(size))} units {'smaller' if size < 0 else 'larger'}"
-    return said + "."
+    return said + _units_on_each_line(chosen.w - by_guide.w) + "."
+
+
+def _units_on_each_line(more: Decimal) -> str:
+    """Two adjustments of one product differ by the same units on each line (W)."""
+    if not more:
+        return ""
+    return f" for {show(abs(more))} {'more' if more > 0 else 'fewer'} units on each line"
+
+
+def _next_step(chosen: Outcome, by_guide: Outcome, choices: tuple[Option, ...]) -> list[str]:
+    """The step that matters beyond the guide's: the option with the next more runs, when
+    it is not the guide's own adjustment; under the guide rule, a smaller entry with the
+    guide's runs."""
+    marked = [i for i, option in enumerate(choices) if option.chosen]
+    if chosen.rule == "guide":
+        same = [option for option in choices if option.guide and option.w < chosen.w]
+        return [f"{describe(same[0].adjustment)} takes the same {runs(same[0].loops)}"
+                f"{_units_on_each_line(same[0].w - chosen.w)} (see Options)."] if same else []
+    if not marked or marked[0] + 1 == len(choices) or choices[marked[0] + 1].w == by_guide.w:
+        return []
+    after = choices[marked[0] + 1]
+    return [f"{runs(after.loops)} would need {describe(after.adjustment)}"
+            f"{_units_on_each_line(after.w - chosen.w)} (see Options)."]
+
+
+def _cap_note(space: Space, chosen: Outcome, policy: Policy) -> str | None:
+    """What the write-off cap cost, None when it changed nothing."""
+    cap = write_off_cap(space, policy)
+    if cap is None:
+        return None
+    the_cap = _the_cap(cap, space, policy)
+    if policy.rule == "guide":  # the rule of thumb is shown as it is
+        return None if chosen.w <= cap else (
+            f"The guide's adjustment writes off {show(chosen.w)} units, over {the_cap}; the fewest rule keeps within it.")
+    if cap < space.low:
+        return (f"Cannot clear within {the_cap}: the balance change needs at least {show(space.low)} units"
+                " written off.")
+    free = outcome(space, RULES[policy.rule](space, uncapped(policy)), policy.rule, policy)
+    if free.w == chosen.w:
+        return None
+    if chosen.w is None:
+        return (f"Cannot clear within {runs(policy.max_runs or 0)} and {the_cap};"
+                f" {describe(free.adjustment)} would.")
+    if not chosen.settled:
+        return (f"Cannot clear within {the_cap}: {show(chosen.unallocated)} units stay unallocated;"
+                f" {describe(free.adjustment)} would clear them in {runs(free.loops)}. Do not post these lines.")
+    return f"{the_cap.capitalize()} keeps this at {runs(chosen.loops)}; {describe(free.adjustment)} would take {free.loops:,}."
+
+
+def _the_cap(cap: Decimal, space: Space, policy: Policy) -> str:
+    """The cap that binds, in the accountant's terms."""
+    by_cost = cost_cap_units(space, policy)
+    if by_cost is None or (policy.max_write_off is not None and policy.max_write_off <= by_cost):
+        return f"the write-off cap of {show(policy.max_write_off)} units"
+    return (f"the write-off cap of {show(policy.max_write_off_cost)} in cost ({show(cap)} units"
+            f" at {show(space.unit_cost)})")
+
+
+def uncapped(policy: Policy) -> Policy:
+    return Policy(**{**policy.model_dump(), "max_write_off": None, "max_write_off_cost": None})
+
+
+def describe(adjustment: Adjustment | None) -> str:
+    """`On 85 / Off -42`, as the lines are keyed."""
+    lines = adjustment.lines if adjustment else ()
+    return " / ".join(f"{line.kind} {show(line.quantity)}" for line in lines) or "no adjustment"
 
 
 def runs(count: int) -> str:

@@ -4,7 +4,7 @@ Quantities are numbers when whole, else decimal strings (`json_number`)."""
 
 from __future__ import annotations
 
-from .models import AdjustmentLine, Outcome, Recommendation, TraceRow
+from .models import AdjustmentLine, Option, Outcome, Recommendation, TraceRow
 from .problems import Problem
 from .quantities import json_number as q
 
@@ -42,10 +42,25 @@ def product_json(rec: Recommendation, with_trace: bool = False) -> dict:
         "unit_cost": q(rec.unit_cost),
         "gross_cost": q(rec.gross_cost),
         "notes": list(rec.notes),
+        "options": [option_json(option) for option in rec.options],
     }
     if with_trace:
         product["trace"] = trace_json(rec.trace)
     return product
+
+
+def option_json(option: Option) -> dict:
+    """One step of the staircase (SPEC section 4, Options)."""
+    return {
+        "loops": option.loops,
+        "W": q(option.w),
+        "lines": lines_json(option.lines),
+        "gross": q(option.gross),
+        "gross_cost": q(option.gross_cost),
+        "chosen": option.chosen,
+        "guide": option.guide,
+        "within_cap": option.within_cap,
+    }
 
 
 def trace_json(trace: tuple[TraceRow, ...]) -> list[dict]:

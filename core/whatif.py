@@ -36,15 +36,18 @@ class WhatIf(NamedTuple):
     trace: tuple[TraceRow, ...]
 
 
-def usage_list(quantities: Iterable[object], product: str = INLINE) -> tuple[Usage, ...]:
-    """Usage records in the given order; `source` is the position, counted from 1.
-    Raises BadQuantity for text or a 0."""
+def usage_list(
+    quantities: Iterable[object], product: str = INLINE, unit_cost: Decimal | None = None
+) -> tuple[Usage, ...]:
+    """Usage records in the given order, each at `unit_cost`; `source` is the position,
+    counted from 1. Raises BadQuantity for text or a 0."""
     records = []
     for position, value in enumerate(quantities, start=1):
         amount = quantity(value, f"quantity {position}")
         if amount == 0:
             raise BadQuantity(f"quantity {position}", value, "is 0: usage quantities are never 0")
-        records.append(Usage(product=product, quantity=amount, row=position, source=f"#{position}"))
+        records.append(Usage(product=product, quantity=amount, row=position, source=f"#{position}",
+                             unit_cost=unit_cost))
     return tuple(records)
 
 
@@ -53,6 +56,7 @@ def recommend_quantities(
     counted: object = None,
     balance: object = None,
     policy: Policy = Policy(),
+    unit_cost: object = None,
 ) -> Recommendation:
     from .recommend import recommend
 
@@ -63,7 +67,8 @@ def recommend_quantities(
             raise BadQuantity("count", counted, f"is negative: a physical count cannot be. Count and balance look"
                               f" swapped: a count of {show(count.balance)} against a balance of"
                               f" {show(count.counted)} is a balance change of {show(count.balance - count.counted)}")
-    return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities), count=count), policy)
+    cost = None if unit_cost is None else quantity(unit_cost, "unit cost")
+    return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities, unit_cost=cost), count=count), policy)
 
 
 def what_if(

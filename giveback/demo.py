@@ -3,8 +3,9 @@ it, printing the summary: `DIR/giveback-demo.xlsx` and `DIR/giveback-demo.reconc
 
 The sample: a net-positive product with a physical count, the seed's net-negative
 `-20 +3`, the seed's net-zero `+2 +4 +4 -10 +3 -3`, products with existing lots (one
-needs no adjustment at all), one in fractions with a unit cost, and one with a bad row
-(reported, not recommended).
+needs no adjustment at all), one in fractions with a unit cost, one whose usage mostly
+comes back (five options from 2 to 6 runs: the Options sheet's chart), and one with a bad
+row (reported, not recommended).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ USAGE = [
     ("O-RING", -3, dt.date(2026, 3, 7), "RMA-93", None),
     ("CABLE-2M", 1.5, dt.date(2026, 3, 7), "SO-1012", 12.25),
     ("CABLE-2M", -0.25, dt.date(2026, 3, 8), "RMA-92", 12.25),
+    *(("BRACKET", q, dt.date(2026, 3, day), ref, 2.4) for q, day, ref in
+      [(200, 2, "SO-1002"), (-180, 4, "RMA-89"), (150, 9, "SO-1018"), (-160, 11, "RMA-94"), (60, 13, "SO-1023")]),
     ("WASHER", 5, dt.date(2026, 3, 10), "SO-1020", None),
     ("WASHER", "five", dt.date(2026, 3, 11), "SO-1021", None),
 ]

@@ -15,7 +15,7 @@ from core.report import outcome_json, product_json, trace_json
 from core.whatif import BadQuantity, recommend_quantities, what_if
 
 from . import render
-from .options import positive_int, rule_conflict, rule_options
+from .options import cap_options, positive_int, rule_conflict, rule_options, units
 
 
 DONE, PROBLEMS = 0, 1  # as giveback.cli (which imports this module)
@@ -33,6 +33,8 @@ def add_parser(commands) -> None:
     rule_options(recommend)
     recommend.add_argument("--count", metavar="X", help="physical count (with --balance)")
     recommend.add_argument("--balance", metavar="Y", help="system balance (with --count)")
+    cap_options(recommend)
+    recommend.add_argument("--unit-cost", type=units, metavar="C", help="the product's unit cost: entry costs, and the cost cap")
     _common(recommend)
     recommend.set_defaults(run=run_recommend)
 
@@ -66,6 +68,8 @@ def policy_from(args: argparse.Namespace) -> Policy:
         lot_order=getattr(args, "lot_order", "fifo"),
         max_runs=getattr(args, "max_runs", None),
         max_loops=args.max_loops,
+        max_write_off=getattr(args, "max_write_off", None),
+        max_write_off_cost=getattr(args, "max_write_off_cost", None),
     )
 
 
@@ -76,8 +80,10 @@ class BadOptions(ValueError):
 def run_recommend(args: argparse.Namespace) -> int:
     if (args.count is None) != (args.balance is None):
         return _fail("--count and --balance go together: give both or neither.")
+    if args.max_write_off_cost is not None and args.unit_cost is None:
+        return _fail("--max-write-off-cost is in currency: give the unit cost with --unit-cost.")
     try:
-        rec = recommend_quantities(args.quantities, args.count, args.balance, policy_from(args))
+        rec = recommend_quantities(args.quantities, args.count, args.balance, policy_from(args), args.unit_cost)
     except BadOptions as error:
         return _fail(str(error))
     except BadQuantity as error:

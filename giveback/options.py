@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import argparse
+from typing import Callable
+
+from core import to_quantity
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+def at_least(parse: Callable[[str], object], least: int, what: str) -> Callable[[str], object]:
+    """An argparse type: `parse`'s value of the text, refused below `least` or when not
+    `what` it must be."""
+
+    def convert(text: str) -> object:
+        try:
+            value = parse(text)
+        except ValueError:  # NotAQuantity is one
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more")
+        return value
+
+    return convert
+
+
+positive_int = at_least(int, 1, "a whole number")
+units = at_least(to_quantity, 0, "a number")  # exact: core.to_quantity
 
 
 def rule_conflict(rule: str | None, max_runs: int | None) -> str | None:
@@ -39,3 +52,12 @@ def rule_options(parser: argparse.ArgumentParser, from_settings: bool = False) -
         "--lot-order", choices=["fifo", "lifo"], default=None if from_settings else "fifo",
         help=f"{since}how usage draws on lots (default fifo)",
     )
+
+
+def cap_options(parser: argparse.ArgumentParser, from_settings: bool = False) -> None:
+    """--max-write-off and --max-write-off-cost: the write-off cap of `fewest` and `budget`."""
+    since = "overrides the Settings sheet; " if from_settings else ""
+    parser.add_argument("--max-write-off", type=units, metavar="X",
+                        help=f"{since}write off at most X units (the off line)")
+    parser.add_argument("--max-write-off-cost", type=units, metavar="X",
+                        help=f"{since}write off at most X in cost, where the unit cost is known")

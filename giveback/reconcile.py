@@ -31,7 +31,7 @@ from workbook.files.books import check_extension, open_book, write_book, written
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 
-from .options import rule_conflict, rule_options
+from .options import cap_options, rule_conflict, rule_options
 
 DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 
@@ -52,12 +52,14 @@ def add_parser(commands) -> None:
     parser.add_argument("--force", action="store_true",
                         help="replace an existing output file that giveback did not write")
     rule_options(parser, from_settings=True)
+    cap_options(parser, from_settings=True)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order}
+    overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order,
+                 "max_write_off": args.max_write_off, "max_write_off_cost": args.max_write_off_cost}
     try:
         if conflict := rule_conflict(args.rule, args.max_runs):
             raise WorkbookError(conflict)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from core import Outcome, Recommendation, Status, TraceRow
+from core import Option, Outcome, Recommendation, Status, TraceRow
 from core.models import PHASE_WORDS
 from core.quantities import show
 
@@ -33,6 +33,8 @@ def recommendation(rec: Recommendation, out: Console | None = None) -> None:
         out.print(f"Entry size {show(rec.gross)} units x {show(rec.unit_cost)} = {show(rec.gross_cost)}")
     for note in rec.notes:
         out.print(f"- {escape(note)}")
+    if len(rec.options) > 1:
+        out.print(options_table(rec.options, rec.unit_cost is not None))
     trace(rec.trace, out)
 
 
@@ -63,6 +65,28 @@ def outcomes_table(outcomes: list[Outcome]) -> Table:
         clears = "yes" if outcome.settled else f"no ({show(outcome.unallocated)} left)"
         table.add_row(RULE_WORDS[outcome.rule], show(outcome.w), lines, f"{outcome.loops:,}", clears)
     return table
+
+
+def options_table(options: tuple[Option, ...], costed: bool) -> Table:
+    """The staircase: fewer runs for a larger entry, one row per option."""
+    table = Table(title="Options: runs against the entry", box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
+    headers = ("Runs", "Write-off", "Lines", "Entry") + (("Cost",) if costed else ()) + ("",)
+    for header in headers:
+        table.add_column(header, justify="left" if header in ("Lines", "") else "right", no_wrap=True)
+    for option in options:
+        lines = "  ".join(f"{line.kind} {show(line.quantity)}" for line in option.lines) or "none"
+        cost = (show(option.gross_cost),) if costed else ()
+        table.add_row(f"{option.loops:,}", show(option.w), lines, show(option.gross), *cost, _marks(option))
+    return table
+
+
+def _marks(option: Option) -> str:
+    marks = ["chosen"] if option.chosen else []
+    if option.guide:
+        marks.append("guide's runs")
+    if not option.within_cap:
+        marks.append("over the cap")
+    return ", ".join(marks)
 
 
 def trace(rows: tuple[TraceRow, ...], out: Console | None = None) -> None:

@@ -14,6 +14,7 @@ import xlwings.server
 from addin import functions
 from addin.functions import (
     giveback_loops,
+    giveback_options,
     giveback_trace,
     net_unallocated,
     recommend_adj,
@@ -53,6 +54,48 @@ def test_recommend_adj_spills_the_seed_adjustment_on_every_host(usage):
 )
 def test_recommend_adj_takes_count_balance_and_rule(usage, count, balance, rule, lines):
     assert recommend_adj(usage, count, balance, rule) == lines
+
+
+@pytest.mark.parametrize(
+    "usage, cap, lines",
+    [
+        (column([50, -45, 48, -40, 30]), None, [[85, "On"], [-42, "Off"]]),
+        (column([50, -45, 48, -40, 30]), 10, [[43, "On"]]),
+        (column(SEED), 8.0, [[7, "On"], [-7, "Off"]]),
+        (column(SEED), "", [[13, "On"], [-13, "Off"]]),
+    ],
+)
+def test_recommend_adj_keeps_the_write_off_within_the_cap(usage, cap, lines):
+    assert recommend_adj(usage, None, None, None, cap) == lines
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((column([5, 3]), 2, 10, None, 5),
+         "Cannot clear within the write-off cap of 5 units: the balance change needs at least 8 units written off."),
+        ((column([-20, 3]), None, None, None, 10), "Cannot clear within the write-off cap of 10 units: 7 units stay"),
+        ((column(SEED), None, None, None, -1), "max_write_off cannot be negative"),
+    ],
+)
+def test_recommend_adj_is_an_error_with_the_reason_when_nothing_within_the_cap_clears(args, message):
+    with pytest.raises(xw.XlwingsError, match=re.escape(message)):
+        recommend_adj(*args)
+
+
+def test_giveback_options_spills_the_staircase_under_a_header_row():
+    assert giveback_options(column(SEED)) == [
+        functions.OPTIONS_HEADER,
+        [2, 13, 13, -13, 26],
+        [3, 7, 7, -7, 14],
+    ]
+    assert giveback_options(column([50, -45, 48, -40, 30]))[1:] == [[2, 42, 85, -42, 127], [3, 0, 43, "", 43]]
+
+
+def test_giveback_options_takes_a_count_and_says_when_nothing_clears():
+    assert giveback_options(column([5, 3]), 10, 0)[1:] == [[1, 0, 10, "", 10]]
+    with pytest.raises(xw.XlwingsError, match="No adjustment clears the usage"):
+        giveback_options(column([5, 3]), 4, 0)
 
 
 @pytest.mark.parametrize(
@@ -170,11 +213,11 @@ def test_bad_optional_arguments_are_errors(call, message):
         call()
 
 
-def test_metadata_lists_the_five_functions_with_argument_docs():
+def test_metadata_lists_the_six_functions_with_argument_docs():
     meta = xlwings.server.custom_functions_meta(functions)
     by_name = {f["name"]: f for f in meta["functions"]}
     assert set(by_name) == {
-        "RECOMMEND_ADJ", "USAGE_CASE", "NET_UNALLOCATED", "GIVEBACK_LOOPS", "GIVEBACK_TRACE",
+        "RECOMMEND_ADJ", "USAGE_CASE", "NET_UNALLOCATED", "GIVEBACK_LOOPS", "GIVEBACK_TRACE", "GIVEBACK_OPTIONS",
     }
     for function in by_name.values():
         assert function["description"] and not function["description"].startswith("Python function")
@@ -182,8 +225,8 @@ def test_metadata_lists_the_five_functions_with_argument_docs():
         for parameter in function["parameters"]:
             assert not parameter["description"].startswith("Positional argument"), parameter
     recommend = by_name["RECOMMEND_ADJ"]["parameters"]
-    assert [p["name"] for p in recommend] == ["usage", "count", "balance", "rule"]
-    assert [p.get("optional", False) for p in recommend] == [False, True, True, True]
+    assert [p["name"] for p in recommend] == ["usage", "count", "balance", "rule", "max_write_off"]
+    assert [p.get("optional", False) for p in recommend] == [False, True, True, True, True]
 
 
 def office_js_call(func_name, *args):

@@ -157,3 +157,21 @@ def test_new_template_adds_the_missing_input_sheets_with_headers():
     assert sheet_named(after, "Usage")["values"] == [["Product", "Quantity"], ["A", 3]]
     assert sheet_named(after, "Lots")["values"][0] == ["Product", "Lot", "Quantity", "Used", "Date", "Unit Cost"]
     assert sheet_named(after, "Settings")["values"][1] == ["rule", "fewest"]
+
+
+def test_the_ribbon_writes_the_options_table_without_the_files_panel(demo, tmp_path):
+    """The add-in writes the Options table as the command line does, under the intro, but
+    not the drop-down list, its formulas and the chart above and beside it (README)."""
+    payload, _ = demo
+    after, actions = run_script("reconcile", payload)
+    source, target = tmp_path / "demo.xlsx", tmp_path / "demo.reconciled.xlsx"
+    save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), source)
+    cli.main(["reconcile", str(source), "-o", str(target)])
+    in_book = trimmed(sheet_named(after, "Options")["values"])
+    width = len(in_book[0])  # the table's: the file's hidden panel rows reach further
+    with open_book(target) as reconciled:
+        in_file = [row[:width] for row in trimmed(reconciled.rows("Options"))]
+    header = next(i for i, row in enumerate(in_file) if row[:2] == ["Product", "Runs"])
+    assert in_book[in_book.index(in_file[header]):] == in_file[header:]
+    assert in_book[:4] == in_file[:4]  # the intro
+    assert not any(isinstance(v, str) and v.startswith("=") for row in in_book for v in row)

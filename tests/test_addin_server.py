@@ -85,7 +85,7 @@ def function_call(func_name, *args):
 def test_the_server_loaded_our_functions_and_scripts(server):
     functions = server.get("/xlwings/custom-functions-meta").json()["functions"]
     assert {f["name"] for f in functions} == {
-        "RECOMMEND_ADJ", "USAGE_CASE", "NET_UNALLOCATED", "GIVEBACK_LOOPS", "GIVEBACK_TRACE",
+        "RECOMMEND_ADJ", "USAGE_CASE", "NET_UNALLOCATED", "GIVEBACK_LOOPS", "GIVEBACK_TRACE", "GIVEBACK_OPTIONS",
     }
     usage = next(f for f in functions if f["id"] == "RECOMMEND_ADJ")["parameters"][0]
     assert usage["description"].startswith("One column or one row of signed")
@@ -125,7 +125,7 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
     after = apply_actions(payload, response.json()["actions"])
     header, *adjustments = table_of(sheet_named(after, "Adjustments")["values"])
     assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 13], ["NUT-5", "Off", -13]]
-    assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary"]
+    assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options"]
 
 
 def test_a_script_error_reaches_excel_as_its_message(server):

@@ -37,6 +37,44 @@ def test_human_output_shows_lines_and_trace():
     assert "On 13  Off -13" in result.stdout and "Loop trace" in result.stdout
 
 
+ISSUE_11 = ["50", "-45", "48", "-40", "30"]
+
+
+def test_json_carries_the_options_fewest_runs_first_with_their_marks():
+    options = json.loads(giveback("recommend", "--json", "--", *ISSUE_11).stdout)["options"]
+    assert [(o["loops"], o["W"], o["gross"], o["chosen"], o["guide"]) for o in options] == [
+        (2, 42, 127, True, False),
+        (3, 0, 43, False, True),
+    ]
+    assert options[1]["lines"] == [{"line": "On", "quantity": 43}]
+
+
+def test_human_output_shows_the_options_table():
+    result = giveback("recommend", "--", *ISSUE_11)
+    assert "Options" in result.stdout and "guide's runs" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "cap, lines, loops",
+    [
+        (["--max-write-off", "10"], [{"line": "On", "quantity": 43}], 3),
+        (["--max-write-off", "42"], [{"line": "On", "quantity": 85}, {"line": "Off", "quantity": -42}], 2),
+        (["--unit-cost", "2.50", "--max-write-off-cost", "100"], [{"line": "On", "quantity": 43}], 3),
+        (["--unit-cost", "2.50", "--max-write-off-cost", "105"], [{"line": "On", "quantity": 85},
+                                                                   {"line": "Off", "quantity": -42}], 2),
+    ],
+)
+def test_the_write_off_cap_keeps_the_fewest_rule_within_it(cap, lines, loops):
+    product = json.loads(giveback("recommend", "--json", *cap, "--", *ISSUE_11).stdout)
+    assert (product["lines"], product["loops"]) == (lines, loops)
+
+
+def test_a_binding_cap_says_what_it_cost():
+    product = json.loads(giveback("recommend", "--json", "--max-write-off", "10", "--", *ISSUE_11).stdout)
+    assert "The write-off cap of 10 units keeps this at 3 runs; On 85 / Off -42 would take 2." in product["notes"]
+    assert [o["within_cap"] for o in product["options"]] == [False, True]
+
+
 def test_decimal_quantities_come_back_as_strings():
     product = json.loads(giveback("recommend", "--json", "--", "1.25", "-0.5").stdout)
     assert product["net"] == "0.75" and product["lines"] == [{"line": "On", "quantity": "0.75"}]
@@ -50,6 +88,9 @@ def test_decimal_quantities_come_back_as_strings():
         (["recommend", "--count", "5", "--", "2"], "--count and --balance go together"),
         (["loops", "--on", "x", "--", "2"], "on ('x') is not a number"),
         (["recommend", "--max-runs", "0", "--", "2"], "must be 1 or more"),
+        (["recommend", "--max-write-off", "-1", "--", "2"], "must be 0 or more"),
+        (["recommend", "--max-write-off", "ten", "--", "2"], "'ten' is not a number"),
+        (["recommend", "--max-write-off-cost", "10", "--", "2"], "give the unit cost with --unit-cost"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):

@@ -14,7 +14,7 @@ from giveback.reconcile import output_path
 from workbook.seam import WorkbookError
 from workbooks import SEED_NET_ZERO, digest, records, sheet_names, sheet_values, sheets, table_values, usage_rows, xlsx
 
-OUTPUTS = ["Adjustments", "LoopTrace", "Summary"]
+OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options"]
 
 
 def run(capsys, *argv):
@@ -81,6 +81,25 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
     assert set(product["guide"]) >= {"lines", "loops", "settled"}
     assert report["issues"] == [{"cell": "Usage!B3", "code": "quantity_not_a_number", "message": "'two' is not a number.",
                                  "severity": "error"}]
+
+
+@pytest.mark.parametrize(
+    "settings, argv, nut_lines",
+    [
+        (None, [], [13, -13]),
+        ([("max_write_off", 8)], [], [7, -7]),
+        ([("max_write_off", 8)], ["--max-write-off", "13"], [13, -13]),
+        ([("Max write-off cost", 20)], [], [5, -5]),  # 5 units at 4.00
+        (None, ["--max-write-off-cost", "20"], [5, -5]),
+    ],
+)
+def test_the_write_off_cap_comes_from_settings_or_the_command_line(capsys, tmp_path, settings, argv, nut_lines):
+    usage = [("NUT-5", q, None, None, 4) for q in SEED_NET_ZERO] + usage_rows("BOLT-10", [-20, 3])
+    book = xlsx(tmp_path / "cap.xlsx", sheets(usage=usage, settings=settings))
+    status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx", "--json", *argv)
+    products = {product["product"]: product for product in json.loads(out)["products"]}
+    assert [line["quantity"] for line in products["NUT-5"]["lines"]] == nut_lines
+    assert [o["W"] for o in products["NUT-5"]["options"]][:2] == [13, 7]
 
 
 @pytest.mark.parametrize(

@@ -243,6 +243,11 @@ def test_a_run_budget_beside_another_rule_is_a_warning_naming_the_rule():
         ([("rule", "guide"), ("rule", "fewest")], {"rule": "guide"}, [("Settings!A3", Code.SETTING_INVALID)]),
         ([("rule", "budget")], {}, [("Settings!B2", Code.SETTING_INVALID)]),
         ([("lot_order", "#N/A")], {}, [("Settings!B2", Code.FORMULA_ERROR)]),
+        ([("Max Write-off", 500), ("max_write_off_cost", "1250.50")],
+         {"max_write_off": 500, "max_write_off_cost": D("1250.5")}, []),
+        ([("max_write_off", 0)], {"max_write_off": 0}, []),
+        ([("max_write_off", -5)], {}, [("Settings!B2", Code.SETTING_INVALID)]),
+        ([("max_write_off_cost", "lots")], {}, [("Settings!B2", Code.SETTING_INVALID)]),
     ],
 )
 def test_settings_are_read_or_reported(rows, given, problems):
@@ -265,6 +270,8 @@ def test_settings_without_a_header_row_read_columns_a_and_b():
         ({"rule": "guide", "max_runs": 3}, {}, Policy(rule="guide", max_runs=3)),
         ({"rule": "guide"}, {"max_runs": 4}, Policy(rule="budget", max_runs=4)),
         ({"lot_order": "lifo", "max_loops": 50}, {"lot_order": "fifo"}, Policy(lot_order="fifo", max_loops=50)),
+        ({"max_write_off": 500}, {"max_write_off": D(80), "max_write_off_cost": None},
+         Policy(max_write_off=80)),
     ],
 )
 def test_options_override_the_settings_sheet(sheet, options, expected):

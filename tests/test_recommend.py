@@ -141,3 +141,94 @@ def test_unit_cost_is_the_latest_costed_usage_else_the_newest_costed_lot(usage_k
     expected = costed_usage[-1] if costed_usage else costed_lots[-1] if costed_lots else None
     found, _ = unit_cost(ProductUsage(product="P", usage=usage, lots=lots))
     assert found is (expected.unit_cost if expected else None)
+
+
+ISSUE_11 = (50, -45, 48, -40, 30)
+
+
+@pytest.mark.parametrize(
+    "quantities, rule, max_runs, options",
+    [
+        (SEED, "fewest", None, [(2, 13, "chosen"), (3, 7, "guide")]),
+        (SEED, "guide", None, [(2, 13, ""), (3, 7, "guide")]),
+        (SEED, "budget", 5, [(2, 13, ""), (3, 7, "guide"), (4, 5, ""), (5, 4, "chosen")]),
+        (ISSUE_11, "fewest", None, [(2, 42, "chosen"), (3, 0, "guide")]),
+        ((-20, 3), "fewest", None, [(2, 20, "chosen guide")]),
+        ((60,), "fewest", None, [(1, 0, "chosen guide")]),
+    ],
+)
+def test_options_run_from_the_fewest_runs_to_the_guides(quantities, rule, max_runs, options):
+    rec = recommend_quantities(quantities, policy=Policy(rule=rule, max_runs=max_runs))
+    marks = lambda o: " ".join(m for m, on in (("chosen", o.chosen), ("guide", o.guide)) if on)  # noqa: E731
+    assert [(o.loops, o.w, marks(o)) for o in rec.options] == options
+
+
+def test_a_thousand_runs_of_options_keep_the_twelve_that_save_the_most():
+    rec = recommend_quantities((1000, -999))
+    assert [o.loops for o in rec.options] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1000]
+    assert (rec.options[0].w, rec.options[-1].w) == (998, 0)
+
+
+@pytest.mark.parametrize(
+    "quantities, cap, expected, loops, note",
+    [
+        (ISSUE_11, Policy(max_write_off=10), [("On", 43)], 3,
+         "The write-off cap of 10 units keeps this at 3 runs; On 85 / Off -42 would take 2."),
+        (ISSUE_11, Policy(max_write_off=42), [("On", 85), ("Off", -42)], 2, None),
+        (SEED, Policy(max_write_off=8), [("On", 7), ("Off", -7)], 3,
+         "The write-off cap of 8 units keeps this at 3 runs; On 13 / Off -13 would take 2."),
+        ((-20, 3), Policy(max_write_off=10), [("On", 10), ("Off", -10)], 3,
+         "Cannot clear within the write-off cap of 10 units: 7 units stay unallocated; On 20 / Off -20 would"
+         " clear them in 2 runs. Do not post these lines."),
+        (SEED, Policy(rule="guide", max_write_off=5), [("On", 10), ("Off", -10)], 3,
+         "The guide's adjustment writes off 10 units, over the write-off cap of 5 units; the fewest rule keeps"
+         " within it."),
+        (SEED, Policy(rule="budget", max_runs=3, max_write_off=5), [], 0,
+         "Cannot clear within 3 runs and the write-off cap of 5 units; On 7 / Off -7 would."),
+    ],
+)
+def test_the_write_off_cap_limits_fewest_and_budget_and_says_what_it_cost(quantities, cap, expected, loops, note):
+    rec = recommend_quantities(quantities, policy=cap)
+    assert (lines(rec.chosen), rec.chosen.loops) == (expected, loops)
+    assert (note in rec.notes) if note else not any("cap" in n for n in rec.notes)
+
+
+def test_a_cap_below_the_write_off_the_count_needs_fits_no_adjustment():
+    rec = recommend(product((5, 3), count=(2, 10)), Policy(max_write_off=5))  # counted 2, balance 10: -8
+    assert rec.chosen.w is None and rec.status.value == "cannot_clear"
+    assert "Cannot clear within the write-off cap of 5 units: the balance change needs at least 8 units" \
+           " written off." in rec.notes
+
+
+def test_the_cost_cap_counts_where_the_unit_cost_is_known():
+    cheap = recommend_quantities(ISSUE_11, policy=Policy(max_write_off_cost=100), unit_cost="2.5")
+    unknown = recommend_quantities(ISSUE_11, policy=Policy(max_write_off_cost=100))
+    assert (cheap.chosen.w, unknown.chosen.w) == (0, 42)
+    assert "The write-off cap in cost does not apply: no unit cost is known for this product." in unknown.notes
+    assert "The write-off cap of 100 in cost (40 units at 2.5) keeps this at 3 runs;" \
+           " On 85 / Off -42 would take 2." in cheap.notes
+
+
+@pytest.mark.parametrize(
+    "quantities, rule, note",
+    [
+        (ISSUE_11, "fewest", "1 run fewer than the guide's adjustment (3 runs) for 42 more units on each line."),
+        (SEED, "fewest", "3 runs would need On 7 / Off -7 for 6 fewer units on each line (see Options)."),
+        (SEED, "guide", "On 7 / Off -7 takes the same 3 runs for 3 fewer units on each line (see Options)."),
+    ],
+)
+def test_the_notes_quote_the_step_that_matters(quantities, rule, note):
+    assert note in recommend_quantities(quantities, policy=Policy(rule=rule)).notes
+
+
+@pytest.mark.parametrize(
+    "cap, note",
+    [
+        (Policy(max_write_off=Decimal("10.5")), "The write-off cap of 10.5 units keeps this at 3 runs;"),
+        (Policy(max_write_off=30, max_write_off_cost=50), "The write-off cap of 50 in cost (20 units at 2.5)"),
+        (Policy(max_write_off=15, max_write_off_cost=50), "The write-off cap of 15 units keeps this"),
+    ],
+)
+def test_the_note_names_the_cap_that_binds(cap, note):
+    rec = recommend_quantities(ISSUE_11, policy=cap, unit_cost="2.5")
+    assert any(n.startswith(note) for n in rec.notes), rec.notes

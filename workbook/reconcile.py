@@ -20,6 +20,7 @@ from core.problems import Code, Problem
 from core.recommend import recommend
 
 from .sheets import inputs, outputs
+from .sheets.options import options_sheet, summary_products
 from .sheets.inputs import Records
 from .sheets.schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
 from .seam import OutputSheet, SheetReader, WorkbookError
@@ -78,10 +79,12 @@ def reconcile(
     problems = tuple(products.problems + setting_problems)
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
+    summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy)
     sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
         outputs.adjustments(recommendations, policy),
         outputs.loop_trace(traces),
-        outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy),
+        summary,
+        options_sheet(recommendations, summary_products(summary, len(usage.products))),
     ]
     if problems:
         sheets.append(outputs.issues(problems))

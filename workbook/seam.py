@@ -4,8 +4,9 @@ book) offers the reconcile logic, and what that logic hands back to be written.
 Everything crossing the seam is plain values: `str`, `int`, `float`, `Decimal`,
 `datetime.date`/`datetime`, `bool`, `None` (a blank) and, from files only, `UNCALCULATED`
 (a formula saved without its result); on the way out also `Link`, a text that jumps to a
-cell. No openpyxl or xlwings object crosses it, so the codecs are written and tested once
-for every host.
+cell, and, above a table, a `Panel` of `Formula` cells, drop-down lists and charts. No
+openpyxl or xlwings object crosses it, so the codecs are written and tested once for every
+host.
 """
 
 from __future__ import annotations
@@ -79,12 +80,69 @@ class Link(NamedTuple):
         return self.text
 
 
+class Formula(NamedTuple):
+    """A cell computed by an Excel formula (without its `=`), written with its value as of
+    writing, so the file shows it before any recalculation. `value` None is `#N/A` (a
+    point a chart leaves out)."""
+
+    formula: str
+    value: object = None
+    number_format: str = "General"
+
+
+class Choice(NamedTuple):
+    """A drop-down list (data validation) in one cell: `source` is a formula naming the
+    list, e.g. `'Summary'!$A$5:$A$2004`."""
+
+    cell: str
+    source: str
+    prompt: str = ""
+
+
+class ChartSeries(NamedTuple):
+    """One series of a scatter chart: x and y as ranges of the sheet (`$B$7:$X$7`) and
+    their values as of writing; drawn as straight lines, or as markers only. With
+    `name_cell` (`$B$5`) its name, in the legend, is that cell's text (`name` as of
+    writing), so it follows what the cell says."""
+
+    name: str
+    x: str
+    y: str
+    x_values: tuple
+    y_values: tuple
+    markers: bool = False
+    name_cell: str = ""
+
+
+class Chart(NamedTuple):
+    """A scatter chart (an Excel chart, not a picture) over the cells `anchor`: first
+    column, first row, last column, last row, counted from 0."""
+
+    title: str
+    series: tuple[ChartSeries, ...]
+    x_title: str
+    y_title: str
+    anchor: tuple[int, int, int, int]
+
+
+class Panel(NamedTuple):
+    """Cells between an output's intro and its table: rows of values and `Formula`s from
+    column A (the rows in `hidden` hold what only a chart reads), drop-down lists on its
+    cells, and charts of them. Only the first sheet of a long output has it."""
+
+    rows: tuple[Row, ...]
+    hidden: frozenset[int] = frozenset()  # indexes into rows
+    choices: tuple[Choice, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+
 class OutputSheet(NamedTuple):
     """An output sheet as plain values: written as an Excel table with a frozen header,
     laid out for printing (landscape, one page wide, the header row on every page).
 
     `intro` is a title and legend lines above the table (a blank row between them and
-    the header). `rows` may be a generator (a long trace is streamed, never held twice);
+    the header); a `panel` sits between them, a blank row on each side. `rows` may be a
+    generator (a long trace is streamed, never held twice);
     a sheet longer than Excel's limit continues on `NAME (2)`, `NAME (3)`, ... (see
     `continuation_names`)."""
 
@@ -92,11 +150,17 @@ class OutputSheet(NamedTuple):
     columns: tuple[Column, ...]
     rows: Iterable[Row]
     intro: tuple[str, ...] = ()
+    panel: Panel | None = None
+
+    @property
+    def panel_row(self) -> int:
+        """The panel's first row (or where the header would be without one), from 1."""
+        return len(self.intro) + 2 if self.intro else 1
 
     @property
     def header_row(self) -> int:
         """The table's header row, counted from 1."""
-        return len(self.intro) + 2 if self.intro else 1
+        return self.panel_row + (len(self.panel.rows) + 1 if self.panel else 0)
 
     @property
     def has_totals(self) -> bool:

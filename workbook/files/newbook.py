@@ -113,11 +113,15 @@ def _setting_names(sheet) -> None:
 
 
 def _setting_value(name: str, cell: str) -> DataValidation:
-    """The template's value cells: the choices for rule and lot_order, runs of 1 or more."""
+    """The template's value cells: the choices for rule and lot_order, runs of 1 or more,
+    write-off caps of 0 or more."""
     choices = {"rule": "fewest,guide,budget", "lot_order": "fifo,lifo"}.get(name)
     if choices:
         rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
                               error=f"{name} is one of {choices}.", errorTitle="giveback")
+    elif name.startswith("max_write_off"):
+        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                              showErrorMessage=True, error=f"{name} is a number, 0 or more.", errorTitle="giveback")
     else:
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
                               showErrorMessage=True, error=f"{name} is a whole number of runs, 1 or more.",

@@ -1,6 +1,6 @@
 """Recommendations and problems into giveback's output sheets, as plain values
 (SPEC section 5): `Adjustments`, `LoopTrace`, `Summary` and, when there are problems,
-`Issues`. Quantities stay `Decimal`; the host's writer turns them into numbers.
+`Issues` (`Options` is in `options`). Quantities stay `Decimal`; the host's writer turns them into numbers.
 
 The sheets are written for an accountant: headers in words, a title and a short legend
 above each table, one status word per product (`core.models.Status`), memos that say how
@@ -26,7 +26,8 @@ from core.recommend import runs, trace_of
 from ..seam import Column, Link, OutputSheet, Row, continuation_names
 
 ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
-OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES)
+OPTIONS = "Options"  # written by `options`
+OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, OPTIONS, ISSUES)
 WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
 DATE = "yyyy-mm-dd"
 RULES = {"fewest": "Fewest runs", "guide": "ERP guide", "budget": "Within max runs"}

@@ -68,7 +68,8 @@ OUTPUTS_HELP: dict[str, str] = {
     " allocate, lot by lot.",
     "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
     " Warnings worth a look, with the cell (a link to it), a code and how to fix it.",
-    "Options": "Per product, the adjustments between the fewest runs and the guide's, with the runs each needs.",
+    "Options": "Per product, the adjustments between the fewest runs and the guide's, with the runs each needs;"
+    " pick a product in its Product cell and the chart beside the table shows them.",
 }
 
 INTRODUCTION = (

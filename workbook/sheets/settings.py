@@ -6,14 +6,18 @@
     lot_order  | lifo        fifo (default) or lifo
     max_runs   | 3           a run budget: the smallest write-off settling within 3 runs
     max_loops  | 10000       stop a run-away simulation
+    max_write_off       | 500    write off at most 500 units (fewest and budget)
+    max_write_off_cost  | 2000   write off at most 2,000 in cost, where the unit cost is known
 
 The header row is optional: without one, column A holds the setting and B the value.
-Setting names match like headers (`Lot Order` is `lot_order`). Given `max_runs` and no
+Setting names match like headers (`Lot Order` is `lot_order`, `Max write-off` is
+`max_write_off`). Given `max_runs` and no
 `rule`, the rule is `budget`.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Callable, Iterable, Mapping
 
 from core.models import Policy
@@ -42,14 +46,24 @@ def _runs(value: object) -> int | Fault:
     return int(number)
 
 
+def _cap(value: object) -> Decimal | Fault:
+    number = cells.quantity(value)
+    if isinstance(number, Fault) or number < 0:
+        return Fault(Code.SETTING_INVALID, f"'{cells.text(value)}' is not a number of 0 or more.")
+    return number
+
+
 PARSERS: dict[str, Callable[[object], object]] = {
     "rule": _choice("fewest", "guide", "budget"),
     "lot_order": _choice("fifo", "lifo"),
     "max_runs": _runs,
     "max_loops": _runs,
+    "max_write_off": _cap,
+    "max_write_off_cost": _cap,
 }
 POSITIONAL = {"setting": 0, "value": 1}
-DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000))
+DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000),
+                    ("max_write_off", None), ("max_write_off_cost", None))
 """What a new Settings sheet holds (templates, the add-in's New template)."""
 
 
@@ -94,7 +108,7 @@ RUNS_WITHOUT_BUDGET = ("max_runs is read only by the budget rule, and the rule h
 
 
 def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]) -> None:
-    name = normal_name(row.value("setting")).replace(" ", "_")
+    name = normal_name(row.value("setting")).replace(" ", "_").replace("-", "_")
     if isinstance(row.value("setting"), Uncalculated):
         row.fault("setting", cells.NOT_CALCULATED)
     elif name not in PARSERS:

@@ -37,13 +37,14 @@ from typing import BinaryIO, Iterator, Sequence
 
 from lxml import etree
 
-from . import sheetxml, styles, zipcopy
+from . import chart, panel, sheetxml, styles, zipcopy
 from .background import writing_in_background
 from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
     TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
 )
 from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet
+from ..sheets.schema import column_letter
 from .workbookpart import WorkbookPart
 
 __all__ = ["PackageError", "SheetNotOurs", "write_outputs", "written_by_giveback"]
@@ -130,25 +131,53 @@ def _assemble(package: Package, edited: dict[str, bytes], dropped: set[str],
 
 
 def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) -> list[str]:
-    """Stream one output into as many sheets as its rows need; return their names."""
+    """Stream one output into as many sheets as its rows need (its panel on the first
+    only); return their names."""
     cell_styles = edit.cell_styles(output.columns)
-    per_sheet = min(DATA_ROWS_PER_SHEET, output.rows_per_sheet())
     rows: Iterator | None = iter(output.rows)
     names: list[str] = []
     while rows is not None:
         name = output.name if not names else f"{output.name} ({len(names) + 1})"
-        sheet_part, table_part = edit.claim_sheet(name, output.header_row)
+        page = output._replace(panel=None) if names else output
+        sheet_part, table_part = edit.claim_sheet(name, page.header_row)
         table_name = edit.table_name(name)
+        relationships = [("rId1", TABLE, relative_target(sheet_part, table_part))]
+        extras = _panel_extras(archive, edit, page, sheet_part, relationships)
+        per_sheet = min(DATA_ROWS_PER_SHEET, page.rows_per_sheet())
         with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
-                stream, output, cell_styles, rows, per_sheet, "rId1", table_name)
-        table = sheetxml.table_xml(edit.table_id(), table_name, output, written.data_rows)
+                stream, page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
+        if page.panel is not None:  # print the table: the chart and hidden cells lie beside it
+            last = page.header_row + max(written.data_rows, 1) + (1 if page.has_totals else 0)
+            edit.workbook.print_area(name, f"$A$1:${column_letter(len(page.columns) - 1)}${last}")
+        table = sheetxml.table_xml(edit.table_id(), table_name, page, written.data_rows)
         archive.writestr(table_part, table)
-        archive.writestr(rels_part(sheet_part), _rels_xml(
-            [("rId1", TABLE, relative_target(sheet_part, table_part))]))
+        archive.writestr(rels_part(sheet_part), _rels_xml(relationships))
         rows = written.rest
         names.append(name)
     return names
+
+
+def _panel_extras(archive: zipfile.ZipFile, edit: _Edit, page: OutputSheet, sheet_part: str,
+                  relationships: list[tuple[str, str, str]]) -> sheetxml.SheetExtras:
+    """The XML of the sheet's panel; its charts written as a drawing part and chart
+    parts, the drawing added to the sheet's `relationships`."""
+    if page.panel is None:
+        return sheetxml.SheetExtras()
+    above = panel.rows_xml(page.panel, page.panel_row, edit.panel_styles(page.panel))
+    drawing = ""
+    if page.panel.charts:
+        drawing = f"rId{len(relationships) + 1}"
+        drawing_part = edit.new_part("drawings/drawing", chart.DRAWING_TYPE)
+        relationships.append((drawing, chart.DRAWING, relative_target(sheet_part, drawing_part)))
+        charts = []
+        for number, one in enumerate(page.panel.charts, start=1):
+            chart_part = edit.new_part("charts/chart", chart.CHART_TYPE)
+            archive.writestr(chart_part, chart.chart_xml(one, page.name))
+            charts.append((f"rId{number}", chart.CHART, relative_target(drawing_part, chart_part)))
+        archive.writestr(drawing_part, chart.drawing_xml(page.panel.charts, [rid for rid, _, _ in charts]))
+        archive.writestr(rels_part(drawing_part), _rels_xml(charts))
+    return sheetxml.SheetExtras(above, panel.validations_xml(page.panel), drawing)
 
 
 class _Edit:
@@ -211,6 +240,19 @@ class _Edit:
             totals=tuple(indexes[key] for key in totals),
             **{name: indexes[key] for name, key in looks.items()},
         )
+
+    def panel_styles(self, sheet_panel) -> panel.PanelStyles:
+        """The looks of a panel's cells: labels as bold as headers, formulas' formats."""
+        formats = sorted(panel.number_formats(sheet_panel))
+        wanted = [(styles.GENERAL, HEADER)] + [(code, styles.PLAIN) for code in formats]
+        indexes = styles.add_cell_styles(self.styles, wanted)
+        return panel.PanelStyles(indexes[styles.GENERAL, HEADER],
+                                 {code: indexes[code, styles.PLAIN] for code in formats})
+
+    def new_part(self, stem: str, content_type: str) -> str:
+        """A new part named `stem` + a number, beside the workbook part (`xl/`)."""
+        return self._new_part_name(posixpath.join(posixpath.dirname(self.package.workbook_part), stem),
+                                   content_type)
 
     def table_id(self) -> int:
         new_id = max(self.table_ids, default=0) + 1

@@ -110,6 +110,15 @@ def unique_headers(columns: Sequence[Column]) -> list[str]:
     return headers
 
 
+class SheetExtras(NamedTuple):
+    """What a sheet carries beyond its intro and table, as XML made elsewhere: rows
+    between them (a panel), its `<dataValidations>`, the relationship id of its drawing."""
+
+    above: str = ""
+    validations: str = ""
+    drawing: str = ""
+
+
 class SheetWritten(NamedTuple):
     data_rows: int
     rest: Iterator[Row] | None  # the rows that did not fit, or None when all were written
@@ -123,6 +132,7 @@ def write_sheet(
     max_data_rows: int,
     table_relationship: str,
     table_name: str = "",
+    extras: SheetExtras = SheetExtras(),
 ) -> SheetWritten:
     """Write one worksheet part of `output`: intro, header, up to `max_data_rows` rows from
     `rows`, the totals row (its formulas name the table `table_name`), and a pointer to its
@@ -130,7 +140,7 @@ def write_sheet(
     first = output.header_row + 1
     links: list[tuple[str, str]] = []
     totals = _Totals(output.columns) if output.has_totals else None
-    stream.write(_sheet_start(output, styles).encode())
+    stream.write(_sheet_start(output, styles, extras.above).encode())
     taken = itertools.islice(rows, max_data_rows)
     encoder = _rows_encoder(styles, links)
     wrapped = _wrapped_columns(output.columns)
@@ -139,7 +149,7 @@ def write_sheet(
     count = _write_rows(stream, encoder, totals.adding(taken) if totals else taken, first)
     if totals:
         stream.write(totals.row_xml(first + max(count, 1), styles, table_name).encode())
-    stream.write(_sheet_end(table_relationship, links).encode())
+    stream.write(_sheet_end(table_relationship, links, extras).encode())
     following = next(rows, None) if count == max_data_rows else None
     rest = None if following is None else itertools.chain([following], rows)
     return SheetWritten(count, rest)
@@ -246,7 +256,7 @@ def _structured_name(header: str) -> str:
     return re.sub(r"(['\[\]#])", r"'\1", header)
 
 
-def _sheet_start(output: OutputSheet, styles: CellStyles) -> str:
+def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> str:
     top = output.header_row
     widths = "".join(
         f'<col min="{number}" max="{number}" width="{float(column.width):g}" customWidth="1"/>'
@@ -272,7 +282,7 @@ def _sheet_start(output: OutputSheet, styles: CellStyles) -> str:
         f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/>'
         "</sheetView></sheetViews>"
         '<sheetFormatPr defaultRowHeight="15"/>'
-        f"<cols>{widths}</cols><sheetData>{intro}"
+        f"<cols>{widths}</cols><sheetData>{intro}{above}"
         f'{_row_start(top, _height(headers, _wrapped_columns(output.columns, every=True)))}{header_cells}</row>'
     )
 
@@ -286,15 +296,18 @@ _PRINT_SETUP = (
 )
 
 
-def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = ()) -> str:
+def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = (),
+               extras: SheetExtras = SheetExtras()) -> str:
     hyperlinks = "".join(
         f'<hyperlink ref="{ref}" location={quoteattr(target)} display={quoteattr(target)}/>'
         for ref, target in links
     )
     return (
         "</sheetData>"
+        + extras.validations
         + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if links else "")
         + _PRINT_SETUP
+        + (f'<drawing r:id="{extras.drawing}"/>' if extras.drawing else "")
         + f'<tableParts count="1"><tablePart r:id="{table_relationship}"/></tableParts>'
         "</worksheet>"
     )

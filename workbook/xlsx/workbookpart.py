@@ -29,6 +29,7 @@ from ..seam import OWNER_NAME
 from .sheetxml import MAIN_NS, REL_NS
 
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
+PRINT_AREA = "_xlnm.Print_Area"  # Excel's built-in name: the cells printed
 _Q = f"{{{MAIN_NS}}}"
 _RELATIONSHIP_ID = f"{{{REL_NS}}}id"
 _BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
@@ -87,13 +88,21 @@ class WorkbookPart:
     def print_titles(self, sheet_name: str, row: int) -> None:
         """Print row `row` of sheet `sheet_name` at the top of every page: the sheet's
         `_xlnm.Print_Titles` name, set or replaced."""
+        self._set_sheet_name(PRINT_TITLES, sheet_name, f"${row}:${row}")
+
+    def print_area(self, sheet_name: str, columns: str) -> None:
+        """Print only `columns` (`$A:$H`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
+        self._set_sheet_name(PRINT_AREA, sheet_name, columns)
+
+    def _set_sheet_name(self, builtin: str, sheet_name: str, cells: str) -> None:
+        """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet."""
         index = next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
-        value = "'" + sheet_name.replace("'", "''") + f"'!${row}:${row}"
+        value = "'" + sheet_name.replace("'", "''") + "'!" + cells
         for name in self._name_elements():
-            if name.get("name") == PRINT_TITLES and name.get("localSheetId") == str(index):
+            if name.get("name") == builtin and name.get("localSheetId") == str(index):
                 name.text = value
                 return
-        element = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=PRINT_TITLES,
+        element = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=builtin,
                                    localSheetId=str(index))
         element.text = value
 

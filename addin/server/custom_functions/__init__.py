@@ -3,6 +3,7 @@ by name (xlwings Server serves every decorated function this package exposes).""
 
 from addin.functions import (  # noqa: F401
     giveback_loops,
+    giveback_options,
     giveback_trace,
     net_unallocated,
     recommend_adj,

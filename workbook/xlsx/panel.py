@@ -1,0 +1,93 @@
+"""A `Panel`'s worksheet XML: its rows between an output's intro and its table, and the
+drop-down lists on its cells (`<dataValidations>`).
+
+Cells are written as `sheetxml` writes a table's (numbers as numbers, text inline); a
+`Formula` carries its value as of writing: a number, a text (`t="str"`), or `#N/A`
+(`t="e"`) for None. Text in column A is a label, in the header's bold look. Hidden rows
+(`hidden="1"`) hold what only a chart reads: Excel draws them when the chart says so
+(`plotVisOnly="0"`, see `chart`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping, NamedTuple
+from xml.sax.saxutils import escape, quoteattr
+
+from ..seam import Formula, Panel, Row
+from ..sheets.schema import column_letter
+from .sheetxml import cell_text
+
+NOT_AVAILABLE = "#N/A"
+
+
+class PanelStyles(NamedTuple):
+    """cellXfs indexes: labels, and each number format a panel cell asks for."""
+
+    label: int
+    formats: Mapping[str, int]
+
+
+def number_formats(panel: Panel) -> set[str]:
+    """The number formats the panel's formulas ask for."""
+    return {cell.number_format for row in panel.rows for cell in row if isinstance(cell, Formula)}
+
+
+def rows_xml(panel: Panel, first_row: int, styles: PanelStyles) -> str:
+    """The panel's rows from `first_row`: a `<row>` element each."""
+    return "".join(
+        _row_xml(row, number, index in panel.hidden, styles)
+        for index, (number, row) in enumerate(zip(range(first_row, first_row + len(panel.rows)), panel.rows))
+    )
+
+
+def _row_xml(row: Row, number: int, hidden: bool, styles: PanelStyles) -> str:
+    cells = "".join(_cell_xml(value, f"{column_letter(index)}{number}", index == 0, styles)
+                    for index, value in enumerate(row) if value is not None)
+    hide = ' hidden="1"' if hidden else ""
+    return f'<row r="{number}"{hide}>{cells}</row>'
+
+
+def _cell_xml(value: object, ref: str, label: bool, styles: PanelStyles) -> str:
+    if isinstance(value, Formula):
+        style = styles.formats.get(value.number_format, 0)
+        return f'<c r="{ref}"{_style(style)}{_result_type(value.value)}><f>{escape(value.formula)}</f>' \
+               f"<v>{_result(value.value)}</v></c>"
+    if isinstance(value, str):
+        return f'<c r="{ref}"{_style(styles.label if label else 0)} t="inlineStr"><is><t>{cell_text(value)}</t></is></c>'
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    raise TypeError(f"a panel cell cannot hold {type(value).__name__}")
+
+
+def _style(index: int) -> str:
+    return f' s="{index}"' if index else ""
+
+
+def _result_type(value: object) -> str:
+    if value is None:
+        return ' t="e"'
+    if isinstance(value, bool):
+        return ' t="b"'
+    return ' t="str"' if isinstance(value, str) else ""
+
+
+def _result(value: object) -> str:
+    if value is None:
+        return NOT_AVAILABLE
+    if isinstance(value, bool):
+        return str(int(value))
+    return cell_text(value) if isinstance(value, str) else str(value)
+
+
+def validations_xml(panel: Panel) -> str:
+    """The panel's drop-down lists: `<dataValidations>`, or nothing."""
+    if not panel.choices:
+        return ""
+    lists = "".join(
+        '<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"'
+        f' errorTitle="giveback" error="Pick a value from the list." promptTitle="giveback"'
+        f" prompt={quoteattr(choice.prompt)} sqref={quoteattr(choice.cell)}>"
+        f"<formula1>{escape(choice.source)}</formula1></dataValidation>"
+        for choice in panel.choices
+    )
+    return f'<dataValidations count="{len(panel.choices)}">{lists}</dataValidations>'
