@@ -171,7 +171,7 @@ def test_the_ribbon_writes_the_options_table_without_the_files_panel(demo, tmp_p
     width = len(in_book[0])  # the table's: the file's hidden panel rows reach further
     with open_book(target) as reconciled:
         in_file = [row[:width] for row in trimmed(reconciled.rows("Options"))]
-    header = next(i for i, row in enumerate(in_file) if row[:2] == ["Product", "Runs"])
+    header = next(i for i, row in enumerate(in_file) if row[:2] == ["Product", "Loops"])
     assert in_book[in_book.index(in_file[header]):] == in_file[header:]
     assert in_book[:4] == in_file[:4]  # the intro
     assert not any(isinstance(v, str) and v.startswith("=") for row in in_book for v in row)

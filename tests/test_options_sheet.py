@@ -44,7 +44,7 @@ def named(rec, name):
 def test_one_row_per_product_and_option_fewest_runs_first_with_its_marks():
     recs = [named(recommend_quantities(SEED), "NUT-5"), named(recommend_quantities((50, -45, 48, -40, 30)), "W")]
     sheet = options_sheet(recs, "'Summary'!$A$5:$A$6")
-    assert [c.header for c in sheet.columns] == ["Product", "Runs", "Write-off", "On Line", "Off Line",
+    assert [c.header for c in sheet.columns] == ["Product", "Loops", "Write-off", "On Line", "Off Line",
                                                  "Entry Size", "Entry Cost", "Mark"]
     assert list(sheet.rows) == [
         ("NUT-5", 2, 13, 13, -13, 26, None, "Chosen"),
@@ -209,7 +209,7 @@ def test_libreoffice_renders_the_sheet_and_chart_for_two_picks(soffice, demo_boo
     book, _ = demo_book
     pdfs = json.loads(uno(tmp_path / "profile", "render", book, tmp_path, "BRACKET", "NUT-5"))
     texts = [subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout for pdf in pdfs]
-    assert all("Runs against the on line" in text and EACH_OPTION in text for text in texts)
+    assert all("Loops against the on line" in text and EACH_OPTION in text for text in texts)
     assert texts[0].count("BRACKET") > texts[1].count("BRACKET")
 
 

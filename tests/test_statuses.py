@@ -21,6 +21,8 @@ CASES = {
     "existing lots clear it": ([-4, 3], [("P", "L1", 10, 6)], None, "no_adjustment", []),
     "a count below the net usage": ([45, 30, -5], None, [("P", 0, 10)], "cannot_clear", [10]),
     "a bad row": ([5, "five"], None, None, "blocked", []),
+    "the guide's 'count -20, balance 50' typed as read": ([45, 30, -5], None, [("P", 50, -20)], "blocked", []),
+    "the same, balance -20 and count 50": ([45, 30, -5], None, [("P", -20, 50)], "adjust", [70]),
 }
 
 

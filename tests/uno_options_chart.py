@@ -40,7 +40,7 @@ def pick_cell(sheet):
     """The cell right of the label "Product" in column A above the table."""
     for row in range(0, 40):
         if sheet.getCellByPosition(0, row).getString() == "Product" and \
-                sheet.getCellByPosition(1, row).getString() != "Runs":
+                sheet.getCellByPosition(1, row).getString() != "Loops":
             return sheet.getCellByPosition(1, row)
     raise SystemExit("no pick cell on the Options sheet")
 

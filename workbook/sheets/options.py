@@ -6,7 +6,7 @@ picked from a drop-down list above the table.
     ...
     Product | WIDGET | 2 options                        (the panel: B is the pick)
     [hidden rows: the chart's points, by formulas]
-    Product | Runs | Write-off | On Line | Off Line | Entry Size | Entry Cost | Mark
+    Product | Loops | Write-off | On Line | Off Line | Entry Size | Entry Cost | Mark
     WIDGET  |    2 |        42 |      85 |      -42 |         127 |            | Chosen
     WIDGET  |    3 |         0 |      43 |          |          43 |            | Guide's runs
 
@@ -31,12 +31,12 @@ from .outputs import MONEY, OPTIONS, RUNS, quantity_format
 from .schema import column_letter
 
 POINTS = 2 * LIMIT - 1  # a staircase of n options has 2n - 1 corners
-COLUMNS = ("Product", "Runs", "Write-off", "On Line", "Off Line", "Entry Size", "Entry Cost", "Mark")
+COLUMNS = ("Product", "Loops", "Write-off", "On Line", "Off Line", "Entry Size", "Entry Cost", "Mark")
 PRODUCT, RUNS_COLUMN, ON_LINE = 0, 1, 3
 INTRO = (
     "Options: fewer runs for a larger entry",
-    "One row per product and option: the smallest write-off that clears the usage in that many runs, "
-    "fewest runs first. Entry Size: the units of both lines added up; Entry Cost: that times the unit cost.",
+    "One row per product and option: the smallest write-off that clears the usage in that many loops"
+    " (reconciliation runs), fewest first. Entry Size: the units of both lines added up; Entry Cost: that times the unit cost.",
     "Mark: Chosen, the recommended adjustment; Guide's runs, as many runs as the guide's rule of thumb takes;"
     " Over the cap, a write-off above max_write_off.",
     "Pick a product in the Product cell below (a drop-down list); the chart beside the table shows its runs"
@@ -55,7 +55,7 @@ def options_sheet(recommendations: Sequence[Recommendation], products: str) -> O
     units = quantity_format(recommendations)
     columns = (
         Column("Product", width=18),
-        Column("Runs", RUNS, 7),
+        Column("Loops", RUNS, 7),
         *(Column(name, units, 12) for name in COLUMNS[2:6]),
         Column("Entry Cost", MONEY, 12),
         Column("Mark", width=26),
@@ -160,7 +160,7 @@ def _chart(sheet: OutputSheet, cells: _Cells, rows: tuple[Row, ...]) -> Chart:
     left = len(sheet.columns) + 1
     top = sheet.header_row - 1
     return Chart(
-        title="Runs against the on line",
+        title="Loops against the on line",
         series=(
             ChartSeries(rows[PICK][1], line(STEP_X, POINTS), line(STEP_Y, POINTS), values(STEP_X), values(STEP_Y),
                         name_cell=cells.pick),
@@ -168,7 +168,7 @@ def _chart(sheet: OutputSheet, cells: _Cells, rows: tuple[Row, ...]) -> Chart:
                         values(OPTION_Y), markers=True, name_cell=f"$A${cells.row(OPTION_X)}"),
         ),
         x_title="On line (units)",
-        y_title="Runs",
+        y_title="Loops (reconciliation runs)",
         anchor=(left, top, left + CHART_COLUMNS, top + CHART_ROWS),
     )
 
