@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 
 import xlwings as xw
 
-from workbook.seam import EXCEL_MAX_ROWS, OWNER_NAME, TOTAL_LABEL, Column, Link, OutputSheet
+from workbook.seam import EXCEL_MAX_ROWS, OWNER_NAME, TOTAL_LABEL, Column, Link, OutputSheet, text_height
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
 BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests
@@ -163,6 +163,7 @@ class BookWriter:
         if output.has_totals:
             write_totals(sheet, output, table, top + max(len(rows), 1) + 1)
         embolden(sheet, output)
+        wrap_legend(sheet, output)
         freeze_header(sheet, top)
 
     def sheet_for(self, name: str):
@@ -238,6 +239,19 @@ def write_totals(sheet, output: OutputSheet, table: str, row: int) -> None:
             values[index] = f"=SUBTOTAL(109,{table}[{column.header}])"
     sheet.range((row, 1)).value = [values]
     sheet.range((row, 1), (row, len(values))).font.bold = True
+
+
+def wrap_legend(sheet, output: OutputSheet) -> None:
+    """Each legend line merged across the table's width, wrapped, as tall as it needs
+    (as the file writer lays them out)."""
+    width = sum(column.width for column in output.columns)
+    for number, line in enumerate(output.intro[1:], start=2):
+        cells = sheet.range((number, 1), (number, len(output.columns)))
+        cells.merge()
+        cells.wrap_text = True
+        height = text_height(line, width)
+        if height:
+            cells.row_height = height
 
 
 def embolden(sheet, output: OutputSheet) -> None:

@@ -188,6 +188,8 @@ REPLAY = {
     "freezePaneAtRange": _freeze,
     "setFontProperty": _look("font"),
     "addNote": _look("note"),
+    "rangeMerge": _look("merge"),
+    "setRowHeight": _look("height"),
     "setWrapText": _look("wrap"),
 }
 

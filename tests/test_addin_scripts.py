@@ -83,7 +83,7 @@ def test_reconcile_writes_the_same_sheets_and_values_as_the_command_line(demo):
         assert trimmed(sheet_named(after, name)["values"]) == rows, name
     assert {a["func"] for a in actions} <= {
         "addSheet", "namesAdd", "setValues", "setNumberFormat", "setColumnWidth", "addTable", "freezePaneAtRange",
-        "setFontProperty", "setWrapText",
+        "setFontProperty", "setWrapText", "rangeMerge", "setRowHeight",
     }
     assert sheet_named(after, "Adjustments")["tables"][0]["name"] == "Adjustments"
 

@@ -27,7 +27,7 @@ from test_libreoffice import soffice  # noqa: F401 (a fixture)
 from test_package import parts, user_book  # noqa: F401 (a fixture)
 from workbook.files.newbook import input_book, save_new
 from workbook.seam import Formula
-from workbook.sheets.options import EACH_OPTION, escaped, mark, options_sheet, staircase
+from workbook.sheets.options import CHART_ROWS, EACH_OPTION, escaped, mark, options_sheet, staircase
 from workbook.xlsx.opc import Package
 from workbook.xlsx.package import write_outputs
 
@@ -75,14 +75,16 @@ def test_the_staircase_runs_from_the_most_runs_to_the_fewest(quantities, corners
 def test_the_panel_picks_the_first_product_and_holds_its_chart_points():
     recs = [named(recommend_quantities(BRACKET), "BRACKET"), named(recommend_quantities(SEED), "NUT-5")]
     sheet = options_sheet(recs, "'Summary'!$A$5:$A$6")
-    pick, first, step_x, step_y, option_x, option_y = sheet.panel.rows
+    pick, first, step_x, step_y, option_x, option_y, *chart_place = sheet.panel.rows
+    assert chart_place == [()] * CHART_ROWS  # the chart sits there, above the table, and prints with it
     assert pick[:2] == ("Product", "BRACKET") and pick[4].value == 5
-    assert first[1] == Formula("IFERROR(MATCH($C$7,$A$14:$A$1048576,0),0)", 1)
+    assert first[1] == Formula("IFERROR(MATCH($C$7,$A$34:$A$1048576,0),0)", 1)
     assert [cell.value for cell in step_x[1:10]] == [70, 85, 85, 114, 114, 170, 170, 340, 340]
     assert [cell.value for cell in step_y[1:11]] == [6, 6, 5, 5, 4, 4, 3, 3, 2, None]
     assert [cell.value for cell in option_x[1:7]] == [340, 170, 114, 85, 70, None]
     assert option_x[0] == EACH_OPTION
-    assert sheet.panel.hidden == frozenset({1, 2, 3, 4, 5}) and sheet.header_row == 13
+    assert sheet.panel.hidden == frozenset({1, 2, 3, 4, 5}) and sheet.header_row == 13 + CHART_ROWS
+    assert sheet.panel.charts[0].anchor == (0, 11, 6, 30)  # columns A-F, rows 12-31
     assert sheet.panel.choices[0].cell == "B6" and sheet.panel.choices[0].source == "'Summary'!$A$5:$A$6"
 
 
@@ -141,9 +143,9 @@ def test_openpyxl_reads_the_sheet_its_chart_list_and_print_area_without_a_warnin
     assert len(sheet._charts) == 1
     (validation,) = sheet.data_validations.dataValidation
     assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "B6", "'Usage'!$A$2:$A$11")
-    assert sheet.print_area == "'Options'!$A$1:$H$20"
+    assert sheet.print_area == "'Options'!$A$1:$H$40"
     assert sheet.row_dimensions[7].hidden and not sheet.row_dimensions[6].hidden
-    assert sheet["E6"].value == '=COUNTIF($A$14:$A$1048576,"="&$C$7)'
+    assert sheet["E6"].value == '=COUNTIF($A$34:$A$1048576,"="&$C$7)'
 
 
 # ---- LibreOffice, the chart following the pick ------------------------------------------
@@ -187,8 +189,9 @@ def test_libreoffice_charts_the_picked_products_staircase(soffice, demo_book, tm
     book, recs = demo_book
     report = json.loads(uno(tmp_path / "profile", "inspect", book, *recs))
     loaded = report["loaded"]
-    assert (loaded["pick"], loaded["charts"], loaded["count_text"]) == ("WIDGET-RED", 1, "1 option")
-    assert [s["points"] for s in loaded["series"]] == list(points(recs["WIDGET-RED"]))
+    # the first product with a trade-off to show: NUT-5 (WIDGET-RED, first on the sheet, has one option)
+    assert (loaded["pick"], loaded["charts"], loaded["count_text"]) == ("NUT-5", 1, "2 options")
+    assert [s["points"] for s in loaded["series"]] == list(points(recs["NUT-5"]))
     for name, rec in recs.items():
         shown = report["picked"][name]
         assert [s["name"] for s in shown["series"]] == [name, EACH_OPTION]
@@ -216,7 +219,7 @@ def test_libreoffice_renders_the_sheet_and_chart_for_two_picks(soffice, demo_boo
 def test_the_demos_options_are_what_the_engine_recommends(demo_book):
     book, recs = demo_book
     rows = [row for row in openpyxl.load_workbook(book, read_only=True)["Options"].iter_rows(
-        min_row=14, values_only=True)]
+        min_row=34, values_only=True)]
     assert [(row[0], row[1]) for row in rows] == [(name, o.loops) for name, rec in recs.items() for o in rec.options]
     assert Decimal(str(rows[0][2])) == recs["WIDGET-RED"].options[0].w
     with zipfile.ZipFile(book) as archive:

@@ -11,12 +11,14 @@ host.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
 from core.problems import Code
 
 EXCEL_MAX_ROWS = 1_048_576
 TOTAL_LABEL = "Total"  # the first cell of an output's totals row, in every host
+LINE_HEIGHT = 15.0  # points: a line of 11-point text
 # The sheet-scoped defined name that marks a sheet as giveback's output, in every host.
 OWNER_NAME = "_giveback_output"
 
@@ -169,6 +171,16 @@ class OutputSheet(NamedTuple):
     def rows_per_sheet(self) -> int:
         """Data rows one sheet holds under the intro and header (and above a totals row)."""
         return EXCEL_MAX_ROWS - self.header_row - (1 if self.has_totals else 0)
+
+
+def text_height(text: str, width: float) -> float | None:
+    """The height, in points, `text` needs wrapped across `width` (in column widths, the
+    width of a "0"); None when one line holds it. Spreadsheet programs do not grow a row
+    for wrapped text in a merged cell, nor (LibreOffice) for a file's rows, so writers
+    say it. An estimate that errs tall: about 1.2 letters to a width."""
+    characters = max(1, int(width * 1.2))
+    lines = len(textwrap.wrap(text, characters)) if len(text) > characters else 1
+    return lines * LINE_HEIGHT if lines > 1 else None
 
 
 def continuation_names(name: str, data_rows: int, per_sheet: int | None = None) -> list[str]:

@@ -15,8 +15,8 @@ table (`MATCH` for the first, `COUNTIF` for how many, its wildcards escaped; a p
 options are adjacent, fewest runs first; like Excel's lookups, they ignore case, so two
 products named alike but for case would share a chart) and lay them out as a staircase: from the smallest on line (most runs)
 to the largest (fewest), each option's point joined to the next by a level step and a
-drop. Their values are written for the first product, so the chart shows before any
-recalculation; picking another product recalculates them.
+drop. Their values are written for the first product with more than one option (a
+trade-off to show; else the first), so the chart shows before any recalculation; picking another product recalculates them.
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ INTRO = (
     " (reconciliation runs), fewest first. Entry Size: the units of both lines added up; Entry Cost: that times the unit cost.",
     "Mark: Chosen, the recommended adjustment; Guide's runs, as many runs as the guide's rule of thumb takes;"
     " Over the cap, a write-off above max_write_off.",
-    "Pick a product in the Product cell below (a drop-down list); the chart beside the table shows its runs"
+    "Pick a product in the Product cell below (a drop-down list); the chart under it shows its loops"
     " against the on line. Products that cannot be cleared have no options.",
 )
 # The panel's rows: the pick, then what only the chart reads.
 PICK, FIRST, STEP_X, STEP_Y, OPTION_X, OPTION_Y = range(6)
 EACH_OPTION = "Each option"  # a series' name: LibreOffice reads a series' name from a cell only
-CHART_COLUMNS = 8  # the chart's width in columns, one column right of the table
+CHART_COLUMNS = 6  # the chart's width in columns, from A: below the pick, above the table
 CHART_ROWS = 20
 
 
@@ -61,10 +61,11 @@ def options_sheet(recommendations: Sequence[Recommendation], products: str) -> O
         Column("Mark", width=26),
     )
     sheet = OutputSheet(OPTIONS, columns, _rows(recommendations), INTRO)
-    first = next((rec for rec in recommendations if rec.options), None)
+    first = next((rec for rec in recommendations if len(rec.options) > 1),  # a trade-off to show
+                 next((rec for rec in recommendations if rec.options), None))
     if first is None:
         return sheet
-    layout = sheet._replace(panel=Panel(rows=((),) * (OPTION_Y + 1)))  # the rows' numbers, then their formulas
+    layout = sheet._replace(panel=Panel(rows=((),) * (OPTION_Y + 1 + CHART_ROWS)))  # rows' numbers, then formulas
     return sheet._replace(panel=_panel(layout, first, products))
 
 
@@ -111,6 +112,7 @@ def _panel(sheet: OutputSheet, first: Recommendation, products: str) -> Panel:
         ("Runs", *(_step(cells, j, RUNS_COLUMN, y) for j, (_, y) in enumerate(steps, start=1))),
         (EACH_OPTION, *(_option(cells, k, ON_LINE, x) for k, (x, _) in enumerate(points, start=1))),
         ("Option runs", *(_option(cells, k, RUNS_COLUMN, y) for k, (_, y) in enumerate(points, start=1))),
+        *(((),) * CHART_ROWS),  # the chart's place, above the table: it prints with it
     )
     return Panel(
         rows=rows,
@@ -157,8 +159,7 @@ def _chart(sheet: OutputSheet, cells: _Cells, rows: tuple[Row, ...]) -> Chart:
     def values(index: int) -> tuple:
         return tuple(cell.value for cell in rows[index][1:])
 
-    left = len(sheet.columns) + 1
-    top = sheet.header_row - 1
+    top = sheet.panel_row + OPTION_Y  # from 0: the row under the hidden ones
     return Chart(
         title="Loops against the on line",
         series=(
@@ -169,7 +170,7 @@ def _chart(sheet: OutputSheet, cells: _Cells, rows: tuple[Row, ...]) -> Chart:
         ),
         x_title="On line (units)",
         y_title="Loops (reconciliation runs)",
-        anchor=(left, top, left + CHART_COLUMNS, top + CHART_ROWS),
+        anchor=(0, top, CHART_COLUMNS, top + CHART_ROWS - 1),
     )
 
 

@@ -69,7 +69,7 @@ OUTPUTS_HELP: dict[str, str] = {
     "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
     " Warnings worth a look, with the cell (a link to it), a code and how to fix it.",
     "Options": "Per product, the adjustments between the fewest runs and the guide's, with the runs each needs;"
-    " pick a product in its Product cell and the chart beside the table shows them.",
+    " pick a product in its Product cell and the chart under it shows them.",
 }
 
 INTRODUCTION = (

@@ -53,7 +53,7 @@ DATA_ROWS_PER_SHEET = EXCEL_MAX_ROWS - 1  # a module attribute so tests can make
 # How giveback's sheets look beyond their number formats: bold headers in every spreadsheet
 # program (not only through the table style), a title, grey legend lines, links.
 TITLE = styles.Look(bold=True, size=14)
-LEGEND = styles.Look(italic=True, color="FF595959")
+LEGEND = styles.Look(italic=True, color="FF595959", wrap=True, top=True)
 HEADER = styles.Look(bold=True, wrap=True)
 LINK = styles.Look(underline=True, color="FF0563C1")
 SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written once
@@ -147,7 +147,7 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
         with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
                 stream, page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
-        if page.panel is not None:  # print the table: the chart and hidden cells lie beside it
+        if page.panel is not None:  # print the table's width: the hidden cells reach further right
             last = page.header_row + max(written.data_rows, 1) + (1 if page.has_totals else 0)
             edit.workbook.print_area(name, f"$A$1:${column_letter(len(page.columns) - 1)}${last}")
         table = sheetxml.table_xml(edit.table_id(), table_name, page, written.data_rows)

@@ -28,13 +28,12 @@ import datetime as dt
 import itertools
 import re
 import sys
-import textwrap
 from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..sheets.schema import column_letter
-from ..seam import TOTAL_LABEL, Column, Link, OutputSheet, Row
+from ..seam import TOTAL_LABEL, text_height, Column, Link, OutputSheet, Row
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -46,7 +45,6 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _EXCEL_EPOCH_ORDINAL = _EXCEL_EPOCH.toordinal()
 _FIRST_REAL_LEAP_DAY = dt.date(1900, 3, 1)  # before it Excel counts a 29 Feb 1900
 _SECONDS_PER_DAY = 86_400.0
-_LINE_HEIGHT = 15.0  # points: a line of 11-point text
 _TITLE_HEIGHT = 21.0  # points: the 14-point title
 _TEXT_NEEDING_CARE = re.compile(
     r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
@@ -149,7 +147,7 @@ def write_sheet(
     count = _write_rows(stream, encoder, totals.adding(taken) if totals else taken, first)
     if totals:
         stream.write(totals.row_xml(first + max(count, 1), styles, table_name).encode())
-    stream.write(_sheet_end(table_relationship, links, extras).encode())
+    stream.write(_sheet_end(table_relationship, links, extras, output).encode())
     following = next(rows, None) if count == max_data_rows else None
     rest = None if following is None else itertools.chain([following], rows)
     return SheetWritten(count, rest)
@@ -216,21 +214,17 @@ class _Totals:
         return f'<row r="{number}">{"".join(cells)}</row>'
 
 
-def _wrapped_columns(columns: Sequence[Column], every: bool = False) -> list[tuple[int, int]]:
-    """(index, characters a line holds) of the columns whose text wraps."""
-    return [(i, max(1, int(column.width * 1.2))) for i, column in enumerate(columns) if every or column.wrap]
+def _wrapped_columns(columns: Sequence[Column], every: bool = False) -> list[tuple[int, float]]:
+    """(index, width) of the columns whose text wraps."""
+    return [(i, column.width) for i, column in enumerate(columns) if every or column.wrap]
 
 
-def _height(values: Sequence, wrapped: list[tuple[int, int]]) -> float | None:
-    """The height a row needs for its wrapped text, in points; None for one line.
-    Spreadsheet programs do not grow a row for wrapped text they did not lay out
-    themselves (LibreOffice keeps the file's height), so it is written."""
-    lines = 1
-    for index, characters in wrapped:
-        value = values[index] if index < len(values) else None
-        if isinstance(value, str) and len(value) > characters:
-            lines = max(lines, len(textwrap.wrap(value, characters)))
-    return lines * _LINE_HEIGHT if lines > 1 else None
+def _height(values: Sequence, wrapped: list[tuple[int, float]]) -> float | None:
+    """The height a row needs for its wrapped text, in points (`seam.text_height`); None
+    for one line."""
+    heights = [text_height(values[index], width) for index, width in wrapped
+               if index < len(values) and isinstance(values[index], str)]
+    return max((height for height in heights if height), default=None)
 
 
 def _row_start(number: int, height: float | None) -> str:
@@ -262,8 +256,9 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> st
         f'<col min="{number}" max="{number}" width="{float(column.width):g}" customWidth="1"/>'
         for number, column in enumerate(output.columns, 1)
     )
+    width = [(0, sum(column.width for column in output.columns))]
     intro = "".join(
-        f'{_row_start(number, _TITLE_HEIGHT if number == 1 else None)}'
+        f'{_row_start(number, _TITLE_HEIGHT if number == 1 else _height([line], width))}'
         f'<c r="A{number}" s="{styles.title if number == 1 else styles.legend}"'
         f' t="inlineStr"><is><t>{cell_text(line)}</t></is></c></row>'
         for number, line in enumerate(output.intro, 1)
@@ -296,14 +291,23 @@ _PRINT_SETUP = (
 )
 
 
+def _legend_merges(output: OutputSheet) -> str:
+    """The legend lines, each merged across the table's width (its text wraps there,
+    and the page is never wider than the table)."""
+    last = column_letter(len(output.columns) - 1)
+    merged = [f'<mergeCell ref="A{number}:{last}{number}"/>' for number in range(2, len(output.intro) + 1)]
+    return f'<mergeCells count="{len(merged)}">{"".join(merged)}</mergeCells>' if merged and last != "A" else ""
+
+
 def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = (),
-               extras: SheetExtras = SheetExtras()) -> str:
+               extras: SheetExtras = SheetExtras(), output: OutputSheet | None = None) -> str:
     hyperlinks = "".join(
         f'<hyperlink ref="{ref}" location={quoteattr(target)} display={quoteattr(target)}/>'
         for ref, target in links
     )
     return (
         "</sheetData>"
+        + (_legend_merges(output) if output else "")
         + extras.validations
         + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if links else "")
         + _PRINT_SETUP
