@@ -1,4 +1,5 @@
-"""The calamine reader gives the codecs what the openpyxl reader gives them.
+"""The calamine reader, and giveback's own streaming reader that reads what calamine
+cannot, give the codecs what the openpyxl reader gives them.
 
 Workbooks are built with openpyxl in memory and saved to `tmp_path`; both readers read
 them and the rows are compared after the differences the seam allows: a float where
@@ -11,16 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from python_calamine import CalamineError, CalamineWorkbook
+
+import odd_packages as odd
 
 from core.problems import Code
 from workbook.files.books import FileBook
 from workbook.files.fast_reader import FastBook, error_cells
+from workbook.files.stream_reader import StreamBook
 from workbook.seam import UNCALCULATED, WorkbookError
 
 
@@ -31,8 +37,12 @@ def openpyxl_rows(path, name):
         return [list(row) for row in book.rows(name)]
 
 
-def fast_rows(path, name):
-    with FastBook(path) as book:
+READERS = {"calamine": FastBook, "own": StreamBook}
+each_reader = pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
+
+
+def fast_rows(path, name, reader=FastBook):
+    with reader(path) as book:
         return [list(row) for row in book.rows(name)]
 
 
@@ -80,12 +90,14 @@ MIXED = {
 }
 
 
-def test_mixed_values_read_alike(tmp_path):
+@each_reader
+def test_mixed_values_read_alike(tmp_path, reader):
     path = save(tmp_path, {"Usage": MIXED})
-    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage"))
+    assert normal(fast_rows(path, "Usage", reader)) == normal(openpyxl_rows(path, "Usage"))
 
 
-def test_1904_dates_durations_and_formatted_numbers_read_alike(tmp_path):
+@each_reader
+def test_1904_dates_durations_and_formatted_numbers_read_alike(tmp_path, reader):
     book = Workbook()
     book.epoch = CALENDAR_MAC_1904
     sheet = book.active
@@ -93,12 +105,13 @@ def test_1904_dates_durations_and_formatted_numbers_read_alike(tmp_path):
     sheet.append([dt.date(2026, 3, 31), dt.datetime(2026, 3, 31, 12), dt.timedelta(hours=30), 0.25, 12.5])
     sheet["D1"].number_format, sheet["E1"].number_format = "0%", "[h]:mm"
     book.save(tmp_path / "mac.xlsx")
-    assert normal(fast_rows(tmp_path / "mac.xlsx", "Usage")) == normal(openpyxl_rows(tmp_path / "mac.xlsx", "Usage"))
+    assert normal(fast_rows(tmp_path / "mac.xlsx", "Usage", reader)) == normal(openpyxl_rows(tmp_path / "mac.xlsx", "Usage"))
 
 
-def test_formulas_saved_without_a_result_read_as_uncalculated(tmp_path):
+@each_reader
+def test_formulas_saved_without_a_result_read_as_uncalculated(tmp_path, reader):
     path = save(tmp_path, {"Usage": {"A1": "Quantity", "A2": "=1+1", "B2": "=SUM(A1:A2)", "C4": "=A2"}})
-    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage")) == [
+    assert normal(fast_rows(path, "Usage", reader)) == normal(openpyxl_rows(path, "Usage")) == [
         ["Quantity"], [UNCALCULATED, UNCALCULATED], [], [None, None, UNCALCULATED]]
 
 
@@ -116,10 +129,11 @@ def test_formulas_saved_without_a_result_read_as_uncalculated(tmp_path):
     ('<c r="A2" t="str"><f>""</f><v></v></c>', None),  # a formula that gave ""
     ('<c r="A2" t="str"><f>"a"&amp;"&lt;b"</f><v>a&lt;b</v></c>', "a<b"),
 ])
-def test_formula_cells_read_as_their_result_or_uncalculated(tmp_path, cell, value):
+@each_reader
+def test_formula_cells_read_as_their_result_or_uncalculated(tmp_path, reader, cell, value):
     path = rewrite_sheet(save(tmp_path, {"Usage": {"A1": "Quantity", "A2": 1, "B3": 5}}),
                          '<c r="A2" t="n"><v>1</v></c>', cell)
-    assert fast_rows(path, "Usage")[1][0] == openpyxl_rows(path, "Usage")[1][0] == value
+    assert fast_rows(path, "Usage", reader)[1][0] == openpyxl_rows(path, "Usage")[1][0] == value
 
 
 def test_formulas_without_a_result_are_found_in_namespaced_xml(tmp_path):
@@ -137,20 +151,22 @@ def test_formulas_without_a_result_are_found_in_namespaced_xml(tmp_path):
     assert error_cells(path, "Usage") == {2: {0: UNCALCULATED}}
 
 
-def test_error_cells_read_as_their_text(tmp_path):
+@each_reader
+def test_error_cells_read_as_their_text(tmp_path, reader):
     path = save(tmp_path, {"Usage": {"A1": ("error", "#DIV/0!"), "C3": ("error", "#N/A"), "B3": 4}})
-    assert normal(fast_rows(path, "Usage")) == [["#DIV/0!"], [], [None, 4, "#N/A"]]
+    assert normal(fast_rows(path, "Usage", reader)) == [["#DIV/0!"], [], [None, 4, "#N/A"]]
 
 
-def test_error_cell_with_a_formula_reads_as_its_cached_text(tmp_path):
+@each_reader
+def test_error_cell_with_a_formula_reads_as_its_cached_text(tmp_path, reader):
     path = rewrite_sheet(
         save(tmp_path, {"Usage": {"A1": "Quantity", "A2": 1}}),
         '<c r="A2" t="n"><v>1</v></c>', '<c r="A2" t="e"><f>VLOOKUP(9,B:B,1,0)</f><v>#N/A</v></c>',
     )
-    assert fast_rows(path, "Usage") == [["Quantity"], ["#N/A"]]
+    assert fast_rows(path, "Usage", reader) == [["Quantity"], ["#N/A"]]
 
 
-def test_error_cell_without_reference_falls_back_to_openpyxl(tmp_path):
+def test_error_cell_without_reference_falls_back_to_the_own_reader(tmp_path):
     path = rewrite_sheet(
         save(tmp_path, {"Usage": {"A1": "Quantity", "A2": 1}}),
         '<c r="A2" t="n"><v>1</v></c>', '<c t="e"><v>#REF!</v></c>',
@@ -158,9 +174,10 @@ def test_error_cell_without_reference_falls_back_to_openpyxl(tmp_path):
     assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage")) == [["Quantity"], ["#REF!"]]
 
 
-def test_rows_start_at_a1_when_the_data_does_not(tmp_path):
+@each_reader
+def test_rows_start_at_a1_when_the_data_does_not(tmp_path, reader):
     path = save(tmp_path, {"Usage": {"C3": "Product", "D3": "Qty", "D4": 2}})
-    rows = fast_rows(path, "Usage")
+    rows = fast_rows(path, "Usage", reader)
     assert rows[2] == [None, None, "Product", "Qty"]
     assert normal(rows) == normal(openpyxl_rows(path, "Usage"))
 
@@ -172,11 +189,12 @@ def test_sheet_names_are_the_worksheets_in_order(tmp_path):
         assert list(book.rows("Empty")) == []
 
 
-def test_a_used_range_claiming_a_million_rows_reads_only_the_cells(tmp_path):
+@each_reader
+def test_a_used_range_claiming_a_million_rows_reads_only_the_cells(tmp_path, reader):
     path = rewrite_sheet(
         save(tmp_path, {"Usage": {"A1": "Quantity", "F2": 1}}), r'<dimension ref="A1:F2"\s*/>', '<dimension ref="A1:F1048576"/>'
     )
-    assert len(fast_rows(path, "Usage")) == 2
+    assert len(fast_rows(path, "Usage", reader)) == 2
 
 
 def test_error_cells_are_found_across_chunk_boundaries(tmp_path, monkeypatch):
@@ -215,12 +233,13 @@ cell_values = st.one_of(
 )
 
 
+@each_reader
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(cell_values, max_size=5), max_size=6))
-def test_any_grid_reads_alike(tmp_path, grid):
+def test_any_grid_reads_alike(tmp_path, reader, grid):
     cells = {f"{'ABCDE'[c]}{r}": v for r, row in enumerate(grid, 1) for c, v in enumerate(row) if v is not None}
     path = save(tmp_path, {"Usage": cells})
-    assert normal(fast_rows(path, "Usage")) == normal(openpyxl_rows(path, "Usage"))
+    assert normal(fast_rows(path, "Usage", reader)) == normal(openpyxl_rows(path, "Usage"))
 
 
 @pytest.mark.parametrize("name", ["b.xls", "b.csv", "missing.xlsx", "torn.xlsx"])
@@ -231,3 +250,51 @@ def test_what_cannot_be_read_is_one_workbook_error(tmp_path, name):
     with pytest.raises(WorkbookError) as raised:
         FastBook(tmp_path / name)
     assert raised.value.code == Code.FILE_UNREADABLE
+
+
+DATA = Path(__file__).parent / "data" / "excel"
+
+
+@each_reader
+def test_a_strict_workbook_reads_as_its_transitional_twin(reader):
+    """The same cells saved by Excel both ways (tests/data/excel/README.md): text,
+    numbers, a formula's value and an ISO 8601 date cell, which Strict files use."""
+    strict = fast_rows(DATA / "data_types-strict-ooxml.xlsx", "TestSheet1", reader)
+    assert normal(strict) == normal(openpyxl_rows(DATA / "data_types.xlsx", "TestSheet1"))
+    assert dt.date(2014, 1, 1) in normal(strict)[4]
+
+
+@pytest.mark.parametrize("kind", ["XLM macro sheet", "sheet without a relationship id", "UTF-16 parts",
+                                  "UTF-16 sheet and shared strings"])
+def test_what_calamine_cannot_read_giveback_reads_silently(kind, tmp_path):
+    path = odd.KINDS[kind](tmp_path)
+    with pytest.raises(CalamineError):  # calamine refuses the whole workbook
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Usage").to_python()
+    with FastBook(path) as book:
+        assert [tuple(row) for row in book.rows("Usage")] == odd.USAGE
+
+
+@each_reader
+def test_only_worksheets_are_input_sheets(reader, tmp_path):
+    path = odd.write_zip(tmp_path / "tabs.xlsm", odd.book([
+        odd.Sheet("Macro1", "macrosheet"), odd.Sheet("Usage", rows=(("A", 1),)), odd.Sheet("Chart1", "chartsheet"),
+        odd.Sheet("Dialog1", "dialogsheet"), odd.Sheet("Module1", "none"), odd.Sheet("Lots"),
+    ], macros=True))
+    with reader(path) as book:
+        assert book.sheet_names() == ["Usage", "Lots"]
+    with FastBook(path) as book:
+        assert book.other_sheets() == {"Macro1": "macro sheet", "Chart1": "chart sheet", "Dialog1": "dialog sheet",
+                                       "Module1": "tab without a part"}
+
+
+@each_reader
+def test_a_damaged_sheet_is_named_with_the_file(reader, tmp_path):
+    """A sound zip whose Usage sheet is cut short inside its XML: damaged, said once,
+    naming the file by its name and the sheet."""
+    parts = odd.book([odd.Sheet("Usage", rows=(("Product", "Quantity"), ("A", 1)))])
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:-40]
+    path = odd.write_zip(tmp_path / "Torn.xlsx", parts)
+    with reader(path) as book, pytest.raises(WorkbookError) as raised:
+        list(book.rows("Usage"))
+    message = str(raised.value)
+    assert message.startswith("Torn.xlsx is damaged: its sheet Usage") and str(tmp_path) not in message

@@ -111,10 +111,7 @@ def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, r
     name = _sheet_name(names, schema)
     if name is None:
         if schema.required:
-            raise WorkbookError(
-                f"The workbook has no {schema.sheet} sheet; giveback reads unallocated usage from it.",
-                Code.SHEET_MISSING,
-            )
+            raise _no_sheet(reader, schema)
         return Records([], [], {})
     rows = numbered(reader.rows(name))
     header = find_header(schema, name, rows)
@@ -122,6 +119,19 @@ def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, r
         return Records([], [], {})
     _check_columns(schema, name, header)
     return codec(header, _reporting(rows, f"Reading {name}", report))
+
+
+def _no_sheet(reader: SheetReader, schema: Schema) -> WorkbookError:
+    """The required sheet is missing: say so, and say what the tab of that name is when
+    it is not a worksheet (a chart sheet, a macro sheet: never read as input)."""
+    others = getattr(reader, "other_sheets", dict)()
+    named = find_sheets(list(others), schema)
+    if named:
+        return WorkbookError(
+            f"The workbook's {named[0]} sheet is a {others[named[0]]}, not a worksheet; giveback reads "
+            f"unallocated usage from a worksheet named {schema.sheet}.", Code.SHEET_MISSING)
+    return WorkbookError(f"The workbook has no {schema.sheet} sheet; giveback reads unallocated usage from it.",
+                         Code.SHEET_MISSING)
 
 
 def _sheet_name(names: list[str], schema: Schema) -> str | None:

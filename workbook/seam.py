@@ -43,7 +43,10 @@ UNCALCULATED = Uncalculated()
 class SheetReader(Protocol):
     """Read side of a host: sheet names as the workbook spells them, and a sheet's cells
     as rows of plain values starting at A1 (formulas read as their cached values; an
-    error cell as its text, e.g. "#DIV/0!"; a formula without one as `UNCALCULATED`)."""
+    error cell as its text, e.g. "#DIV/0!"; a formula without one as `UNCALCULATED`). Only
+    worksheets are named: a chart sheet or a macro sheet is never an input sheet. A reader
+    may also offer `other_sheets()`, `{name: "chart sheet"}` for the tabs it leaves out,
+    for messages."""
 
     def sheet_names(self) -> list[str]: ...
 

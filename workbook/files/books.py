@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Sequence
 from xml.etree.ElementTree import ParseError
 
 from .guard import UnreadableWorkbook, check_workbook_file
+from .stream_reader import damaged
 from ..xlsx.package import PackageError, SheetNotOurs, write_outputs, written_by_giveback
 from ..seam import OutputSheet, Row, WorkbookError
 
@@ -88,16 +89,15 @@ def load_values(path: Path):
 def check_extension(path: Path) -> None:
     if path.suffix.lower() not in EXTENSIONS:
         raise WorkbookError(
-            f"{path}: giveback reads Excel workbooks (.xlsx or .xlsm); save it as one from Excel."
+            f"{path.name}: giveback reads Excel workbooks (.xlsx or .xlsm); save it as one from Excel."
         )
 
 
 def unreadable(path: Path, error: BaseException) -> WorkbookError:
-    """What the guard let through but openpyxl still could not read."""
+    """What the guard let through but openpyxl still could not read: a damaged workbook."""
     if isinstance(error, PermissionError):
-        return WorkbookError(f"{path}: permission denied; close it in Excel or check its access rights.")
-    return WorkbookError(f"{path}: not a readable Excel workbook (damaged or truncated?); open it in"
-                         " Excel and save it again.")
+        return WorkbookError(f"{path.name} cannot be opened: permission denied; close it in Excel or check its access rights.")
+    return damaged(path)
 
 
 def write_book(source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = ()) -> list[str]:

@@ -19,7 +19,7 @@ Three of calamine's habits are undone here:
   through zlib and looked at only where the bytes `"e"` occur (an error cell's `t="e"`),
   in a second thread while calamine parses (about 0.15 s for 200,000 rows). A sheet
   with an error cell that has no cell reference (Excel always writes one) is read by
-  openpyxl instead.
+  giveback's own reader instead.
 - It reads a formula saved without its result (files from programs that never calculate,
   such as openpyxl) as a blank, or not at all past the last value. The same pass finds
   them where a chunk holds a formula (`<f`), and they reach the codecs as `UNCALCULATED`,
@@ -27,8 +27,15 @@ Three of calamine's habits are undone here:
 - Its rows start at row 1 but at the first used column; rows are padded back to column A
   so that positions match the sheet (`Usage!C17` is `row[2]` of the 17th row).
 
+What calamine cannot read, giveback's own streaming reader (`stream_reader`) reads, with
+the same values and without a word to the user: calamine refuses a whole workbook that has
+an XLM macro sheet or a tab without a relationship id, and UTF-16 parts. The tabs, and
+which of them are worksheets, come from the package itself (`parts`), so a chart sheet or
+a macro sheet is never taken for an input sheet, whichever reader reads the cells.
+
 Every file passes `guard.check_workbook_file` first, as with the openpyxl reader, and a
-file that cannot be read is the same `WorkbookError`.
+file that cannot be read is the same `WorkbookError`: not a workbook (the guard says
+which kind of file it is) or a damaged one.
 
 Memory: calamine parses a whole sheet at once (about 30 bytes a cell in Rust, plus the
 text), so `rows(name)` holds one sheet while its rows are read, and lets it go when the
@@ -39,28 +46,24 @@ cells, not by that claim.
 
 from __future__ import annotations
 
-import posixpath
+import codecs
 import re
 import zipfile
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from defusedxml import ElementTree
-from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from .books import UNREADABLE, check_extension, load_values, unreadable
-from .guard import UnreadableWorkbook, bounded_read, check_workbook_file
+from .books import UNREADABLE, check_extension
+from .guard import UnreadableWorkbook, check_workbook_file
+from .parts import WORKSHEET, read_contents
+from .stream_reader import Worksheets
 from ..seam import UNCALCULATED, Row, Uncalculated, WorkbookError
 
 __all__ = ["FastBook", "error_cells", "with_marked_cells"]
 
-PACKAGE_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 CHUNK = 1 << 20
-SMALL_PART = 64 << 20  # the workbook part and relationships: a few KB in real books
 ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
 REFERENCE = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]{1,3})([0-9]+)[\"']")
 CACHED_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
@@ -79,8 +82,9 @@ class NoReference(Exception):
 
 
 class FastBook:
-    """A workbook file read with calamine; close it (or use `with`). A file that cannot be
-    read raises the same `WorkbookError` as the openpyxl reader (`files.FileBook`)."""
+    """A workbook file read with calamine, or giveback's own streaming reader for the
+    sheets calamine cannot read; close it (or use `with`). A file that cannot be read
+    raises the same `WorkbookError` as the openpyxl reader (`files.FileBook`)."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -89,46 +93,78 @@ class FastBook:
             check_workbook_file(self.path)  # before any parser: bombs, wrong kinds of file
         except UnreadableWorkbook as refusal:
             raise WorkbookError(refusal.message) from None
-        with self._as_workbook_error():
-            self._book = CalamineWorkbook.from_path(str(self.path))
+        self._archive = zipfile.ZipFile(self.path)
+        self._sheets = Worksheets.of(self.path, self._archive)
+        self._book = _calamine(self.path)
 
     def sheet_names(self) -> list[str]:
-        """The worksheets' names in workbook order (chart sheets have no cells)."""
-        return [sheet.name for sheet in self._book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet]
+        """The worksheets' names in workbook order: chart, dialog and macro sheets are
+        never input sheets, whatever their names."""
+        return self._sheets.contents.worksheets()
+
+    def other_sheets(self) -> dict[str, str]:
+        """`{name: what it is}` of the tabs that are not worksheets ("chart sheet", ...)."""
+        return {tab.name: tab.kind for tab in self._sheets.contents.tabs if tab.kind != WORKSHEET}
 
     def rows(self, name: str) -> Iterator[Row]:
-        """The sheet's rows from A1 as plain values; the sheet is parsed on the first
-        `next` while its error cells are looked for in another thread (calamine and zlib
-        both let go of the GIL, so on two cores the scan costs no time)."""
-        with self._as_workbook_error():
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                scan = pool.submit(error_cells, self.path, name)
-                sheet = self._book.get_sheet_by_name(name)
-                try:
-                    errors = scan.result()
-                except NoReference:
-                    errors = None
-            if errors is None:
-                del sheet
-                yield from _openpyxl_rows(self.path, name)
-            else:
-                yield from _plain_rows(sheet, errors)
+        """The sheet's rows from A1 as plain values: calamine's, when it can read the
+        sheet (the sheet is parsed on the first `next` while its error cells are looked
+        for in another thread: calamine and zlib both let go of the GIL, so on two cores
+        the scan costs no time); else giveback's own reader's, the same values."""
+        sheet, errors = self._calamine_sheet(name)
+        if sheet is None:
+            yield from self._sheets.rows(name)
+        else:
+            yield from _plain_rows(sheet, errors)
 
-    @contextmanager
-    def _as_workbook_error(self) -> Iterator[None]:
-        try:
-            yield
-        except (CalamineError, *UNREADABLE) as error:
-            raise unreadable(self.path, error) from None
+    def _calamine_sheet(self, name: str) -> tuple[CalamineSheet | None, dict]:
+        """The sheet and its error cells as calamine reads them, or (None, {}) when it
+        cannot: the workbook or the sheet defeats it, its part is not UTF-8, or an error
+        cell has no reference."""
+        tab = self._sheets.contents.tab(name)
+        if self._book is None or tab is None or not _utf8(self._archive, tab.part):
+            return None, {}
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(error_cells, self.path, name)
+            try:
+                sheet = self._book.get_sheet_by_name(name)
+            except CalamineError:
+                sheet = None
+            try:
+                errors = scan.result()
+            except (NoReference, *UNREADABLE):
+                return None, {}
+        return sheet, errors if sheet is not None else {}
 
     def close(self) -> None:
-        self._book.close()
+        if self._book is not None:
+            self._book.close()
+        self._archive.close()
 
     def __enter__(self) -> "FastBook":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _calamine(path: Path) -> CalamineWorkbook | None:
+    """calamine's workbook, or None when it cannot open this valid file (a macro sheet,
+    a tab without a relationship id, UTF-16 parts): giveback's own reader reads it."""
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except (CalamineError, *UNREADABLE):
+        return None
+
+
+def _utf8(archive: zipfile.ZipFile, part: str | None) -> bool:
+    """Whether the part is (as far as its first bytes say) UTF-8, the only encoding
+    calamine and the error-cell scan read."""
+    if part is None or part not in archive.NameToInfo:
+        return False
+    with archive.open(part) as stream:
+        head = stream.read(4)
+    return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\x00", b"\x00<"))
 
 
 def _plain_rows(sheet: CalamineSheet, errors: dict[int, dict[int, str | Uncalculated]]) -> Iterator[Row]:
@@ -173,7 +209,8 @@ def error_cells(path: Path, name: str) -> dict[int, dict[int, str | Uncalculated
     `name`, and its formulas saved without a result (calamine reads both as blanks).
     Raises NoReference for such a cell without a cell reference."""
     with zipfile.ZipFile(path) as archive:
-        part = sheet_parts(archive).get(name)
+        tab = read_contents(archive).tab(name)
+        part = tab.part if tab is not None else None
         if part is None:
             return {}
         found: dict[int, dict[int, str | Uncalculated]] = {}
@@ -260,51 +297,3 @@ def column_index(letters: str) -> int:
     for letter in letters.upper():
         index = index * 26 + ord(letter) - 64
     return index - 1
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """`{sheet name: worksheet part}` from the workbook part and its relationships."""
-    workbook = _office_document(archive)
-    rels_name = posixpath.join(posixpath.dirname(workbook), "_rels", posixpath.basename(workbook) + ".rels")
-    targets = {
-        rel.get("Id"): _resolve(workbook, rel.get("Target", ""))
-        for rel in ElementTree.fromstring(_small_part(archive, rels_name)).iter(f"{PACKAGE_RELS_NS}Relationship")
-    }
-    names = {}
-    for sheet in ElementTree.fromstring(_small_part(archive, workbook)).iter():
-        if sheet.tag.endswith("}sheet") and sheet.get("name") is not None:
-            rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            if rel in targets:
-                names[sheet.get("name")] = targets[rel]
-    return names
-
-
-def _office_document(archive: zipfile.ZipFile) -> str:
-    root = ElementTree.fromstring(_small_part(archive, "_rels/.rels"))
-    for rel in root.iter(f"{PACKAGE_RELS_NS}Relationship"):
-        if rel.get("Type") in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT):
-            return _resolve("", rel.get("Target", ""))
-    return "xl/workbook.xml"
-
-
-def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    """A workbook's part read whole, never inflated past `SMALL_PART` (the guard's way)."""
-    return bounded_read(archive, name, SMALL_PART)
-
-
-def _resolve(source: str, target: str) -> str:
-    """A relationship target as a zip entry name (relative to its source part's folder)."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-
-
-def _openpyxl_rows(path: Path, name: str) -> Iterable[Row]:
-    """The sheet through openpyxl's read-only reader: the slow path for odd files."""
-    book = load_values(path)
-    try:
-        sheet = book[name]
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        book.close()
