@@ -6,7 +6,8 @@ its tables, drawings and comments, a drawing at its charts and images. `Package`
 `guard` refuse what is not a sound workbook (one line an accountant can act on), parses the few
 small XML parts giveback edits (with entity resolution and network access off, and a cap on
 their size so a zip bomb is refused before it is inflated), and follows the relationships to
-tell which parts belong to which sheet.
+tell which parts belong to which sheet. A Strict Open XML package is read in the
+transitional spelling (`strict`), so the writer's code knows one spelling only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from . import strict
 from ..files.guard import UnreadableWorkbook, check_workbook_file
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -76,6 +78,7 @@ class Package:
             self.infos = {info.filename: info for info in self.zip.infolist()}
             self._by_lower = {name.lower(): name for name in self.infos}
             self._relationships: dict[str, list[Relationship]] = {}
+            self.strict = False  # Strict Open XML: parts are read in the transitional spelling
             self.workbook_part = self._find_workbook_part()
         except BaseException:
             self.close()
@@ -117,6 +120,8 @@ class Package:
                 f"{self.path.name} looks unsafe: its part {part} declares XML entities. "
                 "Open it in Excel and save it again."
             )
+        if self.strict:
+            return etree.fromstring(strict.to_transitional(etree.tostring(root, encoding="UTF-8")), _PARSER)
         return root
 
     def relationships(self, part: str) -> list[Relationship]:
@@ -157,11 +162,10 @@ class Package:
                         "Excel Workbook (.xlsx) and try again."
                     )
                 return self.actual_name(relationship.target)
-            if relationship.type == STRICT_OFFICE_DOCUMENT:
-                raise PackageError(
-                    f"{self.path.name} is saved as Strict Open XML: save it in Excel as "
-                    "Excel Workbook (.xlsx) and try again."
-                )
+            if relationship.type == STRICT_OFFICE_DOCUMENT and relationship.target:
+                self.strict = True
+                self._relationships.clear()  # read again, in the transitional spelling
+                return self.actual_name(relationship.target)
         raise PackageError(_not_a_workbook(self.path))
 
 

@@ -33,11 +33,11 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import IO, BinaryIO, Iterator, Sequence
 
 from lxml import etree
 
-from . import chart, panel, sheetxml, styles, zipcopy
+from . import chart, panel, sheetxml, strict, styles, zipcopy
 from .background import writing_in_background
 from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
@@ -146,13 +146,13 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
         per_sheet = min(DATA_ROWS_PER_SHEET, page.rows_per_sheet())
         with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
-                stream, page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
+                edit.spelled_stream(stream), page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
         if page.panel is not None:  # print the table's width: the hidden cells reach further right
             last = page.header_row + max(written.data_rows, 1) + (1 if page.has_totals else 0)
             edit.workbook.print_area(name, f"$A$1:${column_letter(len(page.columns) - 1)}${last}")
         table = sheetxml.table_xml(edit.table_id(), table_name, page, written.data_rows)
-        archive.writestr(table_part, table)
-        archive.writestr(rels_part(sheet_part), _rels_xml(relationships))
+        archive.writestr(table_part, edit.spelled(table))
+        archive.writestr(rels_part(sheet_part), edit.spelled(_rels_xml(relationships)))
         rows = written.rest
         names.append(name)
     return names
@@ -173,10 +173,10 @@ def _panel_extras(archive: zipfile.ZipFile, edit: _Edit, page: OutputSheet, shee
         charts = []
         for number, one in enumerate(page.panel.charts, start=1):
             chart_part = edit.new_part("charts/chart", chart.CHART_TYPE)
-            archive.writestr(chart_part, chart.chart_xml(one, page.name))
+            archive.writestr(chart_part, edit.spelled(chart.chart_xml(one, page.name)))
             charts.append((f"rId{number}", chart.CHART, relative_target(drawing_part, chart_part)))
-        archive.writestr(drawing_part, chart.drawing_xml(page.panel.charts, [rid for rid, _, _ in charts]))
-        archive.writestr(rels_part(drawing_part), _rels_xml(charts))
+        archive.writestr(drawing_part, edit.spelled(chart.drawing_xml(page.panel.charts, [rid for rid, _, _ in charts])))
+        archive.writestr(rels_part(drawing_part), edit.spelled(_rels_xml(charts)))
     return sheetxml.SheetExtras(above, panel.validations_xml(page.panel), drawing)
 
 
@@ -280,13 +280,21 @@ class _Edit:
         self._remove_relationships_to_dropped_parts()
         self._remove_content_types_of_dropped_parts()
         return {
-            self.package.actual_name(part): _serialise(root) for part, root in [
+            self.package.actual_name(part): self.spelled(_serialise(root)) for part, root in [
                 (CONTENT_TYPES, self.content_types),
                 (self.package.workbook_part, self.workbook.root),
                 (self.workbook_rels_part, self.workbook_rels),
                 (self.styles_part, self.styles),
             ]
         }
+
+    def spelled(self, xml: bytes) -> bytes:
+        """A part giveback writes, in the package's spelling of Open XML (Strict or not)."""
+        return strict.to_strict(xml) if self.package.strict else xml
+
+    def spelled_stream(self, stream: IO[bytes]) -> IO[bytes]:
+        """A stream writing a part in the package's spelling of Open XML."""
+        return strict.StrictRoot(stream) if self.package.strict else stream
 
     def _refuse_users_sheets(self, outputs: list[str]) -> None:
         wanted = {name.casefold() for name in outputs}
@@ -321,14 +329,21 @@ class _Edit:
         return dying | {name for name in rels if self.package.has(name)}
 
     def _styles(self) -> tuple[str, etree._Element]:
+        """The styles part and its XML; when the package has none, a minimal one, made
+        where the workbook's styles relationship points (a relationship to a missing part
+        is repaired, not doubled) or else at `xl/styles.xml`."""
         workbook = self.package.workbook_part
-        for relationship in self.package.relationships(workbook):
-            if relationship.type == STYLES and self.package.has(relationship.target):
-                part = self.package.actual_name(relationship.target)
+        linked = [r.target for r in self.package.relationships(workbook)
+                  if r.type == STYLES and r.target and r.target.lower().endswith(".xml")]
+        for target in linked:
+            if self.package.has(target):
+                part = self.package.actual_name(target)
                 return part, self.package.xml(part)
-        part = posixpath.join(posixpath.dirname(workbook), "styles.xml")
-        self._add_workbook_relationship(STYLES, part)
-        self._add_content_type(part, STYLES_TYPE)
+        part = linked[0] if linked else posixpath.join(posixpath.dirname(workbook), "styles.xml")
+        if not linked:
+            self._add_workbook_relationship(STYLES, part)
+        if not self._has_content_type(part):
+            self._add_content_type(part, STYLES_TYPE)
         return part, etree.fromstring(styles.MINIMAL_STYLES)
 
     def _surviving_tables(self) -> tuple[set[int], set[str]]:
@@ -352,6 +367,10 @@ class _Edit:
         self.taken_names.add(part.lower())
         self._add_content_type(part, content_type)
         return part
+
+    def _has_content_type(self, part: str) -> bool:
+        return any(override.get("PartName", "").lstrip("/").lower() == part.lower()
+                   for override in self.content_types.iterchildren(f"{{{CONTENT_TYPES_NS}}}Override"))
 
     def _add_content_type(self, part: str, content_type: str) -> None:
         etree.SubElement(self.content_types, f"{{{CONTENT_TYPES_NS}}}Override",

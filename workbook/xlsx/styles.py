@@ -5,6 +5,11 @@ renumbered or changed: a style giveback needs (a number format, and a `Look`: bo
 a title, wrapped notes, links) is looked up first (a re-run finds the entries its last run
 added and adds nothing) and otherwise appended at the end. Fonts start from the workbook's
 default font, so headers keep the user's typeface and size.
+
+Every child of a styles part is optional, and some producers leave out what Excel always
+writes (an empty `<styleSheet/>`, no `cellXfs`, no fonts). Before adding anything, the lists
+a cell style refers to are completed with the entries Excel writes first (`_ensure_base`):
+only appended, in the schema's order, so the user's entries keep their numbers.
 """
 
 from __future__ import annotations
@@ -57,6 +62,17 @@ PLAIN = Look()
 # The elements of a styles part, in the order the schema requires them.
 _PARTS_IN_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
                    "dxfs", "tableStyles", "colors", "extLst")
+# The first entries Excel writes in the lists a cell style refers to (a font, the two fills
+# Excel reserves, a border, the Normal style): a list shorter than that is completed.
+_BASE = {
+    "fonts": ['<font><sz val="11"/><name val="Calibri"/></font>'],
+    "fills": ['<fill><patternFill patternType="none"/></fill>',
+              '<fill><patternFill patternType="gray125"/></fill>'],
+    "borders": ["<border><left/><right/><top/><bottom/><diagonal/></border>"],
+    "cellStyleXfs": ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'],
+    "cellXfs": ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'],
+    "cellStyles": ['<cellStyle name="Normal" xfId="0" builtinId="0"/>'],
+}
 
 
 def add_number_formats(styles: etree._Element, formats: Iterable[str]) -> dict[str, int]:
@@ -69,6 +85,7 @@ def add_number_formats(styles: etree._Element, formats: Iterable[str]) -> dict[s
 def add_cell_styles(styles: etree._Element, wanted: Iterable[tuple[str, Look]]) -> dict[tuple[str, Look], int]:
     """Make sure each (number format, look) has a cell style; return its cellXfs index.
     A plain General cell is the workbook's default style, 0."""
+    _ensure_base(styles)
     indexes = {(GENERAL, PLAIN): 0}
     for code, look in wanted:
         if (code, look) not in indexes:
@@ -134,7 +151,7 @@ def _part(styles: etree._Element, name: str) -> etree._Element:
 def _number_format_id(styles: etree._Element, code: str) -> int:
     if code in _BUILT_IN_FORMATS:
         return _BUILT_IN_FORMATS[code]
-    formats = _child(styles, "numFmts", index=0)
+    formats = _part(styles, "numFmts")
     ids = [_FIRST_CUSTOM_ID - 1]
     for number_format in formats.iter(f"{_Q}numFmt"):
         if number_format.get("formatCode") == code:
@@ -148,9 +165,7 @@ def _number_format_id(styles: etree._Element, code: str) -> int:
 
 def _cell_style_for(styles: etree._Element, format_id: int, font_id: int = 0,
                     alignment: dict[str, str] | None = None) -> int:
-    cell_styles = styles.find(f"{_Q}cellXfs")
-    if cell_styles is None:
-        raise ValueError("styles part has no cellXfs")
+    cell_styles = _part(styles, "cellXfs")
     wanted = dict(_PLAIN_XF, numFmtId=str(format_id), fontId=str(font_id))
     alignment = alignment or {}
     for index, xf in enumerate(cell_styles.iterchildren(f"{_Q}xf")):
@@ -174,10 +189,11 @@ def _alignment_of(xf: etree._Element) -> dict[str, str]:
     return {} if element is None else dict(element.attrib)
 
 
-def _child(parent: etree._Element, name: str, index: int) -> etree._Element:
-    """`parent`'s child `name`, created at position `index` when missing."""
-    child = parent.find(f"{_Q}{name}")
-    if child is None:
-        child = etree.Element(f"{_Q}{name}", count="0")
-        parent.insert(index, child)
-    return child
+def _ensure_base(styles: etree._Element) -> None:
+    """Complete the lists a cell style refers to with Excel's first entries (see `_BASE`),
+    appending only: the user's entries keep their numbers."""
+    for name, entries in _BASE.items():
+        found = _part(styles, name)
+        for entry in entries[len(found):]:
+            found.append(etree.fromstring(f'<list xmlns="{MAIN_NS}">{entry}</list>')[0])
+        found.set("count", str(len(found)))
