@@ -1,5 +1,6 @@
 """Hostile-input benchmark through the whole command: every case of issue 6, file-level
 (`tests/hostile_files.py`: refused and sound files) and cell-level (`tests/test_hostile_cells.py`),
+and the valid workbooks of SPEC section 9 that libraries stumble on (`tests/odd_packages.py`),
 each run as `giveback reconcile CASE -o OUT --json` in a fresh subprocess. Prints, per
 case: exit status, seconds, the child's own peak resident memory (its VmHWM), whether a
 traceback reached stderr, and rows lost (input rows neither used for a product nor
@@ -23,10 +24,11 @@ from typing import Callable, Iterator, NamedTuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import hostile_files as hostile  # noqa: E402
+import odd_packages as odd  # noqa: E402
 import test_hostile_cells as cells  # noqa: E402
 from workbook.files.books import open_book  # noqa: E402
 from workbook.sheets.schema import normal_name  # noqa: E402
-from workbooks import records  # noqa: E402
+from workbooks import table_of  # noqa: E402
 
 INPUT_SHEETS = {"usage", "lots", "counts", "settings"}
 BOMBS = ("bomb", "laughs", "parts", "encrypted workbook, 9 MB")
@@ -62,6 +64,8 @@ def cases() -> Iterator[tuple[str, Callable[[Path], Path]]]:
         if case not in hostile.NOT_HERE:
             yield case, build
     yield "60,000 usage rows, 4,000 products", lambda folder: hostile.large_usage_workbook(folder, 60_000, 4_000)
+    for case, build in {**odd.KINDS, **odd.EXCEL_SAVED, **odd.NOT_A_USAGE_SHEET}.items():
+        yield f"valid: {case}", build
     for case, (book, options, _, _) in cells.CASES.items():
         yield f"cells: {case}", lambda folder, book=book, options=options: cells.build(folder / "in.xlsx", book, **options)
     book = {**cells.usage(), "Usage ": [("Product", "Quantity"), ("Z", 1)]}
@@ -90,7 +94,9 @@ def rows_lost(path: Path, output: Path, stdout: str) -> int:
     with open_book(path) as reader:
         book = {name: [tuple(row) for row in reader.rows(name)] for name in reader.sheet_names()
                 if normal_name(name) in INPUT_SHEETS}
-    summary = {cells.text(row["Product"]): row["Status"] for row in records(output, "Summary")}
+    with open_book(output) as written:  # giveback's reader: it reads a Strict output too
+        header, *rows = table_of([tuple(row) for row in written.rows("Summary")])
+    summary = {cells.text(record["Product"]): record["Status"] for record in (dict(zip(header, row)) for row in rows)}
     return len(cells.rows_lost(book, json.loads(stdout), summary))
 
 

@@ -22,7 +22,7 @@ from openpyxl.worksheet.table import Table
 
 from workbook.xlsx import package
 
-from workbook.xlsx import sheetxml
+from workbook.xlsx import sheetxml, styles
 from workbook.xlsx.package import PackageError, SheetNotOurs, write_outputs
 from workbook.seam import Column, OutputSheet
 from workbook.xlsx.workbookpart import OWNER_NAME, WorkbookPart, without_sheet_references
@@ -695,3 +695,24 @@ def test_an_appended_sheet_names_its_relationship_with_the_r_prefix():
     xml = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=cwd).stdout
     assert '<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"' in xml
     assert 'r:id="rId9"' in xml and "ns0" not in xml
+
+
+@pytest.mark.parametrize("children, user_fonts, new_format_id", [
+    ("", 0, "164"),
+    ('<cellXfs count="1"><xf numFmtId="0" xfId="0"/></cellXfs>', 0, "164"),
+    ('<fonts count="1"><font><b/></font></fonts><dxfs count="0"/><extLst/>', 1, "164"),
+    ('<numFmts count="1"><numFmt numFmtId="170" formatCode="0.0"/></numFmts><fills count="1"><fill/></fills>', 0, "171"),
+], ids=["empty", "only cellXfs", "a bold font, dxfs, extLst", "a number format, one fill"])
+def test_any_styles_part_gets_its_lists_completed_in_schema_order(children, user_fonts, new_format_id):
+    root = etree.fromstring(f'<styleSheet xmlns="{sheetxml.MAIN_NS}">{children}</styleSheet>')
+    before = {etree.QName(child).localname: etree.tostring(child[0]) for child in root if len(child)}
+
+    indexes = styles.add_number_formats(root, ["#,##0.00", "0.000"])
+
+    names = [etree.QName(child).localname for child in root]
+    assert names == sorted(names, key=styles._PARTS_IN_ORDER.index)
+    assert {"fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles"} <= set(names)
+    assert all(etree.tostring(root.find(f"{{*}}{name}")[0]) == first for name, first in before.items())
+    assert len(root.find("{*}fonts")) == max(user_fonts, 1) and len(root.find("{*}fills")) == 2
+    cell_styles = root.find("{*}cellXfs")
+    assert [cell_styles[indexes[code]].get("numFmtId") for code in ("#,##0.00", "0.000")] == ["4", new_format_id]

@@ -16,7 +16,8 @@ from typing import Iterable, Iterator, Sequence
 from xml.etree.ElementTree import ParseError
 
 from .guard import UnreadableWorkbook, check_workbook_file
-from .stream_reader import damaged
+from .parts import read_contents
+from .stream_reader import as_damage, damaged
 from ..xlsx.package import PackageError, SheetNotOurs, write_outputs, written_by_giveback
 from ..seam import OutputSheet, Row, WorkbookError
 
@@ -30,9 +31,12 @@ class FileBook:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self._book = _load(self.path)
+        with zipfile.ZipFile(self.path) as archive, as_damage(self.path):
+            self._worksheets = set(read_contents(archive).worksheets())
 
     def sheet_names(self) -> list[str]:
-        return [sheet.title for sheet in self._book.worksheets]
+        """The worksheets (openpyxl reads a macro or dialog sheet as one: left out)."""
+        return [sheet.title for sheet in self._book.worksheets if sheet.title in self._worksheets]
 
     def rows(self, name: str) -> Iterable[Row]:
         from .fast_reader import with_marked_cells  # it imports this module
