@@ -716,3 +716,23 @@ def test_any_styles_part_gets_its_lists_completed_in_schema_order(children, user
     assert len(root.find("{*}fonts")) == max(user_fonts, 1) and len(root.find("{*}fills")) == 2
     cell_styles = root.find("{*}cellXfs")
     assert [cell_styles[indexes[code]].get("numFmtId") for code in ("#,##0.00", "0.000")] == ["4", new_format_id]
+
+
+def test_a_new_part_never_takes_a_name_a_dangling_relationship_points_at(tmp_path):
+    """A tab whose part is missing, its relationship and relationship part left behind
+    (a file in Apache POI's test data has one): a new sheet named like it would become
+    that tab's sheet and get its relationships."""
+    import odd_packages as odd
+
+    parts = odd.book([odd.USAGE_SHEET, odd.NOTES])
+    del parts["xl/worksheets/sheet2.xml"]
+    parts["xl/worksheets/_rels/sheet3.xml.rels"] = odd.relationships_xml([("rId1", f"{odd.REL}/comments", "../comments3.xml")])
+    source = odd.write_zip(tmp_path / "dangling.xlsx", parts)
+    target = tmp_path / "out.xlsx"
+
+    write_outputs(source, target, [adjustments()])
+
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+    assert len(names) == len(set(names))
+    assert "xl/worksheets/sheet2.xml" not in names and "xl/worksheets/sheet4.xml" in names

@@ -133,6 +133,17 @@ class Package:
             self._relationships[part] = [_relationship(part, element) for element in elements]
         return self._relationships[part]
 
+    def targets(self) -> set[str]:
+        """Every part a relationship of the package names (lower-cased), whether the
+        package holds it or not."""
+        found = set()
+        for name in self.infos:
+            folder, rels = posixpath.split(name)
+            if rels.lower().endswith(".rels") and posixpath.basename(folder).lower() == "_rels":
+                source = posixpath.join(posixpath.dirname(folder), rels[: -len(".rels")])
+                found |= {r.target.lower() for r in self.relationships(source) if r.target}
+        return found
+
     def reachable(self, skip: Iterable[tuple[str, str]] = ()) -> set[str]:
         """The parts reachable from the package root through relationships (by their
         lower-case names), not following the (source part, relationship id) pairs in

@@ -196,7 +196,7 @@ class _Edit:
         self.replaced: set[int] = set()
         self.dropped = self._parts_dying_with_doomed_sheets()
         self.styles_part, self.styles = self._styles()
-        self.taken_names = {name.lower() for name in package.infos}
+        self.taken_names = {name.lower() for name in package.infos} | package.targets()
         self.table_ids, self.table_names = self._surviving_tables()
         self.table_names |= self.workbook.defined_names()
 
@@ -360,8 +360,10 @@ class _Edit:
         return ids, names
 
     def _new_part_name(self, stem: str, content_type: str) -> str:
+        """A part name no entry, relationship part or relationship of the package uses
+        (a dangling relationship would take the new part for its own)."""
         number = 1
-        while f"{stem}{number}.xml".lower() in self.taken_names:
+        while {f"{stem}{number}.xml".lower(), rels_part(f"{stem}{number}.xml").lower()} & self.taken_names:
             number += 1
         part = f"{stem}{number}.xml"
         self.taken_names.add(part.lower())
