@@ -275,6 +275,17 @@ def ods_named_xlsx(folder: Path) -> Path:
     return path
 
 
+def backslash_names(folder: Path) -> Path:
+    """Parts named with Windows' separator (`xl\\workbook.xml`), as some tools write them:
+    the package format does not allow it (LibreOffice cannot load such a file)."""
+    base = usage_workbook(folder, "base.xlsx")
+    path = folder / "Backslashes.xlsx"
+    with zipfile.ZipFile(base) as book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as renamed:
+        for info in book.infolist():
+            renamed.writestr(info.filename.replace("/", "\\"), book.read(info))
+    return path
+
+
 def plain_zip(folder: Path) -> Path:
     path = folder / "Archive.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -604,6 +615,17 @@ def workbook_type_as_default(folder: Path) -> Path:
     return rezip(base, folder / "DefaultType.xlsx", replace={"[Content_Types].xml": types.encode()})
 
 
+def content_types_in_lower_case(folder: Path) -> Path:
+    """`[content_types].xml`: the package format compares part names regardless of case
+    (openpyxl and LibreOffice look for the exact name; the guard and giveback's readers do not)."""
+    base = usage_workbook(folder, "base.xlsx")
+    path = folder / "LowerCase.xlsx"
+    with zipfile.ZipFile(base) as book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as renamed:
+        for info in book.infolist():
+            renamed.writestr(info.filename.replace("[Content_Types]", "[content_types]"), book.read(info))
+    return path
+
+
 def huge_dimension(folder: Path) -> Path:
     """Three real rows, but the sheet claims A1:XFD1048576 is in use."""
     base = usage_workbook(folder, "base.xlsx")
@@ -702,6 +724,7 @@ REFUSED: dict[str, Builder] = {
     "part named twice differently": local_name_differs,
     "part name not UTF-8": name_not_utf8,
     "password-protected zip": password_zip,
+    "parts named with backslashes": backslash_names,
 }
 
 # cases this machine cannot stage: root reads files it may not; Windows has no named pipes

@@ -291,13 +291,18 @@ def test_only_worksheets_are_input_sheets(reader, tmp_path):
 
 
 @each_reader
-def test_a_damaged_sheet_is_named_with_the_file(reader, tmp_path):
-    """A sound zip whose Usage sheet is cut short inside its XML: damaged, said once,
-    naming the file by its name and the sheet."""
+@pytest.mark.parametrize("part, named", [
+    ("xl/worksheets/sheet1.xml", "its sheet Usage (xl/worksheets/sheet1.xml)"),
+    ("xl/workbook.xml", "its part xl/workbook.xml"),
+    ("xl/_rels/workbook.xml.rels", "its part xl/_rels/workbook.xml.rels"),
+])
+def test_a_damaged_part_is_named_with_the_file(reader, part, named, tmp_path):
+    """A sound zip whose part is cut short inside its XML: damaged, said once, naming
+    the file by its name and what of it is damaged."""
     parts = odd.book([odd.Sheet("Usage", rows=(("Product", "Quantity"), ("A", 1)))])
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:-40]
+    parts[part] = parts[part][:-40]
     path = odd.write_zip(tmp_path / "Torn.xlsx", parts)
-    with reader(path) as book, pytest.raises(WorkbookError) as raised:
-        list(book.rows("Usage"))
-    message = str(raised.value)
-    assert message.startswith("Torn.xlsx is damaged: its sheet Usage") and str(tmp_path) not in message
+    with pytest.raises(WorkbookError) as raised:
+        with reader(path) as book:
+            list(book.rows("Usage"))
+    assert str(raised.value).startswith(f"Torn.xlsx is damaged: {named} is not what Excel writes")

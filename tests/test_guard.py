@@ -57,6 +57,7 @@ EXPECTED = {
     "part named twice differently": ("damaged", "xl/media/image1.png"),
     "part name not UTF-8": ("damaged", "damaged"),
     "password-protected zip": ("encrypted", "password"),
+    "parts named with backslashes": ("damaged", "backslashes"),
 }
 
 
@@ -216,3 +217,12 @@ def test_sound_workbook_opens_in_openpyxl(case, tmp_path):
     book = load_workbook(hostile.SOUND[case](tmp_path), read_only=True)
     assert book.sheetnames
     book.close()
+
+
+def test_part_names_are_compared_regardless_of_case(tmp_path):
+    from workbook.files.books import open_book
+
+    path = hostile.content_types_in_lower_case(tmp_path)
+    check_workbook_file(path)
+    with open_book(path) as book:
+        assert list(book.rows("Usage"))[1][:2] == ["A-100", 2]

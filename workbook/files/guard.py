@@ -439,16 +439,21 @@ OTHER_MAIN_TYPES = {  # content type of another package's main part: what to cal
 
 
 def _check_is_a_workbook(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
-    """The main part named in `[Content_Types].xml` is a workbook that the zip holds."""
-    if CONTENT_TYPES not in archive.NameToInfo:
+    """The main part named in `[Content_Types].xml` is a workbook that the zip holds.
+    Part names are compared regardless of case, as the package format says."""
+    names = {name.lower(): name for name in archive.NameToInfo}
+    if any("\\" in info.orig_filename for info in archive.infolist()):  # zipfile on Windows turns them into "/"
+        raise UnreadableWorkbook(path, "damaged", f"{path.name} is damaged: the program that wrote it named its parts with backslashes (xl\\workbook.xml), which the Excel file format does not allow. Open it in Excel, save it, and try again.")
+    if CONTENT_TYPES.lower() not in names:
         if "mimetype" in archive.NameToInfo:
             raise _not_excel(path, "opendocument", "an OpenDocument file (for example .ods)")
         raise _not_excel(path, "not_excel_zip", "a zip archive")
-    _check_prolog(path, archive, CONTENT_TYPES, limits)
-    overrides, defaults = _content_types(path, bounded_read(archive, CONTENT_TYPES, limits.verify_parts_up_to))
-    if any(overrides.get(part) in WORKBOOK_TYPES for part in archive.NameToInfo):
+    content_types = names[CONTENT_TYPES.lower()]
+    _check_prolog(path, archive, content_types, limits)
+    overrides, defaults = _content_types(path, bounded_read(archive, content_types, limits.verify_parts_up_to))
+    if any(overrides.get(part) in WORKBOOK_TYPES for part in names):
         return
-    if defaults & WORKBOOK_TYPES and "xl/workbook.xml" in archive.NameToInfo:
+    if defaults & WORKBOOK_TYPES and "xl/workbook.xml" in names:
         return  # some tools declare the workbook type as the default for .xml; openpyxl accepts it
     for content_type, (code, what) in OTHER_MAIN_TYPES.items():
         if content_type in overrides.values():
@@ -457,14 +462,14 @@ def _check_is_a_workbook(path: Path, archive: zipfile.ZipFile, limits: Limits) -
 
 
 def _content_types(path: Path, xml: bytes) -> tuple[dict[str, str], set[str]]:
-    """From `[Content_Types].xml`: part name (no leading slash) -> content type for each
-    Override, and the set of Default content types."""
+    """From `[Content_Types].xml`: part name (no leading slash, lower-cased) -> content
+    type for each Override, and the set of Default content types."""
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError:
         raise _damaged(path, CONTENT_TYPES) from None
     elements = [(element.tag.rpartition("}")[2], element) for element in root]
-    overrides = {element.get("PartName", "").lstrip("/"): element.get("ContentType", "") for tag, element in elements if tag == "Override"}
+    overrides = {element.get("PartName", "").lstrip("/").lower(): element.get("ContentType", "") for tag, element in elements if tag == "Override"}
     defaults = {element.get("ContentType", "") for tag, element in elements if tag == "Default"}
     return overrides, defaults
 

@@ -26,7 +26,7 @@ from defusedxml import ElementTree
 
 from .guard import bounded_read
 
-__all__ = ["WORKSHEET", "Contents", "Tab", "read_contents"]
+__all__ = ["WORKSHEET", "Contents", "DamagedPart", "Tab", "read_contents"]
 
 WORKSHEET = "worksheet"
 TAB_KINDS = {  # a tab's relationship type, after its last "/" -> what to call the tab
@@ -39,6 +39,14 @@ TAB_KINDS = {  # a tab's relationship type, after its last "/" -> what to call t
 NO_PART = "tab without a part"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 SMALL_PART = 64 << 20  # the workbook part and relationships: a few KB in real books
+
+
+class DamagedPart(ValueError):
+    """A part the package needs is not well-formed XML: `part` names it."""
+
+    def __init__(self, part: str):
+        super().__init__(part)
+        self.part = part
 
 
 class Tab(NamedTuple):
@@ -64,11 +72,11 @@ class Contents(NamedTuple):
 
 def read_contents(archive: zipfile.ZipFile) -> Contents:
     """The workbook's tabs in order, where its shared strings and styles are, and its date
-    system. Raises `guard.UnreadableWorkbook` for a missing part, ElementTree's ParseError
-    for one that is not XML."""
+    system. Raises `guard.UnreadableWorkbook` for a missing part, `DamagedPart` for one
+    that is not XML."""
     workbook = _office_document(archive)
     related = _relationships(archive, workbook)
-    root = ElementTree.fromstring(bounded_read(archive, workbook, SMALL_PART))
+    root = _xml(archive, workbook)
     tabs = tuple(_tab(sheet, related) for sheet in root.iter() if _local(sheet.tag) == "sheet" and sheet.get("name") is not None)
     by_kind = {kind: part for kind, part in related.values()}
     properties = next((e for e in root if _local(e.tag) == "workbookPr"), None)
@@ -100,11 +108,18 @@ def _relationships(archive: zipfile.ZipFile, source: str) -> dict[str, tuple[str
     if rels not in archive.NameToInfo:
         return {}
     found = {}
-    for element in ElementTree.fromstring(bounded_read(archive, rels, SMALL_PART)).iter(RELATIONSHIP):
+    for element in _xml(archive, rels).iter(RELATIONSHIP):
         if element.get("TargetMode") != "External":
             target = _resolve(source, element.get("Target", ""))
             found[element.get("Id")] = (element.get("Type", "").rpartition("/")[2], _actual_name(archive, target))
     return found
+
+
+def _xml(archive: zipfile.ZipFile, part: str):
+    try:
+        return ElementTree.fromstring(bounded_read(archive, part, SMALL_PART))
+    except ElementTree.ParseError:
+        raise DamagedPart(part) from None
 
 
 def _resolve(source: str, target: str) -> str:

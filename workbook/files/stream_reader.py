@@ -31,7 +31,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml.ElementTree import iterparse
 
 from .guard import UnreadableWorkbook, check_workbook_file
-from .parts import WORKSHEET, Contents, read_contents
+from .parts import WORKSHEET, Contents, DamagedPart, read_contents
 from ..seam import UNCALCULATED, Row, WorkbookError
 
 __all__ = ["StreamBook", "Worksheets", "damaged"]
@@ -83,7 +83,7 @@ class Worksheets:
         tab = self.contents.tab(name)
         if tab is None or tab.kind != WORKSHEET:
             raise KeyError(f"no worksheet named {name!r}")
-        with as_damage(self.path, f"{name} ({tab.part})"):
+        with as_damage(self.path, f"its sheet {name} ({tab.part})"):
             cells = self._cell_reader()
             with self.archive.open(tab.part) as part:
                 yield from sheet_rows(part, cells)
@@ -103,20 +103,21 @@ class Worksheets:
 
 
 @contextmanager
-def as_damage(path: Path, where: str | None = None) -> Iterator[None]:
-    """Turn what a damaged package raises while it is parsed into one `WorkbookError`."""
+def as_damage(path: Path, what: str = "part of it") -> Iterator[None]:
+    """Turn what a damaged package raises while `what` is parsed into one `WorkbookError`."""
     try:
         yield
     except UnreadableWorkbook as refusal:
         raise WorkbookError(refusal.message) from None
+    except DamagedPart as damage:
+        raise damaged(path, f"its part {damage.part}") from None
     except (ParseError, KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError):
-        raise damaged(path, where) from None
+        raise damaged(path, what) from None
 
 
-def damaged(path: Path, where: str | None = None) -> WorkbookError:
+def damaged(path: Path, what: str = "part of it") -> WorkbookError:
     """The message for a workbook that is a workbook but whose contents cannot be read:
     the file by its name, what of it is damaged, and what to do."""
-    what = f"its sheet {where}" if where else "part of it"
     return WorkbookError(
         f"{path.name} is damaged: {what} is not what Excel writes. Open it in Excel, which "
         "offers to repair it, save it, and try again."
