@@ -342,8 +342,9 @@ def with_usage_sheet(source: Path, target: Path) -> Path:
     main, rel = (STRICT_NAMESPACES[MAIN], STRICT_NAMESPACES[REL]) if STRICT_NAMESPACES[MAIN] in workbook else (MAIN, REL)
     sheet_id = 1 + max(int(number) for number in re.findall(r'sheetId="(\d+)"', workbook))
     rows = "".join(_inline_row(number, values) for number, values in enumerate(USAGE, 1))
+    tab = r'<\1sheet xmlns:r="{}" name="Usage" sheetId="{}" r:id="rIdUsage"/></\1sheets>'.format(rel, sheet_id)
     changes = {
-        "xl/workbook.xml": workbook.replace("</sheets>", f'<sheet xmlns:r="{rel}" name="Usage" sheetId="{sheet_id}" r:id="rIdUsage"/></sheets>'),
+        "xl/workbook.xml": re.sub(r"</(\w+:)?sheets>", tab, workbook, count=1),  # any prefix (Open XML SDK writes x:)
         "xl/_rels/workbook.xml.rels": parts["xl/_rels/workbook.xml.rels"].decode().replace(
             "</Relationships>", f'<Relationship Id="rIdUsage" Type="{rel}/worksheet" Target="worksheets/usage.xml"/></Relationships>'),
         "[Content_Types].xml": parts["[Content_Types].xml"].decode().replace(
