@@ -342,16 +342,21 @@ def with_usage_sheet(source: Path, target: Path) -> Path:
     main, rel = (STRICT_NAMESPACES[MAIN], STRICT_NAMESPACES[REL]) if STRICT_NAMESPACES[MAIN] in workbook else (MAIN, REL)
     sheet_id = 1 + max(int(number) for number in re.findall(r'sheetId="(\d+)"', workbook))
     rows = "".join(_inline_row(number, values) for number, values in enumerate(USAGE, 1))
-    tab = r'<\1sheet xmlns:r="{}" name="Usage" sheetId="{}" r:id="rIdUsage"/></\1sheets>'.format(rel, sheet_id)
     changes = {
-        "xl/workbook.xml": re.sub(r"</(\w+:)?sheets>", tab, workbook, count=1),  # any prefix (Open XML SDK writes x:)
-        "xl/_rels/workbook.xml.rels": parts["xl/_rels/workbook.xml.rels"].decode().replace(
-            "</Relationships>", f'<Relationship Id="rIdUsage" Type="{rel}/worksheet" Target="worksheets/usage.xml"/></Relationships>'),
-        "[Content_Types].xml": parts["[Content_Types].xml"].decode().replace(
-            "</Types>", f'<Override PartName="/xl/worksheets/usage.xml" ContentType="{SHEET_KINDS["worksheet"].content_type}"/></Types>'),
+        "xl/workbook.xml": _before_end(workbook, "sheets", f'sheet xmlns:r="{rel}" name="Usage" sheetId="{sheet_id}" r:id="rIdUsage"/>'),
+        "xl/_rels/workbook.xml.rels": _before_end(parts["xl/_rels/workbook.xml.rels"].decode(), "Relationships",
+                                                  f'Relationship Id="rIdUsage" Type="{rel}/worksheet" Target="worksheets/usage.xml"/>'),
+        "[Content_Types].xml": _before_end(parts["[Content_Types].xml"].decode(), "Types",
+                                           f'Override PartName="/xl/worksheets/usage.xml" ContentType="{SHEET_KINDS["worksheet"].content_type}"/>'),
         "xl/worksheets/usage.xml": f'{DECLARATION}<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>',
     }
     return write_zip(target, {**parts, **changes})
+
+
+def _before_end(xml: str, element: str, child: str) -> str:
+    """`xml` with `<child` added as the last child of `element`, in the element's own
+    prefix (the Open XML SDK writes `x:sheets`, some tools `ns0:Relationships`)."""
+    return re.sub(rf"</(\w+:)?{element}>", lambda end: f"<{end.group(1) or ''}{child}{end.group()}", xml, count=1)
 
 
 def _inline_row(number: int, values: tuple) -> str:

@@ -134,7 +134,7 @@ class FastBook:
                 errors = scan.result()
             except (NoReference, *UNREADABLE):
                 return None, {}
-        return sheet, errors if sheet is not None else {}
+        return (sheet, errors) if sheet is not None else (None, {})
 
     def close(self) -> None:
         if self._book is not None:

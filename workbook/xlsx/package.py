@@ -408,7 +408,9 @@ def _workbook_part(package: Package) -> WorkbookPart:
         return WorkbookPart(package.xml(package.workbook_part))
     except ValueError:
         raise PackageError(
-            f"{package.path.name} is not an Excel workbook: giveback reads .xlsx and .xlsm files."
+            f"{package.path.name} is not an Excel workbook: its workbook part is not SpreadsheetML "
+            "(a pre-release of Excel 2007 wrote such files); open it in Excel and save it as an "
+            "Excel Workbook (.xlsx), then try again."
         ) from None
 
 
