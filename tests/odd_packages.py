@@ -316,7 +316,7 @@ KINDS: dict[str, Builder] = {
     "dialog sheet": _plain("Dialog.xlsx", book([Sheet("Dialog1", "dialogsheet"), USAGE_SHEET])),
     "chartsheet": _plain("Chart.xlsx", book([USAGE_SHEET, Sheet("Chart1", "chartsheet")])),
     "sheet without a relationship id": _plain("NoRid.xlsx", book([Sheet("Module1", "none"), USAGE_SHEET, NOTES])),
-    "UTF-16 parts": _plain("Utf16.xlsx", utf16(book([USAGE_SHEET, NOTES]))),
+    "every XML part in UTF-16": _plain("Utf16.xlsx", utf16(book([USAGE_SHEET, NOTES]))),
     "UTF-16 sheet and shared strings": _plain("Utf16Sheet.xlsx", utf16(book([USAGE_SHEET]), ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"))),
     "no styles part": _plain("NoStyles.xlsx", with_styles(book([USAGE_SHEET, NOTES]), None)),
     "empty styles part": _plain("EmptyStyles.xlsx", with_styles(book([USAGE_SHEET, NOTES]), MINIMAL_STYLES)),

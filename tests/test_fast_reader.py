@@ -264,7 +264,7 @@ def test_a_strict_workbook_reads_as_its_transitional_twin(reader):
     assert dt.date(2014, 1, 1) in normal(strict)[4]
 
 
-@pytest.mark.parametrize("kind", ["XLM macro sheet", "sheet without a relationship id", "UTF-16 parts",
+@pytest.mark.parametrize("kind", ["XLM macro sheet", "sheet without a relationship id", "every XML part in UTF-16",
                                   "UTF-16 sheet and shared strings"])
 def test_what_calamine_cannot_read_giveback_reads_silently(kind, tmp_path):
     path = odd.KINDS[kind](tmp_path)
