@@ -184,9 +184,9 @@ def _open_file(path: Path):
     try:
         file = open(path, "rb")
     except FileNotFoundError:
-        raise PackageError(f"Cannot find the workbook {path}.") from None
+        raise PackageError(f"{path.name} was not found: it was moved or deleted while giveback read it.") from None
     except OSError as error:
-        raise PackageError(f"Cannot open {path}: {error.strerror}.") from None
+        raise PackageError(f"{path.name} cannot be opened: {error.strerror}.") from None
     return file
 
 
