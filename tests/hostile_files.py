@@ -278,11 +278,15 @@ def ods_named_xlsx(folder: Path) -> Path:
 def backslash_names(folder: Path) -> Path:
     """Parts named with Windows' separator (`xl\\workbook.xml`), as some tools write them:
     the package format does not allow it (LibreOffice cannot load such a file)."""
-    base = usage_workbook(folder, "base.xlsx")
-    path = folder / "Backslashes.xlsx"
-    with zipfile.ZipFile(base) as book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as renamed:
+    return _renamed(folder, "Backslashes.xlsx", lambda name: name.replace("/", "\\"))
+
+
+def _renamed(folder: Path, name: str, rename: Callable[[str], str]) -> Path:
+    """A valid workbook with each part's name changed by `rename`."""
+    path = folder / name
+    with zipfile.ZipFile(usage_workbook(folder, "base.xlsx")) as book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as renamed:
         for info in book.infolist():
-            renamed.writestr(info.filename.replace("/", "\\"), book.read(info))
+            renamed.writestr(rename(info.filename), book.read(info))
     return path
 
 
@@ -618,12 +622,7 @@ def workbook_type_as_default(folder: Path) -> Path:
 def content_types_in_lower_case(folder: Path) -> Path:
     """`[content_types].xml`: the package format compares part names regardless of case
     (openpyxl and LibreOffice look for the exact name; the guard and giveback's readers do not)."""
-    base = usage_workbook(folder, "base.xlsx")
-    path = folder / "LowerCase.xlsx"
-    with zipfile.ZipFile(base) as book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as renamed:
-        for info in book.infolist():
-            renamed.writestr(info.filename.replace("[Content_Types]", "[content_types]"), book.read(info))
-    return path
+    return _renamed(folder, "LowerCase.xlsx", lambda name: name.replace("[Content_Types]", "[content_types]"))
 
 
 def huge_dimension(folder: Path) -> Path:
