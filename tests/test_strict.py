@@ -20,11 +20,16 @@ REL, STRICT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relatio
      f'<Relationship Id="rId1" Type="{STRICT_REL}/worksheet" Target="worksheets/sheet1.xml"/>'),
     (f'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>',
      f'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'),
+    ('<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">',
+     '<a:graphicData uri="http://purl.oclc.org/ooxml/drawingml/chart">'),
+    ('<ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"/>',
+     '<ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"/>'),
     ('<ext xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"/>',
      '<ext xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"/>'),
     (f'<definedName name="x">xmlns="{MAIN}"</definedName>', f'<definedName name="x">xmlns="{MAIN}"</definedName>'),
     (f'<c r="A1" t="inlineStr"><is><t> Type="{REL}/x"</t></is></c>', f'<c r="A1" t="inlineStr"><is><t> Type="{REL}/x"</t></is></c>'),
-], ids=["root", "a sheet's own declaration", "relationship type", "content type", "Microsoft's namespace",
+], ids=["root", "a sheet's own declaration", "relationship type", "content type", "a chart's graphicData",
+        "an extension's GUID", "Microsoft's namespace",
         "a defined name's text", "a cell's text"])
 def test_only_namespace_names_change_spelling(transitional, strict):
     assert to_strict(transitional.encode()) == strict.encode()
