@@ -374,6 +374,7 @@ def _excel_saved(name: str) -> Builder:
 
 EXCEL_SAVED: dict[str, Builder] = {
     "Excel 16: XLM macro sheet": _excel_saved("xlmmacro.xlsm"),
+    "Excel 16: a tab with an empty relationship id": _excel_saved("60825.xlsx"),
     "Excel 2007: chartsheet and pivot tables": _excel_saved("WithChartSheet.xlsx"),
     "Excel 16: chartsheet, hidden sheets": _excel_saved("any_sheets.xlsx"),
     "Excel 2013: Strict Open XML": _excel_saved("SimpleStrict.xlsx"),
