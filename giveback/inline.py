@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from core import Policy, Status
@@ -15,7 +14,7 @@ from core.report import outcome_json, product_json, trace_json
 from core.whatif import BadQuantity, recommend_quantities, what_if
 
 from . import render
-from .options import cap_options, positive_int, rule_conflict, rule_options, units
+from .options import cap_options, positive_int, print_json, rule_conflict, rule_options, units
 
 
 DONE, PROBLEMS = 0, 1  # as giveback.cli (which imports this module)
@@ -89,7 +88,7 @@ def run_recommend(args: argparse.Namespace) -> int:
     except BadQuantity as error:
         return _fail(f"{error}.")
     if args.json:
-        print(json.dumps(product_json(rec, with_trace=True), indent=2))
+        print_json(product_json(rec, with_trace=True))
     else:
         render.recommendation(rec)
     return PROBLEMS if rec.status is Status.CANNOT_CLEAR else DONE
@@ -101,7 +100,7 @@ def run_loops(args: argparse.Namespace) -> int:
     except BadQuantity as error:
         return _fail(f"{error}.")
     if args.json:
-        print(json.dumps({**outcome_json(result.outcome), "trace": trace_json(result.trace)}, indent=2))
+        print_json({**outcome_json(result.outcome), "trace": trace_json(result.trace)})
     else:
         render.what_if(result, args.max_loops)
     return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import errno
 import gc
-import json
 import os
 import sys
 from contextlib import contextmanager
@@ -31,7 +30,7 @@ from workbook.files.books import check_extension, open_book, write_book, written
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 
-from .options import cap_options, rule_conflict, rule_options
+from .options import cap_options, print_json, rule_conflict, rule_options
 
 DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"giveback: {error}", file=sys.stderr)
         return FAILED
     if args.json:
-        print(json.dumps(report_json(done), indent=2))
+        print_json(report_json(done))
     else:
         print_summary(done, target)
     return done.status

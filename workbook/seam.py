@@ -11,7 +11,6 @@ host.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
 from core.problems import Code
@@ -180,10 +179,13 @@ def text_height(text: str, width: float) -> float | None:
     """The height, in points, `text` needs wrapped across `width` (in column widths, the
     width of a "0"); None when one line holds it. Spreadsheet programs do not grow a row
     for wrapped text in a merged cell, nor (LibreOffice) for a file's rows, so writers
-    say it. An estimate that errs tall: about 1.2 letters to a width."""
+    say it. An estimate that errs tall: about 1.2 letters to a width, a tenth more for
+    the words that do not fill a line (cheaper than laying the words out: a Summary of
+    4,000 products has 4,000 notes)."""
     characters = max(1, int(width * 1.2))
-    lines = len(textwrap.wrap(text, characters)) if len(text) > characters else 1
-    return lines * LINE_HEIGHT if lines > 1 else None
+    if len(text) <= characters:
+        return None
+    return -(-len(text) * 11 // (characters * 10)) * LINE_HEIGHT
 
 
 def continuation_names(name: str, data_rows: int, per_sheet: int | None = None) -> list[str]:

@@ -46,6 +46,7 @@ _EXCEL_EPOCH_ORDINAL = _EXCEL_EPOCH.toordinal()
 _FIRST_REAL_LEAP_DAY = dt.date(1900, 3, 1)  # before it Excel counts a 29 Feb 1900
 _SECONDS_PER_DAY = 86_400.0
 _TITLE_HEIGHT = 21.0  # points: the 14-point title
+_ROW_START = re.compile(r'<row r="(\d+)">')
 _TEXT_NEEDING_CARE = re.compile(
     r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
 )
@@ -235,12 +236,11 @@ def _sized(encode, wrapped: list[tuple[int, int]]):
     """`encode` with each row as tall as its wrapped text needs (small sheets only: notes
     and memos; the trace never wraps)."""
     def encode_rows(first: int, rows: list[Row]) -> str:
-        xml = encode(first, rows)
-        for number, values in enumerate(rows, first):
-            height = _height(values, wrapped)
-            if height:
-                xml = xml.replace(f'<row r="{number}">', _row_start(number, height), 1)
-        return xml
+        heights = {str(number): height for number, values in enumerate(rows, first)
+                   if (height := _height(values, wrapped))}
+        if not heights:
+            return encode(first, rows)
+        return _ROW_START.sub(lambda row: _row_start(int(row[1]), heights.get(row[1])), encode(first, rows))
 
     return encode_rows
 
