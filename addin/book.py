@@ -8,13 +8,13 @@ and `sheet.tables`. On a JSON book every write becomes an action Excel replays
 (`book.json()`); nothing reaches Excel before the script returns, so a refused run writes
 nothing.
 
-Ownership, as the file writer marks it (`workbook.xlsx.workbookpart`): every sheet giveback
-writes carries a sheet-scoped defined name `_giveback_output` whose value is the name
-giveback gave the sheet (`="Adjustments"`). A sheet is giveback's only while it carries the
-marker and still has that name: a sheet the user renamed, a copy Excel made of an output,
-or any sheet without the marker is the user's and is never replaced or removed. So a
-workbook reconciled by `giveback reconcile` can be reconciled again from the ribbon, and
-the other way round.
+Ownership is `workbook.ownership`'s mark, the file writer's too: a workbook-scoped name
+per sheet giveback writes (`_giveback_sheet_Adjustments`, referring to `'Adjustments'!$A$1`),
+so it arrives with the names Office.js sends even when the sheet's own contents and names
+are left out. A sheet the user renamed or copied, or any sheet without the mark, is the
+user's and is never replaced or removed. So a workbook reconciled by `giveback reconcile`
+can be reconciled again from the ribbon, and the other way round; sheets marked the older
+way (a sheet-scoped `_giveback_output`) are recognised and marked anew when rewritten.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from typing import Iterable, Iterator
 
 import xlwings as xw
 
-from workbook.seam import EXCEL_MAX_ROWS, OWNER_NAME, TOTAL_LABEL, Column, Link, OutputSheet, text_height
+from workbook import ownership
+from workbook.seam import EXCEL_MAX_ROWS, TOTAL_LABEL, Column, Link, OutputSheet, text_height
+
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
 BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests
@@ -71,25 +73,54 @@ def blank_as_none(value: object) -> object:
 
 
 def is_owned(sheet) -> bool:
-    """Whether giveback wrote this sheet under its present name. (Desktop Excel spells a
-    sheet-scoped name `'Sheet'!name`, a JSON book `Sheet!name`.)"""
-    mark = owner_mark(sheet.name).casefold()
-    return any(
-        name.name.rsplit("!", 1)[-1] == OWNER_NAME and (name.refers_to or "").casefold() == mark
-        for name in sheet.names
-    )
+    """Whether giveback wrote this sheet under its present name."""
+    return sheet.name.casefold() in owned_sheets(sheet.book)
 
 
-def owner_mark(sheet_name: str) -> str:
-    """The marker's value: the sheet's name as a formula's text constant."""
-    return '="' + sheet_name.replace('"', '""') + '"'
+def owned_sheets(book) -> set[str]:
+    """The book's sheets giveback wrote, case-folded."""
+    return ownership.owned_sheets([sheet.name for sheet in book.sheets], defined_names(book))
+
+
+def defined_names(book) -> list[ownership.DefinedName]:
+    """The book's names of both scopes. (Desktop Excel spells a sheet-scoped name
+    `'Sheet'!name`, a JSON book `Sheet!name`, quoted only where needed.)"""
+    listed = []
+    for name in book.names:
+        scope, _, local = name.name.rpartition("!")
+        listed.append(ownership.DefinedName(local, name.refers_to or "", unquoted(scope) if scope else None))
+    return listed
+
+
+def unquoted(sheet: str) -> str:
+    if len(sheet) > 1 and sheet[0] == sheet[-1] == "'":
+        return sheet[1:-1].replace("''", "'")
+    return sheet
 
 
 def mark_owned(sheet) -> None:
-    """Add the marker to a new sheet; hidden where the host allows it (desktop COM)."""
-    name = sheet.names.add(OWNER_NAME, owner_mark(sheet.name))
-    if not is_json_book(sheet.book):
-        name.api.Visible = False
+    """Mark a sheet giveback writes, unless its mark is there; a stale mark of the same
+    name (its sheet renamed or deleted) is replaced. Hidden where the host allows it
+    (desktop COM; xlwings' JSON API cannot hide a name)."""
+    book, name = sheet.book, ownership.mark_name(sheet.name)
+    marks = [defined for defined in defined_names(book) if defined.scope is None]
+    if ownership.owned_sheets([sheet.name], marks):
+        return
+    for stale in [defined for defined in book.names if defined.name.casefold() == name.casefold()]:
+        stale.delete()
+    mark = book.names.add(name, "=" + ownership.mark_formula(sheet.name))
+    if not is_json_book(book):
+        mark.api.Visible = False
+
+
+def delete_sheet(sheet) -> None:
+    """Delete one of giveback's sheets and its mark."""
+    gone = {sheet.name.casefold()}
+    book = sheet.book
+    marks = [name for name, listed in zip(book.names, defined_names(book)) if ownership.is_mark_for(listed, gone)]
+    for mark in marks:
+        mark.delete()
+    sheet.delete()
 
 
 def find_sheet(book, name: str):
@@ -104,7 +135,9 @@ def find_sheet(book, name: str):
 def refuse_foreign(book, names: Iterable[str]) -> None:
     """Raise ForeignSheet, before anything is written, if a sheet named like an output
     was not written by giveback."""
-    taken = [sheet.name for name in names if (sheet := find_sheet(book, name)) and not is_owned(sheet)]
+    owned = owned_sheets(book)
+    taken = [sheet.name for name in names
+             if (sheet := find_sheet(book, name)) and sheet.name.casefold() not in owned]
     if taken:
         listed = ", ".join(f"'{name}'" for name in taken)
         raise ForeignSheet(
@@ -138,13 +171,13 @@ class BookWriter:
     def remove(self, names: Iterable[str]) -> list[str]:
         """Delete the sheets among `names` (and their continuations) that giveback wrote;
         the user's sheets are left alone. Returns the names deleted."""
-        bases = {name.casefold() for name in names}
+        bases, owned = {name.casefold() for name in names}, owned_sheets(self.book)
         doomed = [
             sheet for sheet in self.book.sheets
-            if output_base(sheet.name).casefold() in bases and is_owned(sheet)
+            if output_base(sheet.name).casefold() in bases and sheet.name.casefold() in owned
         ]
         for sheet in reversed(doomed):  # from the end: earlier sheets keep their positions
-            sheet.delete()
+            delete_sheet(sheet)
         return [sheet.name for sheet in doomed]
 
     def write_sheet(self, output: OutputSheet) -> None:
@@ -167,12 +200,12 @@ class BookWriter:
         freeze_header(sheet, top)
 
     def sheet_for(self, name: str):
-        """The owned sheet to reuse, cleared, or a new marked sheet at the end."""
+        """The owned sheet to reuse, cleared, or a new sheet at the end; marked."""
         sheet = find_sheet(self.book, name)
         if sheet is not None:
             sheet.clear_contents()
-            return sheet
-        sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
+        else:
+            sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
         mark_owned(sheet)
         return sheet
 
@@ -211,16 +244,16 @@ class BookWriter:
         return name
 
     def remove_stale_continuations(self, bases: set[str], written: list[str]) -> None:
-        keep = {name.casefold() for name in written}
+        keep, owned = {name.casefold() for name in written}, owned_sheets(self.book)
         stale = [
             sheet for sheet in self.book.sheets
             if sheet.name.casefold() not in keep
             and sheet.name != output_base(sheet.name)
             and output_base(sheet.name) in bases
-            and is_owned(sheet)
+            and sheet.name.casefold() in owned
         ]
         for sheet in reversed(stale):  # from the end: earlier sheets keep their positions
-            sheet.delete()
+            delete_sheet(sheet)
 
 
 def intro_grid(output: OutputSheet) -> list[list]:
