@@ -4,12 +4,13 @@ replays them (emulated by `officejs.apply_actions`)."""
 
 import copy
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
 import xlwings as xw
 
-from addin.book import BookReader, BookWriter, ForeignSheet, is_owned
+from addin.book import BookReader, BookWriter, ForeignSheet, is_owned, json_cell
 from officejs import apply_actions, book_payload, copy_sheet, rename_sheet, sheet_named
 from workbook.seam import Column, OutputSheet
 
@@ -155,3 +156,23 @@ def test_long_sheets_are_written_in_blocks(monkeypatch):
     assert blocks == [(0, 2), (2, 2), (4, 2)]
     after = apply_actions(book_payload({"Usage": USAGE}), book.json()["actions"])
     assert sheet_named(after, "LoopTrace")["values"] == [["Loop", "Lot"]] + [[i, f"L{i}"] for i in range(1, 6)]
+
+
+def test_blocks_stay_within_the_bytes_an_office_js_request_may_carry(monkeypatch):
+    monkeypatch.setattr("addin.book.BLOCK_BYTES", 200)
+    memo = OutputSheet("Adjustments", (Column("Memo"),), [[f"line {i} " + "x" * 30] for i in range(10)])
+    book = xw.Book(json=copy.deepcopy(book_payload({"Usage": USAGE})))
+    BookWriter(book).write([memo])
+    blocks = [a["values"] for a in book.json()["actions"] if a["func"] == "setValues"]
+    assert len(blocks) > 2 and all(len(json.dumps(block)) <= 200 for block in blocks)
+    after = apply_actions(book_payload({"Usage": USAGE}), book.json()["actions"])
+    assert sheet_named(after, "Adjustments")["values"] == [["Memo"]] + [[row[0]] for row in memo.rows]
+
+
+@pytest.mark.parametrize("value, sent", [
+    (Decimal("13"), 13), (Decimal("-1.25"), -1.25), (Decimal("13.000"), 13), (None, ""),
+    (dt.date(2024, 3, 31), "2024-03-31"), (dt.datetime(2024, 4, 1, 13, 30, 5, 999), "2024-04-01 13:30:05"),
+    (dt.datetime(2024, 4, 1), "2024-04-01"), ("text", "text"), (True, True), (7, 7),
+])
+def test_cells_are_sent_as_xlwings_sends_them(value, sent):
+    assert json_cell(value) == sent and type(json_cell(value)) is type(sent)
