@@ -73,6 +73,8 @@ def client_payload(book: dict) -> dict:
     sent = copy.deepcopy(book)
     inputs = {schema.sheet.casefold() for schema in INPUTS}
     for sheet in sent["sheets"]:
+        for replayed in ("formats", "widths", "frozen"):  # what `apply_actions` records
+            sheet.pop(replayed, None)
         if sheet["name"].strip().casefold() not in inputs:
             sheet["values"] = [[]]
     return sent
