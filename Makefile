@@ -32,7 +32,7 @@ hostile: install  # every hostile case through giveback reconcile, each in a fre
 scale: install  # large workbooks end to end (builds bench/.books/ on first use: ~1 min)
 	$(BIN)/python bench/scale.py
 
-web: install  # Excel on the web: payload sizes against its 5 MB limit, times in process and over HTTP (~3 min)
+web: install  # Excel on the web: payload sizes against its 5 MB limit, times in process and over HTTP (~5 min)
 	$(BIN)/python bench/web.py
 
 # Desktop ribbon add-in from xlwings' template, its VBA module built in: dist/giveback.xlam

@@ -3,7 +3,7 @@ Server for 1k to 200k Usage rows, on a first run and on a re-run, against Excel 
 web's 5 MB a request, beside xlwings' runPython as the add-in used it before (every
 sheet's values and formats in one request) measured in the same run.
 
-    make web                  # or: .venv/bin/python bench/web.py [--sizes 1k 10k 50k 200k] [--repeat 3]
+    make web                  # or: .venv/bin/python bench/web.py [--sizes 1k 10k 50k 200k] [--repeat 7]
 
 For each book (the scale benchmark's Usage rows, `make_books.usage_rows`, as Office.js
 sends them: `tests/officejs.py`) it measures:
@@ -230,30 +230,33 @@ def goals(results: dict[str, dict]) -> list[str]:
     said = []
     for label, result in results.items():
         first, rerun = result["first"], result["rerun"]
-        extra = rerun["request"] - first["request"]
-        same_reads = rerun["reads"][1:] == first["reads"][1:]
-        said.append(f"{label}: re-run sends {extra:+,} bytes beside the first run (the output sheets' names and "
-                    f"tables), the same {len(first['reads']) - 1} reads of cells: {'met' if same_reads else 'NOT met'}")
+        cells = len(first["reads"]) - 1
+        same = rerun["reads"][1:] == first["reads"][1:]
+        said.append(f"{label}: the re-run reads the same {cells} requests of cells as the first run, none of the "
+                    f"output sheets' cells: {'met' if same else 'NOT met'}; its HTTP request is "
+                    f"{rerun['request'] - first['request']:,} bytes larger (the output sheets' names, tables, used ranges)")
     if GOAL_SIZE in results:
         result = results[GOAL_SIZE]
         largest = max(max(r["reads"] + [r["largest_write"]]) for r in result.values())
         said.append(f"{GOAL_SIZE}: largest Office.js request or response {mb(largest)} MB (limit {mb(LIMIT)}): "
                     f"{'met' if largest < LIMIT else 'NOT met'}")
-        seconds = result["rerun"]["seconds"]
-        said.append(f"{GOAL_SIZE}: re-run in-process {seconds:.2f} s (goal < {GOAL_SECONDS} s): "
-                    f"{'met' if seconds < GOAL_SECONDS else 'NOT met'}")
+        rerun = result["rerun"]
+        verdict = ("met" if rerun["seconds"] < GOAL_SECONDS else
+                   "met in CPU time, not in wall time on this machine's load" if rerun["cpu"] < GOAL_SECONDS else "NOT met")
+        said.append(f"{GOAL_SIZE}: re-run in-process {rerun['seconds']:.2f} s wall, {rerun['cpu']:.2f} s CPU "
+                    f"(goal < {GOAL_SECONDS} s): {verdict}")
     return said
 
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
-    options.add_argument("--repeat", type=int, default=3)
+    options.add_argument("--repeat", type=int, default=7, help="runs of each measurement (200k: a third)")
     arguments = options.parse_args()
     results, load = {}, os.getloadavg()[0]
     with Server() as client:
         for label in arguments.sizes:
-            repeat = 1 if SIZES[label] > 50_000 else arguments.repeat
+            repeat = max(1, arguments.repeat // 3) if SIZES[label] > 50_000 else arguments.repeat
             results[label] = bench(SIZES[label], client, repeat)
             print(f"measured {label}", file=sys.stderr)
     print_table(results)
