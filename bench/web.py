@@ -51,7 +51,7 @@ import xlwings.server  # noqa: E402
 
 import make_books  # noqa: E402
 from addin import scripts  # noqa: E402
-from officejs import apply_actions, book_payload, client_payload  # noqa: E402
+from officejs import apply_actions, book_payload, client_payload, runpython_payload  # noqa: E402
 
 SIZES = {"1k": 1_000, "10k": 10_000, "50k": 50_000, "200k": 200_000}
 LIMIT = 5_000_000  # Excel on the web: each request and response between add-in and Excel
@@ -92,7 +92,7 @@ def metadata(book: dict) -> int:
 def client_reads(book: dict) -> list[int]:
     """Response sizes of giveback's reads: the metadata, then each chunk of each input."""
     sent = client_payload(book)
-    reads = [metadata(book)]
+    reads = [metadata(sent)]
     for sheet in sent["sheets"]:
         values = sheet["values"]
         if values != [[]]:
@@ -103,7 +103,8 @@ def client_reads(book: dict) -> list[int]:
 
 def runpython_read(book: dict) -> int:
     """xlwings' runPython before: every sheet's values and formats in one response."""
-    return metadata(book) + sum(excel_response(sheet["values"]) for sheet in book["sheets"])
+    sent = runpython_payload(book)
+    return metadata(sent) + sum(excel_response(sheet["values"]) for sheet in sent["sheets"])
 
 
 def largest_write(actions: list[dict]) -> int:
@@ -139,7 +140,7 @@ def fastest(function, *args, repeat: int) -> tuple[float, object]:
 
 
 def measure(book: dict, client: httpx.Client, repeat: int) -> dict:
-    body, before = json.dumps(client_payload(book)), json.dumps(book)
+    body, before = json.dumps(client_payload(book)), json.dumps(runpython_payload(book))
     seconds, (cpu, actions) = fastest(in_process, body, repeat=repeat)
     before_seconds, _ = fastest(in_process, before, repeat=repeat)
     http_seconds, response = fastest(over_http, client, body, repeat=repeat)

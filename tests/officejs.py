@@ -66,15 +66,22 @@ def book_payload(sheets: dict[str, list[list]], name: str = "Reconcile.xlsx") ->
     }
 
 
+def runpython_payload(book: dict) -> dict:
+    """What xlwings' `runPython` sends for `book`: every sheet with its values (without
+    what `apply_actions` records beside them: formats, looks, widths)."""
+    sent = copy.deepcopy(book)
+    keys = sheet_payload("", []).keys()
+    sent["sheets"] = [{key: value for key, value in sheet.items() if key in keys} for sheet in sent["sheets"]]
+    return sent
+
+
 def client_payload(book: dict) -> dict:
     """What giveback's Reconcile sends for `book`: xlwings' `getBookData` with `lazy`
     (every sheet's name, used range, tables and names, no values), then the values of the
     input sheets, found by name case- and blank-insensitively."""
-    sent = copy.deepcopy(book)
+    sent = runpython_payload(book)
     inputs = {schema.sheet.casefold() for schema in INPUTS}
     for sheet in sent["sheets"]:
-        for replayed in ("formats", "widths", "frozen"):  # what `apply_actions` records
-            sheet.pop(replayed, None)
         if sheet["name"].strip().casefold() not in inputs:
             sheet["values"] = [[]]
     return sent
