@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench hostile scale addin serve clean
+.PHONY: install demo test bench hostile scale web addin serve clean
 
 install: $(STAMP)
 
@@ -31,6 +31,9 @@ hostile: install  # every hostile case through giveback reconcile, each in a fre
 
 scale: install  # large workbooks end to end (builds bench/.books/ on first use: ~1 min)
 	$(BIN)/python bench/scale.py
+
+web: install  # Excel on the web: payload sizes against its 5 MB limit, times in process and over HTTP (~5 min)
+	$(BIN)/python bench/web.py
 
 # Desktop ribbon add-in from xlwings' template, its VBA module built in: dist/giveback.xlam
 # (+ giveback_ribbon.bas, the module's source, a fallback).

@@ -8,28 +8,39 @@ and `sheet.tables`. On a JSON book every write becomes an action Excel replays
 (`book.json()`); nothing reaches Excel before the script returns, so a refused run writes
 nothing.
 
-Ownership, as the file writer marks it (`workbook.xlsx.workbookpart`): every sheet giveback
-writes carries a sheet-scoped defined name `_giveback_output` whose value is the name
-giveback gave the sheet (`="Adjustments"`). A sheet is giveback's only while it carries the
-marker and still has that name: a sheet the user renamed, a copy Excel made of an output,
-or any sheet without the marker is the user's and is never replaced or removed. So a
-workbook reconciled by `giveback reconcile` can be reconciled again from the ribbon, and
-the other way round.
+Ownership is `workbook.ownership`'s mark, the file writer's too: a workbook-scoped name
+per sheet giveback writes (`_giveback_sheet_Adjustments`, referring to `'Adjustments'!$A$1`),
+so it arrives with the names Office.js sends even when the sheet's own contents and names
+are left out. A sheet the user renamed or copied, or any sheet without the mark, is the
+user's and is never replaced or removed. So a workbook reconciled by `giveback reconcile`
+can be reconciled again from the ribbon, and the other way round; sheets marked the older
+way (a sheet-scoped `_giveback_output`) are recognised and marked anew when rewritten.
+
+On a JSON book, xlwings copies the sheet's values on every `Range.value` write (to size
+the target) and on most range arithmetic; a re-run whose payload holds the 50,000-row
+LoopTrace it wrote spent seconds there. So output blocks are written as `raw_value` into a
+range of their exact size, already in the JSON form xlwings would send: no copies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 from decimal import Decimal
 from typing import Iterable, Iterator
 
 import xlwings as xw
 
-from workbook.seam import EXCEL_MAX_ROWS, OWNER_NAME, TOTAL_LABEL, Column, Link, OutputSheet, text_height
+from workbook import ownership
+from workbook.seam import EXCEL_MAX_ROWS, TOTAL_LABEL, Column, Link, OutputSheet, Row, text_height
+
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
 BLOCK_ROWS = 10_000  # rows per write: Office.js refuses very large requests
+ISO_DATE = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z")
+BLOCK_BYTES = 2_000_000  # JSON per write action, well inside Excel on the web's 5 MB a request
 
 
 class ForeignSheet(xw.XlwingsError):
@@ -42,7 +53,7 @@ class ForeignSheet(xw.XlwingsError):
 class BookReader:
     """`SheetReader` over an xlwings book: rows of plain values from A1 to the last used
     cell; blanks as None, error cells as their text ("#DIV/0!"), dates as `datetime`
-    (a JSON payload's ISO date strings are parsed by xlwings)."""
+    (a JSON payload's ISO date strings parsed)."""
 
     def __init__(self, book: xw.Book):
         self.book = book
@@ -51,7 +62,8 @@ class BookReader:
         return [sheet.name for sheet in self.book.sheets]
 
     def rows(self, name: str) -> list[list]:
-        return sheet_values(self.book.sheets[name])
+        sheet = self.book.sheets[name]
+        return json_sheet_values(sheet) if is_json_book(self.book) else sheet_values(sheet)
 
 
 def sheet_values(sheet) -> list[list]:
@@ -67,29 +79,82 @@ def blank_as_none(value: object) -> object:
     return None if value == "" else value
 
 
+def json_sheet_values(sheet) -> list[list]:
+    """A JSON book's sheet from the payload's values, which start at A1, in one pass
+    (xlwings' `Range.value` would copy them and check every cell again). Refuses a sheet
+    sent without its values (xlwings' `lazy` and `exclude` leave them out)."""
+    sent = sheet.impl.api
+    if sent["values"] == [[]] and sent.get("used_range_address"):
+        raise xw.XlwingsError(
+            f"The {sheet.name} sheet reached giveback without its cells, so nothing was changed. "
+            "Reload the giveback add-in and run Reconcile again."
+        )
+    rows = [[json_value(value) for value in row] for row in sent["values"]]
+    return [] if rows in ([[]], [[None]]) else rows
+
+
+def json_value(value: object) -> object:
+    """A cell as Office.js sends it, as the seam takes it: "" as None, a date (ISO text
+    ending in Z, `2026-03-02T00:00:00.000Z`) as a datetime."""
+    if value == "":
+        return None
+    if type(value) is str and value.endswith("Z") and ISO_DATE.fullmatch(value):
+        return dt.datetime.fromisoformat(value[:-1])
+    return value
+
+
 # ---- ownership -----------------------------------------------------------------------
 
 
 def is_owned(sheet) -> bool:
-    """Whether giveback wrote this sheet under its present name. (Desktop Excel spells a
-    sheet-scoped name `'Sheet'!name`, a JSON book `Sheet!name`.)"""
-    mark = owner_mark(sheet.name).casefold()
-    return any(
-        name.name.rsplit("!", 1)[-1] == OWNER_NAME and (name.refers_to or "").casefold() == mark
-        for name in sheet.names
-    )
+    """Whether giveback wrote this sheet under its present name."""
+    return sheet.name.casefold() in owned_sheets(sheet.book)
 
 
-def owner_mark(sheet_name: str) -> str:
-    """The marker's value: the sheet's name as a formula's text constant."""
-    return '="' + sheet_name.replace('"', '""') + '"'
+def owned_sheets(book) -> set[str]:
+    """The book's sheets giveback wrote, case-folded."""
+    return ownership.owned_sheets([sheet.name for sheet in book.sheets], defined_names(book))
+
+
+def defined_names(book) -> list[ownership.DefinedName]:
+    """The book's names of both scopes. (Desktop Excel spells a sheet-scoped name
+    `'Sheet'!name`, a JSON book `Sheet!name`, quoted only where needed.)"""
+    listed = []
+    for name in book.names:
+        scope, _, local = name.name.rpartition("!")
+        listed.append(ownership.DefinedName(local, name.refers_to or "", unquoted(scope) if scope else None))
+    return listed
+
+
+def unquoted(sheet: str) -> str:
+    if len(sheet) > 1 and sheet[0] == sheet[-1] == "'":
+        return sheet[1:-1].replace("''", "'")
+    return sheet
 
 
 def mark_owned(sheet) -> None:
-    """Add the marker to a new sheet; hidden where the host allows it (desktop COM)."""
-    name = sheet.names.add(OWNER_NAME, owner_mark(sheet.name))
-    if not is_json_book(sheet.book):
-        name.api.Visible = False
+    """Mark a sheet giveback writes, unless its mark is there; a stale mark of the same
+    name (its sheet renamed or deleted) is replaced. Hidden where the host allows it
+    (desktop COM; xlwings' JSON API cannot hide a name)."""
+    book, name = sheet.book, ownership.mark_name(sheet.name)
+    marks = [defined for defined in defined_names(book) if defined.scope is None]
+    if ownership.owned_sheets([sheet.name], marks):
+        return
+    for stale in [defined for defined in book.names if defined.name.casefold() == name.casefold()]:
+        stale.delete()
+    mark = book.names.add(name, "=" + ownership.mark_formula(sheet.name))
+    if not is_json_book(book):
+        mark.api.Visible = False
+
+
+def delete_sheet(sheet) -> None:
+    """Delete one of giveback's sheets and its mark."""
+    gone = {sheet.name.casefold()}
+    book = sheet.book
+    marks = [name for name, listed in zip(book.names, defined_names(book)) if ownership.is_mark_for(listed, gone)]
+    for mark in marks:
+        mark.delete()
+    sheet.delete()
 
 
 def find_sheet(book, name: str):
@@ -104,7 +169,9 @@ def find_sheet(book, name: str):
 def refuse_foreign(book, names: Iterable[str]) -> None:
     """Raise ForeignSheet, before anything is written, if a sheet named like an output
     was not written by giveback."""
-    taken = [sheet.name for name in names if (sheet := find_sheet(book, name)) and not is_owned(sheet)]
+    owned = owned_sheets(book)
+    taken = [sheet.name for name in names
+             if (sheet := find_sheet(book, name)) and sheet.name.casefold() not in owned]
     if taken:
         listed = ", ".join(f"'{name}'" for name in taken)
         raise ForeignSheet(
@@ -138,13 +205,13 @@ class BookWriter:
     def remove(self, names: Iterable[str]) -> list[str]:
         """Delete the sheets among `names` (and their continuations) that giveback wrote;
         the user's sheets are left alone. Returns the names deleted."""
-        bases = {name.casefold() for name in names}
+        bases, owned = {name.casefold() for name in names}, owned_sheets(self.book)
         doomed = [
             sheet for sheet in self.book.sheets
-            if output_base(sheet.name).casefold() in bases and is_owned(sheet)
+            if output_base(sheet.name).casefold() in bases and sheet.name.casefold() in owned
         ]
         for sheet in reversed(doomed):  # from the end: earlier sheets keep their positions
-            sheet.delete()
+            delete_sheet(sheet)
         return [sheet.name for sheet in doomed]
 
     def write_sheet(self, output: OutputSheet) -> None:
@@ -155,7 +222,7 @@ class BookWriter:
         output = output._replace(panel=None)
         sheet = self.sheet_for(output.name)
         top = output.header_row
-        rows = [[cell_value(value) for value in row] for row in output.rows]
+        rows = list(output.rows)
         grid = intro_grid(output) + [[column.header for column in output.columns]] + rows
         write_blocks(sheet, grid)
         self.format_columns(sheet, output.columns, top, len(rows))
@@ -167,12 +234,12 @@ class BookWriter:
         freeze_header(sheet, top)
 
     def sheet_for(self, name: str):
-        """The owned sheet to reuse, cleared, or a new marked sheet at the end."""
+        """The owned sheet to reuse, cleared, or a new sheet at the end; marked."""
         sheet = find_sheet(self.book, name)
         if sheet is not None:
             sheet.clear_contents()
-            return sheet
-        sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
+        else:
+            sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
         mark_owned(sheet)
         return sheet
 
@@ -211,16 +278,16 @@ class BookWriter:
         return name
 
     def remove_stale_continuations(self, bases: set[str], written: list[str]) -> None:
-        keep = {name.casefold() for name in written}
+        keep, owned = {name.casefold() for name in written}, owned_sheets(self.book)
         stale = [
             sheet for sheet in self.book.sheets
             if sheet.name.casefold() not in keep
             and sheet.name != output_base(sheet.name)
             and output_base(sheet.name) in bases
-            and is_owned(sheet)
+            and sheet.name.casefold() in owned
         ]
         for sheet in reversed(stale):  # from the end: earlier sheets keep their positions
-            sheet.delete()
+            delete_sheet(sheet)
 
 
 def intro_grid(output: OutputSheet) -> list[list]:
@@ -237,8 +304,12 @@ def write_totals(sheet, output: OutputSheet, table: str, row: int) -> None:
     for index, column in enumerate(output.columns):
         if column.total:
             values[index] = f"=SUBTOTAL(109,{table}[{column.header}])"
-    sheet.range((row, 1)).value = [values]
-    sheet.range((row, 1), (row, len(values))).font.bold = True
+    cells = sheet.range((row, 1), (row, len(values)))
+    if is_json_book(sheet.book):  # no `.value` write: xlwings would copy the sheet's grid
+        cells.raw_value = [["" if value is None else value for value in values]]
+    else:
+        cells.value = [values]
+    cells.font.bold = True
 
 
 def wrap_legend(sheet, output: OutputSheet) -> None:
@@ -261,11 +332,30 @@ def embolden(sheet, output: OutputSheet) -> None:
     sheet.range((output.header_row, 1), (output.header_row, len(output.columns))).font.bold = True
 
 
-def write_blocks(sheet, grid: list[list]) -> None:
-    """Write the grid from A1 in blocks of `BLOCK_ROWS` rows (one action each on a JSON
-    book; COM calls of a bounded size on desktop)."""
-    for start in range(0, len(grid), BLOCK_ROWS):
-        sheet.range((start + 1, 1)).value = grid[start : start + BLOCK_ROWS]
+def write_blocks(sheet, grid: list[Row]) -> None:
+    """Write the grid of seam values from A1 in blocks: on a JSON book one `setValues`
+    action a block, of at most `BLOCK_ROWS` rows and `BLOCK_BYTES` of JSON (a row of 16
+    columns of Excel's longest text stays under 3 MB, so a block always fits Excel on the
+    web's 5 MB); on desktop, COM calls of `BLOCK_ROWS` rows."""
+    if not is_json_book(sheet.book):
+        for start in range(0, len(grid), BLOCK_ROWS):
+            block = grid[start : start + BLOCK_ROWS]
+            sheet.range((start + 1, 1)).value = [[cell_value(value) for value in row] for row in block]
+        return
+    for start, block in json_blocks(grid):
+        sheet.range((start + 1, 1), (start + len(block), len(block[0]))).raw_value = block
+
+
+def json_blocks(grid: list[Row]) -> Iterator[tuple[int, list[list]]]:
+    """(first row index, rows) of the grid in blocks as JSON takes them, each within
+    `BLOCK_ROWS` and `BLOCK_BYTES`."""
+    start = 0
+    while start < len(grid):
+        block = [[json_cell(value) for value in row] for row in grid[start : start + BLOCK_ROWS]]
+        while len(block) > 1 and len(json.dumps(block)) > BLOCK_BYTES:
+            block = block[: len(block) // 2]
+        yield start, block
+        start += len(block)
 
 
 def paginate(output: OutputSheet) -> Iterator[OutputSheet]:
@@ -285,13 +375,13 @@ def output_base(name: str) -> str:
 
 
 def cell_value(value: object) -> object:
-    """A seam value as a cell takes it: Decimal as int when whole else float; a link as
-    Excel's HYPERLINK formula (an in-workbook jump: "#Usage!B2"); text that Excel would
-    take for a formula (`=...`) kept as text with Excel's leading apostrophe."""
+    """A seam value as a cell takes it over COM: Decimal as int when whole else float; a
+    link as Excel's HYPERLINK formula (an in-workbook jump: "#Usage!B2"); text that Excel
+    would take for a formula (`=...`) kept as text with Excel's leading apostrophe."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, Link):
-        return f'=HYPERLINK("#{_quote(value.target)}","{_quote(value.text)}")'
+        return hyperlink(value)
     if isinstance(value, str) and value[:1] == "=":
         return "'" + value
     if value is None or isinstance(value, (bool, int, float, str, dt.date)):
@@ -299,8 +389,39 @@ def cell_value(value: object) -> object:
     return str(value)
 
 
+def hyperlink(link: Link) -> str:
+    """Excel's HYPERLINK formula for an in-workbook jump ("#Usage!B2")."""
+    return f'=HYPERLINK("#{_quote(link.target)}","{_quote(link.text)}")'
+
+
 def _quote(text: str) -> str:
     return text.replace('"', '""')
+
+
+def json_cell(value: object) -> object:
+    """A seam value as xlwings sends a cell to Office.js, and as `cell_value` has it: a
+    Decimal as a number (int when whole), a blank as "", a date as ISO text, a link as its
+    HYPERLINK formula, formula-like text behind an apostrophe (checked in the order of how
+    common)."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value[:1] == "=" else value
+    if kind is int or kind is float or kind is bool:
+        return value
+    if kind is Decimal:
+        number = float(value)
+        return int(number) if number.is_integer() else number if math.isfinite(number) else str(value)
+    if value is None:
+        return ""
+    if kind is Link:
+        return hyperlink(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def column_width(book, characters: float) -> float:

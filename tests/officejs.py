@@ -3,9 +3,12 @@
 `book_payload` builds the body xlwings' `getBookData()` (xlwings-server's
 `static/js/custom-scripts/index.js`) posts for a workbook: empty cells as "", numbers as
 JSON numbers, date-formatted cells as ISO strings ending in "Z", `used_range_address`
-from A1's side, sheet-scoped names with their scope. `apply_actions` replays the actions a
-script returns on that payload the way the client's callbacks change the workbook, for
-the actions giveback uses; any other action fails the test.
+from A1's side, names of both scopes. `client_payload` is the part of it giveback's own
+Reconcile sends (`static/js/giveback.js`), `excluded_payload` what xlwings' `exclude`
+option sends. `apply_actions` replays the actions a script returns on a payload the way
+the client's callbacks change the workbook (Excel's checks included: sheet names and
+table ranges must not clash, a deleted sheet's references become `#REF!`), for the actions
+giveback uses; any other action fails the test.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import re
 
 import xlwings as xw
 
-from workbook.sheets.schema import column_letter
+from workbook.sheets.schema import INPUTS, column_letter
+from workbook.xlsx.workbookpart import without_sheet_references
 
 
 def cell_json(value):
@@ -60,6 +64,38 @@ def book_payload(sheets: dict[str, list[list]], name: str = "Reconcile.xlsx") ->
         "names": [],
         "sheets": [sheet_payload(sheet, rows) for sheet, rows in sheets.items()],
     }
+
+
+def runpython_payload(book: dict) -> dict:
+    """What xlwings' `runPython` sends for `book`: every sheet with its values (without
+    what `apply_actions` records beside them: formats, looks, widths)."""
+    sent = copy.deepcopy(book)
+    keys = sheet_payload("", []).keys()
+    sent["sheets"] = [{key: value for key, value in sheet.items() if key in keys} for sheet in sent["sheets"]]
+    return sent
+
+
+def client_payload(book: dict) -> dict:
+    """What giveback's Reconcile sends for `book`: xlwings' `getBookData` with `lazy`
+    (every sheet's name, used range, tables and names, no values), then the values of the
+    input sheets, found by name case- and blank-insensitively."""
+    sent = runpython_payload(book)
+    inputs = {schema.sheet.casefold() for schema in INPUTS}
+    for sheet in sent["sheets"]:
+        if sheet["name"].strip().casefold() not in inputs:
+            sheet["values"] = [[]]
+    return sent
+
+
+def excluded_payload(book: dict, excluded: set[str]) -> dict:
+    """What xlwings' `exclude` option sends: the excluded sheets without values, tables or
+    the names scoped to them."""
+    sent = copy.deepcopy(book)
+    for index, sheet in enumerate(sent["sheets"]):
+        if sheet["name"] in excluded:
+            sheet.update(values=[[]], tables=[])
+            sent["names"] = [n for n in sent["names"] if n["scope_sheet_index"] != index]
+    return sent
 
 
 # ---- replaying actions ---------------------------------------------------------------
@@ -111,6 +147,7 @@ def _sheet(book, action):
 
 def _add_sheet(book, action):
     position, name = action["args"]
+    assert name.casefold() not in {s["name"].casefold() for s in book["sheets"]}, f"Excel refuses a second {name!r}"
     book["sheets"].insert(position, sheet_payload(name, []))
 
 
@@ -125,12 +162,20 @@ def _clear_contents(book, action):
 
 def _delete(book, action):
     position = action["sheet_position"]
-    del book["sheets"][position]
+    gone = book["sheets"].pop(position)["name"]
     names = [n for n in book["names"] if n["scope_sheet_index"] != position]
     for name in names:
         if name["scope_sheet_index"] is not None and name["scope_sheet_index"] > position:
             name["scope_sheet_index"] -= 1
+        name["refers_to"] = without_sheet_references(name["refers_to"], {gone.casefold()})
     book["names"] = names
+
+
+def _name_delete(book, action):
+    _, _, name, _, book_scope, scope_index = action["args"]
+    [found] = [n for n in book["names"] if n["name"] == name and n["book_scope"] == book_scope
+               and (book_scope or n["scope_sheet_index"] == scope_index)]
+    book["names"].remove(found)
 
 
 def _names_add(book, action):
@@ -145,7 +190,9 @@ def _names_add(book, action):
 
 def _add_table(book, action):
     address, has_headers, style, name = action["args"]
-    _sheet(book, action)["tables"].append({"name": name, "range_address": address, "table_style": style})
+    sheet = _sheet(book, action)
+    assert not sheet["tables"], f"Excel refuses a table overlapping {sheet['name']}'s table"
+    sheet["tables"].append({"name": name, "range_address": address, "table_style": style})
 
 
 def _resize_table(book, action):
@@ -181,6 +228,7 @@ REPLAY = {
     "sheetClearContents": _clear_contents,
     "sheetDelete": _delete,
     "namesAdd": _names_add,
+    "nameDelete": _name_delete,
     "addTable": _add_table,
     "resizeTable": _resize_table,
     "setNumberFormat": _number_format,
@@ -194,13 +242,42 @@ REPLAY = {
 }
 
 
+def rename_sheet(book: dict, old: str, new: str) -> None:
+    """The user renames a sheet: Excel rewrites the references to it in names."""
+    sheet_named(book, old)["name"] = new
+    old_quoted, quoted = (re.escape(old.replace("'", "''")), "'" + new.replace("'", "''") + "'!")
+    reference = re.compile(rf"(?:'{old_quoted}'|\b{re.escape(old)})!")
+    for name in book["names"]:
+        name["refers_to"] = reference.sub(lambda _: quoted, name["refers_to"] or "")
+        if name["scope_sheet_name"] == old:
+            name["scope_sheet_name"] = new
+
+
+def copy_sheet(book: dict, name: str, copy_name: str) -> None:
+    """Excel's Move or Copy of sheet `name`, at the end: the copy gets the names scoped to
+    the original, and sheet-scoped copies of the workbook's names that refer to it."""
+    index = next(i for i, sheet in enumerate(book["sheets"]) if sheet["name"] == name)
+    duplicate = copy.deepcopy(book["sheets"][index]) | {"name": copy_name, "tables": []}
+    book["sheets"].append(duplicate)
+    position = len(book["sheets"]) - 1
+    for defined in list(book["names"]):
+        scoped = defined["scope_sheet_index"] == index
+        refers = defined["book_scope"] and name in (defined["refers_to"] or "")
+        if scoped or refers:
+            book["names"].append(defined | {
+                "refers_to": (defined["refers_to"] or "").replace(f"'{name}'!", f"'{copy_name}'!"),
+                "scope_sheet_name": copy_name, "scope_sheet_index": position, "book_scope": False,
+            })
+
+
 def sheet_named(book: dict, name: str) -> dict:
     return next(sheet for sheet in book["sheets"] if sheet["name"] == name)
 
 
 def file_payload(path) -> dict:
     """What Office.js would send for the workbook file at `path`: every sheet's values,
-    its sheet-scoped names (`refers_to` as Excel's formula, `="Adjustments"`) and tables."""
+    the names of both scopes (`refers_to` as Excel's formula, `='Adjustments'!$A$1`) and
+    tables."""
     import openpyxl
 
     from workbook.files.books import open_book
@@ -208,6 +285,12 @@ def file_payload(path) -> dict:
     with open_book(path) as book:
         payload = book_payload({name: list(book.rows(name)) for name in book.sheet_names()})
     workbook = openpyxl.load_workbook(path)
+    for name, defined in workbook.defined_names.items():
+        payload["names"].append({
+            "name": name, "refers_to": "=" + defined.attr_text, "type": "Range",
+            "sheet_index": None, "address": None,
+            "scope_sheet_name": None, "scope_sheet_index": None, "book_scope": True,
+        })
     for index, (sheet, sent) in enumerate(zip(workbook.worksheets, payload["sheets"])):
         for name, defined in sheet.defined_names.items():
             payload["names"].append({

@@ -15,9 +15,10 @@ import xlwings as xw
 import xlwings.server
 
 from addin import scripts
+from addin.book import is_owned
 from giveback import cli
 from giveback.demo import COUNTS, LOTS, USAGE
-from officejs import apply_actions, book_payload, file_payload, sheet_named
+from officejs import apply_actions, book_payload, client_payload, excluded_payload, file_payload, sheet_named
 from workbook.files.books import open_book
 from workbook.files.newbook import input_book, save_new
 from workbook.sheets.readme import header_note
@@ -131,6 +132,51 @@ def test_a_users_sheet_with_an_output_name_stops_the_run_before_anything_is_writ
     assert book.json()["actions"] == []
 
 
+def test_a_rerun_with_the_outputs_left_out_of_the_payload_replaces_giveback_sheets(demo):
+    payload, expected = demo
+    once, _ = run_script("reconcile", payload)
+    sent = client_payload(once)  # what giveback's Reconcile sends: no output's values
+    assert all(sheet_named(sent, name)["values"] == [[]] for name in expected)
+    book = xw.Book(json=copy.deepcopy(sent))
+    scripts.reconcile_book(book)
+    actions = book.json()["actions"]
+    twice = apply_actions(once, actions)
+    assert [s["name"] for s in twice["sheets"]] == [s["name"] for s in once["sheets"]]  # no Adjustments1
+    assert "addSheet" not in {a["func"] for a in actions}
+    for name, rows in expected.items():
+        assert trimmed(sheet_named(twice, name)["values"]) == rows, name
+
+
+def test_ownership_survives_xlwings_exclude_which_drops_the_sheets_own_names(demo):
+    payload, expected = demo
+    once, _ = run_script("reconcile", payload)
+    sent = excluded_payload(once, set(expected))
+    assert all(n["book_scope"] for n in sent["names"])
+    book = xw.Book(json=copy.deepcopy(sent))
+    assert all(is_owned(book.sheets[name]) for name in expected)
+    _, actions = run_script("clear_results", sent)
+    assert [s["name"] for s in apply_actions(once, actions)["sheets"]] == [s["name"] for s in payload["sheets"]]
+
+
+@pytest.mark.parametrize("view", [client_payload, lambda book: excluded_payload(book, {"Summary"})])
+def test_a_users_summary_left_out_of_the_payload_is_still_refused(demo, view):
+    payload, _ = demo
+    mine = copy.deepcopy(payload)
+    mine["sheets"].append(book_payload({"Summary": [["my notes"]]})["sheets"][0])
+    book = xw.Book(json=view(mine))
+    with pytest.raises(xw.XlwingsError, match="Sheet 'Summary' was not written by giveback"):
+        scripts.reconcile_book(book)
+    assert book.json()["actions"] == []
+
+
+def test_an_input_sheet_sent_without_its_cells_stops_the_run(demo):
+    payload, _ = demo
+    book = xw.Book(json=excluded_payload(payload, {"Lots"}))
+    with pytest.raises(xw.XlwingsError, match="The Lots sheet reached giveback without its cells"):
+        scripts.reconcile_book(book)
+    assert book.json()["actions"] == []
+
+
 def test_a_structural_problem_is_one_message_and_no_writes():
     book = xw.Book(json=book_payload({"Sheet1": [["Product", "Qty"], ["A", 1]]}))
     with pytest.raises(xw.XlwingsError, match="no Usage sheet"):
@@ -175,3 +221,18 @@ def test_the_ribbon_writes_the_options_table_without_the_files_panel(demo, tmp_p
     assert in_book[in_book.index(in_file[header]):] == in_file[header:]
     assert in_book[:4] == in_file[:4]  # the intro
     assert not any(isinstance(v, str) and v.startswith("=") for row in in_book for v in row)
+
+
+def test_a_rerun_never_copies_a_sheet_through_xlwings_range_api(demo, monkeypatch):
+    """xlwings' JSON `Range.api` copies the sheet's whole grid on each call: a re-run whose
+    payload holds the outputs it wrote spent seconds there."""
+    from xlwings.pro import _xlremote
+
+    payload, _ = demo
+    once, _ = run_script("reconcile", payload)
+    copies = []
+    api = _xlremote.Range.api
+    monkeypatch.setattr(_xlremote.Range, "api", property(lambda rng: copies.append(rng.sheet.name) or api.fget(rng)))
+    run_script("reconcile", once)
+    run_script("clear_results", once)
+    assert copies == []

@@ -5,6 +5,7 @@ xlwings Server falls back to its own empty `custom_functions` module, without an
 when the project's package cannot be imported; the metadata test catches that."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -114,7 +115,27 @@ def test_the_manifest_has_the_give_back_tab_with_three_buttons(server):
     for function in ("giveback-reconcile", "giveback-clear-results", "giveback-new-template"):
         assert f"<FunctionName>{function}</FunctionName>" in manifest
     main_js = server.get("/static/js/main.js").text
-    assert 'Office.actions.associate("giveback-reconcile", ribbonScript("reconcile"))' in main_js
+    assert 'Office.actions.associate("giveback-reconcile", ribbonCommand("reconcile"))' in main_js
+
+
+def test_the_served_modules_export_what_the_buttons_import(server):
+    """main.js imports giveback.js and xlwings-server's own modules by relative path: each
+    must be served, and export the names imported."""
+    main_js = server.get("/static/js/main.js").text
+    imports = re.findall(r'import \{([^}]*)\} from "\./([^"]+)";', main_js)
+    assert {path for _, path in imports} >= {"giveback.js", "custom-scripts/workbook-metadata.js", "utils.js"}
+    for names, path in imports:
+        served = server.get(f"/static/js/{path}")
+        assert served.status_code == 200, path
+        for name in (name.strip() for name in names.split(",")):
+            assert re.search(rf"^export (async function|function|const|let|class) {name}\b", served.text, re.M), (path, name)
+
+
+def test_the_task_pane_buttons_run_givebacks_client(server):
+    pane = server.get("/taskpane.html").text
+    for script in ("reconcile", "clear_results", "new_template"):
+        assert f'data-giveback-script="{script}"' in pane
+    assert "xw-click" not in pane  # xlwings' own binding would send every sheet
 
 
 def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server):

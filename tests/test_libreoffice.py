@@ -171,3 +171,14 @@ def test_libreoffice_opens_an_excel_saved_macro_workbook_giveback_wrote_into(sof
 
     assert book.sheetnames == ["Sheet1", "_xlwings.conf", "Adjustments"]
     assert book["Adjustments"]["B2"].value == 12.5
+
+
+def test_a_workbook_saved_again_by_libreoffice_is_still_givebacks_to_rewrite(soffice, tmp_path):
+    """giveback's marks (workbook-scoped names referring to each output's A1) survive
+    LibreOffice's save, so a re-run replaces the outputs instead of refusing them."""
+    written = tmp_path / "written.xlsx"
+    write_outputs(user_book(tmp_path / "user.xlsx"), written, [ADJUSTMENTS])
+    saved = convert_to_xlsx(soffice, written, tmp_path)
+    again = tmp_path / "again.xlsx"
+    assert write_outputs(saved, again, [ADJUSTMENTS]) == ["Adjustments"]
+    assert openpyxl.load_workbook(again).sheetnames == ["Usage", "Adjustments"]

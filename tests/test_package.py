@@ -25,7 +25,7 @@ from workbook.xlsx import package
 from workbook.xlsx import sheetxml, styles
 from workbook.xlsx.package import PackageError, SheetNotOurs, write_outputs
 from workbook.seam import Column, OutputSheet
-from workbook.xlsx.workbookpart import OWNER_NAME, WorkbookPart, without_sheet_references
+from workbook.xlsx.workbookpart import WorkbookPart, without_sheet_references
 
 EDITED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
 
@@ -316,7 +316,8 @@ def test_long_outputs_continue_on_numbered_sheets(user_book, tmp_path, monkeypat
     write_outputs(target, rerun, [adjustments(rows[:2]), summary()])
     book = openpyxl.load_workbook(rerun)
     assert book.sheetnames == ["Usage", "Notes", "Adjustments", "Summary"]
-    assert list(book["Summary"].defined_names) == [OWNER_NAME]
+    marks = [name for name in book.defined_names if name.startswith("_giveback")]
+    assert marks == ["_giveback_sheet_Adjustments", "_giveback_sheet_Summary"]  # none for the gone (2), (3)
     assert sum(name.startswith("xl/tables/") for name in parts(rerun)) == 3  # user's + 2
 
 
@@ -527,6 +528,57 @@ def test_a_renamed_output_is_the_users(user_book, tmp_path):
         b'name="Adjustments"', b'name="March"')})
     write_outputs(first, second, [adjustments()], drop=["March"])
     assert openpyxl.load_workbook(second).sheetnames == ["Usage", "Notes", "March", "Adjustments"]
+
+
+def test_an_output_renamed_in_excel_is_the_users_and_so_is_a_new_sheet_under_its_name(user_book, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    write_outputs(user_book, first, [adjustments()])
+    # Excel renames the sheet and rewrites the references to it, the mark's included
+    workbook = parts(first)["xl/workbook.xml"].replace(b'name="Adjustments"', b'name="March"').replace(
+        b"'Adjustments'!$A$1", b"March!$A$1")
+    rewrite_zip(first, {"xl/workbook.xml": workbook})
+    assert [s.owned for s in WorkbookPart(etree.fromstring(workbook)).sheets()] == [False, False, False]
+    write_outputs(first, second, [adjustments()], drop=["March"])
+    assert openpyxl.load_workbook(second).sheetnames == ["Usage", "Notes", "March", "Adjustments"]
+
+    book = openpyxl.load_workbook(first)
+    book.create_sheet("Adjustments")
+    book.save(first)
+    with pytest.raises(SheetNotOurs):
+        write_outputs(first, second, [adjustments()])
+
+
+def test_a_book_marked_the_older_way_is_rewritten_and_marked_anew(user_book, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    write_outputs(user_book, first, [adjustments()])
+    workbook = parts(first)["xl/workbook.xml"].replace(
+        b'<definedName name="_giveback_sheet_Adjustments" hidden="1">\'Adjustments\'!$A$1</definedName>',
+        b'<definedName name="_giveback_output" localSheetId="2" hidden="1">"Adjustments"</definedName>')
+    assert b"_giveback_sheet_" not in workbook
+    rewrite_zip(first, {"xl/workbook.xml": workbook})
+
+    write_outputs(first, second, [adjustments(ADJUSTMENT_ROWS[:1])])
+    book = openpyxl.load_workbook(second)
+    assert book.sheetnames == ["Usage", "Notes", "Adjustments"]
+    assert book["Adjustments"].max_row == 2
+    assert "_giveback_sheet_Adjustments" in book.defined_names
+
+
+def test_a_deleted_outputs_stale_mark_is_pointed_at_the_new_sheet(user_book, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    write_outputs(user_book, first, [adjustments(), summary()])
+    workbook = WorkbookPart(etree.fromstring(parts(first)["xl/workbook.xml"]))
+    workbook.remove_sheets([2])  # the user deletes Adjustments in Excel, which leaves its mark as #REF!
+    stale = b'<definedName name="_giveback_sheet_Adjustments" hidden="1">#REF!$A$1</definedName>'
+    rewrite_zip(first, {"xl/workbook.xml": etree.tostring(workbook.root).replace(
+        b"<definedNames>", b"<definedNames>" + stale)})
+    assert [s.name for s in WorkbookPart(etree.fromstring(parts(first)["xl/workbook.xml"])).sheets()] == [
+        "Usage", "Notes", "Summary"]
+
+    write_outputs(first, second, [adjustments(), summary()])
+    names = openpyxl.load_workbook(second).defined_names
+    marks = {name: names[name].attr_text for name in names if name.startswith("_giveback")}
+    assert marks == {"_giveback_sheet_Summary": "'Summary'!$A$1", "_giveback_sheet_Adjustments": "'Adjustments'!$A$1"}
 
 
 def test_a_package_with_data_descriptors_is_copied_faithfully(user_book, tmp_path):

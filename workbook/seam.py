@@ -18,8 +18,6 @@ from core.problems import Code
 EXCEL_MAX_ROWS = 1_048_576
 TOTAL_LABEL = "Total"  # the first cell of an output's totals row, in every host
 LINE_HEIGHT = 15.0  # points: a line of 11-point text
-# The sheet-scoped defined name that marks a sheet as giveback's output, in every host.
-OWNER_NAME = "_giveback_output"
 
 Row = Sequence[object]
 

@@ -3,14 +3,11 @@
 The part is edited in place with lxml, which keeps every namespace declaration, prefix
 and extension (`mc:Ignorable`, `x15ac:absPath`, `xr:revisionPtr`, `extLst`) as it was.
 
-Ownership: every sheet giveback writes carries a hidden defined name scoped to that sheet
-whose value is the name giveback gave the sheet:
-`<definedName name="_giveback_output" localSheetId="N" hidden="1">"Adjustments"</definedName>`.
-Scoped names travel with their sheet when Excel saves or reorders it, and Excel's Name
-Manager does not show hidden names. A sheet is giveback's only while it carries the marker
-*and* still has the name in it: a sheet the user renamed, or a copy Excel made of an output
-(`Adjustments (2)`, carrying the marker `"Adjustments"`), has become the user's and is
-never replaced or removed.
+Ownership: every sheet giveback writes carries the mark of `workbook.ownership`, a hidden
+workbook-scoped name referring to the sheet:
+`<definedName name="_giveback_sheet_Adjustments" hidden="1">'Adjustments'!$A$1</definedName>`.
+Books marked the older way (a sheet-scoped `_giveback_output` holding the sheet's name) are
+still recognised.
 
 A sheet's defined names say which sheet they belong to by its position (`localSheetId`), so
 a replaced sheet keeps its slot, new sheets go at the end, and removing a sheet drops the
@@ -25,7 +22,7 @@ from typing import Iterable, NamedTuple
 
 from lxml import etree
 
-from ..seam import OWNER_NAME
+from .. import ownership
 from .sheetxml import MAIN_NS, REL_NS
 
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
@@ -52,12 +49,11 @@ class WorkbookPart:
 
     def sheets(self) -> list[Sheet]:
         """The sheets in tab order, with whether giveback wrote them."""
-        owned = {(int(name.get("localSheetId")), (name.text or "").casefold())
-                 for name in self._owner_names()}
+        names = [element.get("name") for element in self._sheet_elements()]
+        owned = ownership.owned_sheets(names, self._listed_names(names))
         return [
-            Sheet(element.get("name"), element.get(_RELATIONSHIP_ID),
-                  (index, _marker(element.get("name")).casefold()) in owned)
-            for index, element in enumerate(self._sheet_elements())
+            Sheet(element.get("name"), element.get(_RELATIONSHIP_ID), name.casefold() in owned)
+            for name, element in zip(names, self._sheet_elements())
         ]
 
     def defined_names(self) -> set[str]:
@@ -69,9 +65,7 @@ class WorkbookPart:
         element = self._sheet_elements()[index]
         element.set("name", name)
         element.set(_RELATIONSHIP_ID, relationship_id)
-        for marker in self._owner_names():
-            if marker.get("localSheetId") == str(index):
-                marker.text = _marker(name)
+        self._mark(name)
 
     def append_sheet(self, name: str, relationship_id: str) -> None:
         """Add a sheet at the end, marked as giveback's."""
@@ -81,9 +75,7 @@ class WorkbookPart:
         # it when imported; without it lxml would invent `ns0`)
         etree.SubElement(self._sheets, f"{_Q}sheet", name=name, sheetId=str(sheet_id),
                          attrib={_RELATIONSHIP_ID: relationship_id}, nsmap={"r": REL_NS})
-        marker = etree.SubElement(self._defined_names(), f"{_Q}definedName", name=OWNER_NAME,
-                                  localSheetId=str(len(elements)), hidden="1")
-        marker.text = _marker(name)
+        self._mark(name)
 
     def print_titles(self, sheet_name: str, row: int) -> None:
         """Print row `row` of sheet `sheet_name` at the top of every page: the sheet's
@@ -111,6 +103,7 @@ class WorkbookPart:
         elements = self._sheet_elements()
         removed = sorted(set(indexes), reverse=True)
         names = {elements[index].get("name").casefold() for index in removed}
+        self._unmark(names)
         for index in removed:
             self._sheets.remove(elements[index])
             self._renumber_names_after(index)
@@ -134,11 +127,32 @@ class WorkbookPart:
         names = self.root.find(f"{_Q}definedNames")
         return [] if names is None else list(names.iterchildren(f"{_Q}definedName"))
 
-    def _owner_names(self) -> list[etree._Element]:
-        return [
-            name for name in self._name_elements()
-            if name.get("name") == OWNER_NAME and name.get("localSheetId") is not None
-        ]
+    def _listed_names(self, sheets: list[str]) -> list[ownership.DefinedName]:
+        return [self._listed(name, sheets) for name in self._name_elements()]
+
+    @staticmethod
+    def _listed(name: etree._Element, sheets: list[str]) -> ownership.DefinedName:
+        scope = name.get("localSheetId")
+        if scope is not None:
+            scope = sheets[int(scope)] if scope.isdigit() and int(scope) < len(sheets) else ""
+        return ownership.DefinedName(name.get("name", ""), name.text or "", scope)
+
+    def _mark(self, sheet: str) -> None:
+        """Mark `sheet` as giveback's, in place of any stale mark of the same name."""
+        wanted = ownership.mark_name(sheet).casefold()
+        for name in self._name_elements():
+            if name.get("localSheetId") is None and name.get("name", "").casefold() == wanted:
+                name.getparent().remove(name)
+        mark = etree.SubElement(self._defined_names(), f"{_Q}definedName",
+                                name=ownership.mark_name(sheet), hidden="1")
+        mark.text = ownership.mark_formula(sheet)
+
+    def _unmark(self, sheets: set[str]) -> None:
+        """Remove the marks of the (case-folded) `sheets`, which are being removed."""
+        names = [element.get("name") for element in self._sheet_elements()]
+        for name in self._name_elements():
+            if ownership.is_mark_for(self._listed(name, names), sheets):
+                name.getparent().remove(name)
 
     def _defined_names(self) -> etree._Element:
         names = self.root.find(f"{_Q}definedNames")
@@ -175,11 +189,6 @@ class WorkbookPart:
                 position = int(view.get(attribute, 0))
                 if position > index or position >= count:
                     view.set(attribute, str(max(0, min(position - 1, count - 1))))
-
-
-def _marker(sheet_name: str) -> str:
-    """The owner marker's value: the sheet's name as a formula's text constant."""
-    return '"' + sheet_name.replace('"', '""') + '"'
 
 
 def without_sheet_references(formula: str, sheet_names: set[str]) -> str:

@@ -1,24 +1,83 @@
-// Ribbon buttons of the Give-Back tab (templates/manifest.xml). Each runs one of
-// giveback's scripts (addin/scripts.py) through xlwings Server, then tells Office the
-// command is done.
-function ribbonScript(scriptName) {
+// The Give-Back tab's buttons (templates/manifest.xml) and the task pane's
+// (templates/taskpane.html). Reconcile reads only the input sheets, in requests within
+// Excel on the web's limits (giveback.js); Clear results and New template read no cell
+// at all (xlwings' `lazy`). Each runs one of giveback's scripts (addin/scripts.py)
+// through xlwings Server; a ribbon command then tells Office it is done.
+import { xlAlert } from "./alerts/parent.js";
+import { config } from "./config.js";
+import { convertDateValues } from "./custom-scripts/workbook-metadata.js";
+import { messageOf, reconcile } from "./giveback.js";
+import { request } from "./utils.js";
+
+async function authentication() {
+  const auth =
+    typeof globalThis.getAuth === "function"
+      ? await globalThis.getAuth()
+      : { token: "", provider: "" };
+  return { auth: auth.token, headers: { "Auth-Provider": auth.provider } };
+}
+
+async function postToReconcile(payload, headers) {
+  const url = window.location.origin + config.appPath + "/xlwings/custom-scripts-call/reconcile";
+  const response = await request.post(url, payload, {
+    headers: headers,
+    timeout: config.requestTimeout * 1000,
+  });
+  return response.data;
+}
+
+async function runReconcile() {
+  const { auth, headers } = await authentication();
+  try {
+    await Office.onReady();
+    await Excel.run((context) =>
+      reconcile(context, {
+        getBookData: xlwings.getBookData,
+        runActions: xlwings.runActions,
+        convertDates: convertDateValues,
+        post: postToReconcile,
+        auth: auth,
+        headers: headers,
+      }),
+    );
+  } catch (error) {
+    console.error(error);
+    await xlAlert(messageOf(error), "Error", "ok", "critical", "");
+  }
+}
+
+async function runLazily(scriptName) {
+  const { auth, headers } = await authentication();
+  await xlwings.runPython({ auth, headers, scriptName, lazy: true });
+}
+
+const SCRIPTS = {
+  reconcile: runReconcile,
+  clear_results: () => runLazily("clear_results"),
+  new_template: () => runLazily("new_template"),
+};
+
+function ribbonCommand(scriptName) {
   return async function (event) {
     try {
-      const auth =
-        typeof globalThis.getAuth === "function"
-          ? await globalThis.getAuth()
-          : { token: "", provider: "" };
-      await xlwings.runPython({
-        auth: auth.token,
-        scriptName: scriptName,
-        headers: { "Auth-Provider": auth.provider },
-      });
+      await SCRIPTS[scriptName]();
     } finally {
       event.completed();
     }
   };
 }
 
-Office.actions.associate("giveback-reconcile", ribbonScript("reconcile"));
-Office.actions.associate("giveback-clear-results", ribbonScript("clear_results"));
-Office.actions.associate("giveback-new-template", ribbonScript("new_template"));
+Office.actions.associate("giveback-reconcile", ribbonCommand("reconcile"));
+Office.actions.associate("giveback-clear-results", ribbonCommand("clear_results"));
+Office.actions.associate("giveback-new-template", ribbonCommand("new_template"));
+
+for (const button of document.querySelectorAll("[data-giveback-script]")) {
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await SCRIPTS[button.dataset.givebackScript]();
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

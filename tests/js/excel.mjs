@@ -1,0 +1,95 @@
+// A workbook behind Office.js for giveback's client, built on Microsoft's office-addin-mock:
+// a property is readable only after load() and context.sync(), as in Excel. The mock
+// records which sheets and ranges the client asks for and the size of every response, and
+// refuses a response over `limit` bytes as Excel on the web does (5 MB).
+import { OfficeMockObject } from "office-addin-mock";
+
+export const EXCEL_ON_THE_WEB_LIMIT = 5 * 1000 * 1000;
+const DATE_FORMAT = "m/d/yyyy";
+
+// sheets: {name: rows}; a Date cell goes to Excel as its serial number, date-formatted.
+export function mockExcel(sheets, { limit = EXCEL_ON_THE_WEB_LIMIT } = {}) {
+  const log = { sheets: [], reads: [], responses: [] };
+  let pending = [];
+  const data = {
+    context: {
+      workbook: {
+        worksheets: {
+          getItem(name) {
+            log.sheets.push(name);
+            if (!(name in sheets)) throw Object.assign(new Error(`no sheet ${name}`), { code: "ItemNotFound" });
+            return worksheet(name, sheets[name], (range) => pending.push(range), log);
+          },
+        },
+      },
+      async sync() {
+        const batch = pending;
+        pending = [];
+        const size = batch.reduce((total, range) => total + range.bytes, 0);
+        if (size > limit) {
+          throw Object.assign(new Error("The response payload size has exceeded the limit."), {
+            code: "ResponsePayloadSizeLimitExceeded",
+          });
+        }
+        log.responses.push(size);
+        for (const range of batch) await range.mock.sync();
+      },
+    },
+  };
+  return { context: new OfficeMockObject(data).context, log };
+}
+
+function worksheet(name, rows, queue, log) {
+  return {
+    getRangeByIndexes(first, column, count, columns) {
+      const cells = rows.slice(first, first + count).map((row) => pad(row, column, columns));
+      while (cells.length < count) cells.push(pad([], column, columns));
+      const values = cells.map((row) => row.map(excelValue));
+      const numberFormat = cells.map((row) => row.map((cell) => (cell instanceof Date ? DATE_FORMAT : "General")));
+      const mock = new OfficeMockObject({ values, numberFormat });
+      log.reads.push({ sheet: name, first, count, columns });
+      queue({ mock, bytes: JSON.stringify(values).length + JSON.stringify(numberFormat).length });
+      return mock;
+    },
+  };
+}
+
+function pad(row, column, columns) {
+  return Array.from({ length: columns }, (_, i) => row[column + i] ?? "");
+}
+
+function excelValue(cell) {
+  return cell instanceof Date ? cell.getTime() / 86400000 + 25569 : cell;
+}
+
+// Usage rows as make_books.py writes them: product, quantity, date, reference, unit cost.
+export function usageRows(count) {
+  const rows = [["Product", "Quantity", "Date", "Reference", "Unit Cost"]];
+  for (let i = 1; i <= count; i += 1) {
+    const day = new Date(Date.UTC(2025, 0, 1 + (i % 365)));
+    rows.push([`SKU-${String(i % 500).padStart(5, "0")}`, i % 3 ? 17 : -4.25, day, `INV-${String(i).padStart(7, "0")}`, 12.5]);
+  }
+  return rows;
+}
+
+// What xlwings' getBookData({lazy: true}) returns for `sheets`: no values, the used range
+// of each sheet from its rows, and `names`.
+export function lazyBook(sheets, names = []) {
+  return {
+    client: "Office.js",
+    book: { name: "Reconcile.xlsx", active_sheet_index: 0 },
+    names,
+    sheets: Object.entries(sheets).map(([name, rows]) => ({
+      name,
+      used_range_address: rows.length ? `A1:${letters(Math.max(...rows.map((row) => row.length)))}${rows.length}` : null,
+      values: [[]],
+      tables: [],
+    })),
+  };
+}
+
+function letters(column) {
+  let text = "";
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) text = String.fromCharCode(65 + ((n - 1) % 26)) + text;
+  return text;
+}
