@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SHOWN = ("Adjustments", "Summary", "LoopTrace", "Issues", "Options")
+SHOWN = ("Adjustments", "Summary", "LoopTrace", "Issues")  # Options: docs/render_options.py picks a product
 DPI = 150
 FOOTER = 48  # points at the foot of a page that hold the footer
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -32,34 +32,44 @@ def render(source: Path, target: Path) -> list[Path]:
         pdf = folder / f"{source.stem}.pdf"
         if not pdf.exists():
             raise SystemExit(f"LibreOffice did not print {source.name}")
-        return [picture(pdf, number, box, target / f"demo-{sheet.lower()}")
-                for sheet, (number, box) in first_pages(pdf).items()]
+        return [picture(pdf, number, target / f"demo-{sheet.lower()}") for sheet, number in first_pages(pdf).items()]
 
 
-def first_pages(pdf: Path) -> dict[str, tuple[int, tuple[float, ...]]]:
-    """The first page of each shown sheet, and the box of its printed words."""
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    found: dict[str, tuple[int, tuple[float, ...]]] = {}
-    for number, (_, height, body) in enumerate(PAGE.findall(html), start=1):
-        words = [(float(a), float(b), float(c), float(d), text) for a, b, c, d, text in WORD.findall(body)]
-        footer = [text for _, top, _, _, text in words if top > float(height) - FOOTER]
+def first_pages(pdf: Path) -> dict[str, int]:
+    """The first page of each shown sheet, found by the sheet's name in its footer."""
+    found: dict[str, int] = {}
+    for number, (words, height) in enumerate(printed_pages(pdf), start=1):
+        footer = [text for _, top, _, _, text in words if top > height - FOOTER]
         sheet = next((name for name in SHOWN if name in footer), None)
-        body_words = [w for w in words if w[1] <= float(height) - FOOTER]
-        if sheet and sheet not in found and body_words:
-            found[sheet] = (number, content_box(body_words))
+        if sheet and sheet not in found:
+            found[sheet] = number
     return found
 
 
-def content_box(words, margin: float = 8) -> tuple[float, float, float, float]:
-    """The words' bounding box in points (x, y, width, height), with a margin."""
-    left, top = min(w[0] for w in words) - margin, min(w[1] for w in words) - margin
-    right, bottom = max(w[2] for w in words) + margin, max(w[3] for w in words) + margin
+def printed_pages(pdf: Path, page: int | None = None) -> list[tuple[list[tuple], float]]:
+    """Each page's words (x0, y0, x1, y1, text, in points) and its height; one page's
+    when `page` is given."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    html = subprocess.run(["pdftotext", "-bbox", *pages, str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return [([(float(a), float(b), float(c), float(d), text) for a, b, c, d, text in WORD.findall(body)],
+             float(height)) for _, height, body in PAGE.findall(html)]
+
+
+def printed_box(pdf: Path, page: int, margin: float = 8) -> tuple[float, float, float, float]:
+    """The box around the page's printed words above its footer, in points (x, y,
+    width, height), with a margin."""
+    ((words, height),) = printed_pages(pdf, page)
+    body = [word for word in words if word[1] <= height - FOOTER] or words
+    left, top = min(w[0] for w in body) - margin, min(w[1] for w in body) - margin
+    right, bottom = max(w[2] for w in body) + margin, max(w[3] for w in body) + margin
     return left, top, right - left, bottom - top
 
 
-def picture(pdf: Path, page: int, box: tuple[float, ...], stem: Path) -> Path:
-    x, y, width, height = (round(v * DPI / 72) for v in box)
-    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), "-singlefile",
+def picture(pdf: Path, page: int, stem: Path, margin: float = 8, dpi: int = DPI) -> Path:
+    """`page` of `pdf` as `stem`.png, cropped to its printed words."""
+    x, y, width, height = (round(v * dpi / 72) for v in printed_box(pdf, page, margin))
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
                     "-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height), str(pdf), str(stem)], check=True)
     return stem.with_suffix(".png")
 

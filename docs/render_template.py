@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from render_demo import content_box
+from render_demo import picture
 
 from workbook.files.newbook import input_book
 
@@ -33,11 +33,7 @@ def render(target: Path) -> Path:
         pdf = folder / "template.pdf"
         if not pdf.exists():
             raise SystemExit("LibreOffice did not write the PDF")
-        x, y, width, height = (round(v * DPI / 72) for v in content_box(pdf, 1))
-        picture = target / "template-instructions"
-        subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile", "-x", str(x),
-                        "-y", str(y), "-W", str(width), "-H", str(height), str(pdf), str(picture)], check=True)
-    return picture.with_suffix(".png")
+        return picture(pdf, 1, target / "template-instructions", dpi=DPI)
 
 
 if __name__ == "__main__":

@@ -207,7 +207,7 @@ def test_new_template_adds_the_missing_input_sheets_with_headers():
 
 def test_the_ribbon_writes_the_options_table_without_the_files_panel(demo, tmp_path):
     """The add-in writes the Options table as the command line does, under the intro, but
-    not the drop-down list, its formulas and the chart above and beside it (README)."""
+    not the drop-down list, its formulas and the chart above the table (docs/excel.md)."""
     payload, _ = demo
     after, actions = run_script("reconcile", payload)
     source, target = tmp_path / "demo.xlsx", tmp_path / "demo.reconciled.xlsx"

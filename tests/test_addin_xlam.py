@@ -2,7 +2,7 @@
 rewritten and giveback's VBA module added, built reproducibly, and each button's callback
 reaches a Python entry point. Three readers check the VBA project: `tests/vba.py`, olevba
 (oletools) and LibreOffice through UNO. (Excel itself is needed to see the tab and click
-it; see the README, "Excel: functions, ribbon and hosts".)"""
+it; see docs/excel.md, "Desktop Excel".)"""
 
 import importlib
 import json

@@ -1,4 +1,4 @@
-"""The desktop set-up as the README gives it: `python -m build`, then `pip install` of
+"""The desktop set-up as docs/excel.md gives it: `python -m build`, then `pip install` of
 the wheel alone into a fresh venv (no checkout on the path), which then runs the demo,
 the Excel functions and the Reconcile script (`host_probe.py`, compared with this
 checkout's own results) and serves `make serve`'s xlwings Server app from the installed

@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 
 import uno  # noqa: F401 (the UNO bridge: system python only)
-from com.sun.star.table import CellRangeAddress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uno_pivot_book import prop, start_office  # noqa: E402
@@ -102,15 +101,14 @@ def inspect(desktop, book: Path, products: list[str]) -> dict:
 
 
 def render(desktop, book: Path, folder: Path, products: list[str]) -> list[str]:
-    """One PDF page per product: the Options sheet alone, its table and chart."""
+    """One PDF page per product: the Options sheet alone, as it prints (its print area
+    holds the pick, the chart under it and the table)."""
     document = open_book(desktop, book)
     written = []
     try:
         sheets = document.getSheets()
         for name in [n for n in sheets.getElementNames() if n != SHEET]:
             sheets.removeByName(name)
-        sheet = sheets.getByName(SHEET)
-        _print_table_and_chart(sheet)
         for number, product in enumerate(products or [None], start=1):
             if product is not None:
                 pick(document, product)
@@ -120,29 +118,6 @@ def render(desktop, book: Path, folder: Path, products: list[str]) -> list[str]:
         return written
     finally:
         document.close(True)
-
-
-def _print_table_and_chart(sheet) -> None:
-    """Print the sheet from A1 to the chart's lower right corner, or the table's last row."""
-    chart = sheet.getDrawPage().getByIndex(0)
-    right = chart.getPosition().X + chart.getSize().Width
-    bottom = chart.getPosition().Y + chart.getSize().Height
-    cursor = sheet.createCursor()
-    cursor.gotoEndOfUsedArea(False)
-    last_row = cursor.getRangeAddress().EndRow
-    columns, rows = sheet.getColumns(), sheet.getRows()
-    last_column, x = 0, 0
-    while x < right:
-        x += columns.getByIndex(last_column).Width
-        last_column += 1
-    y, chart_row = 0, 0
-    while y < bottom:
-        y += rows.getByIndex(chart_row).Height if rows.getByIndex(chart_row).IsVisible else 0
-        chart_row += 1
-    area = CellRangeAddress()
-    area.Sheet, area.StartColumn, area.StartRow = 0, 0, 0
-    area.EndColumn, area.EndRow = last_column, max(last_row, chart_row)
-    sheet.setPrintAreas((area,))
 
 
 def main() -> None:
