@@ -307,7 +307,7 @@ def notes(
             f" - system balance {show(product.count.balance)} = {show(space.delta)}."
         )
     if chosen.w is None:
-        said.append(cap or _beyond_budget(space, policy))
+        said.append(cap or _beyond_budget(product, space, policy))
         return tuple(said)
     if not chosen.lines and chosen.settled:
         said.append(f"No adjustment needed: existing lots clear the usage in {runs(chosen.loops)}.")
@@ -328,8 +328,12 @@ def notes(
     return tuple(said)
 
 
-def _beyond_budget(space: Space, policy: Policy) -> str:
+def _beyond_budget(product: ProductUsage, space: Space, policy: Policy) -> str:
+    """Why no W settles within `max_runs`: the fewest runs any W takes, or, when no W
+    clears the usage at all, why not (more runs would not help)."""
     best = outcome(space, fewest(space, policy), "fewest", policy)
+    if not best.settled:
+        return _why_not_cleared(product, space, best)
     return (
         f"Cannot clear within {runs(policy.max_runs or 0)}: no write-off from {show(space.low)}"
         f" to {show(space.high)} does. The fewest runs any adjustment needs here is"

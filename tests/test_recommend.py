@@ -232,3 +232,10 @@ def test_the_notes_quote_the_step_that_matters(quantities, rule, note):
 def test_the_note_names_the_cap_that_binds(cap, note):
     rec = recommend_quantities(ISSUE_11, policy=cap, unit_cost="2.5")
     assert any(n.startswith(note) for n in rec.notes), rec.notes
+
+
+def test_budget_does_not_ask_for_more_runs_when_no_adjustment_clears_at_all():
+    rec = recommend_quantities([10], counted=10, balance=20, policy=Policy(rule="budget", max_runs=1))
+    assert rec.status is Status.CANNOT_CLEAR
+    assert not any("allow" in note for note in rec.notes)
+    assert any(note.startswith("Cannot clear: 20 units stay unallocated whatever the write-off") for note in rec.notes)
