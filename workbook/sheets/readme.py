@@ -52,8 +52,8 @@ SETTINGS_HELP: dict[str, tuple[str, str]] = {  # name: (values, what it does)
                   " (lifo). Returns always go back to the newest lot first."),
     "max_runs": ("a whole number, or blank", "The most reconciliation runs you are willing to do, for rule budget:"
                  " set rule to budget and max_runs to that number."),
-    "max_loops": ("a whole number (default 10,000)", "Where a simulation stops: a product that would need more"
-                  " runs is reported as Cannot clear."),
+    "max_loops": ("a whole number (default 10,000)", "Where LoopTrace stops: a product that needs more runs is"
+                  " still recommended, with its exact run count; LoopTrace shows its first max_loops runs."),
     "max_write_off": ("units, or blank for no limit", "The largest write-off (Off line) giveback may recommend."),
     "max_write_off_cost": ("money, or blank for no limit", "The largest write-off in money, for products whose unit"
                            " cost is known."),
