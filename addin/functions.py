@@ -49,12 +49,7 @@ RULES = ("fewest", "guide")
 @xw.arg("max_write_off", doc="Optional cap: write off at most this many units (fewest runs within it).")
 def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None):
     """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
-    quantities = usage_quantities(usage)
-    counted, system_balance = count_and_balance(count, balance)
-    try:
-        recommendation = recommend_quantities(quantities, counted, system_balance, policy_for(rule, max_write_off))
-    except BadQuantity as error:  # a negative count: count and balance swapped
-        raise xw.XlwingsError(f"{error}.") from None
+    recommendation = recommendation_for(usage, count, balance, policy_for(rule, max_write_off))
     if recommendation.status is Status.CANNOT_CLEAR:
         raise xw.XlwingsError(" ".join(note for note in recommendation.notes if note.startswith("Cannot clear")))
     return adjustment_rows(recommendation)
@@ -104,8 +99,7 @@ def giveback_trace(usage, on, off=None):
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
 def giveback_options(usage, count=None, balance=None):
     """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, entry size; fewest runs first."""
-    counted, system_balance = count_and_balance(count, balance)
-    recommendation = recommend_quantities(usage_quantities(usage), counted, system_balance)
+    recommendation = recommendation_for(usage, count, balance, Policy())
     if not recommendation.options:
         raise xw.XlwingsError("No adjustment clears the usage: " + " ".join(recommendation.notes))
     return [OPTIONS_HEADER] + [option_row(option) for option in recommendation.options]
@@ -182,6 +176,17 @@ def count_and_balance(count, balance) -> tuple[Decimal | None, Decimal | None]:
     if (counted is None) != (system_balance is None):
         raise xw.XlwingsError("Give both count and balance, or neither.")
     return counted, system_balance
+
+
+def recommendation_for(usage, count, balance, policy: Policy) -> Recommendation:
+    """The recommendation for the usage range and an optional count; XlwingsError for a
+    negative count (count and balance swapped), as for any argument in error."""
+    quantities = usage_quantities(usage)
+    counted, system_balance = count_and_balance(count, balance)
+    try:
+        return recommend_quantities(quantities, counted, system_balance, policy)
+    except BadQuantity as error:
+        raise xw.XlwingsError(f"{error}.") from None
 
 
 def policy_for(rule, max_write_off=None) -> Policy:

@@ -96,6 +96,8 @@ def test_giveback_options_takes_a_count_and_says_when_nothing_clears():
     assert giveback_options(column([5, 3]), 10, 0)[1:] == [[1, 0, 10, "", 10]]
     with pytest.raises(xw.XlwingsError, match="No adjustment clears the usage"):
         giveback_options(column([5, 3]), 4, 0)
+    with pytest.raises(xw.XlwingsError, match=re.escape("count (-20) is negative: a physical count cannot be")):
+        giveback_options(column([5, 3]), -20, 50)
 
 
 @pytest.mark.parametrize(
