@@ -64,11 +64,18 @@ def recommend_quantities(
     if counted is not None and balance is not None:
         count = Count(product=INLINE, counted=quantity(counted, "count"), balance=quantity(balance, "balance"))
         if count.counted < 0:
-            raise BadQuantity("count", counted, f"is negative: a physical count cannot be. Count and balance look"
-                              f" swapped: a count of {show(count.balance)} against a balance of"
-                              f" {show(count.counted)} is a balance change of {show(count.balance - count.counted)}")
+            raise BadQuantity("count", count.counted, "is negative: a physical count cannot be. " + _swapped(count))
     cost = None if unit_cost is None else quantity(unit_cost, "unit cost")
     return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities, unit_cost=cost), count=count), policy)
+
+
+def _swapped(count: Count) -> str:
+    """What a negative count most likely means: count and balance swapped (when the
+    balance could be a count), else only that the count must be 0 or more."""
+    if count.balance < 0:
+        return "Give the units counted (0 or more) as the count and the system's balance as the balance"
+    return (f"Count and balance look swapped: a count of {show(count.balance)} against a balance of"
+            f" {show(count.counted)} is a balance change of {show(count.balance - count.counted)}")
 
 
 def what_if(

@@ -1,6 +1,7 @@
 """SPEC section 4: the guide, fewest and budget rules, on the seed's statements."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import Case, Policy, Status, recommend
-from core.whatif import recommend_quantities
+from core.whatif import BadQuantity, recommend_quantities
 from engine_cases import product
 
 SEED = (2, 4, 4, -10, 3, -3)
@@ -239,3 +240,15 @@ def test_budget_does_not_ask_for_more_runs_when_no_adjustment_clears_at_all():
     assert rec.status is Status.CANNOT_CLEAR
     assert not any("allow" in note for note in rec.notes)
     assert any(note.startswith("Cannot clear: 20 units stay unallocated whatever the write-off") for note in rec.notes)
+
+
+@pytest.mark.parametrize(
+    "counted, balance, words",
+    [
+        (-20, 50, "Count and balance look swapped: a count of 50 against a balance of -20 is a balance change of 70"),
+        (-3, -5, "Give the units counted (0 or more) as the count and the system's balance as the balance"),
+    ],
+)
+def test_a_negative_count_is_refused_and_swapped_only_when_the_balance_could_be_a_count(counted, balance, words):
+    with pytest.raises(BadQuantity, match=re.escape(words)):
+        recommend_quantities([10], counted=counted, balance=balance)
