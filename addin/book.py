@@ -34,7 +34,7 @@ from typing import Iterable, Iterator
 import xlwings as xw
 
 from workbook import ownership
-from workbook.seam import EXCEL_MAX_ROWS, TOTAL_LABEL, Column, Link, OutputSheet, Row, text_height
+from workbook.seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, text_height
 
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
@@ -361,7 +361,7 @@ def json_blocks(grid: list[Row]) -> Iterator[tuple[int, list[list]]]:
 def paginate(output: OutputSheet) -> Iterator[OutputSheet]:
     """The output, split into sheets of at most Excel's row limit (intro and header
     included)."""
-    per_sheet = EXCEL_MAX_ROWS - output.header_row - (1 if output.has_totals else 0)
+    per_sheet = output.rows_per_sheet()
     rows = list(output.rows)
     for page, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
         name = output.name if page == 1 else f"{output.name} ({page})"

@@ -137,7 +137,7 @@ def test_remove_deletes_only_giveback_sheets():
 
 
 def test_long_outputs_continue_on_numbered_sheets(monkeypatch):
-    monkeypatch.setattr("addin.book.EXCEL_MAX_ROWS", 3)
+    monkeypatch.setattr("workbook.seam.EXCEL_MAX_ROWS", 3)
     trace = OutputSheet("LoopTrace", (Column("Loop"),), [[i] for i in range(1, 6)])
     names, after = written(book_payload({"Usage": USAGE}), [trace])
     assert names == ["LoopTrace", "LoopTrace (2)", "LoopTrace (3)"]
