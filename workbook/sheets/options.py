@@ -38,9 +38,9 @@ INTRO = (
     "One row per product and option: the smallest write-off that clears the usage in that many loops"
     " (reconciliation runs), fewest first. Entry Size: the units of both lines added up; Entry Cost: that times the unit cost.",
     "Mark: Chosen, the recommended adjustment; Guide's runs, as many runs as the guide's rule of thumb takes;"
-    " Over the cap, a write-off above max_write_off.",
+    " Over the cap, a write-off above the write-off cap (max_write_off, or max_write_off_cost at the unit cost).",
     "Pick a product in the Product cell below (a drop-down list); the chart under it shows its loops"
-    " against the on line. Products that cannot be cleared have no options.",
+    " against the on line. Products that no write-off clears have no options.",
 )
 # The panel's rows: the pick, then what only the chart reads.
 PICK, FIRST, STEP_X, STEP_Y, OPTION_X, OPTION_Y = range(6)
