@@ -33,8 +33,8 @@ DEFAULT_SETTINGS = [list(setting) for setting in settings.DEFAULT_SETTINGS]
 
 @xw.script
 def reconcile(book: xw.Book):
-    """Reconcile the workbook: write Adjustments, LoopTrace and Summary (and Issues when
-    input rows have problems)."""
+    """Reconcile the workbook: write Adjustments, LoopTrace, Summary and Options (and
+    Issues when input rows have problems)."""
     reconcile_book(book)
 
 
@@ -46,8 +46,8 @@ def clear_results(book: xw.Book):
 
 @xw.script
 def new_template(book: xw.Book):
-    """Add the input sheets (Usage, Lots, Counts, Settings) with their headers; sheets that
-    already exist are left alone."""
+    """Add the Read me sheet and the input sheets (Usage, Lots, Counts, Settings) with
+    their headers; sheets that already exist are left alone."""
     add_template(book)
 
 

@@ -2,8 +2,9 @@
 
 Each command is a module with `add_parser(subparsers)` (it sets `run`, a function taking
 the parsed arguments and returning the exit status) listed in `COMMANDS`.
-Exit status: 0 done, 1 input problems reported, 2 usage or file error. Nothing reaches the
-user as a traceback: an unexpected failure (a bug) is one line too, GIVEBACK_DEBUG=1 shows it.
+Exit status: 0 done, 1 input errors reported (warnings alone do not count) or a product that
+cannot be cleared, 2 usage or file error. Nothing reaches the user as a traceback: an
+unexpected failure (a bug) is one line too, GIVEBACK_DEBUG=1 shows it.
 """
 
 from __future__ import annotations

@@ -38,11 +38,12 @@ DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "reconcile",
-        help="reconcile a workbook: write Adjustments, LoopTrace, Summary and Issues",
+        help="reconcile a workbook: write Adjustments, LoopTrace, Summary, Options and Issues",
         description="Recommend an adjustment for every product on the workbook's Usage sheet "
         "(with its Lots, Counts and Settings sheets) and write the output sheets into a copy "
         "of the workbook, NAME.reconciled.xlsx beside it unless -o or --in-place is given.",
-        epilog="exit status: 0 done, 1 input problems reported (see the Issues sheet), 2 usage or file error",
+        epilog="exit status: 0 done, 1 input errors reported (see the Issues sheet) or a product that cannot"
+        " be cleared (see Summary), 2 usage or file error",
     )
     parser.add_argument("book", type=Path, metavar="BOOK.xlsx", help="the workbook (.xlsx or .xlsm)")
     where = parser.add_mutually_exclusive_group()
