@@ -37,7 +37,7 @@ def main() -> None:
         pyodide = run_probe(next(work.glob("giveback-*.whl")), book, work)
     print(f"Pyodide {PYODIDE_NPM.split('@')[1]} (Python {pyodide['python']}) under node {node_version()}; "
           f"CPython {cpython['python']}; micropip install {pyodide['install_seconds']:.2f} s\n")
-    print(f"| call | Pyodide ms | CPython ms | ratio |\n|---|---:|---:|---:|")
+    print("| call | Pyodide ms | CPython ms | ratio |\n|---|---:|---:|---:|")
     for name, seconds in cpython["seconds"].items():
         inside = pyodide["seconds"][name]
         print(f"| {name} | {inside * 1000:.2f} | {seconds * 1000:.2f} | {inside / seconds:.1f}x |")

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import venv
 import zipfile
 from pathlib import Path

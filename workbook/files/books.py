@@ -21,6 +21,9 @@ from .stream_reader import as_damage, damaged
 from ..xlsx.package import PackageError, SheetNotOurs, write_outputs, written_by_giveback
 from ..seam import OutputSheet, Row, WorkbookError
 
+__all__ = ["EXTENSIONS", "UNREADABLE", "FileBook", "check_extension", "load_values", "open_book", "unreadable",
+           "write_book", "written_by_giveback"]  # written_by_giveback: the package writer's, for the CLI
+
 EXTENSIONS = (".xlsx", ".xlsm")
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, ParseError)
 
