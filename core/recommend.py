@@ -275,10 +275,10 @@ def trace_of(product: ProductUsage, chosen: Outcome, policy: Policy = Policy()) 
 
 def unit_cost(product: ProductUsage) -> tuple[Decimal | None, str]:
     """The latest known cost, from the usage in visiting order, else the newest lot, and
-    where it came from in an accountant's words ("the latest usage with a cost, row 17
-    of Usage"); (None, "") when no record has one."""
-    latest = last_in_order(product.usage, visiting_order)
-    if latest is None or latest.unit_cost is None:  # the common case: one cost read
+    where it came from in an accountant's words ("the latest usage with a cost (Usage
+    row 17)"); (None, "") when no record has one."""
+    latest = last_in_order(product.usage, visiting_order)  # the common case: it has the cost
+    if latest is None or latest.unit_cost is None:
         latest = last_in_order([u for u in product.usage if u.unit_cost is not None], visiting_order)
     if latest is not None:
         return latest.unit_cost, f"the latest usage with a cost ({_row_of(latest.source)})"
