@@ -312,8 +312,8 @@ def notes(
     if not chosen.lines and chosen.settled:
         said.append(f"No adjustment needed: existing lots clear the usage in {runs(chosen.loops)}.")
     if not chosen.settled:
-        said.append(cap or _why_not_cleared(product, space, chosen))
-    elif cap:
+        said.append(cap if cap and policy.rule != "guide" else _why_not_cleared(product, space, chosen))
+    if cap and (chosen.settled or policy.rule == "guide"):  # the guide's: beside why it cannot clear
         said.append(cap)
     if policy.max_write_off_cost is not None and space.unit_cost is None:
         said.append("The write-off cap in cost does not apply: no unit cost is known for this product.")

@@ -252,3 +252,10 @@ def test_budget_does_not_ask_for_more_runs_when_no_adjustment_clears_at_all():
 def test_a_negative_count_is_refused_and_swapped_only_when_the_balance_could_be_a_count(counted, balance, words):
     with pytest.raises(BadQuantity, match=re.escape(words)):
         recommend_quantities([10], counted=counted, balance=balance)
+
+
+def test_the_guide_over_the_cap_still_says_why_it_cannot_clear():
+    rec = recommend_quantities([10], counted=10, balance=20, policy=Policy(rule="guide", max_write_off=1))
+    assert rec.status is Status.CANNOT_CLEAR
+    assert rec.notes[1].startswith("Cannot clear: 20 units stay unallocated whatever the write-off")
+    assert rec.notes[2].startswith("The guide's adjustment writes off 10 units, over the write-off cap of 1 units")
