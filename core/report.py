@@ -91,6 +91,7 @@ def blocked_json(product: str, problems) -> dict:
         "settled": False,
         "notes": [f"Not recommended: input problems in {', '.join(p.cell for p in problems)}."],
         "issues": [p.cell for p in problems],
+        "options": [],
     }
 
 

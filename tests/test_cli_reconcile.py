@@ -73,9 +73,10 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
     assert blocked == {"product": "A", "status": "blocked", "case": None, "positive": None, "negative": None,
                        "net": None, "delta": None, "W": None, "loops": None, "guide": None, "lines": [],
                        "settled": False, "notes": ["Not recommended: input problems in Usage!B3."],
-                       "issues": ["Usage!B3"]}
-    assert {"product", "status", "case", "positive", "negative", "net", "delta", "W", "lines", "loops", "settled",
-            "guide"} <= set(product)
+                       "issues": ["Usage!B3"], "options": []}
+    spec = {"product", "status", "case", "positive", "negative", "net", "delta", "W", "lines", "loops", "settled",
+            "guide", "options"}  # SPEC section 6: every product has at least these
+    assert spec <= set(product) and spec <= set(blocked)
     assert (product["product"], product["case"], product["W"], product["rule"]) == ("B", "net_negative", 20, "guide")
     assert product["lines"] == [{"line": "On", "quantity": 20}, {"line": "Off", "quantity": -20}]
     assert set(product["guide"]) >= {"lines", "loops", "settled"}
