@@ -25,6 +25,7 @@ from rich.table import Table
 
 from core.quantities import show
 from core.models import Status
+from core.recommend import runs
 from core.report import blocked_json, problem_json, product_json
 from workbook.files.books import check_extension, open_book, write_book, written_by_giveback
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
@@ -231,7 +232,7 @@ STATUS_COLOURS = {Status.ADJUST: "", Status.NO_ADJUSTMENT: "", Status.CANNOT_CLE
 
 def summary_table(done: Reconciliation) -> Table:
     """One row per product, as Summary has them, in 80 columns: long names wrap."""
-    rule = {"fewest": "fewest runs", "guide": "the ERP guide's rule", "budget": f"within {done.policy.max_runs} runs"}
+    rule = {"fewest": "fewest runs", "guide": "the ERP guide's rule", "budget": f"within {runs(done.policy.max_runs or 0)}"}
     table = Table(title=f"Rule: {rule[done.policy.rule]}; lot order {done.policy.lot_order.upper()}",
                   box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
     for header in ("Product", "Status", "Adjustment", "Loops", "Guide's"):
