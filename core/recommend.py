@@ -400,7 +400,7 @@ def _cap_note(space: Space, chosen: Outcome, policy: Policy) -> str | None:
     the_cap = _the_cap(cap, space, policy)
     if policy.rule == "guide":  # the rule of thumb is shown as it is
         return None if chosen.w <= cap else (
-            f"The guide's adjustment writes off {show(chosen.w)} units, over {the_cap}; the fewest rule keeps within it.")
+            f"The guide's adjustment writes off {show(chosen.w)} units, over {the_cap}; {_within_cap(space, policy)}.")
     if cap < space.low:
         return (f"Cannot clear within {the_cap}: the balance change needs at least {show(space.low)} units"
                 " written off.")
@@ -414,6 +414,13 @@ def _cap_note(space: Space, chosen: Outcome, policy: Policy) -> str | None:
         return (f"Cannot clear within {the_cap}: {show(chosen.unallocated)} units stay unallocated;"
                 f" {describe(free.adjustment)} would clear them in {runs(free.loops)}. Do not post these lines.")
     return f"{the_cap.capitalize()} keeps this at {runs(chosen.loops)}; {describe(free.adjustment)} would take {free.loops:,}."
+
+
+def _within_cap(space: Space, policy: Policy) -> str:
+    """Whether the fewest rule clears the usage within the cap, for the guide's note."""
+    if outcome(space, fewest(space, policy), "fewest", policy).settled:
+        return "the fewest rule keeps within it"
+    return "no adjustment within it clears the usage"
 
 
 def _the_cap(cap: Decimal, space: Space, policy: Policy) -> str:

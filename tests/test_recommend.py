@@ -184,6 +184,9 @@ def test_a_thousand_runs_of_options_keep_the_twelve_that_save_the_most():
         (SEED, Policy(rule="guide", max_write_off=5), [("On", 10), ("Off", -10)], 3,
          "The guide's adjustment writes off 10 units, over the write-off cap of 5 units; the fewest rule keeps"
          " within it."),
+        ((-20, 3), Policy(rule="guide", max_write_off=5), [("On", 20), ("Off", -20)], 2,
+         "The guide's adjustment writes off 20 units, over the write-off cap of 5 units; no adjustment within it"
+         " clears the usage."),
         (SEED, Policy(rule="budget", max_runs=3, max_write_off=5), [], 0,
          "Cannot clear within 3 runs and the write-off cap of 5 units; On 7 / Off -7 would."),
     ],
