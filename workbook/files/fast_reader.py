@@ -125,7 +125,7 @@ class FastBook:
         if self._book is None or tab is None or not _utf8(self._archive, tab.part):
             return None, {}
         with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(error_cells, self.path, name)
+            scan = pool.submit(part_error_cells, self.path, tab.part)  # the tab is known: no second read_contents
             try:
                 sheet = self._book.get_sheet_by_name(name)
             except CalamineError:
@@ -210,9 +210,12 @@ def error_cells(path: Path, name: str) -> dict[int, dict[int, str | Uncalculated
     Raises NoReference for such a cell without a cell reference."""
     with zipfile.ZipFile(path) as archive:
         tab = read_contents(archive).tab(name)
-        part = tab.part if tab is not None else None
-        if part is None:
-            return {}
+    return part_error_cells(path, tab.part) if tab is not None and tab.part is not None else {}
+
+
+def part_error_cells(path: Path, part: str) -> dict[int, dict[int, str | Uncalculated]]:
+    """`error_cells` of the worksheet part `part`, for a reader that knows it already."""
+    with zipfile.ZipFile(path) as archive:
         found: dict[int, dict[int, str | Uncalculated]] = {}
         with archive.open(part) as stream:
             for text in _whole_rows(stream):
