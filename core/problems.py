@@ -49,7 +49,8 @@ class Problem(Frozen):
 
     An `error` sets its product aside (not recommended from partial data) and makes the
     run's exit status 1; a `warning` (two product codes that differ only in case or
-    blanks) is reported beside the results and changes nothing else."""
+    blanks, a max_runs setting the rule does not read) is reported beside the results and
+    changes nothing else."""
 
     code: Code
     cell: str
