@@ -51,7 +51,7 @@ def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None
     """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
     recommendation = recommendation_for(usage, count, balance, policy_for(rule, max_write_off))
     if recommendation.status is Status.CANNOT_CLEAR:
-        raise xw.XlwingsError(" ".join(note for note in recommendation.notes if note.startswith("Cannot clear")))
+        raise xw.XlwingsError(recommendation.why_not_cleared)
     return adjustment_rows(recommendation)
 
 

@@ -19,6 +19,8 @@ LotOrder = Literal["fifo", "lifo"]
 RuleName = Literal["fewest", "guide", "budget"]
 Phase = Literal["give_back", "allocate"]
 PHASE_WORDS: dict[str, str] = {"give_back": "Give back", "allocate": "Allocate"}  # on every sheet and screen
+RULE_WORDS: dict[str, str] = {"fewest": "Fewest runs", "guide": "ERP guide", "budget": "Within max runs",
+                              "what-if": "What-if"}  # a rule's name on every sheet and screen
 LineKind = Literal["On", "Off"]
 
 
@@ -149,6 +151,12 @@ class Adjustment(Frozen):
         return tuple(lines)
 
     @property
+    def why_not_cleared(self) -> str:
+        """The notes saying why the product cannot be cleared (they begin with
+        `CANNOT_CLEAR`); "" when it can."""
+        return " ".join(note for note in self.notes if note.startswith(CANNOT_CLEAR))
+
+    @property
     def gross(self) -> Decimal:
         """Entry size: the sum of the lines' absolute quantities."""
         return self.on + self.off
@@ -212,6 +220,12 @@ class Option(Frozen):
         return self.adjustment.lines
 
     @property
+    def why_not_cleared(self) -> str:
+        """The notes saying why the product cannot be cleared (they begin with
+        `CANNOT_CLEAR`); "" when it can."""
+        return " ".join(note for note in self.notes if note.startswith(CANNOT_CLEAR))
+
+    @property
     def gross(self) -> Decimal:
         return self.adjustment.gross
 
@@ -239,6 +253,9 @@ class Status(str, Enum):
         return self.value.replace("_", " ").capitalize()
 
 
+CANNOT_CLEAR = "Cannot clear"  # how the note saying why a product cannot be cleared begins
+
+
 class Recommendation(Frozen):
     """The chosen adjustment for a product, the guide's for comparison, and why."""
 
@@ -264,6 +281,12 @@ class Recommendation(Frozen):
         if not self.chosen.settled:
             return Status.CANNOT_CLEAR
         return Status.ADJUST if self.chosen.lines else Status.NO_ADJUSTMENT
+
+    @property
+    def why_not_cleared(self) -> str:
+        """The notes saying why the product cannot be cleared (they begin with
+        `CANNOT_CLEAR`); "" when it can."""
+        return " ".join(note for note in self.notes if note.startswith(CANNOT_CLEAR))
 
     @property
     def gross(self) -> Decimal:

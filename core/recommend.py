@@ -26,7 +26,7 @@ from typing import Callable, NamedTuple
 from .classify import Balance, balance_change, classify
 from .counting import Totals, count_loops, settles_within
 from .giveback import QUANTITY, last_in_order, ledger, lot_age, simulate, visiting_order
-from .models import Adjustment, Case, Option, Outcome, Policy, ProductUsage, Recommendation, TraceRow
+from .models import CANNOT_CLEAR, Adjustment, Case, Option, Outcome, Policy, ProductUsage, Recommendation, TraceRow
 from .options import Step, staircase
 from .quantities import ZERO, grid_step, show
 
@@ -335,7 +335,7 @@ def _beyond_budget(product: ProductUsage, space: Space, policy: Policy) -> str:
     if not best.settled:
         return _why_not_cleared(product, space, best)
     return (
-        f"Cannot clear within {runs(policy.max_runs or 0)}: no write-off from {show(space.low)}"
+        f"{CANNOT_CLEAR} within {runs(policy.max_runs or 0)}: no write-off from {show(space.low)}"
         f" to {show(space.high)} does. The fewest runs any adjustment needs here is"
         f" {best.loops:,} (write-off {show(best.w)}): allow {runs(best.loops)} (max_runs) or"
         " use the fewest rule."
@@ -345,7 +345,7 @@ def _beyond_budget(product: ProductUsage, space: Space, policy: Policy) -> str:
 def _why_not_cleared(product: ProductUsage, space: Space, chosen: Outcome) -> str:
     """Why no write-off clears the usage, and what to check: nearly always a balance
     change from a count that is smaller than the net usage the lots cannot cover."""
-    left = f"Cannot clear: {show(chosen.unallocated)} units stay unallocated whatever the write-off"
+    left = f"{CANNOT_CLEAR}: {show(chosen.unallocated)} units stay unallocated whatever the write-off"
     free = space.lots_capacity - space.lots_used
     if product.count is None or space.balance.net <= space.delta + free:
         return f"{left}. Do not post these lines."
@@ -402,16 +402,16 @@ def _cap_note(space: Space, chosen: Outcome, policy: Policy) -> str | None:
         return None if chosen.w <= cap else (
             f"The guide's adjustment writes off {show(chosen.w)} units, over {the_cap}; {_within_cap(space, policy)}.")
     if cap < space.low:
-        return (f"Cannot clear within {the_cap}: the balance change needs at least {show(space.low)} units"
+        return (f"{CANNOT_CLEAR} within {the_cap}: the balance change needs at least {show(space.low)} units"
                 " written off.")
     free = outcome(space, RULES[policy.rule](space, uncapped(policy)), policy.rule, policy)
     if free.w == chosen.w:
         return None
     if chosen.w is None:
-        return (f"Cannot clear within {runs(policy.max_runs or 0)} and {the_cap};"
+        return (f"{CANNOT_CLEAR} within {runs(policy.max_runs or 0)} and {the_cap};"
                 f" {describe(free.adjustment)} would.")
     if not chosen.settled:
-        return (f"Cannot clear within {the_cap}: {show(chosen.unallocated)} units stay unallocated;"
+        return (f"{CANNOT_CLEAR} within {the_cap}: {show(chosen.unallocated)} units stay unallocated;"
                 f" {describe(free.adjustment)} would clear them in {runs(free.loops)}. Do not post these lines.")
     return f"{the_cap.capitalize()} keeps this at {runs(chosen.loops)}; {describe(free.adjustment)} would take {free.loops:,}."
 

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from core.quantities import show
-from core.models import Status
+from core.models import RULE_WORDS, Status
 from core.recommend import runs
 from core.report import blocked_json, problem_json, product_json
 from workbook.files.books import check_extension, open_book, write_book, written_by_giveback
@@ -213,7 +213,7 @@ def print_summary(done: Reconciliation, target: Path, console: Console | None = 
     console.print(summary_table(done))
     for rec in done.recommendations:
         if rec.status is Status.CANNOT_CLEAR:
-            reason = " ".join(note for note in rec.notes if note.startswith("Cannot clear"))
+            reason = rec.why_not_cleared
             console.print(f"[red]{escape(rec.product)}[/red]: {escape(reason)}")
     console.print(f"Wrote {escape(str(target))}.", soft_wrap=True)  # a path is never broken across lines
     if done.problems:
@@ -232,7 +232,7 @@ STATUS_COLOURS = {Status.ADJUST: "", Status.NO_ADJUSTMENT: "", Status.CANNOT_CLE
 
 def summary_table(done: Reconciliation) -> Table:
     """One row per product, as Summary has them, in 80 columns: long names wrap."""
-    rule = {"fewest": "fewest runs", "guide": "the ERP guide's rule", "budget": f"within {runs(done.policy.max_runs or 0)}"}
+    rule = {**RULE_WORDS, "budget": f"Within {runs(done.policy.max_runs or 0)}"}
     table = Table(title=f"Rule: {rule[done.policy.rule]}; lot order {done.policy.lot_order.upper()}",
                   box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
     for header in ("Product", "Status", "Adjustment", "Loops", "Guide's"):

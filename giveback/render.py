@@ -12,13 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from core import Option, Outcome, Recommendation, Status, TraceRow
-from core.models import PHASE_WORDS
+from core.models import PHASE_WORDS, RULE_WORDS
 from core.quantities import show
 
 console = Console(highlight=False)
 
 TRACE_SHOWN = 200  # rows of trace on screen; --json gives them all
-RULE_WORDS = {"fewest": "fewest runs", "guide": "ERP guide", "budget": "within max runs", "what-if": "what-if"}
 
 
 def recommendation(rec: Recommendation, out: Console | None = None) -> None:

@@ -12,7 +12,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import Adjustment, Count, Lot, Policy, ProductUsage, Usage, check_invariants, ledger, recommend, run, simulate
+from core import (Adjustment, Count, Lot, Policy, ProductUsage, Status, Usage, check_invariants, ledger, recommend,
+                  run, simulate)
 from core.counting import count_loops
 from core.giveback import opening_state
 from core.recommend import search_space
@@ -152,6 +153,19 @@ def test_a_capped_fewest_and_budget_match_brute_force_restricted_to_the_cap(prod
     assert recommend(product, fewest).chosen.w == brute_force(product, fewest)
     budget = Policy(rule="budget", max_runs=runs, max_write_off=units, max_write_off_cost=cost)
     assert recommend(product, budget).chosen.w == brute_force(product, budget)
+
+
+@settings(max_examples=300, deadline=None)
+@given(products(), st.sampled_from(["fewest", "guide", "budget"]), st.integers(1, 6), caps)
+def test_a_product_that_cannot_be_cleared_always_says_why(product, rule, runs, cap):
+    """Every host shows `why_not_cleared` for a Cannot clear product (the command line's
+    line, RECOMMEND_ADJ's error): it is never empty, and a product that can be cleared
+    has none."""
+    units, cost = cap
+    policy = Policy(rule=rule, max_runs=runs if rule == "budget" else None, max_write_off=units,
+                    max_write_off_cost=cost)
+    rec = recommend(product, policy, with_trace=False)
+    assert bool(rec.why_not_cleared) == (rec.status is Status.CANNOT_CLEAR)
 
 
 @settings(max_examples=150, deadline=None)

@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from core.models import PHASE_WORDS, Policy, ProductUsage, Recommendation, Status, Usage
+from core.models import PHASE_WORDS, RULE_WORDS, Policy, ProductUsage, Recommendation, Status, Usage
 from core.problems import Problem
 from core.quantities import ONE, show
 from core.recommend import runs, trace_of
@@ -30,7 +30,6 @@ OPTIONS = "Options"  # written by `options`
 OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, OPTIONS, ISSUES)
 WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
 DATE = "yyyy-mm-dd"
-RULES = {"fewest": "Fewest runs", "guide": "ERP guide", "budget": "Within max runs"}
 _CELL = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!\$?[A-Za-z]{1,3}\$?[0-9]+$")  # a place a link can jump to
 
 
@@ -91,7 +90,7 @@ def _lines(rec: Recommendation) -> Iterator[Row]:
     for number, line in enumerate(outcome.lines, start=1):
         cost = line.quantity * rec.unit_cost if posted and rec.unit_cost is not None else None
         yield (rec.product, rec.status.label, line.kind, line.quantity, rec.unit_cost if posted else None, cost,
-               rec.case.label, RULES[outcome.rule], outcome.loops, _memo(rec, line.kind, line.quantity, number, count))
+               rec.case.label, RULE_WORDS[outcome.rule], outcome.loops, _memo(rec, line.kind, line.quantity, number, count))
 
 
 def _memo(rec: Recommendation, kind: str, quantity: Decimal, number: int, count: int) -> str:
