@@ -151,12 +151,6 @@ class Adjustment(Frozen):
         return tuple(lines)
 
     @property
-    def why_not_cleared(self) -> str:
-        """The notes saying why the product cannot be cleared (they begin with
-        `CANNOT_CLEAR`); "" when it can."""
-        return " ".join(note for note in self.notes if note.startswith(CANNOT_CLEAR))
-
-    @property
     def gross(self) -> Decimal:
         """Entry size: the sum of the lines' absolute quantities."""
         return self.on + self.off
@@ -218,12 +212,6 @@ class Option(Frozen):
     @property
     def lines(self) -> tuple[AdjustmentLine, ...]:
         return self.adjustment.lines
-
-    @property
-    def why_not_cleared(self) -> str:
-        """The notes saying why the product cannot be cleared (they begin with
-        `CANNOT_CLEAR`); "" when it can."""
-        return " ".join(note for note in self.notes if note.startswith(CANNOT_CLEAR))
 
     @property
     def gross(self) -> Decimal:
