@@ -34,7 +34,7 @@ from typing import Iterable, Iterator
 import xlwings as xw
 
 from workbook import ownership
-from workbook.seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, text_height
+from workbook.seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, table_name, text_height
 
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
@@ -266,16 +266,11 @@ class BookWriter:
         return name
 
     def table_name(self, sheet_name: str) -> str:
-        """A table name from the sheet's (as the file writer names them), unique in the
-        workbook."""
-        base = re.sub(r"\W+", "_", sheet_name).strip("_") or "Table"
+        """A table name from the sheet's, as the file writer names them (`seam.table_name`),
+        unique in the workbook."""
         taken = {table.name.lower() for sheet in self.book.sheets for table in sheet.tables}
         taken |= {name.name.rsplit("!", 1)[-1].lower() for name in self.book.names}
-        name, suffix = base, 1
-        while name.lower() in taken:
-            suffix += 1
-            name = f"{base}_{suffix}"
-        return name
+        return table_name(sheet_name, taken)
 
     def remove_stale_continuations(self, bases: set[str], written: list[str]) -> None:
         keep, owned = {name.casefold() for name in written}, owned_sheets(self.book)

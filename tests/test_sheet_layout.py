@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from test_libreoffice import convert_to_xlsx, soffice  # noqa: F401 (a fixture)
-from workbook.seam import Column, Link, OutputSheet
+from workbook.seam import Column, Link, OutputSheet, table_name
 from workbook.xlsx.package import write_outputs
 
 COSTS = OutputSheet(
@@ -91,3 +91,22 @@ def test_libreoffice_recalculates_the_total_to_the_value_written(soffice, writte
     sheet = openpyxl.load_workbook(converted, data_only=True)["Costs"]
     assert sheet["B7"].value == 10.25
     assert sheet["A4"].font.b
+
+
+@pytest.mark.parametrize("sheet, taken, name", [
+    ("Adjustments", set(), "Adjustments"),
+    ("LoopTrace (2)", set(), "LoopTrace_2"),
+    ("A1", set(), "T_A1"),  # a name Excel would read as a cell
+    ("R2C3", set(), "T_R2C3"),
+    ("2026 usage", set(), "T_2026_usage"),
+    ("Summary", {"summary"}, "Summary_2"),
+])
+def test_tables_are_named_from_their_sheet_never_as_a_cell(sheet, taken, name):
+    assert table_name(sheet, taken) == name
+
+
+def test_the_add_in_names_tables_as_the_file_writer_does():
+    from addin.book import BookWriter
+
+    book = type("Book", (), {"sheets": [], "names": []})()  # nothing taken yet
+    assert [BookWriter(book).table_name(sheet) for sheet in ("A1", "LoopTrace (2)")] == ["T_A1", "LoopTrace_2"]

@@ -11,6 +11,7 @@ host.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
 from core.problems import Code
@@ -171,6 +172,23 @@ class OutputSheet(NamedTuple):
     def rows_per_sheet(self) -> int:
         """Data rows one sheet holds under the intro and header (and above a totals row)."""
         return EXCEL_MAX_ROWS - self.header_row - (1 if self.has_totals else 0)
+
+
+_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
+
+
+def table_name(sheet_name: str, taken: set[str]) -> str:
+    """An Excel table name from a sheet's name, as every writer names its tables:
+    letters, digits and _, starting with a letter, never read as a cell (`A1`, `R1C1`),
+    and unlike any name in `taken` (lower-cased)."""
+    base = re.sub(r"\W+", "_", sheet_name).strip("_") or "Table"
+    if not re.match(r"[^\W\d]", base) or _CELL_LIKE.match(base):
+        base = f"T_{base}"
+    name, suffix = base, 1
+    while name.lower() in taken:
+        suffix += 1
+        name = f"{base}_{suffix}"
+    return name
 
 
 def text_height(text: str, width: float) -> float | None:

@@ -43,7 +43,7 @@ from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
     TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
 )
-from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet
+from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, table_name
 from ..sheets.schema import column_letter
 from .workbookpart import WorkbookPart
 
@@ -60,7 +60,6 @@ SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written o
 _LONGEST_SHEET_NAME = 31
 _MOST_COLUMNS = 16_384
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$")
-_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
 
 
 class SheetNotOurs(Exception):
@@ -260,14 +259,8 @@ class _Edit:
         return new_id
 
     def table_name(self, sheet_name: str) -> str:
-        """A table name from the sheet's: letters, digits and _, unique in the workbook."""
-        base = re.sub(r"\W+", "_", sheet_name).strip("_") or "Table"
-        if not re.match(r"[^\W\d]", base) or _CELL_LIKE.match(base):
-            base = f"T_{base}"
-        name, suffix = base, 1
-        while name.lower() in self.table_names:
-            suffix += 1
-            name = f"{base}_{suffix}"
+        """A table name from the sheet's (`seam.table_name`), unique in the workbook."""
+        name = table_name(sheet_name, self.table_names)
         self.table_names.add(name.lower())
         return name
 
