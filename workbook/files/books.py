@@ -12,7 +12,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 from xml.etree.ElementTree import ParseError
 
 from .guard import UnreadableWorkbook, check_workbook_file
@@ -107,11 +107,12 @@ def unreadable(path: Path, error: BaseException) -> WorkbookError:
     return damaged(path)
 
 
-def write_book(source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = ()) -> list[str]:
+def write_book(source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = (),
+               properties: Mapping[str, str] | None = None) -> list[str]:
     """Write giveback's output `sheets` into a copy of `source` at `target` (which may be
-    `source` itself, for in-place), atomically, and remove the sheets in `drop`.
-    Returns the sheet names written; raises WorkbookError."""
+    `source` itself, for in-place), atomically, remove the sheets in `drop` and set the
+    custom document `properties`. Returns the sheet names written; raises WorkbookError."""
     try:
-        return write_outputs(source, target, sheets, drop)
+        return write_outputs(source, target, sheets, drop, properties)
     except (SheetNotOurs, PackageError) as error:
         raise WorkbookError(str(error)) from None

@@ -22,6 +22,11 @@ and gigabytes on large books. Here the package is edited at the zip level instea
    with its compressed bytes as they are (`zipcopy`), the edited parts in their places,
    then giveback's new parts, copied compressed from the scratch zip. The temporary file
    replaces the target only once complete (fsync, then `os.replace`).
+
+The run record's custom document properties (`docprops`) are set in `docProps/custom.xml`,
+the user's own kept; a package without that part gains it, with its relationship and
+content type. A very hidden output (the run record sheet) is listed with
+`state="veryHidden"`.
 """
 
 from __future__ import annotations
@@ -33,15 +38,15 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import IO, BinaryIO, Iterator, Sequence
+from typing import IO, BinaryIO, Iterator, Mapping, Sequence
 
 from lxml import etree
 
-from . import chart, panel, sheetxml, strict, styles, zipcopy
+from . import chart, docprops, panel, sheetxml, strict, styles, zipcopy
 from .background import writing_in_background
 from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
-    TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
+    TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, ROOT_RELS, Package, PackageError, rels_part, relative_target,
 )
 from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, table_name
 from ..sheets.schema import column_letter
@@ -74,19 +79,21 @@ class SheetNotOurs(Exception):
 
 
 def write_outputs(
-    source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = ()
+    source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = (),
+    properties: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Copy `source` to `target` atomically (temp file in target's folder + os.replace;
     target may equal source for in-place), with giveback's output `sheets` created or
-    replaced and giveback-owned sheets named in `drop` removed. Every other part of the
-    user's package is copied byte for byte. Returns the sheet names written.
+    replaced, giveback-owned sheets named in `drop` removed and the custom document
+    `properties` set (text). Every other part of the user's package is copied byte for
+    byte. Returns the sheet names written.
 
     Raises PackageError for a file that is not a readable workbook and SheetNotOurs for a
     user's sheet in the way; then, as on any error, the target is not written."""
     _check_output_names(sheets)
     source, target = Path(source), Path(target)
     with Package(source) as package, tempfile.TemporaryFile(dir=target.parent) as spill:
-        edit = _Edit(package, [sheet.name for sheet in sheets], drop)
+        edit = _Edit(package, [sheet.name for sheet in sheets], drop, properties)
         with zipfile.ZipFile(spill, "w", zipfile.ZIP_DEFLATED,
                              compresslevel=SHEET_COMPRESSION_LEVEL) as new_parts:
             written = [name for sheet in sheets for name in _write_output(new_parts, edit, sheet)]
@@ -138,7 +145,7 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
     while rows is not None:
         name = output.name if not names else f"{output.name} ({len(names) + 1})"
         page = output._replace(panel=None) if names else output
-        sheet_part, table_part = edit.claim_sheet(name, page.header_row)
+        sheet_part, table_part = edit.claim_sheet(name, page.header_row, page.hidden)
         table_name = edit.table_name(name)
         relationships = [("rId1", TABLE, relative_target(sheet_part, table_part))]
         extras = _panel_extras(archive, edit, page, sheet_part, relationships)
@@ -183,8 +190,10 @@ class _Edit:
     """What changes in the package: planned from the workbook as it is, then grown as each
     output sheet is written, and finally serialised into the edited parts."""
 
-    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str]):
+    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str],
+                 properties: Mapping[str, str] | None = None):
         self.package = package
+        self.properties = dict(properties or {})
         self.workbook = _workbook_part(package)
         self.workbook_rels_part = rels_part(package.workbook_part)
         self.workbook_rels = package.xml(self.workbook_rels_part)
@@ -199,9 +208,9 @@ class _Edit:
         self.table_ids, self.table_names = self._surviving_tables()
         self.table_names |= self.workbook.defined_names()
 
-    def claim_sheet(self, name: str, header_row: int = 1) -> tuple[str, str]:
-        """Add (or reuse the slot of) sheet `name`, its header row printed on every page;
-        return its new sheet and table parts."""
+    def claim_sheet(self, name: str, header_row: int = 1, hidden: bool = False) -> tuple[str, str]:
+        """Add (or reuse the slot of) sheet `name`, its header row printed on every page,
+        very hidden if asked; return its new sheet and table parts."""
         slot = next((i for i, s in enumerate(self.existing) if s.name.casefold() == name.casefold()),
                     None)
         if slot is not None and slot not in self.doomed:
@@ -213,9 +222,9 @@ class _Edit:
         table_part = self._new_part_name(posixpath.join(folder, "tables/table"), TABLE_TYPE)
         relationship = self._add_workbook_relationship(WORKSHEET, sheet_part)
         if slot is None:
-            self.workbook.append_sheet(name, relationship)
+            self.workbook.append_sheet(name, relationship, hidden)
         else:
-            self.workbook.replace_sheet(slot, name, relationship)
+            self.workbook.replace_sheet(slot, name, relationship, hidden)
             self.replaced.add(slot)
         self.workbook.print_titles(name, header_row)
         return sheet_part, table_part
@@ -272,14 +281,36 @@ class _Edit:
             self.workbook.recalculate_on_open()
         self._remove_relationships_to_dropped_parts()
         self._remove_content_types_of_dropped_parts()
+        properties = self._properties_parts()
         return {
-            self.package.actual_name(part): self.spelled(_serialise(root)) for part, root in [
+            **{self.package.actual_name(part): self.spelled(_serialise(root)) for part, root in [
                 (CONTENT_TYPES, self.content_types),
                 (self.package.workbook_part, self.workbook.root),
                 (self.workbook_rels_part, self.workbook_rels),
                 (self.styles_part, self.styles),
-            ]
+            ]},
+            **properties,
         }
+
+    def _properties_parts(self) -> dict[str, bytes]:
+        """The custom properties part with `properties` set; when the package has none, a
+        new one and the package root's relationships pointing at it."""
+        if not self.properties:
+            return {}
+        strict_package = self.package.strict
+        part = docprops.custom_part(self.package)
+        if part is not None:
+            return {part: docprops.with_properties(self.package.xml(part), self.properties, strict_package)}
+        part = self._new_part_name(docprops.DEFAULT_PART.removesuffix(".xml"), docprops.CUSTOM_TYPE, first="")
+        root_rels = self.package.xml(ROOT_RELS)
+        ids = {element.get("Id") for element in root_rels}
+        number = len(ids) + 1
+        while f"rId{number}" in ids:
+            number += 1
+        etree.SubElement(root_rels, f"{{{PACKAGE_RELS_NS}}}Relationship", Id=f"rId{number}",
+                         Type=docprops.relationship_type(strict_package), Target=part)
+        return {part: docprops.with_properties(None, self.properties, strict_package),
+                self.package.actual_name(ROOT_RELS): self.spelled(_serialise(root_rels))}
 
     def spelled(self, xml: bytes) -> bytes:
         """A part giveback writes, in the package's spelling of Open XML (Strict or not)."""
@@ -352,12 +383,13 @@ class _Edit:
                 names.add(table.get("displayName", "").lower())
         return ids, names
 
-    def _new_part_name(self, stem: str, content_type: str) -> str:
+    def _new_part_name(self, stem: str, content_type: str, first: str | int = 1) -> str:
         """A part name no entry, relationship part or relationship of the package uses
-        (a dangling relationship would take the new part for its own)."""
-        number = 1
+        (a dangling relationship would take the new part for its own): `stem` and a
+        number, the first one being `first` ("" for none: `docProps/custom.xml`)."""
+        number: str | int = first
         while {f"{stem}{number}.xml".lower(), rels_part(f"{stem}{number}.xml").lower()} & self.taken_names:
-            number += 1
+            number = 2 if number == "" else int(number) + 1
         part = f"{stem}{number}.xml"
         self.taken_names.add(part.lower())
         self._add_content_type(part, content_type)
