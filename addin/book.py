@@ -34,7 +34,7 @@ from typing import Iterable, Iterator
 import xlwings as xw
 
 from workbook import ownership
-from workbook.seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, table_name, text_height
+from workbook.seam import TOTAL_LABEL, Column, Formula, Link, OutputSheet, Row, table_name, text_height
 
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
@@ -215,15 +215,16 @@ class BookWriter:
         return [sheet.name for sheet in doomed]
 
     def write_sheet(self, output: OutputSheet) -> None:
-        """The intro, the header and the rows as values, then the looks the file writer
-        gives them: bold title and header, column formats and widths, wrapped columns,
-        the table, a totals row, and the header frozen. Not the panel above a table (the
-        Options sheet's drop-down list, its formulas and chart): the file writer's only."""
-        output = output._replace(panel=None)
+        """The intro, a panel of plain values (Summary's run record and sign-off), the
+        header and the rows as values, then the looks the file writer gives them: bold
+        title, labels and header, column formats and widths, wrapped columns, the table, a
+        totals row, and the header frozen; a hidden output (the run record) very hidden.
+        Not a panel of formulas and charts (the Options sheet's): the file writer's only."""
+        output = output if values_only(output) else output._replace(panel=None)
         sheet = self.sheet_for(output.name)
         top = output.header_row
         rows = list(output.rows)
-        grid = intro_grid(output) + [[column.header for column in output.columns]] + rows
+        grid = intro_grid(output) + panel_grid(output) + [[column.header for column in output.columns]] + rows
         write_blocks(sheet, grid)
         self.format_columns(sheet, output.columns, top, len(rows))
         table = self.make_table(sheet, output.name, top, len(rows), len(output.columns))
@@ -232,6 +233,8 @@ class BookWriter:
         embolden(sheet, output)
         wrap_legend(sheet, output)
         freeze_header(sheet, top)
+        if output.hidden:
+            hide(sheet)
 
     def sheet_for(self, name: str):
         """The owned sheet to reuse, cleared, or a new sheet at the end; marked."""
@@ -292,6 +295,35 @@ def intro_grid(output: OutputSheet) -> list[list]:
     return [[line, *blank] for line in output.intro] + ([[None, *blank]] if output.intro else [])
 
 
+def values_only(output: OutputSheet) -> bool:
+    """Whether the output's panel is plain values every host writes (no formulas, no
+    drop-down lists, no charts, no hidden rows)."""
+    panel = output.panel
+    return panel is not None and not (panel.charts or panel.choices or panel.hidden) \
+        and not any(isinstance(cell, Formula) for row in panel.rows for cell in row)
+
+
+def panel_grid(output: OutputSheet) -> list[list]:
+    """The panel's rows from column A and the blank row under them, as wide as the table
+    (a grid written at once is rectangular)."""
+    if output.panel is None:
+        return []
+    width = len(output.columns)
+    return [[*row, *[None] * (width - len(row))][:width] for row in (*output.panel.rows, ())]
+
+
+def hide(sheet) -> None:
+    """Very hidden (no list of Excel's shows the sheet) where the host can say so: Office.js
+    and desktop Excel on Windows; hidden on the Mac."""
+    if is_json_book(sheet.book):
+        sheet.impl.append_json_action(func="setSheetVisibility", args="VeryHidden")
+        return
+    try:
+        sheet.api.Visible = 2  # xlSheetVeryHidden
+    except AttributeError:
+        sheet.visible = False
+
+
 def write_totals(sheet, output: OutputSheet, table: str, row: int) -> None:
     """A totals row under the table: "Total" and `SUBTOTAL(109, ...)` of each total column
     (Excel computes it: a live book needs no value written)."""
@@ -324,6 +356,8 @@ def embolden(sheet, output: OutputSheet) -> None:
     """The title and the header row in bold (not only through the table style)."""
     if output.intro:
         sheet.range((1, 1)).font.bold = True
+    if output.panel is not None:
+        sheet.range((output.panel_row, 1), (output.panel_row + len(output.panel.rows) - 1, 1)).font.bold = True
     sheet.range((output.header_row, 1), (output.header_row, len(output.columns))).font.bold = True
 
 
