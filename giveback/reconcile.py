@@ -137,9 +137,8 @@ def fewer_collections() -> Iterator[None]:
 
 
 def _reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool) -> Reconciliation:
-    previous = replaced_block(book, target)
     with open_book(book) as reader, progress_bar(quiet) as progress:
-        done = reconcile(reader, overrides, progress, previous)
+        done = reconcile(reader, overrides, progress, lambda: replaced_block(book, target))
     properties = done.record.properties() if done.record else None
     try:  # the input is closed by now: --in-place may replace it
         with progress_bar(quiet) as progress:
@@ -152,7 +151,8 @@ def _reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool) -> R
 def replaced_block(book: Path, target: Path) -> Block | None:
     """Summary's run record and sign-off in the giveback output that `target` holds and
     this run replaces (another file than the input): `march.xlsx` reconciled again into
-    the `march.reconciled.xlsx` someone signed. The input's own Summary comes first."""
+    the `march.reconciled.xlsx` someone signed. Read only when the input has no Summary of
+    its own."""
     if _same_file(book, target) or not target.is_file() or not written_by_giveback(target):
         return None
     try:

@@ -71,7 +71,7 @@ def test_the_ribbons_check_answers_in_an_alert_and_writes_nothing(caller, monkey
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: checked))
     desktop.check()
     [(message, title)] = alerts(checked)
-    assert title == "Give-Back: Check" and message.startswith("stale: 1 change to the input values")
+    assert title == "Give-Back: Check" and message.startswith("stale: 1 cell edited since the run of")
     assert "Usage!B3 changed from 4 to 5 (NUT-5)" in message
     assert [action["func"] for action in checked.json()["actions"]] == ["alert"]
 

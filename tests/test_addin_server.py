@@ -163,7 +163,7 @@ def test_the_check_script_answers_with_an_alert_naming_the_changed_cell(server):
         ("alert", "current", "Give-Back: Check")]
     sheet_named(reconciled, "Usage")["values"][3][1] = 6  # Usage!B4: 4 -> 6
     stale = server.post("/xlwings/custom-scripts-call/check", json=reconciled).json()["actions"]
-    assert stale[0]["args"][0].startswith("stale: 1 change")
+    assert stale[0]["args"][0].startswith("stale: 1 cell edited")
     assert "Usage!B4 changed from 4 to 6 (NUT-5)" in stale[0]["args"][0]
 
 

@@ -57,7 +57,7 @@ def test_an_edited_input_cell_makes_it_stale_naming_the_cell_its_old_and_new_val
     status, out, _ = run(capsys, "check", reconciled)
     assert status == 1
     first, *rest = out.splitlines()
-    assert first.startswith("stale: 1 change to the input values since the run of")
+    assert first.startswith("stale: 1 cell edited since the run of")
     assert "  Usage!B2 changed from 6 to 8 (GASKET)" in rest
 
 
@@ -93,6 +93,7 @@ def test_rows_added_and_removed_are_named_not_every_row_below_them(capsys, recon
         ("added", "Usage!D6", "BOLT-10", None, "RMA-90"),
     ]
     text = run(capsys, "check", reconciled)[1].splitlines()
+    assert text[0].startswith("stale: 1 row added, 1 row removed, 1 block of rows moved since the run of")
     assert text[1:4] == ["  Usage row 3 removed: GASKET, -4, RMA-91",
                          "  Usage rows 4 to 6 moved to rows 3 to 5 (rows inserted or deleted above them)",
                          "  Usage row 6 added: BOLT-10, -20, RMA-90"]
@@ -160,3 +161,24 @@ def test_a_stale_book_stays_stale_after_a_libreoffice_like_copy(capsys, reconcil
     copy = shutil.copyfile(reconciled, tmp_path / "copy.xlsx")
     with zipfile.ZipFile(copy) as archive:
         assert "docProps/custom.xml" in archive.namelist()
+
+
+def test_a_long_stretch_between_changes_is_aligned_on_rows_found_once(monkeypatch):
+    """Past `ALIGNED_ROWS` rows between the first and the last change, rows that occur
+    once on each side anchor the alignment: a row inserted near the top and a cell edited
+    near the bottom are one row added and one cell edited, not every row between."""
+    import workbook.close.changes as changes_module
+
+    monkeypatch.setattr(changes_module, "ALIGNED_ROWS", 10)
+    book = sheets(usage=[("P", n, None, f"R{n}") for n in range(1, 101)])
+    done = reconcile(Grids(book))
+    record = next(sheet for sheet in done.sheets if sheet.name == RUN_RECORD)
+    usage = book["Usage"]
+    book["Usage"] = [usage[0], usage[1], ("NEW", 7, None, "X"), *usage[2:95], ("P", 950, None, "R95"), *usage[96:]]
+    result = check(Grids({**book, RUN_RECORD: [("Sheet", "Data"), *record.rows]}))
+    assert [(c.change, c.cell, c.was, c.now) for c in result.changes.listed] == [
+        ("added", "Usage!A3", None, "NEW"), ("added", "Usage!B3", None, 7), ("added", "Usage!D3", None, "X"),
+        ("moved", "Usage!A4:E96", "rows 3 to 95", "rows 4 to 96", ),
+        ("edited", "Usage!B97", 95, 950),
+        ("moved", "Usage!A98:E102", "rows 97 to 101", "rows 98 to 102"),
+    ]

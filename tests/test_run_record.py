@@ -14,7 +14,7 @@ import pytest
 from openpyxl.packaging.custom import StringProperty
 
 from giveback.cli import main
-from workbook.close.record import PROPERTY_NAMES, Recorder, canonical, line
+from workbook.close.record import PROPERTY_NAMES, Recorder, batch_line, canonical, canonical_column, rows_of
 from workbook.reconcile import reconcile
 from workbook.seam import UNCALCULATED, Grids
 from workbook.sheets.run_record import RUN_RECORD, read_run_record
@@ -26,18 +26,29 @@ D = Decimal
 
 
 @pytest.mark.parametrize("value, canonical_value", [
-    (5.0, 5), (5, 5), (2.5, 2.5), (-0.25, -0.25), (D("13"), 13), (D("1.5"), 1.5),
-    ("GASKET", "GASKET"), ("  ", None), ("", None), (None, None), (True, True),
+    (5.0, 5.0), (5, 5.0), (2.5, 2.5), (-0.25, -0.25), (D("13"), 13.0), (D("1.5"), 1.5),
+    ("GASKET", "GASKET"), ("  ", "  "), ("", None), (None, None), (True, True),
     (dt.date(2026, 3, 1), "2026-03-01"), (dt.datetime(2026, 3, 1), "2026-03-01"),
     (dt.datetime(2026, 3, 1, 10, 30, 0, 999_999), "2026-03-01 10:30:01"),
-    (UNCALCULATED, {"formula": "without a value"}), (D("Infinity"), "Infinity"),
+    (UNCALCULATED, {"formula": "without a value"}), (D("Infinity"), float("inf")),
 ])
 def test_a_value_is_recorded_as_every_host_gives_it(value, canonical_value):
     assert canonical(value) == canonical_value
 
 
-def test_a_row_is_one_line_of_json_without_trailing_blanks():
-    assert line(14, ["GASKET", 6.0, dt.date(2026, 3, 1), None, None]) == b'[14,"GASKET",6,"2026-03-01"]\n'
+@pytest.mark.parametrize("column", [
+    ["GASKET", "  ", None, "x" * 1001], ["GASKET", "", None], ["GASKET", None], [5.0, 2.5, None, 7, float("inf")],
+    [5.0, None], [dt.date(2026, 3, 1), dt.date(2026, 3, 2)], [dt.date(2026, 3, 1), "a", 1.0, None]])
+def test_a_column_is_made_canonical_as_each_value_is(column):
+    assert canonical_column(column) == [canonical(value) for value in column]
+
+
+def test_rows_go_in_lines_of_steps_and_columns_and_come_back_without_trailing_blanks():
+    text = batch_line([14, 15, 17], [("GASKET", 6.0, dt.date(2026, 3, 1), None), ("GASKET", -4, None, None),
+                                     ("NUT-5", 2.0, None, "NZ-1")])
+    assert text == (b'[[14,1,2],["GASKET","GASKET","NUT-5"],[6.0,-4.0,2.0],["2026-03-01",null,null],'
+                    b'[null,null,"NZ-1"]]\n')
+    assert rows_of([text]) == [(14, ["GASKET", 6, "2026-03-01"]), (15, ["GASKET", -4]), (17, ["NUT-5", 2, None, "NZ-1"])]
 
 
 def fingerprint(book: dict) -> str:
@@ -46,6 +57,7 @@ def fingerprint(book: dict) -> str:
 
 def test_the_fingerprint_is_the_same_whichever_host_read_the_numbers_and_dates():
     """calamine reads 6.0 and a date, Office.js sends 6 and a date-time: one fingerprint."""
+    assert canonical_column([6.0, 2.5]) == canonical_column([6, 2.5])
     as_file = sheets(usage=[("GASKET", 6.0, dt.date(2026, 3, 1), "SO-1", 0.8)])
     as_office = sheets(usage=[("GASKET", 6, dt.datetime(2026, 3, 1), "SO-1", 0.8)])
     assert fingerprint(as_file) == fingerprint(as_office)
@@ -85,9 +97,8 @@ def test_the_run_record_sheet_keeps_the_values_read_packed(tmp_path):
     assert record_sheet.hidden and len(list(record_sheet.rows)) == 3  # the record, Usage's and Settings' streams
     recorded = read_run_record(Grids({RUN_RECORD: [("Sheet", "Data"), *record_sheet.rows]}))
     assert recorded.record == done.record
-    assert recorded.sheets["Usage"].lines[0] == b'[2,"NUT-5",2]\n'
-    assert [json.loads(text) for text in recorded.sheets["Settings"].lines] == [
-        [1, "Setting", "Value"], [2, "lot_order", "lifo"]]
+    assert rows_of(recorded.sheets["Usage"].lines)[0] == (2, ["NUT-5", 2])
+    assert rows_of(recorded.sheets["Settings"].lines) == [(1, ["Setting", "Value"]), (2, ["lot_order", "lifo"])]
 
 
 def test_the_record_says_what_the_policy_says():
@@ -153,4 +164,4 @@ def test_libreoffice_opens_the_book_keeps_the_properties_and_the_book_stays_curr
 def test_recording_keeps_only_what_it_is_asked_to():
     recorder = Recorder(keep=True, pack=False)
     reconcile(grids(usage=demo_usage()), recorder=recorder)
-    assert len(recorder.sheets["Usage"].lines) == 11 and recorder.sheets["Usage"].packed() == b""
+    assert len(rows_of(recorder.sheets["Usage"].lines)) == 11 and recorder.sheets["Usage"].packed() == b""

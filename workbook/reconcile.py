@@ -71,13 +71,14 @@ class Reconciliation(NamedTuple):
 
 def reconcile(
     reader: SheetReader, overrides: Mapping[str, object] | None = None, progress: Progress | None = None,
-    previous: Block | None = None, recorder: Recorder | None = None,
+    previous: Callable[[], Block | None] | None = None, recorder: Recorder | None = None,
 ) -> Reconciliation:
     """Reconcile the workbook behind `reader`. `overrides` (rule, lot_order, max_runs,
     max_loops; None values ignored) take precedence over the Settings sheet. Summary's
-    sign-off is carried over from the book's own Summary, else from `previous` (the
-    Summary of the file the output replaces). `recorder` records the input values read
-    (by default one that packs them for the run record sheet).
+    sign-off is carried over from the book's own Summary, else from what `previous`
+    reads (the Summary of the file the output replaces), called only then. `recorder`
+    records the input values read (by default one that packs them for the run record
+    sheet).
     Raises WorkbookError for a structural problem; input problems are returned."""
     report = progress or _silent
     names = list(reader.sheet_names())
@@ -89,7 +90,7 @@ def reconcile(
     products = inputs.assemble(usage, lots, counts)
     policy = make_policy(settings, overrides)
     record = recorder.record(policy)
-    panel, signoff = signoff_panel(record, read_block(reader, names) or previous)
+    panel, signoff = signoff_panel(record, read_block(reader, names) or (previous and previous()))
     recommendations = tuple(_recommend_all(products.ready, policy, report))
     problems = tuple(products.problems + setting_problems)
     blocked = {product: tuple(found) for product, found in products.blocked.items()}

@@ -16,9 +16,10 @@ An edit, an added and a removed row, the common changes, cost one pass over the 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from typing import Iterator, NamedTuple
 
-from ..close.record import SheetRead, parse_line
+from ..close.record import SheetRead, rows_of
 from ..sheets.run_record import Recorded, RecordedSheet
 from ..sheets.schema import INPUTS, column_letter, column_address
 
@@ -71,7 +72,7 @@ def changes(recorded: Recorded, current: dict[str, SheetRead]) -> Changes:
 def _side(sheet: RecordedSheet | SheetRead | None, name: str) -> _Side:
     if sheet is None:
         return _Side(name, None, {}, [])
-    return _Side(sheet.name, sheet.fields, sheet.columns, [parse_line(line) for line in sheet.lines or []])
+    return _Side(sheet.name, sheet.fields, sheet.columns, rows_of(sheet.lines or []))
 
 
 def _sheet_changes(was: _Side, now: _Side) -> Iterator[Change]:
@@ -89,21 +90,76 @@ def _sheet_changes(was: _Side, now: _Side) -> Iterator[Change]:
     yield from _moved(names, old[len(old) - end:], new[len(new) - end:])
 
 
-def _middle(names: "_Names", old: list, new: list) -> Iterator[Change]:
-    if max(len(old), len(new)) > ALIGNED_ROWS:  # too long to align: row by row
-        yield from _paired(names, old, new)
-        return
-    matcher = difflib.SequenceMatcher(None, [_key(values) for _, values in old],
-                                      [_key(values) for _, values in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+def _middle(names: "_Names", old: list, new: list, anchored: bool = False) -> Iterator[Change]:
+    """Align the rows between the unchanged start and end: by difflib when short; when
+    long, on the rows that occur once on each side (patience diff), each gap between them
+    aligned the same way, and row by row when nothing anchors them."""
+    if not old or not new or max(len(old), len(new)) <= ALIGNED_ROWS:
+        opcodes = difflib.SequenceMatcher(None, [_key(values) for _, values in old],
+                                          [_key(values) for _, values in new], autojunk=False).get_opcodes()
+    elif anchored or not (anchors := _anchors(old, new)):
+        opcodes = [("replace", 0, len(old), 0, len(new))]
+    else:
+        opcodes = _between(anchors, len(old), len(new))
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             yield from _moved(names, old[i1:i2], new[j1:j2])
+        elif tag == "gap":
+            yield from _middle(names, old[i1:i2], new[j1:j2], anchored=True)
         else:
             yield from _paired(names, old[i1:i2], new[j1:j2])
 
 
 def _key(values: list) -> str:
     return repr(values)
+
+
+def _anchors(old: list, new: list) -> list[tuple[int, int]]:
+    """Pairs (i, j) of rows equal on both sides and found once on each, the longest
+    series increasing on both sides (a longest increasing subsequence, by bisection)."""
+    old_keys, new_keys = [_key(values) for _, values in old], [_key(values) for _, values in new]
+    old_count, new_count = Counter(old_keys), Counter(new_keys)
+    where_new = {key: j for j, key in enumerate(new_keys) if new_count[key] == 1}
+    pairs = [(i, where_new[key]) for i, key in enumerate(old_keys) if old_count[key] == 1 and key in where_new]
+    tails: list[int] = []  # tails[k]: the pair ending the best series of k + 1 pairs found so far
+    before: list[int] = []
+    for index, (_, j) in enumerate(pairs):
+        k = _bisect(pairs, tails, j)
+        before.append(tails[k - 1] if k else -1)
+        tails[k:k + 1] = [index]
+    series, index = [], tails[-1] if tails else -1
+    while index >= 0:
+        series.append(pairs[index])
+        index = before[index]
+    return series[::-1]
+
+
+def _bisect(pairs: list[tuple[int, int]], tails: list[int], j: int) -> int:
+    low, high = 0, len(tails)
+    while low < high:
+        middle = (low + high) // 2
+        if pairs[tails[middle]][1] < j:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _between(anchors: list[tuple[int, int]], old_length: int, new_length: int) -> list[tuple]:
+    """Opcodes from anchors: runs of consecutive anchors `equal`, what lies between them a
+    `gap` to align on its own."""
+    opcodes: list[tuple] = []
+    i = j = 0
+    for a, b in anchors + [(old_length, new_length)]:
+        if a > i or b > j:
+            opcodes.append(("gap", i, a, j, b))
+        if a < old_length:
+            if opcodes and opcodes[-1][0] == "equal" and opcodes[-1][2] == a and opcodes[-1][4] == b:
+                opcodes[-1] = ("equal", opcodes[-1][1], a + 1, opcodes[-1][3], b + 1)
+            else:
+                opcodes.append(("equal", a, a + 1, b, b + 1))
+        i, j = a + 1, b + 1
+    return opcodes
 
 
 def _paired(names: "_Names", old: list, new: list) -> Iterator[Change]:
@@ -113,7 +169,7 @@ def _paired(names: "_Names", old: list, new: list) -> Iterator[Change]:
             before = old_values[index] if index < len(old_values) else None
             after = values[index] if index < len(values) else None
             if before != after:
-                yield Change(names.cell(index, number), names.product(values, old_values), before, after)
+                yield Change(names.cell(index, number), names.product(values, old_values), plain(before), plain(after))
     for number, values in old[len(new):]:
         yield from _whole_row(names, number, values, "removed")
     for number, values in new[len(old):]:
@@ -125,7 +181,8 @@ def _whole_row(names: "_Names", number: int, values: list, change: str) -> Itera
     for index, value in enumerate(values):
         if value is not None:
             yield Change(names.cell(index, number), product,
-                         None if change == "added" else value, value if change == "added" else None, change)
+                         None if change == "added" else plain(value), plain(value) if change == "added" else None,
+                         change)
 
 
 def _moved(names: "_Names", old: list, new: list) -> Iterator[Change]:
@@ -160,7 +217,7 @@ class _Names:
             return None
         for values in rows:
             if self.product_index < len(values) and values[self.product_index] is not None:
-                return str(values[self.product_index])
+                return str(plain(values[self.product_index]))
         return None
 
     def moved(self, block: list[tuple[int, int]]) -> Change:
@@ -172,6 +229,13 @@ class _Names:
 
 def _rows(first: int, last: int) -> str:
     return f"row {first}" if first == last else f"rows {first} to {last}"
+
+
+def plain(value: object) -> object:
+    """A recorded value as a person reads it: a whole number without its `.0`."""
+    if type(value) is float and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    return value
 
 
 def shown(value: object) -> str:

@@ -17,6 +17,7 @@ Nothing is written: a check never changes the book.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Mapping, NamedTuple
 
 from core.quantities import json_number
@@ -85,8 +86,7 @@ def report_lines(result: Check, book: str) -> list[str]:
         lines.append(_signed(result.signoff) if result.signoff and result.signoff.signed
                      else "Not signed off yet: Summary's Prepared by and Reviewed by are empty.")
     else:
-        count = len(result.changes.listed) + result.changes.not_listed
-        what = result.why or f"{count:,} change{'s' if count != 1 else ''} to the input values"
+        what = result.why or what_changed(result.changes)
         lines = [f"stale: {what} since {run}. Reconcile again before posting."]
         lines += [f"  {line}" for line in change_lines(result.changes)]
         if result.signoff and result.signoff.signed:
@@ -105,6 +105,24 @@ def _signed(block: Block, sentence: bool = True) -> str:
                                                           ("reviewed by", block.reviewed)) if signoff.given]
     text = "; ".join(parts)
     return f"Signed off: {text}." if sentence else text
+
+
+def what_changed(found: Changes) -> str:
+    """`1 cell edited, 2 rows added`: the changes counted as the report lists them."""
+    counts = Counter(change.change for change, _ in _by_row(found.listed))
+    words = {"edited": ("cell", "edited"), "added": ("row", "added"), "removed": ("row", "removed"),
+             "moved": ("block of rows", "moved")}
+    parts = [f"{counts[kind]:,} {_plural(thing, counts[kind])} {done}"
+             for kind, (thing, done) in words.items() if counts[kind]]
+    if found.not_listed:
+        parts.append(f"{found.not_listed:,} more {_plural('cell', found.not_listed)} changed")
+    return ", ".join(parts) or "the input values changed"
+
+
+def _plural(thing: str, count: int) -> str:
+    if count == 1:
+        return thing
+    return "blocks of rows" if thing == "block of rows" else f"{thing}s"
 
 
 def change_lines(found: Changes, most: int = SHOWN_CHANGES) -> list[str]:

@@ -5,28 +5,31 @@ A reconcile run records giveback's version, the time, the rule and settings it r
 check` can later tell whether the outputs still match the inputs, and name what changed.
 
 What is fingerprinted is what the codecs read, not the file: for Usage, Lots and Counts
-the cells of the columns their schema knows, on every row below the header that is not
-blank in all of them; for Settings every non-blank row (its few cells are all settings).
+the cells of the columns their schema knows, on every row below the header with a cell
+in them; for Settings every non-blank row (its few cells are all settings).
 Formats, notes, other sheets, unknown columns, title rows and blank rows are not read, so
 editing them keeps the book current.
 
-Each value is put in a canonical form that every host gives alike: a number typed 5 is 5
-whether calamine reads 5.0 or Office.js sends 5, a date cell is its ISO date whether the
-reader made it a date or a datetime, blank text is a blank. So a book reconciled on the
-command line is current for Excel's Check button, and the other way round. A row is one
-line of JSON, its row number first and then its fields in the schema's order (trailing
-blanks dropped):
+Each value is put in a canonical form that every host gives alike: a number is a float
+(calamine reads 5.0 where Office.js sends 5), a date cell is its ISO date whether the
+reader made it a date or a datetime, empty text is a blank. So a book reconciled on the
+command line is current for Excel's Check button, and the other way round.
 
-    Usage row 14     [14,"GASKET",6,"2026-03-01","INV-7",2.5]
-    Settings row 3   [3,"lot_order","lifo"]
+The rows recorded (those not blank in every column read) go in batches of `BATCH` rows, a
+batch one line of JSON: the rows' numbers (the first, then the step to each next one: 1,
+mostly) and each field's values as a column, in the schema's order:
+
+    Usage, rows 2 to 4097   [[2,1,1,...],["GASKET","GASKET",...],[6.0,-4.0,...],[...],...]
+    Settings                [[1,1],["Setting","lot_order"],["Value","lifo"]]
 
 Each sheet's lines are hashed (SHA-256) and, on a reconcile, kept zlib-compressed for the
 run record sheet (`workbook.sheets.run_record`), so that a later check can name the cells
-that changed and what they held. The fingerprint is the SHA-256 of the four sheets'
-hashes in schema order: it does not depend on the order the sheets are read in.
+that changed and what they held (`rows_of`). The fingerprint is the SHA-256 of the four
+sheets' hashes in schema order: it does not depend on the order the sheets are read in.
 
-Cost: one pass over the rows the codecs read anyway, in the same generator chain; the
-lines are hashed and compressed in batches (see `bench/record.py` for the figures).
+Cost: the rows the codecs read anyway pass through one more generator; values are made
+canonical a column of a batch at a time (a column of one type in one comprehension), and
+columns of like values compress to about a twelfth (`bench/record.py` has the figures).
 """
 
 from __future__ import annotations
@@ -34,11 +37,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import os
 import zlib
 from decimal import Decimal
-from typing import Iterable, Iterator, NamedTuple
+from itertools import accumulate, zip_longest
+from operator import itemgetter, sub
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from core.models import Policy
 
@@ -47,7 +51,8 @@ from ..sheets.schema import INPUTS, Header, NumberedRow, Schema
 
 PROPERTY_NAMES = ("giveback_version", "giveback_rule", "giveback_settings", "giveback_fingerprint", "giveback_time")
 LONGEST_TEXT = 1_000  # characters of a text recorded as it is; a longer one is recorded by its digest
-BATCH = 4_096  # lines hashed and compressed at once
+BATCH = 4_096  # rows a line
+COMPRESSION = 4  # zlib's level: 4% larger than its default 6 on the benchmark book, 2.7 times as fast
 UNCALCULATED_VALUE = {"formula": "without a value"}
 _encode = json.JSONEncoder(separators=(",", ":")).encode
 _HALF_SECOND = dt.timedelta(microseconds=500_000)
@@ -75,17 +80,19 @@ def now() -> dt.datetime:
 
 def canonical(value: object) -> object:
     """A cell's value as every host gives it (see the module's docstring): None, a bool,
-    an int, a float, text, or a dict standing for what is not a value (a formula saved
-    without its result, a text too long to keep)."""
+    a float (every number: calamine reads 5.0 where Office.js sends 5), text, or a dict
+    standing for what is not a value (a formula saved without its result, a text too long
+    to keep)."""
     kind = type(value)
     if kind is str:
         if len(value) > LONGEST_TEXT:
-            return {"text": f"{len(value):,} characters", "sha256": hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()}
-        return value if value.strip() else None
-    if kind is float:
-        return int(value) if value.is_integer() else value if math.isfinite(value) else str(value)
-    if value is None or kind is int or kind is bool:
+            return {"text": f"{len(value):,} characters",
+                    "sha256": hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()}
+        return value or None
+    if kind is float or value is None or kind is bool:
         return value
+    if kind is int:
+        return float(value)
     if kind is dt.date:
         return value.isoformat()
     if isinstance(value, dt.datetime):
@@ -94,7 +101,7 @@ def canonical(value: object) -> object:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return canonical(float(value)) if value.is_finite() else str(value)
+        return float(value)
     if isinstance(value, Uncalculated):
         return UNCALCULATED_VALUE
     if isinstance(value, (int, float, str)):  # subclasses (numpy's, xlwings')
@@ -102,18 +109,42 @@ def canonical(value: object) -> object:
     return str(value)
 
 
-def line(number: int, values: Iterable[object]) -> bytes:
-    """One row's line: `[number, value, ...]` in canonical form, trailing blanks dropped."""
-    canon = [number, *map(canonical, values)]
-    while canon[-1] is None:
-        canon.pop()
-    return _encode(canon).encode("ascii") + b"\n"
+_TEXT, _FLOATS, _NUMBERS = {str, type(None)}, {float, type(None)}, {float, int, type(None)}
 
 
-def parse_line(text: bytes) -> tuple[int, list]:
-    """A line back into its row number and values."""
-    number, *values = json.loads(text)
-    return number, values
+def canonical_column(values: Sequence[object]) -> list:
+    """`canonical` of every value, the common columns without a Python call a value: text
+    (unchanged unless too long or empty), a file's numbers (floats already), dates."""
+    kinds = set(map(type, values))
+    if kinds <= _TEXT and "" not in values and max(map(len, filter(None, values)), default=0) <= LONGEST_TEXT:
+        return list(values)
+    if kinds <= _FLOATS:
+        return list(values)
+    if kinds <= _NUMBERS:
+        return [float(value) if type(value) is int else value for value in values]
+    if kinds == {dt.date}:
+        return list(map(dt.date.isoformat, values))
+    return [canonical(value) for value in values]
+
+
+def batch_line(numbers: Sequence[int], rows: Sequence[Sequence[object]]) -> bytes:
+    """Rows `numbers` as one line: their numbers as steps, their values by column."""
+    steps = [numbers[0], *map(sub, numbers[1:], numbers)]
+    columns = [canonical_column(column) for column in zip_longest(*rows)]
+    return _encode([steps, *columns]).encode("ascii") + b"\n"
+
+
+def rows_of(lines: Iterable[bytes]) -> list[tuple[int, list]]:
+    """The recorded rows of a sheet's lines: (row number, values), trailing blanks dropped."""
+    rows = []
+    for text in lines:
+        steps, *columns = json.loads(text)
+        for number, values in zip(accumulate(steps), zip(*columns) if columns else ((),) * len(steps)):
+            values = list(values)
+            while values and values[-1] is None:
+                values.pop()
+            rows.append((number, values))
+    return rows
 
 
 class SheetRead:
@@ -130,25 +161,38 @@ class SheetRead:
         self.rows = 0
         self.lines: list[bytes] | None = [] if keep else None
         self._hash = hashlib.sha256()
-        self._packer = zlib.compressobj(6) if pack else None
+        self._packer = zlib.compressobj(COMPRESSION) if pack else None
         self._packed: list[bytes] = []
-        self._batch: list[bytes] = []
+        self._numbers: list[int] = []
+        self._batch: list[Sequence[object]] = []
 
-    def add(self, number: int, values: Iterable[object]) -> None:
-        self._batch.append(line(number, values))
-        self.rows += 1
+    def add(self, number: int, values: Sequence[object]) -> None:
+        self._numbers.append(number)
+        self._batch.append(values)
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def adding(self) -> tuple[Callable[[int], None], Callable[[Sequence[object]], None], Callable[[], None]]:
+        """`add` in three parts, for a loop over many rows: append the number, append the
+        values, and check whether the batch is full (`full`)."""
+        return self._numbers.append, self._batch.append, self._flush_if_full
+
+    def _flush_if_full(self) -> None:
         if len(self._batch) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
-        if self._batch:
-            data = b"".join(self._batch)
-            self._hash.update(data)
-            if self._packer is not None:
-                self._packed.append(self._packer.compress(data))
-            if self.lines is not None:
-                self.lines.extend(self._batch)
-            self._batch = []
+        if not self._batch:
+            return
+        data = batch_line(self._numbers, self._batch)
+        self.rows += len(self._batch)
+        self._numbers.clear()
+        self._batch.clear()
+        self._hash.update(data)
+        if self._packer is not None:
+            self._packed.append(self._packer.compress(data))
+        if self.lines is not None:
+            self.lines.append(data)
 
     def digest(self) -> str:
         self._flush()
@@ -181,20 +225,29 @@ class Recorder:
         """`rows`, passed on unchanged, their cells in the schema's columns recorded."""
         columns = [header.columns.get(field.key) for field in schema.fields]
         sheet = self._sheet(schema, header.sheet, tuple(field.key for field in schema.fields), dict(header.columns))
-        add = sheet.add
+        add_number, add_values, full = sheet.adding()
+        blanks, pick = len(columns), _one_by_one(columns)
+        # in C when the sheet has every column and the row reaches them (readers pad rows)
+        fast = itemgetter(*columns) if None not in columns and len(columns) > 1 else pick
         for number, row in rows:
-            width = len(row)
-            values = [row[column] if column is not None and column < width else None for column in columns]
-            if any(value is not None and not (type(value) is str and not value.strip()) for value in values):
-                add(number, values)
+            try:
+                values = fast(row)
+            except IndexError:  # a short row (a reader that does not pad)
+                values = pick(row)
+            if values.count(None) < blanks:
+                add_number(number)
+                add_values(values)
+                if number % 512 == 0:
+                    full()
             yield number, row
+        full()
 
     def every_cell(self, schema: Schema, name: str, rows: Iterable[NumberedRow]) -> Iterator[NumberedRow]:
         """`rows` of sheet `name`, passed on unchanged, every non-blank one recorded whole."""
         sheet = self._sheet(schema, name, None, {})
         for number, row in rows:
             if any(canonical(value) is not None for value in row):
-                sheet.add(number, row)
+                sheet.add(number, list(row))
             yield number, row
 
     def _sheet(self, schema: Schema, name: str, fields: tuple[str, ...] | None, columns: dict[str, int]) -> SheetRead:
@@ -215,6 +268,15 @@ class Recorder:
     def record(self, policy: Policy, when: dt.datetime | None = None) -> "RunRecord":
         return RunRecord(version=version(), time=_iso(when or now()), rule=policy.rule,
                          settings=settings_text(policy), fingerprint=self.fingerprint())
+
+
+def _one_by_one(columns: list[int | None]) -> Callable[[Sequence[object]], tuple]:
+    """Picks `columns` of a row as a tuple, None for a column the sheet lacks or the row
+    does not reach."""
+    def pick(row: Sequence[object]) -> tuple:
+        return tuple(row[column] if column is not None and column < len(row) else None for column in columns)
+
+    return pick
 
 
 def fingerprint_of(digests: dict[str, str]) -> str:
