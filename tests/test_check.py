@@ -12,22 +12,16 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from giveback.cli import main
 from workbook.close.changes import MOST_LISTED
 from workbook.close.check import check
 from workbook.reconcile import reconcile
 from workbook.seam import Grids
 from workbook.sheets.run_record import RUN_RECORD
+from test_cli_reconcile import run
 from workbooks import sheets, xlsx
 
 USAGE = [("GASKET", 6, None, "SO-1010"), ("GASKET", -4, None, "RMA-91"), ("NUT-5", 2, None, "NZ-1"),
          ("NUT-5", 4, None, "NZ-2"), ("NUT-5", -10, None, "NZ-3")]
-
-
-def run(capsys, *argv):
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture

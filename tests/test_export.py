@@ -13,19 +13,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from giveback.cli import main
 from giveback.demo import COUNTS, LOTS, USAGE
 from workbook.close.export import HEADER
 from workbook.files.newbook import input_book, save_new
+from test_cli_reconcile import run
 from workbooks import sheets, xlsx
 
 D = Decimal
-
-
-def run(capsys, *argv):
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture

@@ -50,16 +50,15 @@ def signoff_cells(path) -> dict[str, tuple]:
     rows = label_rows(summary)
     found = {label: (summary.cell(rows[label], 2).value, summary.cell(rows[label], 3).value)
              for label in (PREPARED, REVIEWED)}
-    history = [summary.cell(row, 2).value for row in range(rows[REVIEWED] + 1, rows["Product"])
-               if summary.cell(row, 2).value]
-    return {**found, HISTORY: history}
+    history = summary.cell(rows[HISTORY], 2).value
+    return {**found, HISTORY: history.split(" | ") if history else []}
 
 
 def test_a_fresh_book_has_the_labels_and_empty_cells_right_of_them(tmp_path):
     book = reconciled_book(tmp_path)
     assert signoff_cells(book) == {PREPARED: (None, None), REVIEWED: (None, None), HISTORY: []}
     rows = label_rows(openpyxl.load_workbook(book)["Summary"])
-    assert rows[PREPARED] + 1 == rows[REVIEWED] < rows["Product"]  # above the table
+    assert rows[PREPARED] + 1 == rows[REVIEWED] == rows[HISTORY] - 1 < rows["Product"] - 1  # above the table
 
 
 def test_a_rerun_with_unchanged_inputs_keeps_the_names_and_dates(tmp_path, capsys):
@@ -88,14 +87,16 @@ def test_a_rerun_with_changed_inputs_clears_them_onto_a_history_line(tmp_path, c
     assert f"fingerprint {old_fingerprint[:12]}" in line
 
 
-def test_history_keeps_the_newest_lines_first(tmp_path):
+def test_history_keeps_the_newest_entries_first_and_the_table_where_it_was(tmp_path):
     book = reconciled_book(tmp_path)
+    header = label_rows(openpyxl.load_workbook(book)["Summary"])["Product"]
     for quantity in range(7, 7 + MOST_HISTORY + 2):
-        sign(book, prepared=(f"Preparer {quantity}", None), reviewed=(None, None),
+        sign(book, prepared=(f"Preparer {quantity} | A", None), reviewed=(None, None),
              edit=lambda workbook, q=quantity: workbook["Usage"].__setitem__("B2", q))
         main(["reconcile", str(book), "--in-place"])
     history = signoff_cells(book)[HISTORY]
-    assert len(history) == MOST_HISTORY and "Preparer 18" in history[0] and "Preparer 17" in history[1]
+    assert len(history) == MOST_HISTORY and "Preparer 18 / A" in history[0] and "Preparer 17 / A" in history[1]
+    assert label_rows(openpyxl.load_workbook(book)["Summary"])["Product"] == header  # Excel resizes tables so
 
 
 def test_a_changed_rule_clears_them_too(tmp_path, capsys):
@@ -118,7 +119,7 @@ def test_reconciling_the_input_again_into_the_signed_output_keeps_the_sign_off(t
 def test_the_block_is_read_back_from_summarys_first_rows():
     rows = [("Summary",), (), ("Reconciled", "2026-03-05 12:00 UTC by giveback 0.1"), ("Rule", "Fewest runs"),
             ("Fingerprint", "ab" * 32), (" prepared BY ", " Ann ", dt.datetime(2026, 3, 5)), ("Reviewed by",),
-            ("History", "Cleared once"), (None, "Cleared before"), (), ("Product", "Status"), ("Prepared by", "X")]
+            ("History", "Cleared once | Cleared before"), (), ("Product", "Status"), ("Prepared by", "X")]
     block = block_of(rows)
     assert (block.prepared.name, block.prepared.date, block.reviewed.given) == ("Ann", dt.date(2026, 3, 5), False)
     assert block.history == ("Cleared once", "Cleared before") and block.fingerprint == "ab" * 32

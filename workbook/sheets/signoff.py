@@ -6,7 +6,7 @@ intro and its table (the sheet's `Panel`).
     Fingerprint  3f2a9c01e4b5...      (of the input values read: `workbook.close.record`)
     Prepared by  Ann Lee    2026-03-05
     Reviewed by  Bo Chan    2026-03-06
-    History      Cleared 2026-03-09 10:00 UTC (the inputs changed). Prepared by ...
+    History      Cleared 2026-03-09 10:00 UTC (the inputs changed): prepared by ... | Cleared ...
 
 The accountant types the names and dates: the name in the cell right of the label, the
 date right of that; a fresh book has them empty. Every run replaces Summary, so the block
@@ -16,8 +16,12 @@ is read back first (`read_block`, from the book being reconciled) and written ag
 - the inputs, rule and settings are as they were (same fingerprint, same rule line): the
   names and dates are kept;
 - something changed: they are cleared, and what they were, with the run they were given
-  for, becomes the first history line (at most `MOST_HISTORY` lines, newest first), so
-  nobody posts figures whose review was of different numbers.
+  for, goes first on the History line (at most `MOST_HISTORY` entries, newest first,
+  ` | ` between them), so nobody posts figures whose review was of different numbers.
+
+The block is always these six rows, so Summary's table starts on the same row run after
+run: Excel resizes a table (the ribbon's re-run reuses Summary's) only with its header
+row where it was.
 
 The block is found by its labels in Summary's first `SCAN_ROWS` rows, wherever the intro
 above it ends; Excel on the web sends giveback only those rows of Summary
@@ -40,6 +44,7 @@ RECONCILED, RULE, FINGERPRINT = "Reconciled", "Rule", "Fingerprint"
 PREPARED, REVIEWED, HISTORY = "Prepared by", "Reviewed by", "History"
 SCAN_ROWS = 40
 MOST_HISTORY = 10
+SEPARATOR = " | "  # between History entries, in the one cell
 HINT = "Type the name, then the date. A run whose inputs changed clears them (see History)."
 _TABLE_HEADER = "product"  # the first header of Summary's table: the block is above it
 
@@ -102,8 +107,7 @@ def read_block(reader: SheetReader, names: list[str]) -> Block | None:
 def block_of(rows: Iterable[Row]) -> Block | None:
     """The block in Summary's first rows (labels in column A), up to its table's header."""
     found: dict[str, object] = {}
-    history: list[str] = []
-    in_history = False
+    history: tuple[str, ...] = ()
     for row in rows:
         cells = (list(row) + [None, None, None])[:3]
         label = normal_name(cells[0]) if isinstance(cells[0], str) else ""
@@ -113,14 +117,13 @@ def block_of(rows: Iterable[Row]) -> Block | None:
             found[label] = _text(cells[1])
         elif label in (normal_name(PREPARED), normal_name(REVIEWED)):
             found[label] = SignOff(_typed(cells[1]), _typed(cells[2]))
-        in_history = label == normal_name(HISTORY) or (in_history and not label and _text(cells[1]) is not None)
-        if in_history and _text(cells[1]) is not None:
-            history.append(_text(cells[1]))
+        elif label == normal_name(HISTORY) and _text(cells[1]):
+            history = tuple(entry.strip() for entry in _text(cells[1]).split(SEPARATOR.strip()) if entry.strip())
     if normal_name(FINGERPRINT) not in found:
         return None
     return Block(found.get(normal_name(RECONCILED)), found.get(normal_name(RULE)), found.get(normal_name(FINGERPRINT)),
                  found.get(normal_name(PREPARED), SignOff()), found.get(normal_name(REVIEWED), SignOff()),
-                 tuple(history))
+                 history)
 
 
 def signoff_panel(record: RunRecord, previous: Block | None) -> tuple[Panel, Outcome]:
@@ -137,15 +140,15 @@ def signoff_panel(record: RunRecord, previous: Block | None) -> tuple[Panel, Out
         else:
             prepared, reviewed = previous.prepared, previous.reviewed
             outcome = Outcome(kept=True)
-    rows: list[Row] = [
+    rows: tuple[Row, ...] = (
         (RECONCILED, f"{record.shown_time()} by giveback {record.version}"),
         (RULE, rule),
         (FINGERPRINT, record.fingerprint),
         (PREPARED, *_cells(prepared), HINT),
         (REVIEWED, *_cells(reviewed)),
-    ]
-    rows += [(HISTORY if number == 0 else None, line) for number, line in enumerate(history[:MOST_HISTORY])]
-    return Panel(rows=tuple(rows)), outcome
+        (HISTORY, SEPARATOR.join(history[:MOST_HISTORY]) or None),
+    )
+    return Panel(rows=rows), outcome
 
 
 def rule_line(record: RunRecord) -> str:
@@ -175,7 +178,8 @@ def _history_line(previous: Block, record: RunRecord, why: str) -> str:
                        (("prepared by", previous.prepared), ("reviewed by", previous.reviewed)) if signoff.given)
     run = "; ".join(part for part in (previous.reconciled, previous.rule,
                                       f"fingerprint {(previous.fingerprint or '')[:12]}") if part)
-    return f"Cleared {record.shown_time()} ({why}): {signed}. They signed the run of {run}."
+    line = f"Cleared {record.shown_time()} ({why}): {signed}. They signed the run of {run}."
+    return line.replace(SEPARATOR.strip(), "/")  # a | typed in a name would split the entry
 
 
 def _cells(signoff: SignOff) -> tuple[object, object]:
