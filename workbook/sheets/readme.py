@@ -72,7 +72,8 @@ OUTPUTS_HELP: dict[str, str] = {
     "Adjustments": "The lines to key into the ERP for each product whose status is Adjust: an On line (a"
     " beginning-balance lot) and, when needed, an Off line (a write-off). Both are one beginning-balance adjustment.",
     "Summary": "One row per product: its status (Adjust, No adjustment, Cannot clear, Blocked), its usage totals, the"
-    " adjustment and the loops (runs) it takes, the guide's rule beside it, and notes saying why.",
+    " adjustment and the loops (runs) it takes, the guide's rule beside it, and notes saying why. Above the table: the"
+    " run record (when, the rule, a fingerprint of the inputs) and the Prepared by and Reviewed by cells.",
     "LoopTrace": "Every movement of every simulated run: what each COGS reconciliation run will give back and"
     " allocate, lot by lot.",
     "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
