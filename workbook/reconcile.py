@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from core.models import Policy, Recommendation, Status
 from core.problems import Code, Problem
-from core.recommend import recommend
+from core.book import Book, recommend_book
 
 from .sheets import inputs, outputs
 from .sheets.options import options_sheet, summary_products
@@ -46,6 +46,7 @@ class Reconciliation(NamedTuple):
 
     products: tuple[str, ...]
     recommendations: tuple[Recommendation, ...]
+    book: Book
     blocked: dict[str, tuple[Problem, ...]]
     problems: tuple[Problem, ...]
     policy: Policy
@@ -75,7 +76,8 @@ def reconcile(
     settings, setting_problems = _read_settings(reader, names)
     products = inputs.assemble(usage, lots, counts)
     policy = make_policy(settings, overrides)
-    recommendations = tuple(_recommend_all(products.ready, policy, report))
+    recommendations, book = recommend_book(products.ready, policy,
+                                           lambda done, total: report("Recommending", done, total))
     problems = tuple(products.problems + setting_problems)
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
@@ -91,6 +93,7 @@ def reconcile(
     return Reconciliation(
         products=tuple(usage.products),
         recommendations=recommendations,
+        book=book,
         blocked=blocked,
         problems=problems,
         policy=policy,
@@ -168,11 +171,3 @@ def _reporting(rows: Iterator[NumberedRow], task: str, report: Progress) -> Iter
 def _read_settings(reader: SheetReader, names: list[str]) -> tuple[dict, list[Problem]]:
     name = _sheet_name(names, SETTINGS)
     return read_settings(name, numbered(reader.rows(name))) if name else ({}, [])
-
-
-def _recommend_all(ready, policy: Policy, report: Progress) -> Iterator[Recommendation]:
-    total = len(ready)
-    for done, product in enumerate(ready, start=1):
-        yield recommend(product, policy, with_trace=False)  # traces stream as LoopTrace is written
-        if done % 100 == 0 or done == total:
-            report("Recommending", done, total)

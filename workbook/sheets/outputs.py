@@ -21,7 +21,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from core.models import PHASE_WORDS, RULE_WORDS, Policy, ProductUsage, Recommendation, Status, Usage
 from core.problems import Problem
 from core.quantities import ONE, show
-from core.recommend import runs, trace_of
+from core.notes import runs
+from core.recommend import trace_of
 
 from ..seam import Column, Link, OutputSheet, Row, continuation_names
 
@@ -41,6 +42,7 @@ def quantity_format(recommendations: Sequence[Recommendation]) -> str:
 def policy_line(policy: Policy) -> str:
     """The rule and lot order in words, for the sheets' intros."""
     rule = {
+        "book": "the smallest entries that clear the whole book in the runs its slowest product needs",
         "fewest": "fewest reconciliation runs, then the smallest entry",
         "guide": "the ERP guide's rules of thumb",
         "budget": f"the smallest entry that clears within {runs(policy.max_runs or 0)}",

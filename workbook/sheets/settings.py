@@ -2,7 +2,7 @@
 `Policy`. Options given on the command line (or by the add-in) override the sheet.
 
     Setting    | Value
-    rule       | guide       fewest (default), guide or budget
+    rule       | guide       book (default), fewest, guide or budget
     lot_order  | lifo        fifo (default) or lifo
     max_runs   | 3           a run budget: the smallest write-off settling within 3 runs
     max_loops  | 10000       stop a run-away simulation
@@ -12,7 +12,8 @@
 The header row is optional: without one, column A holds the setting and B the value.
 Setting names match like headers (`Lot Order` is `lot_order`, `Max write-off` is
 `max_write_off`). Given `max_runs` and no
-`rule`, the rule is `budget`.
+`rule` or the `book` rule, the rule is `budget` (SPEC section 4: `max_runs = K` sets the
+runs of the whole book).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _cap(value: object) -> Decimal | Fault:
 
 
 PARSERS: dict[str, Callable[[object], object]] = {
-    "rule": _choice("fewest", "guide", "budget"),
+    "rule": _choice("book", "fewest", "guide", "budget"),
     "lot_order": _choice("fifo", "lifo"),
     "max_runs": _runs,
     "max_loops": _runs,
@@ -62,7 +63,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "max_write_off_cost": _cap,
 }
 POSITIONAL = {"setting": 0, "value": 1}
-DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000),
+DEFAULT_SETTINGS = (("rule", "book"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000),
                     ("max_write_off", None), ("max_write_off_cost", None))
 """What a new Settings sheet holds (templates, the add-in's New template)."""
 
@@ -126,8 +127,7 @@ def policy(settings: Mapping[str, object], overrides: Mapping[str, object] | Non
     """The policy from the sheet's settings, with the host's non-None `overrides` on top."""
     given = {key: value for key, value in (overrides or {}).items() if value is not None}
     chosen = {**settings, **given}
-    if "rule" not in given and "max_runs" in given:
-        chosen["rule"] = "budget"
-    elif "rule" not in chosen and "max_runs" in chosen:
+    if "max_runs" in chosen and ("rule" not in given or given["rule"] == "book") and (
+            "max_runs" in given or chosen.get("rule", "book") == "book"):
         chosen["rule"] = "budget"
     return Policy(**chosen)
