@@ -19,7 +19,7 @@ LotOrder = Literal["fifo", "lifo"]
 RuleName = Literal["book", "fewest", "guide", "budget"]
 Phase = Literal["give_back", "allocate"]
 PHASE_WORDS: dict[str, str] = {"give_back": "Give back", "allocate": "Allocate"}  # on every sheet and screen
-RULE_WORDS: dict[str, str] = {"book": "Book's pace", "fewest": "Fewest runs", "guide": "ERP guide",
+RULE_WORDS: dict[str, str] = {"book": "Book's runs", "fewest": "Fewest runs", "guide": "ERP guide",
                               "budget": "Within max runs", "what-if": "What-if"}  # a rule's name on every sheet and screen
 LineKind = Literal["On", "Off"]
 

@@ -228,3 +228,12 @@ def units(quantity: Decimal, kind: str = "") -> str:
 
 def runs(count: int) -> str:
     return f"{count:,} run" if count == 1 else f"{count:,} runs"
+
+
+def mark(option: Option, guide_w: Decimal | None = None) -> str:
+    """What an option is, as every sheet and screen marks it: `Chosen`, `Guide's` (the
+    guide's own lines) or `Guide's runs` (as many runs, a smaller entry), `Over the cap`."""
+    guide = "Guide's" if option.w == guide_w else "Guide's runs" if option.guide else ""
+    marks = [word for word, on in (("Chosen", option.chosen), (guide, bool(guide)),
+                                   ("Over the cap", not option.within_cap)) if on]
+    return "; ".join(marks)

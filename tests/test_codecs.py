@@ -286,10 +286,10 @@ def test_adjustments_have_one_row_per_line_with_signed_quantities_and_costs():
     rec = recommended(SEED_NET_ZERO).model_copy(update={"unit_cost": D("2.5")})
     sheet = outputs.adjustments([rec])
     assert [c.header for c in sheet.columns] == [
-        "Product", "Status", "Line", "Quantity", "Unit Cost", "Extended Cost", "Case", "Rule", "Loops", "Memo"]
+        "Product", "Status", "Line", "Quantity", "Unit Cost", "Extended Cost", "Runs", "Case", "Rule", "Memo"]
     assert [row[:9] for row in sheet.rows] == [
-        ("P", "Adjust", "On", D(13), D("2.5"), D("32.5"), "Net zero", "Fewest runs", 2),
-        ("P", "Adjust", "Off", D(-13), D("2.5"), D("-32.5"), "Net zero", "Fewest runs", 2),
+        ("P", "Adjust", "On", D(7), D("2.5"), D("17.5"), 3, "Net zero", "Book's runs"),
+        ("P", "Adjust", "Off", D(-7), D("2.5"), D("-17.5"), 3, "Net zero", "Book's runs"),
     ]
     assert [c.header for c in sheet.columns if c.total] == ["Extended Cost"]
 
@@ -302,7 +302,7 @@ def test_lines_that_cannot_clear_come_last_marked_and_without_a_cost():
         ("P", "Adjust", "On", D(2), None), ("P", "Adjust", "Off", D(-2), None),
         ("Q", "Cannot clear", "On", D(40), None),
     ]
-    assert rows[2][-1].startswith("Does not clear: 20 units stay unallocated")
+    assert rows[2][-1] == "Not for posting: these lines leave 20 units left unallocated after 1 run. See Summary."
 
 
 def worked(quantities, product="P"):
@@ -311,7 +311,7 @@ def worked(quantities, product="P"):
     from core.whatif import usage_list
 
     item = ProductUsage(product=product, usage=usage_list(quantities, product))
-    return item, recommend(item, Policy(), with_trace=False)
+    return item, recommend(item, Policy(rule="fewest"), with_trace=False)
 
 
 def test_the_loop_trace_is_streamed_product_by_product():
@@ -320,16 +320,21 @@ def test_the_loop_trace_is_streamed_product_by_product():
     sheet = outputs.loop_trace(outputs.Traces(work, Policy()))
     assert isinstance(sheet.rows, types.GeneratorType)
     rows = list(sheet.rows)
-    assert len(rows) == len(recommended(SEED_NET_ZERO).trace) == 7
+    assert len(rows) == len(recommended(SEED_NET_ZERO, policy=Policy(rule="fewest")).trace) == 7
     assert rows[0] == (1, "Allocate", "P", None, "", "#1", D(2), "Adjustment lot", D(2), D(2), D(0))
     assert rows[-1][4:7] == ("Adjustment write-off", "", D(13))
+
+
+def notes_of(sheet):
+    at = [c.header for c in sheet.columns].index("Notes")
+    return [row[at] for row in sheet.rows]
 
 
 def test_summary_read_before_loop_trace_counts_the_traces_itself(monkeypatch):
     monkeypatch.setattr(seam, "EXCEL_MAX_ROWS", 7 + 5)  # five data rows under LoopTrace's intro and header
     traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
-    rows = list(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces).rows)
-    assert "LoopTrace (2)" in rows[1][-1]
+    notes = notes_of(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces))
+    assert "LoopTrace (2)" in notes[1]
     assert outputs.loop_trace(traces).header_row == 7
     assert len(list(outputs.loop_trace(traces).rows)) == 10 and traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}
 
@@ -340,15 +345,16 @@ def test_summary_lists_every_product_and_why_one_is_not_recommended():
     sheet = outputs.summary(["P", "Q"], [rec], {"Q": [problem]}, outputs.Traces([], Policy()))
     rows = [dict(zip([c.header for c in sheet.columns], row)) for row in sheet.rows]
     assert rows[0] | {"Notes": ""} == {
-        "Product": "P", "Status": "Adjust", "Case": "Net negative", "Consumption": D(3), "Returns": D(20),
-        "Net Usage": D(-17), "Balance Change": D(0), "On Line": D(20), "Write-off": D(20), "Loops": 2,
-        "Clears": "Yes", "Guide On Line": D(20), "Guide Write-off": D(20), "Guide Loops": 2, "Guide Clears": "Yes",
-        "Entry Size": D(40), "Entry Cost": None, "Notes": ""}
+        "Product": "P", "Status": "Adjust", "On the Books": D(20), "Off the Books": D(-20), "Runs": 2,
+        "Gross Cost": None, "Notes": "", "Case": "Net negative", "Consumption": D(3), "Returns": D(20),
+        "Net Usage": D(-17), "Balance Change": D(0), "Gross Units": D(40), "Clears": "Yes", "Guide On": D(20),
+        "Guide Off": D(-20), "Guide Runs": 2, "Guide Clears": "Yes"}
     assert (rows[1]["Product"], rows[1]["Status"], rows[1]["Case"]) == ("Q", "Blocked", None)
     assert "Usage!B2" in rows[1]["Notes"]
 
 
-@pytest.mark.parametrize("quantities, number_format", [([2, -2], "#,##0"), ([1.5, -0.25], "#,##0.######")])
+@pytest.mark.parametrize("quantities, number_format", [([2, -2], "#,##0_);-#,##0_)"),
+                                                       ([1.5, -0.25], "#,##0.######_);-#,##0.######_)")])
 def test_quantity_columns_show_decimals_only_when_a_product_has_them(quantities, number_format):
     sheet = outputs.adjustments([recommended(quantities)])
     assert sheet.columns[3].number_format == number_format
@@ -359,8 +365,8 @@ def test_summary_says_when_a_trace_continues_on_a_second_sheet(monkeypatch):
     traces = outputs.Traces([worked([2, -2], "A"), worked(SEED_NET_ZERO, "B")], Policy())
     assert len(list(outputs.loop_trace(traces).rows)) == 3 + 7  # rows 1-3 and 4-10, 5 a sheet
     assert traces.spilled == {"B": ("LoopTrace", "LoopTrace (2)")}
-    rows = list(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces).rows)
-    assert "LoopTrace (2)" in rows[1][-1] and "LoopTrace (2)" not in rows[0][-1]
+    notes = notes_of(outputs.summary(["A", "B"], [rec for _, rec in traces.work], {}, traces))
+    assert "LoopTrace (2)" in notes[1] and "LoopTrace (2)" not in notes[0]
 
 
 def test_issues_list_cell_code_and_message():

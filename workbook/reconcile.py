@@ -81,12 +81,12 @@ def reconcile(
     problems = tuple(products.problems + setting_problems)
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
-    summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy)
+    summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy, book)
     sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
         outputs.adjustments(recommendations, policy),
         outputs.loop_trace(traces),
         summary,
-        options_sheet(recommendations, summary_products(summary, len(usage.products))),
+        options_sheet(recommendations, summary_products(summary, len(usage.products)), book),
     ]
     if problems:
         sheets.append(outputs.issues(problems))
