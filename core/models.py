@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .quantities import ZERO
 
 LotOrder = Literal["fifo", "lifo"]
-RuleName = Literal["fewest", "guide", "budget"]
+RuleName = Literal["book", "fewest", "guide", "budget"]
 Phase = Literal["give_back", "allocate"]
 PHASE_WORDS: dict[str, str] = {"give_back": "Give back", "allocate": "Allocate"}  # on every sheet and screen
-RULE_WORDS: dict[str, str] = {"fewest": "Fewest runs", "guide": "ERP guide", "budget": "Within max runs",
-                              "what-if": "What-if"}  # a rule's name on every sheet and screen
+RULE_WORDS: dict[str, str] = {"book": "Book's runs", "fewest": "Fewest runs", "guide": "ERP guide",
+                              "budget": "Within max runs", "what-if": "What-if"}  # a rule's name on every sheet and screen
 LineKind = Literal["On", "Off"]
 
 

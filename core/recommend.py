@@ -189,7 +189,7 @@ def budget(space: Space, policy: Policy) -> Decimal | None:
 
 
 Rule = Callable[[Space, Policy], "Decimal | None"]
-RULES: dict[str, Rule] = {"guide": guide, "fewest": fewest, "budget": budget}
+RULES: dict[str, Rule] = {"guide": guide, "fewest": fewest, "budget": budget, "book": fewest}  # book: until its own
 
 
 def outcome(space: Space, w: Decimal | None, rule: str, policy: Policy) -> Outcome:

@@ -41,6 +41,7 @@ def quantity_format(recommendations: Sequence[Recommendation]) -> str:
 def policy_line(policy: Policy) -> str:
     """The rule and lot order in words, for the sheets' intros."""
     rule = {
+        "book": "the smallest entries that clear the book in its slowest product's runs",
         "fewest": "fewest reconciliation runs, then the smallest entry",
         "guide": "the ERP guide's rules of thumb",
         "budget": f"the smallest entry that clears within {runs(policy.max_runs or 0)}",
