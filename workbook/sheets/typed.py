@@ -93,9 +93,10 @@ def _grouped(plain: str, typed: str, sign: str) -> str | Refused:
         return sign + plain.replace(",", "")
     if _DECIMAL_COMMA.fullmatch(plain):
         meant = sign + plain.replace(".", "").replace(",", ".")
-        return Refused(f"'{typed}' is written with a decimal comma or with points between thousands; type"
-                       f" {meant} (a point before decimals; commas only between groups of three digits, as in"
-                       " 1,234.5).")
+        written = {(True, True): "with points between thousands and a decimal comma", (True, False):
+                   "with points between thousands", (False, True): "with a decimal comma"}["." in plain, "," in plain]
+        return Refused(f"'{typed}' is written {written}; type {meant} (a point before decimals; commas only between"
+                       " groups of three digits, as in 1,234.5).")
     if _BADLY_GROUPED.fullmatch(plain):
         meant = sign + plain.replace(",", "")
         return Refused(f"'{typed}' has commas that do not group its digits in threes; type {meant} (no"
