@@ -85,6 +85,26 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
                                  "severity": "error"}]
 
 
+def test_every_json_issue_carries_its_severity(capsys, tmp_path):
+    usage = [("A", 2, "03/04/2026"), ("A", -2, "soon"), ("B", "1,23"), ("C", "1,234", None, None, "cheap"),
+             ("MOTOR-H", 5), ("Motor-H", 5)]
+    book = xlsx(tmp_path / "typed.xlsx", sheets(usage=usage, settings=[("max_write_off", "1,000")]))
+    status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx", "--json", "--rule", "guide")
+    report = json.loads(out)
+    assert status == 1 and all(set(issue) == {"cell", "code", "message", "severity"} for issue in report["issues"])
+    assert [(issue["cell"], issue["code"], issue["severity"]) for issue in report["issues"]] == [
+        ("Usage!C2", "date_ambiguous", "warning"), ("Usage!C3", "date_invalid", "warning"),
+        ("Usage!B4", "quantity_not_a_number", "error"), ("Usage!E5", "cost_invalid", "warning"),
+        ("Usage!A6", "product_lookalike", "error"), ("Usage!A7", "product_lookalike", "error"),
+        ("Settings!B2", "setting_not_used", "warning")]
+    assert {product["product"]: product["status"] for product in report["products"]} == {
+        "A": "adjust", "B": "blocked", "C": "adjust", "MOTOR-H": "blocked",
+        "Motor-H": "blocked"}
+    issues = records(tmp_path / "out.xlsx", "Issues")
+    assert [(row["Cell"], row["Severity"]) for row in issues] == [
+        (issue["cell"], issue["severity"].title()) for issue in report["issues"]]
+
+
 @pytest.mark.parametrize(
     "settings, argv, nut_lines",
     [

@@ -13,6 +13,7 @@ while LoopTrace is written (`outputs.Traces`), so no trace is held beyond its ow
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from core.models import Policy, Recommendation, Status
@@ -24,8 +25,9 @@ from .sheets.options import options_sheet, summary_products
 from .sheets.inputs import Records
 from .sheets.schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
 from .seam import OutputSheet, SheetReader, WorkbookError
+from .sheets.settings import Settings, read_settings
 from .sheets.settings import policy as make_policy
-from .sheets.settings import read_settings
+from .sheets.settings import unused as unused_settings
 
 __all__ = ["Progress", "Reconciliation", "WorkbookError", "reconcile"]
 
@@ -70,15 +72,16 @@ def reconcile(
     Raises WorkbookError for a structural problem; input problems are returned."""
     report = progress or _silent
     names = list(reader.sheet_names())
-    usage = _read(reader, names, USAGE, inputs.read_usage, report)
-    lots = _read(reader, names, LOTS, inputs.read_lots, report)
+    settings = _read_settings(reader, names)  # first: its date_order reads the others' dates
+    dates = settings.values.get("date_order")
+    usage = _read(reader, names, USAGE, partial(inputs.read_usage, date_order=dates), report)
+    lots = _read(reader, names, LOTS, partial(inputs.read_lots, date_order=dates), report)
     counts = _read(reader, names, COUNTS, inputs.read_counts, report)
-    settings, setting_problems = _read_settings(reader, names)
-    products = inputs.assemble(usage, lots, counts)
-    policy = make_policy(settings, overrides)
+    products = inputs.assemble(usage, lots, counts, settings.values.get("distinct_products", ()))
+    policy = make_policy(settings.values, overrides)
     recommendations, book = recommend_book(products.ready, policy,
                                            lambda done, total: report("Recommending", done, total))
-    problems = tuple(products.problems + setting_problems)
+    problems = tuple(products.problems + settings.problems + unused_settings(settings, policy, overrides))
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
     summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy, book)
@@ -168,6 +171,6 @@ def _reporting(rows: Iterator[NumberedRow], task: str, report: Progress) -> Iter
         yield number, row
 
 
-def _read_settings(reader: SheetReader, names: list[str]) -> tuple[dict, list[Problem]]:
+def _read_settings(reader: SheetReader, names: list[str]) -> Settings:
     name = _sheet_name(names, SETTINGS)
-    return read_settings(name, numbered(reader.rows(name))) if name else ({}, [])
+    return read_settings(name, numbered(reader.rows(name))) if name else Settings({}, [], {})
