@@ -70,6 +70,7 @@ class Column(NamedTuple):
     width: float = 12.0
     wrap: bool = False  # long text wraps inside the column (its rows grow), e.g. notes
     total: bool = False  # summed on a totals row under the table
+    new_page: bool = False  # printed from the top of a page of its own (`workbook.paper`)
 
 
 class Link(NamedTuple):
@@ -119,13 +120,22 @@ class ChartSeries(NamedTuple):
 
 class Chart(NamedTuple):
     """A scatter chart (an Excel chart, not a picture) over the cells `anchor`: first
-    column, first row, last column, last row, counted from 0."""
+    column, first row, last column, last row, counted from 0. Its series may read hidden
+    rows: every writer draws hidden cells. `missing` is what the sheet's legend says in a
+    host that cannot draw it (`missing_note`)."""
 
     title: str
     series: tuple[ChartSeries, ...]
     x_title: str
     y_title: str
     anchor: tuple[int, int, int, int]
+    missing: str = ""
+
+    def missing_note(self) -> str:
+        """The legend's words where the chart cannot be drawn: `missing`, or a sentence
+        naming the chart."""
+        return self.missing or (f"This copy of Excel cannot draw the chart \"{self.title}\"; the table"
+                                " below holds its figures, and the file `giveback reconcile` writes has it.")
 
 
 class Panel(NamedTuple):
@@ -141,7 +151,8 @@ class Panel(NamedTuple):
 
 class OutputSheet(NamedTuple):
     """An output sheet as plain values: written as an Excel table with a frozen header,
-    laid out for printing (landscape, one page wide, the header row on every page).
+    laid out for printing as `workbook.paper.print_layout` says (landscape, one page wide, the
+    header row on every page).
 
     `intro` is a title and legend lines above the table (a blank row between them and
     the header); a `panel` sits between them, a blank row on each side. `rows` may be a
@@ -168,6 +179,18 @@ class OutputSheet(NamedTuple):
     @property
     def has_totals(self) -> bool:
         return any(column.total for column in self.columns)
+
+    def last_row(self, data_rows: int) -> int:
+        """The table's last row, counted from 1, with `data_rows` rows written (an empty
+        table keeps one blank row) and its totals row if any."""
+        return self.header_row + max(data_rows, 1) + (1 if self.has_totals else 0)
+
+    def with_note(self, note: str) -> OutputSheet:
+        """The sheet with `note` added to its last legend line (no row moves: a panel's
+        formulas name its rows); unchanged without a legend."""
+        if len(self.intro) < 2 or not note:
+            return self
+        return self._replace(intro=self.intro[:-1] + (f"{self.intro[-1]} {note}",))
 
     def rows_per_sheet(self) -> int:
         """Data rows one sheet holds under the intro and header (and above a totals row)."""
