@@ -14,7 +14,7 @@ largest at which its widest page of columns fits the paper:
 
     columns   A (18)  B..G (6 x 12)  | H (40, new_page) I (30)
     pages     A B C D E F G          | A H I
-    widths    widest page: A + H + I = 88 column widths, about 581 pt; 734 pt fit: 100%
+    widths    widest page: A + H + I = 88 column widths, about 473 pt; 734 pt fit: 100%
 
 A sheet with a panel above its table (Options: its hidden rows reach further right than
 the table) prints only the table's columns (`print_columns`).
@@ -111,12 +111,12 @@ def printed_scale(output: OutputSheet) -> float:
 
 
 def column_points(width: float) -> float:
-    """A column `width` (in widths of the digit 0) in points, as LibreOffice prints it:
-    6.6 points a width (the demo's sheets, measured with `pdftotext -bbox`, agree within
-    2%). Excel is narrower (Calibri's 7 pixels a width and 5 of padding, at 96 an inch:
-    5.25 points a width and 3.75): the estimate errs small, so a sheet it finds readable
-    is readable in both."""
-    return 6.6 * width
+    """A column `width` (in widths of the digit 0 of the 11-point Calibri) in points:
+    Excel gives a column 7 pixels a width and 5 of padding, at 96 pixels an inch.
+    LibreOffice prints the same with Carlito, Calibri's metric twin (the demo's sheets,
+    measured with `pdftotext -bbox`, agree within 1%); with a wider stand-in font it
+    prints everything smaller."""
+    return (7 * width + 5) * 0.75
 
 
 def _pages(columns: tuple[Column, ...], breaks: tuple[int, ...]) -> list[float]:

@@ -103,6 +103,15 @@ class Choice(NamedTuple):
     prompt: str = ""
 
 
+SERIES_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000")  # Office's first theme colours, series by series
+MARKER_SIZE = 7  # points: a series drawn as markers only has circles this big
+
+
+def series_colour(index: int) -> str:
+    """The colour every writer draws a chart's series `index` (from 0) in."""
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)]
+
+
 class ChartSeries(NamedTuple):
     """One series of a scatter chart: x and y as ranges of the sheet (`$B$7:$X$7`) and
     their values as of writing; drawn as straight lines, or as markers only. With
@@ -195,6 +204,11 @@ class OutputSheet(NamedTuple):
     def rows_per_sheet(self) -> int:
         """Data rows one sheet holds under the intro and header (and above a totals row)."""
         return EXCEL_MAX_ROWS - self.header_row - (1 if self.has_totals else 0)
+
+
+def sheet_reference(sheet: str, cells: str) -> str:
+    """`'Options'!$B$7:$X$7`: `cells` of `sheet` as a formula names them."""
+    return "'" + sheet.replace("'", "''") + "'!" + cells
 
 
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")

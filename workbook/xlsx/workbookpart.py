@@ -23,6 +23,7 @@ from typing import Iterable, NamedTuple
 from lxml import etree
 
 from .. import ownership
+from ..seam import sheet_reference
 from .sheetxml import MAIN_NS, REL_NS
 
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
@@ -91,8 +92,7 @@ class WorkbookPart:
         """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet (areas
         joined by commas)."""
         index = next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
-        sheet = "'" + sheet_name.replace("'", "''") + "'!"
-        value = ",".join(sheet + area for area in cells)
+        value = ",".join(sheet_reference(sheet_name, area) for area in cells)
         for name in self._name_elements():
             if name.get("name") == builtin and name.get("localSheetId") == str(index):
                 name.text = value
