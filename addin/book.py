@@ -34,7 +34,7 @@ import xlwings as xw
 
 from workbook import ownership
 from workbook.paper import print_layout
-from workbook.seam import TOTAL_LABEL, Column, OutputSheet, Row, table_name, text_height
+from workbook.seam import TOTAL_LABEL, Column, OutputSheet, Row, intro_heights, table_name
 
 from .cells import cell_value, json_cell
 from .hosts import Host, host_of, is_json_book
@@ -366,14 +366,13 @@ def write_totals(sheet, output: OutputSheet, table: str, row: int) -> None:
 
 
 def wrap_legend(sheet, output: OutputSheet) -> None:
-    """Each legend line merged across the table's width, wrapped, as tall as it needs
-    (as the file writer lays them out)."""
-    width = sum(column.width for column in output.columns)
-    for number, line in enumerate(output.intro[1:], start=2):
+    """The intro's rows as tall as the file writer makes them (`seam.intro_heights`), each
+    legend line merged across the table's width and wrapped."""
+    for number, height in enumerate(intro_heights(output), start=1):
         cells = sheet.range((number, 1), (number, len(output.columns)))
-        cells.merge()
-        cells.wrap_text = True
-        height = text_height(line, width)
+        if number > 1:
+            cells.merge()
+            cells.wrap_text = True
         if height:
             cells.row_height = height
 

@@ -19,6 +19,7 @@ from core.problems import Code
 EXCEL_MAX_ROWS = 1_048_576
 TOTAL_LABEL = "Total"  # the first cell of an output's totals row, in every host
 LINE_HEIGHT = 15.0  # points: a line of 11-point text
+TITLE_HEIGHT = 21.0  # points: the line of an output's 14-point title
 
 Row = Sequence[object]
 
@@ -228,17 +229,29 @@ def table_name(sheet_name: str, taken: set[str]) -> str:
     return name
 
 
-def text_height(text: str, width: float) -> float | None:
-    """The height, in points, `text` needs wrapped across `width` (in column widths, the
-    width of a "0"); None when one line holds it. Spreadsheet programs do not grow a row
-    for wrapped text in a merged cell, nor (LibreOffice) for a file's rows, so writers
-    say it. An estimate that errs tall: about 1.2 letters to a width, a tenth more for
-    the words that do not fill a line (cheaper than laying the words out: a Summary of
-    4,000 products has 4,000 notes)."""
+def text_lines(text: str, width: float) -> int:
+    """The lines `text` takes wrapped across `width` (in column widths, the width of a
+    "0"). An estimate that errs tall: about 1.2 letters to a width, a tenth more for the
+    words that do not fill a line (cheaper than laying the words out: a Summary of 4,000
+    products has 4,000 notes)."""
     characters = max(1, int(width * 1.2))
-    if len(text) <= characters:
-        return None
-    return -(-len(text) * 11 // (characters * 10)) * LINE_HEIGHT
+    return max(1, -(-len(text) * 11 // (characters * 10)))
+
+
+def text_height(text: str, width: float) -> float | None:
+    """The height, in points, `text` needs wrapped across `width` (`text_lines`); None
+    when one line holds it. Spreadsheet programs do not grow a row for wrapped text in a
+    merged cell, nor (LibreOffice) for a file's rows, so writers say it."""
+    lines = text_lines(text, width)
+    return lines * LINE_HEIGHT if lines > 1 else None
+
+
+def intro_heights(output: OutputSheet) -> list[float | None]:
+    """The height, in points, of each of `output`'s intro rows (None: the default): the
+    14-point title, and each legend line wrapped across the table's width (merged there:
+    no program grows such a row by itself). Every writer sizes the intro with these."""
+    width = sum(column.width for column in output.columns)
+    return [TITLE_HEIGHT if number == 0 else text_height(line, width) for number, line in enumerate(output.intro)]
 
 
 def continuation_names(name: str, data_rows: int, per_sheet: int | None = None) -> list[str]:

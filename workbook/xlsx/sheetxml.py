@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..paper import PrintLayout, print_layout
 from ..sheets.schema import column_letter
-from ..seam import TOTAL_LABEL, text_height, Column, Link, OutputSheet, Row
+from ..seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, intro_heights, text_height
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -47,7 +47,6 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _EXCEL_EPOCH_ORDINAL = _EXCEL_EPOCH.toordinal()
 _FIRST_REAL_LEAP_DAY = dt.date(1900, 3, 1)  # before it Excel counts a 29 Feb 1900
 _SECONDS_PER_DAY = 86_400.0
-_TITLE_HEIGHT = 21.0  # points: the 14-point title
 _ROW_START = re.compile(r'<row r="(\d+)">')
 _TEXT_NEEDING_CARE = re.compile(
     r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
@@ -260,12 +259,11 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "",
         f'<col min="{number}" max="{number}" width="{float(column.width):g}" customWidth="1"/>'
         for number, column in enumerate(output.columns, 1)
     )
-    width = [(0, sum(column.width for column in output.columns))]
     intro = "".join(
-        f'{_row_start(number, _TITLE_HEIGHT if number == 1 else _height([line], width))}'
+        f'{_row_start(number, height)}'
         f'<c r="A{number}" s="{styles.title if number == 1 else styles.legend}"'
         f' t="inlineStr"><is><t>{cell_text(line)}</t></is></c></row>'
-        for number, line in enumerate(output.intro, 1)
+        for number, (line, height) in enumerate(zip(output.intro, intro_heights(output)), 1)
     )
     headers = unique_headers(output.columns)
     header_cells = "".join(
