@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -349,7 +348,7 @@ class FakeAppscript:
         return f"k.{name}"
 
 
-def test_desktop_mac_sets_the_same_page_setup_through_applescript(options, monkeypatch):
+def test_desktop_mac_sets_the_same_page_setup_through_applescript(options):
     output, in_file = options
     log: list = []
     mac = Mac.__new__(Mac)
