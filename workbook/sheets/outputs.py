@@ -225,7 +225,7 @@ def summary(
 ) -> OutputSheet:
     """One row per product on the Usage sheet, recommended or not, in sheet order; streamed
     after LoopTrace (see `Traces`). What an accountant acts on comes first (status, lines,
-    runs, cost, notes); the detail follows (`SUMMARY_DETAIL`: the usage, the balance
+    runs, cost, notes); the detail follows (from Case: the usage, the balance
     change, the guide's lines), printed on pages of its own. The intro opens with the book."""
     units = quantity_format(recommendations)
     columns = (
@@ -235,8 +235,8 @@ def summary(
         Column("Off the Books", units, 12),
         Column("Runs", RUNS, 7),
         Column("Gross Cost", MONEY, 12, total=True),
-        Column("Notes", width=62, wrap=True),
-        Column("Case", width=12),  # SUMMARY_DETAIL: from here
+        Column("Notes", width=56, wrap=True),
+        Column("Case", width=12, new_page=True),  # the detail, printed on pages of its own
         Column("Consumption", units, 12),
         Column("Returns", units, 10),
         Column("Net Usage", units, 10),
@@ -266,9 +266,6 @@ def summary(
         for product in products
     )
     return OutputSheet(SUMMARY, columns, rows, intro)
-
-
-SUMMARY_DETAIL = "Case"  # the first of Summary's detail columns
 
 
 def _yes(flag: bool) -> str:

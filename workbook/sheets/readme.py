@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..seam import LINE_HEIGHT, text_lines
 from .outputs import OUTPUT_NAMES
 from .schema import COUNTS, LOTS, SETTINGS, USAGE, Schema
 from .settings import PARSERS
 
 TITLE = "giveback: how to fill in this workbook"
 READ_ME = "Read me"
+WIDTHS = (34, 100)  # the sheet's two columns, in widths of the digit 0: names, then their text
 
 COLUMNS: dict[tuple[str, str], str] = {
     (USAGE.sheet, "product"): "The product: the item code (or item and location) that usage, lots and counts share."
@@ -127,6 +129,13 @@ POSTING = (
     ("Your file", "giveback writes its sheets into a copy (BOOK.reconciled.xlsx) unless asked to work in place,"
                   " replaces them on every run, and changes nothing else."),
 )
+
+
+def row_height(name: str, text: str) -> float:
+    """The height, in points, of the row of `name` and its `text`, both wrapped in their
+    column (`seam.text_lines`): every host sizes the rows with it (LibreOffice would not
+    grow them)."""
+    return LINE_HEIGHT * max(text_lines(name, WIDTHS[0]), text_lines(text, WIDTHS[1]))
 
 
 def parts() -> Iterable[tuple[str, Iterable[tuple[str, str]]]]:

@@ -23,6 +23,7 @@ from typing import Iterable, NamedTuple
 from lxml import etree
 
 from .. import ownership
+from ..seam import sheet_reference
 from .sheetxml import MAIN_NS, REL_NS
 
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
@@ -77,19 +78,21 @@ class WorkbookPart:
                          attrib={_RELATIONSHIP_ID: relationship_id}, nsmap={"r": REL_NS})
         self._mark(name)
 
-    def print_titles(self, sheet_name: str, row: int) -> None:
-        """Print row `row` of sheet `sheet_name` at the top of every page: the sheet's
-        `_xlnm.Print_Titles` name, set or replaced."""
-        self._set_sheet_name(PRINT_TITLES, sheet_name, f"${row}:${row}")
+    def print_titles(self, sheet_name: str, rows: str, columns: str = "") -> None:
+        """Print `rows` (`$6:$6`) of sheet `sheet_name` at the top of every page and
+        `columns` (`$A:$A`, or "" for none) at the left: the sheet's `_xlnm.Print_Titles`
+        name, set or replaced (Excel spells it `'Summary'!$A:$A,'Summary'!$6:$6`)."""
+        self._set_sheet_name(PRINT_TITLES, sheet_name, *(cells for cells in (columns, rows) if cells))
 
-    def print_area(self, sheet_name: str, columns: str) -> None:
-        """Print only `columns` (`$A:$H`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
-        self._set_sheet_name(PRINT_AREA, sheet_name, columns)
+    def print_area(self, sheet_name: str, cells: str) -> None:
+        """Print only `cells` (`$A$1:$H$40`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
+        self._set_sheet_name(PRINT_AREA, sheet_name, cells)
 
-    def _set_sheet_name(self, builtin: str, sheet_name: str, cells: str) -> None:
-        """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet."""
+    def _set_sheet_name(self, builtin: str, sheet_name: str, *cells: str) -> None:
+        """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet (areas
+        joined by commas)."""
         index = next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
-        value = "'" + sheet_name.replace("'", "''") + "'!" + cells
+        value = ",".join(sheet_reference(sheet_name, area) for area in cells)
         for name in self._name_elements():
             if name.get("name") == builtin and name.get("localSheetId") == str(index):
                 name.text = value
