@@ -164,4 +164,7 @@ def test_libreoffice_prints_the_layout(soffice, carlito, demo, written, tmp_path
     for name in ("Adjustments", "LoopTrace", "Summary", "Issues"):
         measured = 100 * word_height(by_sheet[name][0]) / full
         assert measured == pytest.approx(printed_scale(demo[name]), abs=3), name
+    for name in OUTPUT_NAMES:  # SPEC section 5: nobody signs a page they cannot read
+        smallest = min(bottom - top for page in by_sheet[name] for _, top, _, bottom, _ in page)
+        assert 11 * smallest / full >= 8, f"{name} prints at {11 * smallest / full:.1f} pt"
 

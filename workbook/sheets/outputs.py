@@ -23,6 +23,7 @@ from core.problems import Problem
 from core.quantities import ONE, show
 from core.book import Book, book_story
 from core.notes import not_cleared, runs
+from core.rules import row_of
 from core.recommend import trace_of
 
 from ..seam import Column, Link, OutputSheet, Row, continuation_names
@@ -295,10 +296,13 @@ def _off(outcome) -> Decimal | None:
 
 def _blocked(product: str, problems: Sequence[Problem]) -> Row:
     errors = [problem for problem in problems if problem.is_error]
-    cells = ", ".join(problem.cell for problem in errors[:5])
-    more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
-    note = (f"Not recommended: {len(errors)} input problem{'s' if len(errors) != 1 else ''}"
-            f" ({cells}{more}); see Issues, fix them and run again.")
+    if len(errors) == 1:  # what it is, in its own words: a look-alike code names both spellings
+        note = f"Not recommended ({errors[0].cell}): {errors[0].message} See Issues."
+    else:
+        cells = ", ".join(problem.cell for problem in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        note = (f"Not recommended: {len(errors)} input problems ({cells}{more}); see Issues, fix them and"
+                " run again.")
     return (product, Status.BLOCKED.label, None, None, None, None, note) + (None,) * 11
 
 
@@ -319,10 +323,10 @@ def issues(problems: Iterable[Problem]) -> OutputSheet:
     intro = (
         "Input problems",
         "Click a cell to jump to it, fix it and run giveback again. A product with an Error is not"
-        " recommended (Summary says Blocked); a Warning does not stop it.",
+        " recommended (Summary says Blocked); a Warning does not stop it. Reference: the record's, else its row.",
     )
     rows = [
-        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, p.reference,
+        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, p.reference or row_of(p.cell),
          "Error" if p.is_error else "Warning", p.code.value, p.message)
         for p in problems
     ]
