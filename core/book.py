@@ -164,19 +164,18 @@ def book_of(recommendations: Sequence[Recommendation], the_plan: Plan, policy: P
 
 def _curve(clearing: Sequence[Recommendation], runs: Sequence[int]) -> tuple[BookPoint, ...]:
     """The book's total entry at each run count every product can reach."""
-    points = []
+    points, curves = [], [(rec, dict(rec.curve)) for rec in clearing]
     for k in runs:
-        entries = [_entry_at(rec, k) for rec in clearing]
+        entries = [_entry_at(rec, curve.get(k)) for rec, curve in curves]
         if all(entry is not None for entry in entries):
             points.append(BookPoint(runs=k, gross=sum((gross for gross, _ in entries), ZERO),
                                     gross_cost=_cost_total(cost for _, cost in entries)))
     return tuple(points)
 
 
-def _entry_at(rec: Recommendation, runs: int) -> tuple[Decimal, Decimal | None] | None:
-    """The product's smallest entry settling within `runs`, and its cost; None when the
-    product cannot reach that few."""
-    w = dict(rec.curve).get(runs)
+def _entry_at(rec: Recommendation, w: Decimal | None) -> tuple[Decimal, Decimal | None] | None:
+    """The product's entry at write-off `w` (its smallest within some run count), and its
+    cost; None when the product cannot reach that few runs (no `w`)."""
     if w is None:
         return None
     gross = rec.delta + 2 * w

@@ -34,7 +34,7 @@ def recommend(
     by_guide = outcome(space, guide(space, policy), "guide", policy)
     steps = option_steps(space, chosen, by_guide)
     choices = options(space, steps, chosen, by_guide, policy)
-    alone = _alone(space, policy, pace, book_runs, chosen)
+    alone = _alone(space, policy, pace, book_runs, chosen, steps)
     return Recommendation(
         product=product.product,
         case=space.balance.case,
@@ -57,12 +57,18 @@ def recommend(
     )
 
 
-def _alone(space: Space, policy: Policy, pace: Pace, book_runs: int | None, chosen: Outcome) -> Outcome | None:
+def _alone(space: Space, policy: Policy, pace: Pace, book_runs: int | None, chosen: Outcome,
+           steps: list[Step]) -> Outcome | None:
     """What the book rule would give the product on its own, when the book's pace made it
-    differ; None otherwise."""
+    differ; None otherwise. Without a cap it is an option already found: the smallest W
+    settling within the product's pace (its guide's runs, or its fewest)."""
     if policy.rule != "book" or book_runs is None or pace.pace is None or pace.pace >= book_runs:
         return None
-    alone = outcome(space, book(space, policy, None), "book", policy)
+    if write_off_cap(space, policy) is None:
+        w = space.w_at(min(step.steps for step in steps if step.loops <= pace.pace))
+    else:
+        w = book(space, policy, None)
+    alone = outcome(space, w, "book", policy)
     return None if alone.w == chosen.w else alone
 
 
