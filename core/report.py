@@ -35,6 +35,7 @@ def product_json(rec: Recommendation, with_trace: bool = False) -> dict:
         "negative": q(rec.negative),
         "net": q(rec.net),
         "delta": q(rec.delta),
+        "available": q(rec.available),  # on the product's lots: the delta without a count is net - available
         "rule": rec.chosen.rule,
         **chosen,
         "guide": outcome_json(rec.guide),
