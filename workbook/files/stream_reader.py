@@ -1,8 +1,9 @@
-"""giveback's own `SheetReader`: a worksheet's values read by streaming its XML, for the
-valid files python-calamine cannot read (an XLM macro sheet or a tab without a
+"""giveback's own reader: a worksheet's values read by streaming its XML, for the valid
+files python-calamine cannot read (an XLM macro sheet or a tab without a
 relationship id anywhere in the workbook, UTF-16 parts, an error cell without a cell
 reference). It reads both spellings of Open XML, transitional and Strict, in any encoding
-XML allows, and gives the values openpyxl's read-only reader gives, by openpyxl's own rules:
+XML allows, and gives the values openpyxl's read-only reader gives, by openpyxl's own rules
+(`books.StreamBook` reads a whole workbook with it alone):
 
 | the cell | gives |
 |---|---|
@@ -30,40 +31,11 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import iterparse
 
-from .guard import UnreadableWorkbook, check_workbook_file
+from .guard import UnreadableWorkbook
 from .parts import WORKSHEET, Contents, DamagedPart, read_contents
 from ..seam import UNCALCULATED, Row, WorkbookError
 
-__all__ = ["StreamBook", "Worksheets", "damaged"]
-
-
-class StreamBook:
-    """A workbook file read by giveback's own streaming reader alone; close it (or use
-    `with`). A file that cannot be read raises `WorkbookError` naming the file and why."""
-
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        try:
-            check_workbook_file(self.path)
-        except UnreadableWorkbook as refusal:
-            raise WorkbookError(refusal.message) from None
-        self._archive = zipfile.ZipFile(self.path)
-        self._sheets = Worksheets.of(self.path, self._archive)
-
-    def sheet_names(self) -> list[str]:
-        return self._sheets.contents.worksheets()
-
-    def rows(self, name: str) -> Iterator[Row]:
-        return self._sheets.rows(name)
-
-    def close(self) -> None:
-        self._archive.close()
-
-    def __enter__(self) -> "StreamBook":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+__all__ = ["Worksheets", "as_damage", "damaged"]
 
 
 class Worksheets:

@@ -21,16 +21,18 @@ and gigabytes on large books. Here the package is edited at the zip level instea
    their original order (so `[Content_Types].xml` stays first), each copied byte for byte
    with its compressed bytes as they are (`zipcopy`), the edited parts in their places,
    then giveback's new parts, copied compressed from the scratch zip. The temporary file
-   replaces the target only once complete (fsync, then `os.replace`).
+   takes the target's place only once complete (`files.saving`: through symbolic and
+   hard links, writable by its owner, never over an input saved again meanwhile).
+
+Every part comes from the workbook's snapshot (`files.snapshot`), the bytes the readers
+read: the output is wholly one version of the file, whatever happens to it meanwhile.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import IO, BinaryIO, Iterator, Sequence
@@ -43,6 +45,8 @@ from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
     TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
 )
+from ..files.saving import real_path, saving, scratch_file
+from ..files.snapshot import Snapshot
 from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, table_name
 from ..sheets.schema import column_letter
 from .workbookpart import WorkbookPart
@@ -74,27 +78,44 @@ class SheetNotOurs(Exception):
 
 
 def write_outputs(
-    source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = ()
+    source: Snapshot | Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = (),
+    notes: list[str] | None = None,
 ) -> list[str]:
-    """Copy `source` to `target` atomically (temp file in target's folder + os.replace;
-    target may equal source for in-place), with giveback's output `sheets` created or
-    replaced and giveback-owned sheets named in `drop` removed. Every other part of the
-    user's package is copied byte for byte. Returns the sheet names written.
+    """Copy the workbook `source` (its snapshot, or the file at a path) to `target`
+    atomically (`files.saving`; target may be the input itself, for in-place), with
+    giveback's output `sheets` created or replaced and giveback-owned sheets named in
+    `drop` removed. Every other part of the user's package is copied byte for byte.
+    Returns the sheet names written; what the accountant should know about how the file
+    was saved (a hard link split) is added to `notes`.
 
-    Raises PackageError for a file that is not a readable workbook and SheetNotOurs for a
-    user's sheet in the way; then, as on any error, the target is not written."""
+    Raises PackageError for a file that is not a readable workbook, SheetNotOurs for a
+    user's sheet in the way, and `saving.SaveRefused` for an input saved again meanwhile;
+    then, as on any error, the target is not written."""
     _check_output_names(sheets)
-    source, target = Path(source), Path(target)
-    with Package(source) as package, tempfile.TemporaryFile(dir=target.parent) as spill:
+    target = Path(target)
+    with Package(source) as package, scratch_file(target) as spill:
         edit = _Edit(package, [sheet.name for sheet in sheets], drop)
         with zipfile.ZipFile(spill, "w", zipfile.ZIP_DEFLATED,
                              compresslevel=SHEET_COMPRESSION_LEVEL) as new_parts:
             written = [name for sheet in sheets for name in _write_output(new_parts, edit, sheet)]
         edited = edit.finish()
+        unchanged = package.snapshot if _is_the_input(target, package.snapshot) else None
         with zipfile.ZipFile(spill) as new_parts, \
-                _replacing_atomically(target, mode_of=source) as file:
+                saving(target, like=package.path, unchanged=unchanged, notes=notes) as file:
             _assemble(package, edited, edit.dropped, (new_parts, spill), file)
     return written
+
+
+def _is_the_input(target: Path, snapshot: Snapshot) -> bool:
+    """Whether `target` names the file the snapshot was read from, however spelled
+    (relative, through a symbolic link, another hard link to it)."""
+    if real_path(target) == real_path(snapshot.path):
+        return True
+    try:
+        status = os.stat(target)
+    except OSError:
+        return False
+    return (status.st_dev, status.st_ino) == snapshot.identity[:2]
 
 
 def written_by_giveback(path: Path) -> bool:
@@ -198,6 +219,7 @@ class _Edit:
         self.taken_names = {name.lower() for name in package.infos} | package.targets()
         self.table_ids, self.table_names = self._surviving_tables()
         self.table_names |= self.workbook.defined_names()
+        self.dates = sheetxml.EXCEL_1904 if self.workbook.date1904() else sheetxml.EXCEL_1900
 
     def claim_sheet(self, name: str, header_row: int = 1) -> tuple[str, str]:
         """Add (or reuse the slot of) sheet `name`, its header row printed on every page;
@@ -223,7 +245,8 @@ class _Edit:
     def cell_styles(self, columns: Sequence[Column]) -> sheetxml.CellStyles:
         """The sheet's cell styles: each column's format (wrapped where the column wraps,
         every cell at the top of its row when some column wraps), dates in General
-        columns, and the intro, header, link and totals looks."""
+        columns, and the intro, header, link and totals looks; dates in the workbook's
+        own date system."""
         top = any(column.wrap for column in columns)
         formats = [column.number_format or styles.GENERAL for column in columns]
         data = [(f, styles.Look(wrap=c.wrap, top=top)) for f, c in zip(formats, columns)]
@@ -237,6 +260,7 @@ class _Edit:
             columns=tuple(indexes[key] for key in data),
             general=tuple(f == styles.GENERAL for f in formats),
             totals=tuple(indexes[key] for key in totals),
+            date_system=self.dates,
             **{name: indexes[key] for name, key in looks.items()},
         )
 
@@ -429,32 +453,3 @@ def _rels_xml(relationships: list[tuple[str, str, str]]) -> bytes:
 
 def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-@contextlib.contextmanager
-def _replacing_atomically(target: Path, mode_of: Path) -> Iterator:
-    """An open temporary file beside `target` that replaces it when the block succeeds
-    (flushed to disk first) and is deleted when the block fails."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "w+b") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, (target if target.exists() else mode_of).stat().st_mode & 0o7777)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)

@@ -56,6 +56,12 @@ class WorkbookPart:
             for name, element in zip(names, self._sheet_elements())
         ]
 
+    def date1904(self) -> bool:
+        """Whether the workbook counts days in the 1904 date system (older Mac Excel):
+        `<workbookPr date1904="1"/>` (or "true")."""
+        properties = self.root.find(f"{_Q}workbookPr")
+        return properties is not None and properties.get("date1904", "0").strip().lower() in ("1", "true")
+
     def defined_names(self) -> set[str]:
         """Every defined name, lower-cased (a table's name must differ from all of them)."""
         return {name.get("name", "").lower() for name in self._name_elements()}
