@@ -10,7 +10,7 @@ XML allows, and gives the values openpyxl's read-only reader gives, by openpyxl'
 | a number, `<v>5</v>` / `<v>2.5</v>` | `int` when written without `.` or an exponent, else `float` |
 | a number whose style's format is a date (`yyyy-mm-dd`, built-in 14, ...) | a `datetime` (a `time` or `timedelta` for time formats), in the workbook's date system |
 | `t="d"`, an ISO 8601 date (Strict files) | a `datetime` |
-| `t="s"` (shared string), `t="inlineStr"`, `t="str"` (a formula's text) | the text, runs joined, phonetic hints left out |
+| `t="s"` (shared string), `t="inlineStr"`, `t="str"` (a formula's text) | the text, runs joined, phonetic hints left out, Office's `_xHHHH_` read as the character it stands for (as Excel and calamine read it: `_x0001_` is U+0001, `_x005F_x0001_` the text `_x0001_`) |
 | `t="b"` | `True` / `False` |
 | `t="e"` | the error's text, `"#N/A"` |
 | a formula saved without its result (no `<v>`, or an empty one) | `UNCALCULATED` |
@@ -23,6 +23,7 @@ Memory stays flat: each row is dropped from the parsed tree once it is read.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,14 +130,14 @@ def shared_strings(stream) -> list[str]:
     strings = []
     for _, element in iterparse(stream):
         if _local(element.tag) == "si":
-            strings.append(rich_text(element).replace("x005F_", ""))
+            strings.append(rich_text(element))
             element.clear()
     return strings
 
 
 def rich_text(element) -> str:
     """The text of a shared string or inline string: its `t`, or its runs' `t`s joined;
-    phonetic hints (`rPh`) left out."""
+    phonetic hints (`rPh`) left out; Office's escapes read (`unescaped`)."""
     pieces = []
     for child in element:
         tag = _local(child.tag)
@@ -144,7 +145,16 @@ def rich_text(element) -> str:
             pieces.append(child.text or "")
         elif tag == "r":
             pieces += [run.text or "" for run in child if _local(run.tag) == "t"]
-    return "".join(pieces)
+    return unescaped("".join(pieces))
+
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescaped(text: str) -> str:
+    """Office's `_xHHHH_` escapes read as the characters they stand for (`_x005F_` is the
+    underscore, so `_x005F_x0001_` stays the text `_x0001_`)."""
+    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
 
 
 class Cells:
@@ -177,7 +187,7 @@ class Cells:
             return bool(int(value))
         if kind == "d":
             return self.from_iso(value)
-        return value  # "str": a formula's text; "e": the error's text
+        return unescaped(value) if kind == "str" else value  # a formula's text; "e": the error's text
 
     def _number(self, value: str, style: int) -> object:
         number = float(value) if "." in value or "e" in value.lower() else int(value)

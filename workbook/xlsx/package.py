@@ -63,7 +63,7 @@ LINK = styles.Look(underline=True, color="FF0563C1")
 SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written once
 _LONGEST_SHEET_NAME = 31
 _MOST_COLUMNS = 16_384
-_BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$")
+_BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$|^history$", re.IGNORECASE)  # Excel keeps History for itself
 
 
 class SheetNotOurs(Exception):
@@ -94,7 +94,7 @@ def write_outputs(
     _check_output_names(sheets)
     target = Path(target)
     with Package(source) as package, scratch_file(target) as spill:
-        edit = _Edit(package, [sheet.name for sheet in sheets], drop)
+        edit = _Edit(package, [sheet.name for sheet in sheets], drop, notes if notes is not None else [])
         with zipfile.ZipFile(spill, "w", zipfile.ZIP_DEFLATED,
                              compresslevel=SHEET_COMPRESSION_LEVEL) as new_parts:
             written = [name for sheet in sheets for name in _write_output(new_parts, edit, sheet)]
@@ -169,7 +169,7 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
                 edit.spelled_stream(stream), page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
         if page.panel is not None:  # print the table's width: the hidden cells reach further right
             last = page.header_row + max(written.data_rows, 1) + (1 if page.has_totals else 0)
-            edit.workbook.print_area(name, f"$A$1:${column_letter(len(page.columns) - 1)}${last}")
+            edit.print_area(name, f"$A$1:${column_letter(len(page.columns) - 1)}${last}")
         table = sheetxml.table_xml(edit.table_id(), table_name, page, written.data_rows)
         archive.writestr(table_part, edit.spelled(table))
         archive.writestr(rels_part(sheet_part), edit.spelled(_rels_xml(relationships)))
@@ -204,8 +204,9 @@ class _Edit:
     """What changes in the package: planned from the workbook as it is, then grown as each
     output sheet is written, and finally serialised into the edited parts."""
 
-    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str]):
-        self.package = package
+    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str], notes: list[str]):
+        self.package, self.notes = package, notes
+        self._print_note_given = False
         self.workbook = _workbook_part(package)
         self.workbook_rels_part = rels_part(package.workbook_part)
         self.workbook_rels = package.xml(self.workbook_rels_part)
@@ -239,8 +240,29 @@ class _Edit:
         else:
             self.workbook.replace_sheet(slot, name, relationship)
             self.replaced.add(slot)
-        self.workbook.print_titles(name, header_row)
+        if self._printable(name):
+            self.workbook.print_titles(name, header_row)
         return sheet_part, table_part
+
+    def print_area(self, name: str, cells: str) -> None:
+        """Print only `cells` of sheet `name` (where LibreOffice can read it, `_printable`)."""
+        if self._printable(name):
+            self.workbook.print_area(name, cells)
+
+    def _printable(self, name: str) -> bool:
+        """Whether sheet `name` can carry its print settings (sheet-scoped names): not when
+        a sheet before it has a name LibreOffice leaves out, which would move the settings
+        to another sheet or past the last one, and LibreOffice could not open the file
+        (`WorkbookPart.names_libreoffice_drops`). The notes then say so, once."""
+        odd = self.workbook.names_libreoffice_drops(self.workbook.index_of(name))
+        if odd and not self._print_note_given:
+            self._print_note_given = True
+            self.notes.append(
+                f'The workbook\'s sheet "{odd[0]}" has a name Excel does not allow (no [ ] : * ? / \\, no apostrophe '
+                "first or last), and LibreOffice leaves that sheet out when it opens the book; so that LibreOffice "
+                "still opens it, giveback's sheets after it do not repeat their header row on every printed page. "
+                "Rename that sheet and run giveback again to have it.")
+        return not odd
 
     def cell_styles(self, columns: Sequence[Column]) -> sheetxml.CellStyles:
         """The sheet's cell styles: each column's format (wrapped where the column wraps,

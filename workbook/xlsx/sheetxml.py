@@ -9,10 +9,10 @@ Cells are typed the way Excel stores them:
 | `int`, `float`, `Decimal` | a number (`Decimal` written exactly, `str(d)`); NaN/infinity as `#NUM!` |
 | `date`, `datetime` | a serial number in the workbook's date system (1900, or 1904 for older Mac books) with the column's format, or a date format when the column's is General; text (ISO) before the system's first date |
 | `bool` | a boolean |
-| `str` | an inline string (`t="inlineStr"`), XML-escaped, never a formula |
+| `str` | an inline string (`t="inlineStr"`), escaped (`text`: `_xHHHH_` for what XML cannot carry), never a formula; cut, and said to be, past Excel's 32,767 characters |
 | `None` | no cell |
 
-| `Link` | its text, in the link style, with a hyperlink to its target |
+| `Link` | its text, in the link style, with a hyperlink to its target (its sheet's name quoted) |
 
 Each sheet has its intro (a bold title and legend lines, above the table), a bold header
 row, frozen, the columns' widths, a totals row when a column asks for one (a `SUBTOTAL`
@@ -30,16 +30,16 @@ import re
 import sys
 from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from ..sheets.schema import column_letter
-from ..seam import TOTAL_LABEL, text_height, Column, Link, OutputSheet, Row
+from ..seam import TOTAL_LABEL, text_height, Column, Link, OutputSheet, Row, plain_sheet_name, sheet_reference
+from .text import MAX_TEXT, within_cell, xml_attribute, xml_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TABLE_STYLE = "TableStyleMedium2"
 _LARGEST = sys.float_info.max
-MAX_TEXT = 32_767  # Excel's limit on a cell's text
 _ROWS_PER_WRITE = 250  # few enough for a batch's pieces to stay in the CPU's caches
 _SECONDS_PER_DAY = 86_400.0
 _TITLE_HEIGHT = 21.0  # points: the 14-point title
@@ -47,8 +47,7 @@ _ROW_START = re.compile(r'<row r="(\d+)">')
 _TEXT_NEEDING_CARE = re.compile(
     r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
 )
-_NOT_XML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LOOKS_LIKE_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_QUOTED_LOCATION = re.compile(r"^'((?:[^']|'')+)'!(.+)$")
 
 
 class DateSystem(NamedTuple):
@@ -104,12 +103,19 @@ def excel_serial(value: dt.date, system: DateSystem = EXCEL_1900) -> float | int
 
 
 def cell_text(text: str) -> str:
-    """Text as a cell's `<t>` content: Excel's `_xHHHH_` escapes for characters XML
-    cannot carry, XML escapes, and cut to Excel's 32,767 characters."""
-    text = text[:MAX_TEXT]
-    text = _LOOKS_LIKE_ESCAPE.sub(r"_x005F_\1", text)
-    text = _NOT_XML_CHAR.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return escape(text)
+    """Text as a cell's `<t>` content: cut (and said to be) at Excel's 32,767 characters,
+    Excel's `_xHHHH_` escapes for characters XML cannot carry, XML escapes."""
+    return xml_text(within_cell(text))
+
+
+def link_location(target: str) -> str:
+    """A link's target (`Usage!C17`, `'My usage'!C17`), its sheet's name quoted unless it
+    is a plain name (`Usage`): a name with blanks, punctuation, non-Latin letters or that
+    reads as a cell (`A1`, `R2C3`) is quoted, its apostrophes doubled."""
+    if _QUOTED_LOCATION.match(target) or "!" not in target:
+        return target
+    sheet, _, cells = target.rpartition("!")
+    return target if plain_sheet_name(sheet) else sheet_reference(sheet, cells)
 
 
 def unique_headers(columns: Sequence[Column]) -> list[str]:
@@ -180,7 +186,7 @@ def table_xml(table_id: int, name: str, output: OutputSheet, data_rows: int) -> 
     last_data = top + max(data_rows, 1)
     ref = f"A{top}:{last_column}{last_data + (1 if output.has_totals else 0)}"
     table_columns = "".join(
-        f'<tableColumn id="{number}" name={quoteattr(header)}{_totals_attribute(output, number - 1)}/>'
+        f'<tableColumn id="{number}" name={xml_attribute(header)}{_totals_attribute(output, number - 1)}/>'
         for number, header in enumerate(unique_headers(columns), 1)
     )
     totals = ' totalsRowCount="1"' if output.has_totals else ' totalsRowShown="0"'
@@ -229,7 +235,7 @@ class _Totals:
         for i in self.indexes:
             reference = f"{table}[{_structured_name(self.headers[i])}]"
             cells.append(f'<c r="{column_letter(i)}{number}" s="{style[i]}">'
-                         f"<f>SUBTOTAL(109,{escape(reference)})</f><v>{self.sums[i]}</v></c>")
+                         f"<f>SUBTOTAL(109,{xml_text(reference)})</f><v>{self.sums[i]}</v></c>")
         return f'<row r="{number}">{"".join(cells)}</row>'
 
 
@@ -320,7 +326,7 @@ def _legend_merges(output: OutputSheet) -> str:
 def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = (),
                extras: SheetExtras = SheetExtras(), output: OutputSheet | None = None) -> str:
     hyperlinks = "".join(
-        f'<hyperlink ref="{ref}" location={quoteattr(target)} display={quoteattr(target)}/>'
+        f'<hyperlink ref="{ref}" location={xml_attribute(link_location(target))} display={xml_attribute(target)}/>'
         for ref, target in links
     )
     return (
@@ -455,8 +461,8 @@ def _text_values(texts: tuple[str, ...]) -> Sequence[str] | None:
     """Texts as cell text: as they are, or XML-escaped when `&`, `<` or `>` is all the
     care they need (as `cell_text` would write them); None when some need more."""
     joined = _TEXT_SEPARATOR.join(texts)
-    if not _plain_texts(joined) or (len(joined) > MAX_TEXT and max(map(len, texts)) > MAX_TEXT):
-        return None  # a text longer than a cell holds is cut cell by cell
+    if not _plain_texts(joined) or (len(joined) > MAX_TEXT // 2 and max(map(len, texts)) > MAX_TEXT // 2):
+        return None  # a text that may be longer than a cell holds (in UTF-16) is cut cell by cell
     if "&" in joined or "<" in joined or ">" in joined:
         return list(map(escape, texts))
     return texts
@@ -527,7 +533,7 @@ def _cell_by_cell_encoder(markup: _CellMarkup, links: list[tuple[str, str]], lin
             if value is None:
                 continue
             if kind is str:
-                if needs_care(value) or len(value) > MAX_TEXT:
+                if needs_care(value) or len(value) > MAX_TEXT // 2:
                     tail = spaced_text_tail if value != value.strip() else text_tail
                     value = cell_text(value)
                 else:

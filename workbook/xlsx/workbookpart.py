@@ -23,6 +23,7 @@ from typing import Iterable, NamedTuple
 from lxml import etree
 
 from .. import ownership
+from ..seam import sheet_reference
 from .sheetxml import MAIN_NS, REL_NS
 
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
@@ -32,6 +33,7 @@ _RELATIONSHIP_ID = f"{{{REL_NS}}}id"
 _BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
 _BEFORE_CALC = _BEFORE_DEFINED_NAMES + ("definedNames",)
 _SHEET_REFERENCE = re.compile(r"'((?:[^']|'')+)'!|(?<![\w.\]])([^\W\d][\w.]*)!")
+_NAME_EXCEL_REFUSES = re.compile(r"^$|^'|'$|[\[\]:*?/\\]")
 
 
 class Sheet(NamedTuple):
@@ -55,6 +57,16 @@ class WorkbookPart:
             Sheet(element.get("name"), element.get(_RELATIONSHIP_ID), name.casefold() in owned)
             for name, element in zip(names, self._sheet_elements())
         ]
+
+    def names_libreoffice_drops(self, before: int) -> list[str]:
+        """The names of the sheets in slots 1 to `before` - 1 that Excel does not allow
+        (empty; an apostrophe first or last; `[ ] : * ? / \\`: other programs write them).
+        LibreOffice leaves such a sheet out when it opens the book (in the first slot it
+        renames it), so the sheets after it move up one place: a sheet-scoped name
+        (`localSheetId`) then belongs to the next sheet, and past the last one LibreOffice
+        cannot open the file at all."""
+        names = [element.get("name") or "" for element in self._sheet_elements()[1:before]]
+        return [name for name in names if _NAME_EXCEL_REFUSES.search(name)]
 
     def date1904(self) -> bool:
         """Whether the workbook counts days in the 1904 date system (older Mac Excel):
@@ -92,10 +104,13 @@ class WorkbookPart:
         """Print only `columns` (`$A:$H`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
         self._set_sheet_name(PRINT_AREA, sheet_name, columns)
 
+    def index_of(self, sheet_name: str) -> int:
+        return next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
+
     def _set_sheet_name(self, builtin: str, sheet_name: str, cells: str) -> None:
         """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet."""
-        index = next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
-        value = "'" + sheet_name.replace("'", "''") + "'!" + cells
+        index = self.index_of(sheet_name)
+        value = sheet_reference(sheet_name, cells)
         for name in self._name_elements():
             if name.get("name") == builtin and name.get("localSheetId") == str(index):
                 name.text = value
