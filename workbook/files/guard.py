@@ -80,7 +80,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from .snapshot import Snapshot, UnreadableWorkbook
+from .snapshot import ATTEMPTS, Snapshot, UnreadableWorkbook, changed_while_reading
 
 __all__ = ["Limits", "UnreadableWorkbook", "bounded_read", "check_workbook", "check_workbook_file"]
 
@@ -127,10 +127,18 @@ def check_workbook(snapshot: Snapshot, limits: Limits = Limits()) -> None:
 
 def check_workbook_file(path: Path | str, limits: Limits = Limits()) -> Snapshot:
     """The workbook at `path`, read once and checked (`check_workbook`); raises
-    `UnreadableWorkbook`."""
-    snapshot = Snapshot.take(path)
-    check_workbook(snapshot, limits)
-    return snapshot
+    `UnreadableWorkbook`. A file refused (cut short, say) that has changed since it was
+    read was being written: it is read again, and refused as "changed while reading"
+    if it keeps changing, not called damaged."""
+    for _ in range(ATTEMPTS):
+        snapshot = Snapshot.take(path)
+        try:
+            check_workbook(snapshot, limits)
+            return snapshot
+        except UnreadableWorkbook:
+            if not snapshot.changed():
+                raise
+    raise changed_while_reading(Path(path))
 
 
 def bounded_read(archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes:

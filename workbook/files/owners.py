@@ -99,7 +99,15 @@ def _libreoffice_owner(folder: Path, name: str) -> Owner | None:
     fields = lock_fields(data.decode("utf-8", errors="replace"))
     formatted, system, computer, since = (fields + ["", "", "", ""])[:4]
     return Owner("LibreOffice", formatted.strip() or system.strip(), computer.strip(),
-                 since.strip() or _modified(path), path)
+                 _opened(since.strip()) or _modified(path), path)
+
+
+def _opened(since: str) -> str:
+    """LibreOffice's `06.12.2026 21:12` as `2026-12-06 21:12` (other text as it is)."""
+    try:
+        return dt.datetime.strptime(since, "%d.%m.%Y %H:%M").strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return since
 
 
 def lock_fields(text: str) -> list[str]:

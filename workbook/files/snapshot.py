@@ -12,7 +12,10 @@ So the file is read once, whole, into memory, and that read is checked:
    inode: a file put in its place by a rename is another file), size, modification and
    change times must agree all four times, and the bytes read must be as many as its size.
 2. When they do not, the file was being written: it is read again after a short pause, a
-   few times, and then refused as "changed while reading", with nothing written.
+   few times, and then refused as "changed while reading", with nothing written. An empty
+   file (a save that truncated it first) is looked at again the same way before it is
+   called empty, and a file the guard refuses is read again if it has changed since
+   (`guard.check_workbook_file`), rather than called damaged.
 
 The bytes then travel through `workbook/` as a `Snapshot`: the guard judges them once
 (`guard.check_workbook`), calamine, giveback's stream reader and openpyxl each read their
@@ -37,7 +40,7 @@ import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["MAX_FILE_BYTES", "Identity", "Snapshot", "UnreadableWorkbook"]
+__all__ = ["ATTEMPTS", "MAX_FILE_BYTES", "Identity", "Snapshot", "UnreadableWorkbook", "changed_while_reading"]
 
 MAX_FILE_BYTES = 1 << 30  # 1 GB: Excel's largest real workbooks are a few hundred MB
 ATTEMPTS = 5  # reads of a file that keeps changing before it is refused
@@ -96,16 +99,16 @@ class Snapshot:
         """Read the file at `path` once, whole, as one version (see the module's notes);
         raises UnreadableWorkbook for what is not a readable file or keeps changing."""
         path = Path(path)
+        taken = None
         for attempt in range(attempts):
             if attempt:
                 time.sleep(pause)
             taken = _read_once(path)
-            if taken is not None:
+            if taken is not None and taken.data:
                 return taken
-        raise UnreadableWorkbook(
-            path, "changed_while_reading",
-            f"{path.name} changed while giveback was reading it (it is being saved or synced): nothing was "
-            "written. Wait until it is saved, or its sync has finished, and run giveback again.")
+        if taken is not None:  # empty each time it was looked at, not just while being saved
+            raise UnreadableWorkbook(path, "empty", f"{path.name} is empty (0 bytes): it may not have finished saving or copying.")
+        raise changed_while_reading(path)
 
     def stream(self) -> io.BytesIO:
         """A new stream over the bytes, positioned at 0 (each reader gets its own: the
@@ -123,6 +126,14 @@ class Snapshot:
             return Identity.of(os.stat(self.path)) != self.identity
         except OSError:
             return True
+
+
+def changed_while_reading(path: Path) -> UnreadableWorkbook:
+    """The refusal for a file that kept changing while it was read."""
+    return UnreadableWorkbook(
+        path, "changed_while_reading",
+        f"{path.name} changed while giveback was reading it (it is being saved or synced): nothing was "
+        "written. Wait until it is saved, or its sync has finished, and run giveback again.")
 
 
 def _read_once(path: Path) -> Snapshot | None:
@@ -145,8 +156,6 @@ def _read_once(path: Path) -> Snapshot | None:
     versions = {Identity.of(status) for status in (before, opened, after, now)}
     if len(versions) > 1 or len(data) != after.st_size:
         return None
-    if not data:
-        raise UnreadableWorkbook(path, "empty", f"{path.name} is empty (0 bytes): it may not have finished saving or copying.")
     return Snapshot(path, data, versions.pop())
 
 

@@ -45,7 +45,7 @@ _SECONDS_PER_DAY = 86_400.0
 _TITLE_HEIGHT = 21.0  # points: the 14-point title
 _ROW_START = re.compile(r'<row r="(\d+)">')
 _TEXT_NEEDING_CARE = re.compile(
-    r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
+    r"[&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
 )
 _QUOTED_LOCATION = re.compile(r"^'((?:[^']|'')+)'!(.+)$")
 

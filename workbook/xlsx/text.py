@@ -2,13 +2,14 @@
 
 XML 1.0 cannot carry most control characters (`\\x01`, a form feed), lone UTF-16
 surrogates, or U+FFFE/U+FFFF: one of them in a part makes the whole file unreadable to an
-XML parser (openpyxl refuses it; Excel calls the file damaged). Office writes such a
-character as `_xHHHH_` (its code in hex) in cells, shared strings, chart text, names and
-attributes, and reads `_xHHHH_` back as the character; so a text that itself holds
-`_x0001_` has its underscore written `_x005F_` to stay text (ERP exports carry control
-characters in product codes exactly this way, and a product code read from such a file
-arrives here as the character). Every text giveback writes goes through `xml_text` or
-`xml_attribute`, after `&`, `<`, `>` (and quotes in attributes) are escaped.
+XML parser (openpyxl refuses it; Excel calls the file damaged); a carriage return it reads
+back as a line feed. Office writes each such character as `_xHHHH_` (its code in hex) in
+cells, shared strings, chart text, names and attributes, and reads `_xHHHH_` back as the
+character; so a text that itself holds `_x0001_` has its underscore written `_x005F_` to
+stay text (ERP exports carry control characters in product codes exactly this way, and a
+product code read from such a file arrives here as the character). Every text giveback
+writes goes through `xml_text` or `xml_attribute`, after `&`, `<`, `>` (and quotes in
+attributes) are escaped.
 
 A cell holds at most 32,767 characters, counted as Excel counts them (UTF-16 units: an
 emoji is two); `within_cell` cuts a longer text there and says so at its end, rather than
@@ -26,7 +27,7 @@ __all__ = ["CUT_NOTE", "MAX_TEXT", "escape_characters", "within_cell", "xml_attr
 
 MAX_TEXT = 32_767  # Excel's limit on a cell's text, in UTF-16 units
 CUT_NOTE = " [cut: an Excel cell holds 32,767 characters]"
-NOT_XML_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")  # and \r, which XML reads as \n
 _LOOKS_LIKE_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
