@@ -75,8 +75,26 @@ class Package:
             check_workbook(snapshot)  # the one verdict on files that cannot be read (once a snapshot)
         except UnreadableWorkbook as refusal:
             raise PackageError(refusal.message) from None
-        self.snapshot, self.path = snapshot, snapshot.path
-        self.file = snapshot.stream()
+        self.snapshot = snapshot
+        self._open(snapshot.path, snapshot.stream())
+
+    @classmethod
+    def glance(cls, path: Path) -> "Package":
+        """The package at `path` opened where it lies, to look at its small parts (which
+        sheets giveback wrote) without reading it whole: for a file about to be replaced,
+        never for one giveback reads or copies (those are snapshots). Each part it parses
+        is still bounded and parsed without entities (`xml`)."""
+        package = cls.__new__(cls)
+        package.snapshot = None
+        try:
+            file = open(path, "rb")
+        except OSError as error:
+            raise PackageError(f"{Path(path).name} cannot be opened: {error.strerror or error}.") from None
+        package._open(Path(path), file)
+        return package
+
+    def _open(self, path: Path, file) -> None:
+        self.path, self.file = path, file
         try:
             self.zip = _open_zip(self.path, self.file)
             self.infos = {info.filename: info for info in self.zip.infolist()}

@@ -120,9 +120,9 @@ def _is_the_input(target: Path, snapshot: Snapshot) -> bool:
 
 def written_by_giveback(path: Path) -> bool:
     """Whether the workbook at `path` holds a sheet giveback wrote (a file that is not a
-    readable workbook holds none)."""
+    readable workbook holds none). Only its workbook part is read (`Package.glance`)."""
     try:
-        with Package(Path(path)) as package:
+        with Package.glance(Path(path)) as package:
             return any(sheet.owned for sheet in _workbook_part(package).sheets())
     except PackageError:
         return False
