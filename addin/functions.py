@@ -34,9 +34,9 @@ USAGE_DOC = (
     "One column or one row of signed unallocated usage quantities: positive = "
     "consumption, negative = a return. Blank cells are skipped."
 )
-TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
-OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Entry Size"]
-RULES = ("fewest", "guide")
+TRACE_HEADER = ["Run", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
+OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Gross Units"]
+RULES = ("book", "fewest", "guide")
 
 
 # ---- the functions -------------------------------------------------------------------
@@ -46,8 +46,9 @@ RULES = ("fewest", "guide")
 @xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
-@xw.arg("rule", doc='Optional rule: "fewest" (default: fewest runs, then the smallest entry) or "guide" (rules of thumb).')
-@xw.arg("max_write_off", doc="Optional cap: write off at most this many units (fewest runs within it).")
+@xw.arg("rule", doc='Optional rule: "book" (default: the smallest lines within the guide\'s runs), "fewest" (fewest runs,'
+                    ' then the smallest entry) or "guide" (rules of thumb).')
+@xw.arg("max_write_off", doc="Optional cap: write off at most this many units.")
 def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None):
     """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
     recommendation = recommendation_for(usage, count, balance, policy_for(rule, max_write_off))
@@ -99,7 +100,7 @@ def giveback_trace(usage, on, off=None):
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
 def giveback_options(usage, count=None, balance=None):
-    """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, entry size; fewest runs first."""
+    """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, gross units; fewest runs first."""
     recommendation = recommendation_for(usage, count, balance, Policy())
     if not recommendation.options:
         raise xw.XlwingsError("No adjustment clears the usage: " + " ".join(recommendation.notes))

@@ -50,12 +50,13 @@ def rule_options(parser: argparse.ArgumentParser, from_settings: bool = False) -
     a workbook's Settings sheet decides unless the option is given."""
     since = "overrides the Settings sheet; " if from_settings else ""
     parser.add_argument(
-        "--rule", choices=["fewest", "guide"], default=None if from_settings else "fewest",
-        help=f"{since}fewest: fewest runs with the smallest entry (default); guide: the ERP guide's rule of thumb",
+        "--rule", choices=["book", "fewest", "guide"], default=None if from_settings else "book",
+        help=f"{since}book: the smallest lines that clear within the runs the book needs anyway, never larger than"
+        " the guide's (default); fewest: fewest runs, then the smallest entry; guide: the ERP guide's rule of thumb",
     )
     parser.add_argument(
         "--max-runs", type=positive_int, metavar="K",
-        help="budget: the smallest adjustment that settles within K runs",
+        help="the smallest adjustment that clears within K runs, for every product (with the book rule)",
     )
     parser.add_argument(
         "--lot-order", choices=["fifo", "lifo"], default=None if from_settings else "fifo",

@@ -29,8 +29,9 @@ from rich.table import Table
 
 from core.quantities import show
 from core.models import RULE_WORDS, Status
-from core.recommend import runs
-from core.report import blocked_json, problem_json, product_json
+from core.notes import runs
+from core.book import book_story
+from core.report import blocked_json, book_json, problem_json, product_json
 from workbook.files.books import EXTENSIONS, Source, check_extension, open_book, read_book, write_book, written_by_giveback
 from workbook.files.saving import SaveRefused, refuse_if_open
 from workbook.files.snapshot import Snapshot
@@ -234,6 +235,7 @@ def report_json(done: Reconciliation) -> dict:
         "products": [product_json(by_product[product]) if product in by_product
                      else blocked_json(product, done.blocked.get(product, ())) for product in done.products],
         "issues": [problem_json(problem) for problem in done.problems],
+        "book": book_json(done.book),
     }
 
 
@@ -242,6 +244,8 @@ def print_summary(done: Reconciliation, target: Path, console: Console | None = 
     the result went and how many issues there are."""
     console = console or Console(highlight=False)
     console.print(summary_table(done))
+    for line in book_story(done.book):
+        console.print(escape(line))
     for rec in done.recommendations:
         if rec.status is Status.CANNOT_CLEAR:
             reason = rec.why_not_cleared
@@ -266,19 +270,27 @@ def summary_table(done: Reconciliation) -> Table:
     rule = {**RULE_WORDS, "budget": f"Within {runs(done.policy.max_runs or 0)}"}
     table = Table(title=f"Rule: {rule[done.policy.rule]}; lot order {done.policy.lot_order.upper()}",
                   box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
-    for header in ("Product", "Status", "Adjustment", "Loops", "Guide's"):
-        table.add_column(header, justify="right" if header == "Loops" else "left", overflow="fold",
-                         no_wrap=header in ("Status", "Loops"), min_width=8 if header == "Product" else None)
+    for header in ("Product", "Status", "Adjustment", "Runs", "Guide's"):
+        table.add_column(header, justify="right" if header == "Runs" else "left", overflow="fold",
+                         no_wrap=header in ("Status", "Runs"), min_width=8 if header == "Product" else None)
     by_product = {rec.product: rec for rec in done.recommendations}
     for product in done.products:
         rec = by_product.get(product)
         if rec is None:
             table.add_row(escape(product), _status(Status.BLOCKED), "see Issues", "", "")
             continue
-        loops = f"{rec.chosen.loops:,}" if rec.chosen.settled else f"{show(rec.chosen.unallocated)} left"
-        guide = f"{_lines(rec.guide.lines)} in {rec.guide.loops:,}"
-        table.add_row(escape(product), _status(rec.status), _lines(rec.chosen.lines), loops, guide)
+        table.add_row(escape(product), _status(rec.status), _lines(rec.chosen.lines), _runs(rec.chosen),
+                      f"{_lines(rec.guide.lines)} {_in_runs(rec.guide)}")
     return table
+
+
+def _runs(outcome) -> str:
+    """The runs lines take; for lines that do not clear, the units they leave too."""
+    return f"{outcome.loops:,}" if outcome.settled else f"{outcome.loops:,}, {show(outcome.unallocated)} left"
+
+
+def _in_runs(outcome) -> str:
+    return f"in {outcome.loops:,}" if outcome.settled else "do not clear"
 
 
 def _status(status: Status) -> str:

@@ -38,7 +38,9 @@ def column(values):
     ],
 )
 def test_recommend_adj_spills_the_seed_adjustment_on_every_host(usage):
-    assert recommend_adj(usage) == [[13, "On"], [-13, "Off"]]
+    """The book rule for one product: the smallest lines within the guide's 3 runs."""
+    assert recommend_adj(usage) == [[7, "On"], [-7, "Off"]]
+    assert recommend_adj(usage, None, None, "fewest") == [[13, "On"], [-13, "Off"]]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +68,7 @@ def test_recommend_adj_takes_count_balance_and_rule(usage, count, balance, rule,
     ],
 )
 def test_recommend_adj_keeps_the_write_off_within_the_cap(usage, cap, lines):
-    assert recommend_adj(usage, None, None, None, cap) == lines
+    assert recommend_adj(usage, None, None, "fewest", cap) == lines
 
 
 @pytest.mark.parametrize(
@@ -74,7 +76,8 @@ def test_recommend_adj_keeps_the_write_off_within_the_cap(usage, cap, lines):
     [
         ((column([5, 3]), 2, 10, None, 5),
          "Cannot clear within the write-off cap of 5 units: the balance change needs at least 8 units written off."),
-        ((column([-20, 3]), None, None, None, 10), "Cannot clear within the write-off cap of 10 units: 7 units stay"),
+        ((column([-20, 3]), None, None, "fewest", 10),
+         "Cannot clear within the write-off cap of 10 units: 7 units stay"),
         ((column(SEED), None, None, None, -1), "max_write_off cannot be negative"),
     ],
 )
@@ -103,7 +106,7 @@ def test_giveback_options_takes_a_count_and_says_when_nothing_clears():
 @pytest.mark.parametrize(
     "count, balance, words",
     [
-        (10.0, 4.0, "Cannot clear: 2 units stay unallocated whatever the write-off"),  # 6 of the net 8
+        (10.0, 4.0, "Cannot clear: whatever the write-off, 2 units left unallocated after 1 run"),  # 6 of the net 8
         (-20, 50, "count (-20) is negative: a physical count cannot be"),  # the guide's sentence, as read
     ],
 )
@@ -206,7 +209,7 @@ def test_hostile_single_cell_arguments_are_errors_naming_the_argument(value, mes
     "call, message",
     [
         (lambda: recommend_adj(column(SEED), 5, None), "both count and balance"),
-        (lambda: recommend_adj(column(SEED), None, None, "cheapest"), "rule must be one of fewest, guide"),
+        (lambda: recommend_adj(column(SEED), None, None, "cheapest"), "rule must be one of book, fewest, guide"),
         (lambda: recommend_adj(column(SEED), "ten", 3), "count is text (ten), not a number"),
         (lambda: giveback_loops(column(SEED), None), "on is blank"),
         (lambda: giveback_loops(column(SEED), -1), "on cannot be negative"),

@@ -202,7 +202,7 @@ def test_new_template_adds_the_missing_input_sheets_with_headers():
     assert len(notes) == 6 + 3 + 2 and notes[0] == ["$A$1", header_note(LOTS_SCHEMA, "product")]
     assert sheet_named(after, "Usage")["values"] == [["Product", "Quantity"], ["A", 3]]
     assert sheet_named(after, "Lots")["values"][0] == ["Product", "Lot", "Quantity", "Used", "Date", "Unit Cost"]
-    assert sheet_named(after, "Settings")["values"][1] == ["rule", "fewest"]
+    assert sheet_named(after, "Settings")["values"][1] == ["rule", "book"]
 
 
 def test_the_ribbon_writes_the_options_table_without_the_files_panel(demo, tmp_path):
@@ -217,7 +217,7 @@ def test_the_ribbon_writes_the_options_table_without_the_files_panel(demo, tmp_p
     width = len(in_book[0])  # the table's: the file's hidden panel rows reach further
     with open_book(target) as reconciled:
         in_file = [row[:width] for row in trimmed(reconciled.rows("Options"))]
-    header = next(i for i, row in enumerate(in_file) if row[:2] == ["Product", "Loops"])
+    header = next(i for i, row in enumerate(in_file) if row[:2] == ["Product", "Runs"])
     assert in_book[in_book.index(in_file[header]):] == in_file[header:]
     assert in_book[:4] == in_file[:4]  # the intro
     assert not any(isinstance(v, str) and v.startswith("=") for row in in_book for v in row)

@@ -97,7 +97,7 @@ def test_the_server_loaded_our_functions_and_scripts(server):
 def test_recommend_adj_spills_the_seed_adjustment(server):
     response = server.post("/xlwings/custom-functions-call", json=function_call("recommend_adj", SEED, [[None]], [[None]], [[None]]))
     assert response.status_code == 200
-    assert response.json() == {"result": [[13, "On"], [-13, "Off"]]}
+    assert response.json() == {"result": [[7, "On"], [-7, "Off"]]}
 
 
 def test_a_text_cell_is_http_400_with_the_message(server):
@@ -145,7 +145,7 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
     assert response.status_code == 200, response.text
     after = apply_actions(payload, response.json()["actions"])
     header, *adjustments = table_of(sheet_named(after, "Adjustments")["values"])
-    assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 13], ["NUT-5", "Off", -13]]
+    assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 7], ["NUT-5", "Off", -7]]
     assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options"]
 
 

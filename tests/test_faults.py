@@ -233,7 +233,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(capsys, monkeypatch, 
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("workbook.reconcile.recommend", fail)
+    monkeypatch.setattr("workbook.reconcile.recommend_book", fail)
     before = digest(book)
     status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
     assert_refused(status, err, words, "nothing was written")
@@ -241,7 +241,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(capsys, monkeypatch, 
 
 
 def test_giveback_debug_shows_the_traceback_of_an_unexpected_failure(monkeypatch, book):
-    monkeypatch.setattr("workbook.reconcile.recommend", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr("workbook.reconcile.recommend_book", lambda *args, **kwargs: 1 / 0)
     monkeypatch.setenv("GIVEBACK_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["reconcile", str(book)])

@@ -93,6 +93,14 @@ class Formula(NamedTuple):
     number_format: str = "General"
 
 
+class Number(NamedTuple):
+    """A number in a panel, shown in `number_format` (a table's columns carry their own
+    formats; a panel's cells carry theirs)."""
+
+    value: object
+    number_format: str = "General"
+
+
 class Choice(NamedTuple):
     """A drop-down list (data validation) in one cell: `source` is a formula naming the
     list, e.g. `'Summary'!$A$5:$A$2004`."""

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..sheets.schema import INPUTS, LOTS, SETTINGS, Schema
 from ..seam import EXCEL_MAX_ROWS, Row, WorkbookError
-from ..sheets.settings import DEFAULT_SETTINGS, PARSERS
+from ..sheets.settings import CHOICES, DEFAULT_SETTINGS, PARSERS
 from .instructions import add_read_me, header_note
 from .saving import SaveRefused, saving
 
@@ -108,23 +108,26 @@ def _setting_names(sheet) -> None:
     names.add("A2:A100")
     sheet.add_data_validation(names)
     for row, (name, _) in enumerate(DEFAULT_SETTINGS, start=2):
-        sheet.add_data_validation(_setting_value(name, f"B{row}"))
+        if (check := _setting_value(name, f"B{row}")) is not None:
+            sheet.add_data_validation(check)
 
 
-def _setting_value(name: str, cell: str) -> DataValidation:
-    """The template's value cells: the choices for rule and lot_order, runs of 1 or more,
-    write-off caps of 0 or more."""
-    choices = {"rule": "fewest,guide,budget", "lot_order": "fifo,lifo"}.get(name)
+def _setting_value(name: str, cell: str) -> DataValidation | None:
+    """The template's value cells: the choices for rule, lot_order and date_order, runs of
+    1 or more, write-off caps of 0 or more; None for free text (distinct_products)."""
+    choices = ",".join(CHOICES.get(name, ()))
     if choices:
         rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
                               error=f"{name} is one of {choices}.", errorTitle="giveback")
     elif name.startswith("max_write_off"):
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                               showErrorMessage=True, error=f"{name} is a number, 0 or more.", errorTitle="giveback")
-    else:
+    elif name in ("max_runs", "max_loops"):
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
                               showErrorMessage=True, error=f"{name} is a whole number of runs, 1 or more.",
                               errorTitle="giveback")
+    else:
+        return None
     rule.add(cell)
     return rule
 

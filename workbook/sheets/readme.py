@@ -20,21 +20,23 @@ READ_ME = "Read me"
 
 COLUMNS: dict[tuple[str, str], str] = {
     (USAGE.sheet, "product"): "The product: the item code (or item and location) that usage, lots and counts share."
-    " Capitals count: Widget-Red and WIDGET-RED are two products (giveback warns about such pairs).",
+    " Codes that differ only in capitals, spaces, dashes or quotes (MOTOR-H, Motor-H, MOTOR–H) are held back"
+    " (Blocked) until they are spelled alike, or listed as different products in the setting distinct_products.",
     (USAGE.sheet, "quantity"): "The unallocated units of one usage record: positive for consumption (a shipment, a"
-    " write-off), negative for a return: -20 or (20). Never 0.",
-    (USAGE.sheet, "date"): "The usage date: a date cell, or text such as 2026-03-01. Optional; undated records are"
-    " visited first.",
+    " write-off), negative for a return: -20 or (20); 1,234.50 is 1234.5. Never 0.",
+    (USAGE.sheet, "date"): "The usage date: a date cell, or text such as 2026-03-01 (03/04/2026 reads as the"
+    " setting date_order says). Optional; undated records are visited first. A date that cannot be read is a"
+    " warning and the record counts as undated.",
     (USAGE.sheet, "reference"): "The document: invoice, shipment or return number. Optional; shown in the trace.",
-    (USAGE.sheet, "unit_cost"): "The cost of one unit, 0 or more ($2.50 is read as 2.50). Optional; prices the"
-    " adjustment.",
+    (USAGE.sheet, "unit_cost"): "The cost of one unit, 0 or more ($1,234.50 is read as 1234.5). Optional; prices the"
+    " adjustment. A cost that cannot be read is a warning and counts as unknown.",
     (LOTS.sheet, "product"): "The product of a lot already on the books, spelled as on the Usage sheet.",
     (LOTS.sheet, "lot"): "The lot's id, once per product. Optional; a lot without one is named by its row.",
     (LOTS.sheet, "quantity"): "The units the lot received: more than 0.",
     (LOTS.sheet, "used"): "The units already allocated from the lot: 0 up to Quantity. Blank is 0.",
     (LOTS.sheet, "date"): "The lot's date: consumption draws on the oldest lot first (fifo). Optional; undated lots"
-    " count as the oldest.",
-    (LOTS.sheet, "unit_cost"): "The cost of one unit of the lot. Optional.",
+    " count as the oldest, and so does a lot whose date cannot be read (a warning says so).",
+    (LOTS.sheet, "unit_cost"): "The cost of one unit of the lot. Optional; one that cannot be read counts as unknown.",
     (COUNTS.sheet, "product"): "A product of the Usage sheet that was counted: one row per product.",
     (COUNTS.sheet, "balance"): "The balance the system shows for the product: any sign (often negative).",
     (COUNTS.sheet, "counted"): "The units physically counted: 0 or more, never negative. The adjustment then"
@@ -44,19 +46,30 @@ COLUMNS: dict[tuple[str, str], str] = {
 }
 
 SETTINGS_HELP: dict[str, tuple[str, str]] = {  # name: (values, what it does)
-    "rule": ("fewest (default), guide, budget", "How the adjustment is chosen. fewest: the one that clears the usage"
+    "rule": ("fewest (default), book, guide, budget", "How the adjustment is chosen. book: the smallest entries"
+             " that clear the whole book in the runs its slowest product needs. fewest: the one that clears the usage"
              " in the fewest reconciliation runs, with the smallest write-off among those. guide: the ERP guide's"
              " rule of thumb (net positive: one line of the net; otherwise two lines of the largest quantity)."
              " budget: the smallest write-off that clears within max_runs runs."),
     "lot_order": ("fifo (default), lifo", "Which lots consumption draws on first: the oldest (fifo) or the newest"
                   " (lifo). Returns always go back to the newest lot first."),
-    "max_runs": ("a whole number, or blank", "The most reconciliation runs you are willing to do, for rule budget:"
-                 " set rule to budget and max_runs to that number."),
+    "max_runs": ("a whole number, or blank", "The most reconciliation runs you are willing to do, for rule book or"
+                 " budget (max_runs without a rule makes the rule budget). Rules fewest and guide do not use it: a"
+                 " warning says so."),
     "max_loops": ("a whole number (default 10,000)", "Where LoopTrace stops: a product that needs more runs is"
                   " still recommended, with its exact run count; LoopTrace shows its first max_loops runs."),
-    "max_write_off": ("units, or blank for no limit", "The largest write-off (Off line) giveback may recommend."),
+    "max_write_off": ("units, or blank for no limit", "The largest write-off (Off line) giveback may recommend. The"
+                      " guide rule does not use it: a warning says so."),
     "max_write_off_cost": ("money, or blank for no limit", "The largest write-off in money, for products whose unit"
-                           " cost is known."),
+                           " cost is known. The guide rule does not use it."),
+    "date_order": ("mdy, dmy or ymd; blank: mdy, with a warning", "How dates typed as text read where day and"
+                   " month could swap: 03/04/2026 is 4 March under mdy (month first, as in the US), 3 April under"
+                   " dmy (day first, as in the UK and Europe). Dates typed year first (2026-03-04) and date cells"
+                   " always read as they are. Left blank, such a date reads month first and a warning names it."),
+    "distinct_products": ("product codes separated by commas (or ; or | when a code holds a comma)", "Codes that"
+                          " look alike but are different products, e.g. MOTOR-H, Motor-H: giveback then"
+                          " recommends each on its own instead of holding them back. One row per group; repeat the"
+                          " row for more."),
 }
 
 OUTPUTS_HELP: dict[str, str] = {
@@ -67,7 +80,9 @@ OUTPUTS_HELP: dict[str, str] = {
     "LoopTrace": "Every movement of every simulated run: what each COGS reconciliation run will give back and"
     " allocate, lot by lot.",
     "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
-    " Warnings worth a look, with the cell (a link to it), a code and how to fix it.",
+    " Warnings worth a look (an optional cell that could not be read, a date that could be read two ways, a setting"
+    " the rule does not use: each says what was assumed, and the product is still recommended), with the cell (a"
+    " link to it), a code and how to fix it.",
     "Options": "Per product, the adjustments between the fewest runs and the guide's, with the runs each needs;"
     " pick a product in its Product cell and the chart under it shows them.",
 }
@@ -91,6 +106,17 @@ SIGNS = (
     ("Counts", "Counted is never negative; Balance may be. Balance 50 and Counted -20 look swapped and are"
                " reported."),
 )
+TYPING = (
+    ("Numbers", "Type them as you would: 1,234 and 1,234.50 (commas between groups of three digits), (20) for"
+                " -20, $2.50 for a cost. A decimal comma (12,5) or other separators (1.234,5; 12,34,567) are"
+                " reported with how to type them."),
+    ("Dates", "A date cell, or text: 2026-03-04 always reads the same; 03/04/2026 reads as the setting date_order"
+              " says (month first unless dmy)."),
+    ("Errors and warnings", "A cell giveback cannot read in a column every row needs (Product, Quantity), or one"
+                            " that changes the answer (Used, Balance, Counted), holds its product back (Blocked)."
+                            " One in an optional column (Date, Reference, Unit Cost) is a warning: the row is used"
+                            " as if the cell were blank, and Issues says so."),
+)
 POSTING = (
     ("1. Enter", "For each product on Adjustments, one beginning-balance adjustment with its lines: the On"
                  " quantity and, when there is one, the Off quantity."),
@@ -108,6 +134,7 @@ def parts() -> Iterable[tuple[str, Iterable[tuple[str, str]]]]:
     yield "What it does", [("", INTRODUCTION)]
     yield "The input sheets", SHEETS
     yield "Signs", SIGNS
+    yield "Typing numbers and dates", TYPING
     for schema in (USAGE, LOTS, COUNTS):  # Settings' two columns: the part after this one
         yield f"{schema.sheet} columns", columns(schema)
     yield "Settings: a name in column Setting, its value in column Value", [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Mapping, NamedTuple
 
-from ..seam import Formula, Panel, Row
+from ..seam import Formula, Number, Panel, Row
 from ..sheets.schema import column_letter
 from .sheetxml import cell_text
 from .text import xml_attribute, xml_text
@@ -28,8 +28,8 @@ class PanelStyles(NamedTuple):
 
 
 def number_formats(panel: Panel) -> set[str]:
-    """The number formats the panel's formulas ask for."""
-    return {cell.number_format for row in panel.rows for cell in row if isinstance(cell, Formula)}
+    """The number formats the panel's formulas and numbers ask for."""
+    return {cell.number_format for row in panel.rows for cell in row if isinstance(cell, (Formula, Number))}
 
 
 def rows_xml(panel: Panel, first_row: int, styles: PanelStyles) -> str:
@@ -52,6 +52,8 @@ def _cell_xml(value: object, ref: str, label: bool, styles: PanelStyles) -> str:
         style = styles.formats.get(value.number_format, 0)
         return f'<c r="{ref}"{_style(style)}{_result_type(value.value)}><f>{xml_text(value.formula)}</f>' \
                f"<v>{_result(value.value)}</v></c>"
+    if isinstance(value, Number):
+        return f'<c r="{ref}"{_style(styles.formats.get(value.number_format, 0))}><v>{value.value}</v></c>'
     if isinstance(value, str):
         return f'<c r="{ref}"{_style(styles.label if label else 0)} t="inlineStr"><is><t>{cell_text(value)}</t></is></c>'
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
