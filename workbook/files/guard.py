@@ -127,17 +127,21 @@ def check_workbook(snapshot: Snapshot, limits: Limits = Limits()) -> None:
 
 def check_workbook_file(path: Path | str, limits: Limits = Limits()) -> Snapshot:
     """The workbook at `path`, read once and checked (`check_workbook`); raises
-    `UnreadableWorkbook`. A file refused (cut short, say) that has changed since it was
-    read was being written: it is read again, and refused as "changed while reading"
-    if it keeps changing, not called damaged."""
+    `UnreadableWorkbook`. A file refused (cut short, its parts' checksums wrong) is read
+    again: if its bytes differ, it was being written while read (a save can rewrite a file
+    within one tick of the clock, its size and times unchanged), so the new bytes are
+    judged instead, and a file that keeps changing is refused as "changed while reading",
+    not called damaged."""
+    snapshot = Snapshot.take(path)
     for _ in range(ATTEMPTS):
-        snapshot = Snapshot.take(path)
         try:
             check_workbook(snapshot, limits)
             return snapshot
         except UnreadableWorkbook:
-            if not snapshot.changed():
+            again = Snapshot.take(path)
+            if again.data == snapshot.data:
                 raise
+            snapshot = again
     raise changed_while_reading(Path(path))
 
 

@@ -14,8 +14,10 @@ So the file is read once, whole, into memory, and that read is checked:
 2. When they do not, the file was being written: it is read again after a short pause, a
    few times, and then refused as "changed while reading", with nothing written. An empty
    file (a save that truncated it first) is looked at again the same way before it is
-   called empty, and a file the guard refuses is read again if it has changed since
-   (`guard.check_workbook_file`), rather than called damaged.
+   called empty, and a file the guard refuses is read again and judged anew if its bytes
+   changed (`guard.check_workbook_file`), rather than called damaged: a program saving
+   over the file in place can finish within one tick of the file system's clock, leaving
+   its size and times as they were, and only the parts' checksums tell the read was mixed.
 
 The bytes then travel through `workbook/` as a `Snapshot`: the guard judges them once
 (`guard.check_workbook`), calamine, giveback's stream reader and openpyxl each read their
