@@ -220,28 +220,30 @@ def book_story(book: Book) -> tuple[str, ...]:
     its runs and who sets them, the entry, the guide's, and what one run fewer costs."""
     if not book.runs:
         return ("Nothing to post: no product needs an adjustment.",)
-    said = [f"The book clears in {runs(book.runs)}, set by {_names(book.paced_by)}. Entry: {_entry(book)}."]
+    said = [f"The book clears in {runs(book.runs)}, set by {_names(book.paced_by)}. Gross entry: {_entry(book)}."]
     guide = book.guide
     if book.rule != "guide":
         cleared = "" if guide.settled else "; its lines do not clear every product"
-        said.append(f"The ERP guide's rule of thumb: {runs(guide.runs)}, {_entry(guide)}{cleared}.")
+        said.append(f"The ERP guide's rule of thumb: {runs(guide.runs)}, gross {_entry(guide)}{cleared}.")
     if book.faster is not None:
         faster = book.faster
-        changes = ", ".join(f"{change.product} {units(change.more, 'more')} on each line" for change in faster.changes)
-        partly = " where known" if any(change.cost is None for change in faster.changes) else ""
-        said.append(f"Clearing in {runs(faster.runs)} would add {units(faster.gross)}"
-                    f"{_in_money(faster.gross_cost)}{partly if faster.gross_cost is not None else ''}: {changes}.")
+        changes = ", ".join(f"{change.product} {units(change.more, 'more')} on each line"
+                            + (f" ({money(change.cost)} each way)" if change.cost is not None else "")
+                            for change in faster.changes)
+        partly = " where known" if faster.gross_cost is not None and any(c.cost is None for c in faster.changes) else ""
+        said.append(f"Clearing in {runs(faster.runs)} would add {units(faster.gross)} gross"
+                    f"{_at_cost(faster.gross_cost)}{partly}: {changes}.")
     return tuple(said)
 
 
 def _entry(totals: "Book | BookTotals") -> str:
     uncosted = getattr(totals, "uncosted", ())
-    without = f" (without {_names(uncosted)}: no unit cost)" if uncosted and totals.gross_cost is not None else ""
-    return f"{units(totals.gross)} in all{_in_money(totals.gross_cost)}{without}"
+    without = f" ({_names(uncosted)} without a unit cost)" if uncosted and totals.gross_cost is not None else ""
+    return f"{units(totals.gross)}{_at_cost(totals.gross_cost)}{without}"
 
 
-def _in_money(cost: Decimal | None) -> str:
-    return "" if cost is None else f", {money(cost)} in cost"
+def _at_cost(cost: Decimal | None) -> str:
+    return "" if cost is None else f", {money(cost)} at cost"
 
 
 def _names(products: Sequence[str], most: int = 4) -> str:

@@ -195,26 +195,26 @@ def book_grid(space: Space, policy: Policy) -> "Grid | None":
 def book(space: Space, policy: Policy, runs: int | None = None) -> Decimal | None:
     """The smallest W within the book's range settling within `runs` (the book's pace; its
     own fewest runs under the bound when None); when nothing settles, as `fewest`."""
-    grid = book_grid(space, policy)
-    if grid is None:
-        return None
-    own = runs_at(grid, grid.top)
-    if own is None:
-        return _least_unallocated(space, grid)
-    within = own if runs is None else max(runs, own)
-    return space.w_at(grid.smallest(lambda steps: settles_within(grid.totals(steps), within)))
+    return _smallest_within(space, book_grid(space, policy), runs)
 
 
 def fewest(space: Space, policy: Policy, runs: int | None = None) -> Decimal | None:
     """Fewest runs, then the smallest entry, within the cap. When no W settles: the
     smallest W that leaves the least unallocated; None when the cap allows no W."""
-    grid = capped_grid(space, policy)
+    return _smallest_within(space, capped_grid(space, policy))
+
+
+def _smallest_within(space: Space, grid: "Grid | None", runs: int | None = None) -> Decimal | None:
+    """The smallest W of `grid` settling within `runs` runs, or within the fewest its range
+    reaches when that is more (or `runs` is None); when no W of it settles, the smallest
+    leaving as little unallocated as any; None without a grid."""
     if grid is None:
         return None
     best = runs_at(grid, grid.top)
     if best is None:
         return _least_unallocated(space, grid)
-    return space.w_at(grid.smallest(lambda steps: settles_within(grid.totals(steps), best)))
+    within = max(runs or 0, best)
+    return space.w_at(grid.smallest(lambda steps: settles_within(grid.totals(steps), within)))
 
 
 def _least_unallocated(space: Space, grid: "Grid") -> Decimal:

@@ -37,11 +37,16 @@ positive_int = at_least(int, 1, "a whole number")
 units = at_least(to_quantity, 0, "a number")  # exact: core.to_quantity
 
 
-def rule_conflict(rule: str | None, max_runs: int | None) -> str | None:
-    """What is wrong with asking for the guide's rule and a run budget at once, if asked."""
-    if max_runs and rule == "guide":
-        return ("--rule guide and --max-runs do not go together: --max-runs K asks for the smallest adjustment"
-                " that clears within K runs, the guide's rule of thumb takes no budget. Give one of them.")
+def rule_conflict(rule: str | None, max_runs: int | None, capped: bool = False) -> str | None:
+    """What is wrong with options that the rule asked for would not use (SPEC section 4:
+    never silence), if anything: a run budget beside the guide's or the fewest rule, a
+    write-off cap beside the guide's."""
+    if max_runs and rule in ("guide", "fewest"):
+        return (f"--rule {rule} and --max-runs do not go together: --max-runs K asks for the smallest adjustments"
+                f" that clear the whole book within K runs, which the {rule} rule does not do. Give one of them.")
+    if capped and rule == "guide":
+        return ("--rule guide and a write-off cap do not go together: the guide's rule of thumb is shown as it is."
+                " Leave out --max-write-off and --max-write-off-cost, or use the book or fewest rule.")
     return None
 
 

@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order,
                  "max_write_off": args.max_write_off, "max_write_off_cost": args.max_write_off_cost}
     try:
-        if conflict := rule_conflict(args.rule, args.max_runs):
+        capped = args.max_write_off is not None or args.max_write_off_cost is not None
+        if conflict := rule_conflict(args.rule, args.max_runs, capped):
             raise WorkbookError(conflict)
         target = output_path(args.book, args.output, args.in_place)
         refuse_open(target)  # before reading: no point working for a file that cannot be written

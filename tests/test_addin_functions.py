@@ -99,7 +99,7 @@ def test_giveback_options_takes_a_count_and_says_when_nothing_clears():
     assert giveback_options(column([5, 3]), 10, 0)[1:] == [[1, 0, 10, "", 10]]
     with pytest.raises(xw.XlwingsError, match="No adjustment clears the usage"):
         giveback_options(column([5, 3]), 4, 0)
-    with pytest.raises(xw.XlwingsError, match=re.escape("count (-20) is negative: a physical count cannot be")):
+    with pytest.raises(xw.XlwingsError, match=re.escape("count is -20, but a count cannot be negative")):
         giveback_options(column([5, 3]), -20, 50)
 
 
@@ -107,7 +107,7 @@ def test_giveback_options_takes_a_count_and_says_when_nothing_clears():
     "count, balance, words",
     [
         (10.0, 4.0, "Cannot clear: whatever the write-off, 2 units left unallocated after 1 run"),  # 6 of the net 8
-        (-20, 50, "count (-20) is negative: a physical count cannot be"),  # the guide's sentence, as read
+        (-20, 50, "count is -20, but a count cannot be negative"),  # the guide's sentence, as read
     ],
 )
 def test_recommend_adj_gives_no_lines_that_would_not_clear_and_says_why(count, balance, words):

@@ -17,7 +17,7 @@ import pytest
 import xlwings as xw
 
 from workbooks import table_of
-from officejs import apply_actions, book_payload, sheet_named
+from officejs import apply_actions, book_payload, sheet_named, with_givebacks_client
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "addin" / "server"
@@ -147,6 +147,24 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
     header, *adjustments = table_of(sheet_named(after, "Adjustments")["values"])
     assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 7], ["NUT-5", "Off", -7]]
     assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options"]
+
+
+def test_giveback_client_gets_its_print_setup_and_chart_calls_over_http(server):
+    """The book as giveback's client sends it (with the callbacks it can run): the
+    actions carry each sheet's print setup and the Options chart for those callbacks,
+    and the Options panel through xlwings' own actions."""
+    usage = [["Product", "Quantity", "Reference"]] + [["NUT-5", q, f"NZ-{i}"] for i, (q,) in enumerate(SEED, 1)]
+    payload = with_givebacks_client(book_payload({"Usage": usage}))
+    response = server.post("/xlwings/custom-scripts-call/reconcile", json=payload)
+    assert response.status_code == 200, response.text
+    actions = response.json()["actions"]
+    calls = [(action["args"][0], action["args"][1]) for action in actions if action["func"] == "runMacro"]
+    assert calls == [("givebackPageLayout", "Adjustments"), ("givebackPageLayout", "LoopTrace"),
+                     ("givebackPageLayout", "Summary"), ("givebackCharts", "Options"), ("givebackPageLayout", "Options")]
+    options = sheet_named(apply_actions(payload, actions), "Options")
+    assert options["validations"] and options["hidden_rows"] and options["print_area"]
+    header = re.match(r"\$A\$(\d+):", options["tables"][0]["range_address"]).group(1)  # the table's first row
+    assert options["client"]["givebackPageLayout"]["title_rows"] == f"${header}:${header}"
 
 
 def test_a_script_error_reaches_excel_as_its_message(server):

@@ -100,6 +100,9 @@ def test_decimal_quantities_come_back_as_strings():
         (["recommend", "--max-write-off", "-1", "--", "2"], "must be 0 or more"),
         (["recommend", "--max-write-off", "ten", "--", "2"], "'ten' is not a number"),
         (["recommend", "--max-write-off-cost", "10", "--", "2"], "give the unit cost with --unit-cost"),
+        (["recommend", "--rule", "guide", "--max-write-off", "4", "--", "2"],  # SPEC 4: a setting not used is said
+         "--rule guide and a write-off cap do not go together"),
+        (["recommend", "--rule", "fewest", "--max-runs", "3", "--", "2"], "--rule fewest and --max-runs do not go"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):

@@ -394,4 +394,4 @@ def test_summary_says_when_a_trace_continues_on_a_second_sheet(monkeypatch):
 def test_issues_list_cell_code_and_message():
     problem = usage(("A", 0)).problems[0]
     assert list(outputs.issues([problem]).rows) == [
-        (Link("Usage!B2", "Usage!B2"), "A", None, "Error", "quantity_zero", problem.message)]
+        (Link("Usage!B2", "Usage!B2"), "A", "Usage row 2", "Error", "quantity_zero", problem.message)]

@@ -189,9 +189,9 @@ def test_libreoffice_charts_the_picked_products_staircase(soffice, demo_book, tm
     book, recs = demo_book
     report = json.loads(uno(tmp_path / "profile", "inspect", book, *recs))
     loaded = report["loaded"]
-    # the first product with a trade-off to show: BOLT-10 (WIDGET-RED, first on the sheet, has one option)
-    assert (loaded["pick"], loaded["charts"], loaded["count_text"]) == ("BOLT-10", 2, "2 options")
-    assert [s["points"] for s in loaded["series"]] == list(points(recs["BOLT-10"]))
+    # the product that sets the book's pace (6 runs), with its trade-off to show
+    assert (loaded["pick"], loaded["charts"], loaded["count_text"]) == ("BRACKET", 2, "5 options")
+    assert [s["points"] for s in loaded["series"]] == list(points(recs["BRACKET"]))
     assert loaded["book"][0]["points"] == [[2, 737.25], [3, 379.25], [4, 263.25], [5, 203.25], [6, 171.25]]
     for name, rec in recs.items():
         shown = report["picked"][name]

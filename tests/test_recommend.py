@@ -276,8 +276,9 @@ def test_budget_does_not_ask_for_more_runs_when_no_adjustment_clears_at_all():
 @pytest.mark.parametrize(
     "counted, balance, words",
     [
-        (-20, 50, "Count and balance look swapped: a count of 50 against a balance of -20 is a balance change of 70"),
-        (-3, -5, "Give the units counted (0 or more) as the count and the system's balance as the balance"),
+        (-20, 50, "count is -20, but a count cannot be negative: balance and count look swapped. If the system shows"
+                  " -20 and 50 were counted, type -20 as the balance and 50 as the count (a change of +70)"),
+        (-3, -5, "type the units counted (0 or more) as the count and the system's balance as the balance"),
     ],
 )
 def test_a_negative_count_is_refused_and_swapped_only_when_the_balance_could_be_a_count(counted, balance, words):

@@ -16,7 +16,7 @@ const { convertDateValues } = await import(pathToFileURL(metadata));
 const ACTIONS = { actions: [{ func: "setValues" }] };
 
 // Run Reconcile on `sheets`; returns what Excel was asked, what was posted, what replayed.
-async function reconcile(sheets, { limit, names, post } = {}) {
+async function reconcile(sheets, { limit, names, post, client } = {}) {
   const excel = mockExcel(sheets, { limit });
   const seen = { bookData: [], posted: [], replayed: [] };
   await giveback.reconcile(excel.context, {
@@ -30,6 +30,7 @@ async function reconcile(sheets, { limit, names, post } = {}) {
     post: post ?? (async (payload, headers) => (seen.posted.push([payload, headers]), ACTIONS)),
     auth: "token",
     headers: { "Auth-Provider": "entraid" },
+    client,
   });
   return { ...seen, log: excel.log };
 }
@@ -72,6 +73,14 @@ test("Reconcile reads only the input sheets' values and sends every sheet's meta
   for (const sheet of payload.sheets.slice(2)) assert.deepEqual(sheet.values, [[]], sheet.name);
   assert.deepEqual(payload.sheets[1].values, sheets.LOTS);
   assert.deepEqual(run.replayed, [[ACTIONS, true]]);
+});
+
+test("the book names the callbacks this Excel can run, for the script's print setup and charts", async () => {
+  const client = { callbacks: ["givebackPageLayout", "givebackCharts"] };
+  const [[payload]] = (await reconcile({ Usage: usageRows(2) }, { client })).posted;
+  assert.deepEqual(payload.giveback_client, client);
+  const [[plain]] = (await reconcile({ Usage: usageRows(2) })).posted;
+  assert.equal(plain.giveback_client, undefined);
 });
 
 test("dates go to the server as xlwings sends them, ISO text", async () => {

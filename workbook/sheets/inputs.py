@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, NamedTuple
 
+from core import counts
+from core.counts import negative_count
 from core.models import Count, Lot, ProductUsage, Usage
 from core.problems import Code, Problem
 from core.quantities import ZERO, show
@@ -175,19 +177,9 @@ def _count(row: Cells) -> tuple[Count | None, str | None]:
 
 
 def _check_count(row: Cells, balance, counted) -> None:
-    """Nobody counts fewer than 0 units. The guide's "if you count -20, but the balance
-    reflected in aACE is 50, ... 70" reads with the two swapped: balance -20, count 50."""
-    if counted is None or counted >= 0:
-        return
-    if balance is not None and balance >= 0:
-        message = (f"Counted is {show(counted)}, but a count cannot be negative: Balance and Counted look"
-                   f" swapped. If the system shows {show(counted)} and {show(balance)} were counted, type"
-                   f" {show(counted)} under Balance and {show(balance)} under Counted (a change of"
-                   f" +{show(balance - counted)}).")
-    else:
-        message = (f"Counted is {show(counted)}, but a count cannot be negative; type the units counted"
-                   " (0 or more) under Counted and the system's balance under Balance.")
-    row.fault("counted", Fault(Code.COUNT_INVALID, message))
+    """Nobody counts fewer than 0 units (`core.counts`, the check every host makes)."""
+    if problem := negative_count(counted, balance, counts.SHEET):
+        row.fault("counted", Fault(Code.COUNT_INVALID, problem))
 
 
 class Products(NamedTuple):

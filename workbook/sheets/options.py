@@ -20,8 +20,9 @@ product's options are adjacent, fewest runs first; like Excel's lookups, they ig
 case, so two products named alike but for case would share a chart) and lay them out as
 a staircase: from the smallest on line (most runs) to the largest (fewest), each option's
 point joined to the next by a level step and a drop. Their values are written for the
-first product with more than one option (a trade-off to show; else the first), so the
-chart shows before any recalculation; picking another product recalculates them.
+first product that sets the book's pace and has more than one option (else the first with
+a trade-off to show; else the first), so the chart shows before any recalculation;
+picking another product recalculates them.
 """
 
 from __future__ import annotations
@@ -75,8 +76,10 @@ def options_sheet(recommendations: Sequence[Recommendation], products: str, book
     )
     sheet = OutputSheet(OPTIONS, columns, _rows(recommendations), INTRO)
     book_rows = _book_rows(book, units) if book is not None and book.options else ()
-    first = next((rec for rec in recommendations if len(rec.options) > 1),  # a trade-off to show
-                 next((rec for rec in recommendations if rec.options), None))
+    pacing = book.paced_by if book is not None else ()
+    first = next((rec for rec in recommendations if len(rec.options) > 1 and rec.product in pacing),  # sets the pace
+                 next((rec for rec in recommendations if len(rec.options) > 1),  # a trade-off to show
+                      next((rec for rec in recommendations if rec.options), None)))
     if first is None and not book_rows:
         return sheet
     product_rows = OPTION_Y + 1 + CHART_ROWS if first is not None else 0
@@ -90,7 +93,9 @@ def options_sheet(recommendations: Sequence[Recommendation], products: str, book
         charts += product.charts
         hidden = frozenset(len(book_rows) + index for index in product.hidden)
         choices = product.choices
-    return sheet._replace(panel=Panel(rows=tuple(rows), hidden=hidden, choices=choices, charts=tuple(charts)))
+    page_break = len(book_rows) if book_rows and first is not None else None  # the product's chart on a page of its own
+    return sheet._replace(panel=Panel(rows=tuple(rows), hidden=hidden, choices=choices, charts=tuple(charts),
+                                      page_break=page_break))
 
 
 def _rows(recommendations: Sequence[Recommendation]) -> Iterator[Row]:

@@ -23,6 +23,7 @@ from core.problems import Problem
 from core.quantities import ONE, show
 from core.book import Book, book_story
 from core.notes import not_cleared, runs
+from core.rules import row_of
 from core.recommend import trace_of
 
 from ..seam import Column, Link, OutputSheet, Row, continuation_names
@@ -225,7 +226,7 @@ def summary(
 ) -> OutputSheet:
     """One row per product on the Usage sheet, recommended or not, in sheet order; streamed
     after LoopTrace (see `Traces`). What an accountant acts on comes first (status, lines,
-    runs, cost, notes); the detail follows (`SUMMARY_DETAIL`: the usage, the balance
+    runs, cost, notes); the detail follows (from Case: the usage, the balance
     change, the guide's lines), printed on pages of its own. The intro opens with the book."""
     units = quantity_format(recommendations)
     columns = (
@@ -235,8 +236,8 @@ def summary(
         Column("Off the Books", units, 12),
         Column("Runs", RUNS, 7),
         Column("Gross Cost", MONEY, 12, total=True),
-        Column("Notes", width=62, wrap=True),
-        Column("Case", width=12),  # SUMMARY_DETAIL: from here
+        Column("Notes", width=56, wrap=True),
+        Column("Case", width=12, new_page=True),  # the detail, printed on pages of its own
         Column("Consumption", units, 12),
         Column("Returns", units, 10),
         Column("Net Usage", units, 10),
@@ -268,9 +269,6 @@ def summary(
     return OutputSheet(SUMMARY, columns, rows, intro)
 
 
-SUMMARY_DETAIL = "Case"  # the first of Summary's detail columns
-
-
 def _yes(flag: bool) -> str:
     return "Yes" if flag else "No"
 
@@ -282,7 +280,7 @@ def _recommended(rec: Recommendation, sheets: tuple[str, ...] | None) -> Row:
     chosen, guide = rec.chosen, rec.guide
     posted = rec.status is not Status.CANNOT_CLEAR
     return (rec.product, rec.status.label, _on(chosen), _off(chosen), chosen.loops,
-            rec.gross_cost if posted else None, " ".join(notes),
+            rec.gross_cost if posted and chosen.lines else None, " ".join(notes),
             rec.case.label, rec.positive, rec.negative, rec.net, rec.delta, rec.gross, _yes(chosen.settled),
             _on(guide), _off(guide), guide.loops if guide.settled else None, _yes(guide.settled))
 
@@ -298,10 +296,13 @@ def _off(outcome) -> Decimal | None:
 
 def _blocked(product: str, problems: Sequence[Problem]) -> Row:
     errors = [problem for problem in problems if problem.is_error]
-    cells = ", ".join(problem.cell for problem in errors[:5])
-    more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
-    note = (f"Not recommended: {len(errors)} input problem{'s' if len(errors) != 1 else ''}"
-            f" ({cells}{more}); see Issues, fix them and run again.")
+    if len(errors) == 1:  # what it is, in its own words: a look-alike code names both spellings
+        note = f"Not recommended ({errors[0].cell}): {errors[0].message} See Issues."
+    else:
+        cells = ", ".join(problem.cell for problem in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        note = (f"Not recommended: {len(errors)} input problems ({cells}{more}); see Issues, fix them and"
+                " run again.")
     return (product, Status.BLOCKED.label, None, None, None, None, note) + (None,) * 11
 
 
@@ -322,10 +323,10 @@ def issues(problems: Iterable[Problem]) -> OutputSheet:
     intro = (
         "Input problems",
         "Click a cell to jump to it, fix it and run giveback again. A product with an Error is not"
-        " recommended (Summary says Blocked); a Warning does not stop it.",
+        " recommended (Summary says Blocked); a Warning does not stop it. Reference: the record's, else its row.",
     )
     rows = [
-        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, p.reference,
+        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, p.reference or row_of(p.cell),
          "Error" if p.is_error else "Warning", p.code.value, p.message)
         for p in problems
     ]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..seam import LINE_HEIGHT, text_lines
 from .outputs import OUTPUT_NAMES
 from .schema import COUNTS, LOTS, SETTINGS, USAGE, Schema
 from .settings import PARSERS
 
 TITLE = "giveback: how to fill in this workbook"
 READ_ME = "Read me"
+WIDTHS = (34, 100)  # the sheet's two columns, in widths of the digit 0: names, then their text
 
 COLUMNS: dict[tuple[str, str], str] = {
     (USAGE.sheet, "product"): "The product: the item code (or item and location) that usage, lots and counts share."
@@ -46,11 +48,13 @@ COLUMNS: dict[tuple[str, str], str] = {
 }
 
 SETTINGS_HELP: dict[str, tuple[str, str]] = {  # name: (values, what it does)
-    "rule": ("fewest (default), book, guide, budget", "How the adjustment is chosen. book: the smallest entries"
-             " that clear the whole book in the runs its slowest product needs. fewest: the one that clears the usage"
-             " in the fewest reconciliation runs, with the smallest write-off among those. guide: the ERP guide's"
-             " rule of thumb (net positive: one line of the net; otherwise two lines of the largest quantity)."
-             " budget: the smallest write-off that clears within max_runs runs."),
+    "rule": ("book (default), fewest, guide, budget", "How the adjustment is chosen. book: one reconciliation run"
+             " processes every product, so the book needs as many runs as its slowest product under the guide's"
+             " lines; each product gets the smallest lines that clear it within those runs, never larger than the"
+             " guide's. fewest: each product in its fewest runs, with the smallest write-off among those. guide: the"
+             " ERP guide's rule of thumb (net positive: one line, the balance change; otherwise two lines of the"
+             " largest of the quantities and the net). budget: the smallest write-off that clears within max_runs"
+             " runs."),
     "lot_order": ("fifo (default), lifo", "Which lots consumption draws on first: the oldest (fifo) or the newest"
                   " (lifo). Returns always go back to the newest lot first."),
     "max_runs": ("a whole number, or blank", "The most reconciliation runs you are willing to do, for rule book or"
@@ -75,29 +79,33 @@ SETTINGS_HELP: dict[str, tuple[str, str]] = {  # name: (values, what it does)
 OUTPUTS_HELP: dict[str, str] = {
     "Adjustments": "The lines to key into the ERP for each product whose status is Adjust: an On line (a"
     " beginning-balance lot) and, when needed, an Off line (a write-off). Both are one beginning-balance adjustment.",
-    "Summary": "One row per product: its status (Adjust, No adjustment, Cannot clear, Blocked), its usage totals, the"
-    " adjustment and the loops (runs) it takes, the guide's rule beside it, and notes saying why.",
+    "Summary": "The whole book first: the runs it needs and the product that sets them, the gross entry, the guide's,"
+    " and what one run fewer would cost. Then one row per product: its status (Adjust, No adjustment, Cannot"
+    " clear, Blocked), its lines, the runs they take, their gross cost and notes saying why; its usage totals and"
+    " the guide's lines print on pages of their own.",
     "LoopTrace": "Every movement of every simulated run: what each COGS reconciliation run will give back and"
     " allocate, lot by lot.",
     "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
     " Warnings worth a look (an optional cell that could not be read, a date that could be read two ways, a setting"
     " the rule does not use: each says what was assumed, and the product is still recommended), with the cell (a"
     " link to it), a code and how to fix it.",
-    "Options": "Per product, the adjustments between the fewest runs and the guide's, with the runs each needs;"
-    " pick a product in its Product cell and the chart under it shows them.",
+    "Options": "The whole book's gross entry against the runs it clears in, charted; then per product, the"
+    " adjustments between its fewest runs and the book's or the guide's, with the runs each needs; pick a product"
+    " in its Product cell and the chart under it shows them.",
 }
 
 INTRODUCTION = (
     "Fill in the Usage sheet (and Lots, Counts and Settings when you need them), save, and run"
     " giveback reconcile on this file, or Reconcile on the giveback ribbon tab. giveback recommends, per"
-    " product, the beginning-balance adjustment that clears its unallocated usage in the fewest COGS"
-    " reconciliation runs with the smallest entry, and writes the result onto new sheets."
+    " product, the beginning-balance adjustment that clears its unallocated usage with the smallest entry"
+    " in no more COGS reconciliation runs than the whole book needs, and writes the result onto new sheets."
 )
 SHEETS = (
     (USAGE.sheet, "Required. The unallocated usage the COGS reconciliation left, one row per usage record."),
     (LOTS.sheet, "Optional. Lots already on the books for these products; they take part in every run."),
     (COUNTS.sheet, "Optional. A physical count against the system balance. Without one, the balance changes by"
-                   " the net usage of a product with more consumption than returns, else not at all."),
+                   " no more than the usage needs: the net usage less the units its lots still hold, never below"
+                   " 0."),
     (SETTINGS.sheet, "Optional. How the adjustment is chosen; options given to the command win over it."),
 )
 SIGNS = (
@@ -120,13 +128,20 @@ TYPING = (
 POSTING = (
     ("1. Enter", "For each product on Adjustments, one beginning-balance adjustment with its lines: the On"
                  " quantity and, when there is one, the Off quantity."),
-    ("2. Run", "Run the COGS reconciliation as many times as Summary's Loops say; each run gives back and"
+    ("2. Run", "Run the COGS reconciliation as many times as Summary's Runs say; each run gives back and"
                " allocates more. The number of runs depends only on the quantities, not on the posting date."),
     ("3. The others", "No adjustment: the lots on the books clear the usage already. Blocked or Cannot clear: no"
                       " entry yet; fix the rows Issues lists, or read Summary's notes, and reconcile again."),
     ("Your file", "giveback writes its sheets into a copy (BOOK.reconciled.xlsx) unless asked to work in place,"
                   " replaces them on every run, and changes nothing else."),
 )
+
+
+def row_height(name: str, text: str) -> float:
+    """The height, in points, of the row of `name` and its `text`, both wrapped in their
+    column (`seam.text_lines`): every host sizes the rows with it (LibreOffice would not
+    grow them)."""
+    return LINE_HEIGHT * max(text_lines(name, WIDTHS[0]), text_lines(text, WIDTHS[1]))
 
 
 def parts() -> Iterable[tuple[str, Iterable[tuple[str, str]]]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..seam import Chart, ChartSeries, sheet_reference
+from ..seam import MARKER_SIZE, Chart, ChartSeries, series_colour, sheet_reference
 from .text import xml_text
 
 DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
@@ -27,7 +27,6 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_COLOURS = ("4472C4", "ED7D31", "A5A5A5", "FFC000")  # Office's first theme colours
 _X_AXIS, _Y_AXIS = 500000001, 500000002
 
 
@@ -73,10 +72,10 @@ def chart_xml(chart: Chart, sheet: str) -> bytes:
 
 
 def _series(index: int, series: ChartSeries, sheet: str) -> str:
-    colour = _COLOURS[index % len(_COLOURS)]
+    colour = series_colour(index).lstrip("#")
     if series.markers:
         look = ('<c:spPr><a:ln w="28575"><a:noFill/></a:ln></c:spPr><c:marker><c:symbol val="circle"/>'
-                f'<c:size val="7"/><c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></c:spPr></c:marker>')
+                f'<c:size val="{MARKER_SIZE}"/><c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></c:spPr></c:marker>')
     else:
         look = (f'<c:spPr><a:ln w="28575" cap="rnd"><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
                 '</a:ln></c:spPr><c:marker><c:symbol val="none"/></c:marker>')

@@ -47,8 +47,8 @@ from .opc import (
 )
 from ..files.saving import real_path, saving, scratch_file
 from ..files.snapshot import Snapshot
+from ..paper import PrintLayout, print_layout
 from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, table_name
-from ..sheets.schema import column_letter
 from .workbookpart import WorkbookPart
 
 __all__ = ["PackageError", "SheetNotOurs", "write_outputs", "written_by_giveback"]
@@ -159,7 +159,8 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
     while rows is not None:
         name = output.name if not names else f"{output.name} ({len(names) + 1})"
         page = output._replace(panel=None) if names else output
-        sheet_part, table_part = edit.claim_sheet(name, page.header_row)
+        layout = print_layout(page)
+        sheet_part, table_part = edit.claim_sheet(name, layout)
         table_name = edit.table_name(name)
         relationships = [("rId1", TABLE, relative_target(sheet_part, table_part))]
         extras = _panel_extras(archive, edit, page, sheet_part, relationships)
@@ -167,9 +168,8 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
         with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
                 edit.spelled_stream(stream), page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
-        if page.panel is not None:  # print the table's width: the hidden cells reach further right
-            last = page.header_row + max(written.data_rows, 1) + (1 if page.has_totals else 0)
-            edit.print_area(name, f"$A$1:${column_letter(len(page.columns) - 1)}${last}")
+        if area := layout.print_area(page.last_row(written.data_rows)):
+            edit.print_area(name, area)
         table = sheetxml.table_xml(edit.table_id(), table_name, page, written.data_rows)
         archive.writestr(table_part, edit.spelled(table))
         archive.writestr(rels_part(sheet_part), edit.spelled(_rels_xml(relationships)))
@@ -222,9 +222,9 @@ class _Edit:
         self.table_names |= self.workbook.defined_names()
         self.dates = sheetxml.EXCEL_1904 if self.workbook.date1904() else sheetxml.EXCEL_1900
 
-    def claim_sheet(self, name: str, header_row: int = 1) -> tuple[str, str]:
-        """Add (or reuse the slot of) sheet `name`, its header row printed on every page;
-        return its new sheet and table parts."""
+    def claim_sheet(self, name: str, layout: PrintLayout = PrintLayout(title_rows=(1, 1))) -> tuple[str, str]:
+        """Add (or reuse the slot of) sheet `name`, with the rows and columns `layout`
+        prints on every page; return its new sheet and table parts."""
         slot = next((i for i, s in enumerate(self.existing) if s.name.casefold() == name.casefold()),
                     None)
         if slot is not None and slot not in self.doomed:
@@ -241,7 +241,7 @@ class _Edit:
             self.workbook.replace_sheet(slot, name, relationship)
             self.replaced.add(slot)
         if self._printable(name):
-            self.workbook.print_titles(name, header_row)
+            self.workbook.print_titles(name, layout.title_rows_reference(), layout.title_columns_reference())
         return sheet_part, table_part
 
     def print_area(self, name: str, cells: str) -> None:

@@ -17,9 +17,10 @@ Cells are typed the way Excel stores them:
 Each sheet has its intro (a bold title and legend lines, above the table), a bold header
 row, frozen, the columns' widths, a totals row when a column asks for one (a `SUBTOTAL`
 formula with its value), and one table part (a real Excel table with an autofilter) whose
-range is known only once the rows are written. It prints landscape, one page wide, with
-the sheet's name and page numbers in the footer (the header row is repeated on every
-page by the workbook's `Print_Titles` name, see `workbookpart`).
+range is known only once the rows are written. It prints as `workbook.paper` lays it out:
+orientation, fitting or scale, margins, footer and column breaks here; the rows and columns
+repeated on every page and the print area are the workbook's names (`Print_Titles`,
+`Print_Area`, see `workbookpart`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape
 
+from ..paper import PrintLayout, print_layout
 from ..sheets.schema import column_letter
-from ..seam import TOTAL_LABEL, text_height, Column, Link, OutputSheet, Row, plain_sheet_name, sheet_reference
+from ..seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, intro_heights, plain_sheet_name, sheet_reference, text_height
 from .text import MAX_TEXT, within_cell, xml_attribute, xml_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -42,7 +44,6 @@ TABLE_STYLE = "TableStyleMedium2"
 _LARGEST = sys.float_info.max
 _ROWS_PER_WRITE = 250  # few enough for a batch's pieces to stay in the CPU's caches
 _SECONDS_PER_DAY = 86_400.0
-_TITLE_HEIGHT = 21.0  # points: the 14-point title
 _ROW_START = re.compile(r'<row r="(\d+)">')
 _TEXT_NEEDING_CARE = re.compile(
     r"[&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
@@ -163,7 +164,8 @@ def write_sheet(
     first = output.header_row + 1
     links: list[tuple[str, str]] = []
     totals = _Totals(output.columns) if output.has_totals else None
-    stream.write(_sheet_start(output, styles, extras.above).encode())
+    layout = print_layout(output)
+    stream.write(_sheet_start(output, styles, extras.above, layout).encode())
     taken = itertools.islice(rows, max_data_rows)
     encoder = _rows_encoder(styles, links)
     wrapped = _wrapped_columns(output.columns)
@@ -172,7 +174,7 @@ def write_sheet(
     count = _write_rows(stream, encoder, totals.adding(taken) if totals else taken, first)
     if totals:
         stream.write(totals.row_xml(first + max(count, 1), styles, table_name).encode())
-    stream.write(_sheet_end(table_relationship, links, extras, output).encode())
+    stream.write(_sheet_end(table_relationship, links, extras, output, layout).encode())
     following = next(rows, None) if count == max_data_rows else None
     rest = None if following is None else itertools.chain([following], rows)
     return SheetWritten(count, rest)
@@ -274,18 +276,18 @@ def _structured_name(header: str) -> str:
     return re.sub(r"(['\[\]#])", r"'\1", header)
 
 
-def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> str:
+def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "",
+                 layout: PrintLayout = PrintLayout()) -> str:
     top = output.header_row
     widths = "".join(
         f'<col min="{number}" max="{number}" width="{float(column.width):g}" customWidth="1"/>'
         for number, column in enumerate(output.columns, 1)
     )
-    width = [(0, sum(column.width for column in output.columns))]
     intro = "".join(
-        f'{_row_start(number, _TITLE_HEIGHT if number == 1 else _height([line], width))}'
+        f'{_row_start(number, height)}'
         f'<c r="A{number}" s="{styles.title if number == 1 else styles.legend}"'
         f' t="inlineStr"><is><t>{cell_text(line)}</t></is></c></row>'
-        for number, line in enumerate(output.intro, 1)
+        for number, (line, height) in enumerate(zip(output.intro, intro_heights(output)), 1)
     )
     headers = unique_headers(output.columns)
     header_cells = "".join(
@@ -295,8 +297,8 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> st
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        '<sheetViews><sheetView workbookViewId="0">'
+        + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.fitted else "")
+        + '<sheetViews><sheetView workbookViewId="0">'
         f'<pane ySplit="{top}" topLeftCell="A{top + 1}" activePane="bottomLeft" state="frozen"/>'
         f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/>'
         "</sheetView></sheetViews>"
@@ -306,25 +308,42 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> st
     )
 
 
-# Printing: landscape, one page wide and as many pages tall as needed; the footer names
-# the sheet (&A) and the page (&P of &N).
-_PRINT_SETUP = (
-    '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-    '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-    "<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter></headerFooter>"
-)
+def _breaks_xml(tag: str, starts: tuple[int, ...], extent: int) -> str:
+    """Manual page breaks before each row (or column) in `starts`, counted from 1: a
+    break's id is the last row (column) of the page before it."""
+    if not starts:
+        return ""
+    breaks = "".join(f'<brk id="{number - 1}" max="{extent}" man="1"/>' for number in starts)
+    return f'<{tag} count="{len(starts)}" manualBreakCount="{len(starts)}">{breaks}</{tag}>'
+
+
+def print_setup_xml(layout: PrintLayout) -> str:
+    """The sheet's `<pageMargins>`, `<pageSetup>`, footer and `<colBreaks>` for `layout`
+    (its fitting is `<sheetPr>`'s `fitToPage`, in `_sheet_start`)."""
+    margins = "".join(f' {name}="{inches:g}"' for name, inches in layout.margins._asdict().items())
+    scaling = (f'fitToWidth="{layout.pages_wide}" fitToHeight="{layout.pages_tall}"' if layout.fitted
+               else f'scale="{layout.scale}"')
+    left, right = (xml_text(part) for part in layout.footer)
+    return (
+        f"<pageMargins{margins}/>"
+        f'<pageSetup orientation="{layout.orientation}" {scaling}/>'
+        f"<headerFooter><oddFooter>&amp;L{left}&amp;R{right}</oddFooter></headerFooter>"
+        + _breaks_xml("rowBreaks", layout.row_breaks, 16383) + _breaks_xml("colBreaks", layout.column_breaks, 1048575)
+    )
 
 
 def _legend_merges(output: OutputSheet) -> str:
-    """The legend lines, each merged across the table's width (its text wraps there,
-    and the page is never wider than the table)."""
-    last = column_letter(len(output.columns) - 1)
+    """The legend lines, each merged across the table's width, its first page's when
+    columns print on pages of their own (its text wraps there, and the page is never
+    wider than the table)."""
+    last = column_letter(len(output.legend_columns) - 1)
     merged = [f'<mergeCell ref="A{number}:{last}{number}"/>' for number in range(2, len(output.intro) + 1)]
     return f'<mergeCells count="{len(merged)}">{"".join(merged)}</mergeCells>' if merged and last != "A" else ""
 
 
 def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = (),
-               extras: SheetExtras = SheetExtras(), output: OutputSheet | None = None) -> str:
+               extras: SheetExtras = SheetExtras(), output: OutputSheet | None = None,
+               layout: PrintLayout = PrintLayout()) -> str:
     hyperlinks = "".join(
         f'<hyperlink ref="{ref}" location={xml_attribute(link_location(target))} display={xml_attribute(target)}/>'
         for ref, target in links
@@ -334,7 +353,7 @@ def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = (),
         + (_legend_merges(output) if output else "")
         + extras.validations
         + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if links else "")
-        + _PRINT_SETUP
+        + print_setup_xml(layout)
         + (f'<drawing r:id="{extras.drawing}"/>' if extras.drawing else "")
         + f'<tableParts count="1"><tablePart r:id="{table_relationship}"/></tableParts>'
         "</worksheet>"

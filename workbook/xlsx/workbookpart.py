@@ -95,22 +95,24 @@ class WorkbookPart:
                          attrib={_RELATIONSHIP_ID: relationship_id}, nsmap={"r": REL_NS})
         self._mark(name)
 
-    def print_titles(self, sheet_name: str, row: int) -> None:
-        """Print row `row` of sheet `sheet_name` at the top of every page: the sheet's
-        `_xlnm.Print_Titles` name, set or replaced."""
-        self._set_sheet_name(PRINT_TITLES, sheet_name, f"${row}:${row}")
+    def print_titles(self, sheet_name: str, rows: str, columns: str = "") -> None:
+        """Print `rows` (`$6:$6`) of sheet `sheet_name` at the top of every page and
+        `columns` (`$A:$A`, or "" for none) at the left: the sheet's `_xlnm.Print_Titles`
+        name, set or replaced (Excel spells it `'Summary'!$A:$A,'Summary'!$6:$6`)."""
+        self._set_sheet_name(PRINT_TITLES, sheet_name, *(cells for cells in (columns, rows) if cells))
 
-    def print_area(self, sheet_name: str, columns: str) -> None:
-        """Print only `columns` (`$A:$H`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
-        self._set_sheet_name(PRINT_AREA, sheet_name, columns)
+    def print_area(self, sheet_name: str, cells: str) -> None:
+        """Print only `cells` (`$A$1:$H$40`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
+        self._set_sheet_name(PRINT_AREA, sheet_name, cells)
 
     def index_of(self, sheet_name: str) -> int:
         return next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
 
-    def _set_sheet_name(self, builtin: str, sheet_name: str, cells: str) -> None:
-        """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet."""
+    def _set_sheet_name(self, builtin: str, sheet_name: str, *cells: str) -> None:
+        """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet (areas
+        joined by commas)."""
         index = self.index_of(sheet_name)
-        value = sheet_reference(sheet_name, cells)
+        value = ",".join(sheet_reference(sheet_name, area) for area in cells)
         for name in self._name_elements():
             if name.get("name") == builtin and name.get("localSheetId") == str(index):
                 name.text = value

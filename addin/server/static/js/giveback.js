@@ -14,7 +14,9 @@
 //    turns date cells into ISO text as getBookData would; a request Excel still refuses
 //    as too large is split in two, down to a single row;
 // 3. the script's actions, replayed by xlwings' runActions (addin/book.py keeps each
-//    block of values under 2 MB).
+//    block of values under 2 MB); among them, calls of giveback's own callbacks
+//    (layout.js: print setup and charts), which the book names as `giveback_client`
+//    when this Excel can run them.
 //
 // xlwings' own `include` option does not do: it reads every included sheet in one
 // request, trims the names it is given (a sheet named "Usage " is left out) and sends an
@@ -57,11 +59,13 @@ export function readPlan(rows, columns, cellsPerRead = CELLS_PER_READ) {
 }
 
 // Reconcile the workbook of `context`: read, post to the script, replay its actions.
-export async function reconcile(context, { getBookData, runActions, convertDates, post, auth = "", headers = {} }) {
+// `client`: layout.js' clientCapabilities, sent with the book.
+export async function reconcile(context, { getBookData, runActions, convertDates, post, auth = "", headers = {}, client = null }) {
   const payload = await withinLimit(
     () => getBookData({ auth, headers, lazy: true }, context),
     "This workbook's sheets, tables and names together are",
   );
+  if (client) payload.giveback_client = client;
   const inputs = await addInputValues(context, payload, convertDates);
   const response = await post(payload, headers);
   await withinLimit(
