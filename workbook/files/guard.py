@@ -72,6 +72,7 @@ import errno
 import io
 import os
 import struct
+import time
 import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
@@ -80,7 +81,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from .snapshot import ATTEMPTS, Snapshot, UnreadableWorkbook, changed_while_reading
+from .snapshot import ATTEMPTS, PAUSE, Snapshot, UnreadableWorkbook, changed_while_reading
 
 __all__ = ["Limits", "UnreadableWorkbook", "bounded_read", "check_workbook", "check_workbook_file"]
 
@@ -138,6 +139,8 @@ def check_workbook_file(path: Path | str, limits: Limits = Limits()) -> Snapshot
             check_workbook(snapshot, limits)
             return snapshot
         except UnreadableWorkbook:
+            if snapshot.recently_modified():
+                time.sleep(PAUSE)  # a program saving it now gets to go on
             again = Snapshot.take(path)
             if again.data == snapshot.data:
                 raise

@@ -42,7 +42,7 @@ import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["ATTEMPTS", "MAX_FILE_BYTES", "Identity", "Snapshot", "UnreadableWorkbook", "changed_while_reading"]
+__all__ = ["ATTEMPTS", "MAX_FILE_BYTES", "PAUSE", "Identity", "Snapshot", "UnreadableWorkbook", "changed_while_reading"]
 
 MAX_FILE_BYTES = 1 << 30  # 1 GB: Excel's largest real workbooks are a few hundred MB
 ATTEMPTS = 5  # reads of a file that keeps changing before it is refused
@@ -120,6 +120,11 @@ class Snapshot:
     def zip(self) -> zipfile.ZipFile:
         """The bytes as a zip archive of their own (close it, or use `with`)."""
         return zipfile.ZipFile(self.stream())
+
+    def recently_modified(self, seconds: float = 5.0) -> bool:
+        """Whether the version read was saved in the last few seconds (a save may be under
+        way: worth a second look before calling the file damaged)."""
+        return abs(time.time_ns() - self.identity.modified_ns) < seconds * 1e9
 
     def changed(self) -> bool:
         """Whether the file at `path` is no longer the version read (saved again, replaced,
