@@ -11,7 +11,7 @@ from .counting import Totals, count_loops
 from .counts import negative_count
 from .giveback import ledger, simulate
 from .models import Adjustment, Count, Outcome, Policy, ProductUsage, Recommendation, TraceRow, Usage
-from .quantities import ZERO, NotAQuantity, show, to_quantity
+from .quantities import ZERO, NotAQuantity, QuantityTooLarge, show, show_number, to_quantity
 
 INLINE = "(inline)"
 
@@ -21,16 +21,31 @@ class BadQuantity(ValueError):
     message is "`where` (`value`) `reason`", or `message` when given."""
 
     def __init__(self, where: str, value: object, reason: str, message: str = ""):
-        shown = show(value) if isinstance(value, Decimal) else repr(value)
+        shown = show(value) if isinstance(value, Decimal) else show_number(value) or "blank"
         super().__init__(message or f"{where} ({shown}) {reason}")
         self.where, self.value, self.reason = where, value, reason
 
 
 def quantity(value: object, where: str) -> Decimal:
+    """`value` as an exact quantity; BadQuantity for what is not a number, is too large,
+    or is not 0 yet rounds to 0 at 6 decimal places (never silently)."""
     try:
-        return to_quantity(value)
+        number = to_quantity(value)
+    except QuantityTooLarge:
+        raise BadQuantity(where, value, "is too large: giveback takes numbers below 1,000,000,000,000,000 "
+                                        "(Excel keeps 15 digits)") from None
     except NotAQuantity:
         raise BadQuantity(where, value, "is not a number") from None
+    if number == 0 and _not_zero(value):
+        raise BadQuantity(where, value, "rounds to 0: giveback counts units to 6 decimal places (0.000001)")
+    return number
+
+
+def _not_zero(value: object) -> bool:
+    try:
+        return Decimal(value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else value) != 0
+    except (ArithmeticError, TypeError, ValueError):
+        return False
 
 
 class WhatIf(NamedTuple):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from workbook.seam import WorkbookError
 
-from .reconcile import FAILED, print_summary, reconcile_file
+from .reconcile import FAILED, print_summary, reconcile_file, why_not_written
 
 DONE = 0
 NAME = "giveback-demo.xlsx"
@@ -72,8 +72,13 @@ def run(args: argparse.Namespace) -> int:
 
         save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), book, replace=True)
         done = reconcile_file(book, target, {})
-    except (WorkbookError, OSError) as error:
+    except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
+        return FAILED
+    except OSError as error:
+        where = Path(error.filename) if error.filename else book
+        print(f"giveback: {where}: cannot write it: {why_not_written(where, error)}; nothing was written.",
+              file=sys.stderr)
         return FAILED
     print(f"Wrote the sample input {book}.")
     print_summary(done, target)

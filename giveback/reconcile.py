@@ -4,6 +4,10 @@ write Adjustments, LoopTrace, Summary (and Issues) into a copy of it, print a su
     giveback reconcile march.xlsx                 writes march.reconciled.xlsx beside it
     giveback reconcile march.xlsx -o out.xlsx --rule guide --json
     giveback reconcile march.xlsm --in-place      the input itself (macros kept)
+
+The workbook is read once (`workbook.files.books.read_book`: its snapshot) and the output
+is written from that snapshot; nothing is written where Excel or LibreOffice has the file
+open (`workbook.files.saving`), whatever the options.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from core.models import RULE_WORDS, Status
 from core.notes import runs
 from core.book import book_story
 from core.report import blocked_json, book_json, problem_json, product_json
-from workbook.files.books import check_extension, open_book, write_book, written_by_giveback
+from workbook.files.books import EXTENSIONS, Source, check_extension, open_book, read_book, write_book, written_by_giveback
+from workbook.files.saving import SaveRefused, refuse_if_open
+from workbook.files.snapshot import Snapshot
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 
@@ -52,7 +58,8 @@ def add_parser(commands) -> None:
     where.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help="write the result here")
     where.add_argument("--in-place", action="store_true", help="write the output sheets into BOOK itself")
     parser.add_argument("--force", action="store_true",
-                        help="replace an existing output file that giveback did not write")
+                        help="replace an existing output file that giveback did not write (never a file open in "
+                             "Excel or LibreOffice)")
     rule_options(parser, from_settings=True)
     cap_options(parser, from_settings=True)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
@@ -67,9 +74,12 @@ def run(args: argparse.Namespace) -> int:
         if conflict := rule_conflict(args.rule, args.max_runs, capped):
             raise WorkbookError(conflict)
         target = output_path(args.book, args.output, args.in_place)
+        refuse_open(target)  # before reading: no point working for a file that cannot be written
+        book = read_book(args.book)
         if not args.force:
-            refuse_overwriting(args.book, target)
-        done = reconcile_file(args.book, target, overrides, quiet=args.json)
+            refuse_overwriting(book, target)
+        notes: list[str] = []
+        done = reconcile_file(book, target, overrides, quiet=args.json, notes=notes)
     except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
         return FAILED
@@ -77,34 +87,50 @@ def run(args: argparse.Namespace) -> int:
         print_json(report_json(done))
     else:
         print_summary(done, target)
+    for note in notes:
+        print(f"giveback: {note}", file=sys.stderr)
     return done.status
+
+
+def refuse_open(target: Path) -> None:
+    """WorkbookError when Excel or LibreOffice has `target` open."""
+    try:
+        refuse_if_open(target)
+    except SaveRefused as refusal:
+        raise WorkbookError(str(refusal)) from None
 
 
 def output_path(book: Path, output: Path | None, in_place: bool) -> Path:
     """-o, the input itself, or NAME.reconciled.xlsx (.xlsm kept) beside the input; a
-    NAME.reconciled.xlsx is reconciled again into itself."""
+    NAME.reconciled.xlsx is reconciled again into itself. Raises WorkbookError, in words,
+    for a folder or a file of another kind where the workbook would go."""
     check_extension(book)
     if in_place:
         if book.is_file() and not book.stat().st_mode & 0o222:
             raise WorkbookError(f"{book} is read-only; make it writable or write a copy with -o.")
         return book
+    stem = book.stem if book.stem.lower().endswith(".reconciled") else f"{book.stem}.reconciled"
+    default = book.with_name(f"{stem}{book.suffix}")
     if output is None:
-        stem = book.stem if book.stem.lower().endswith(".reconciled") else f"{book.stem}.reconciled"
-        return book.with_name(f"{stem}{book.suffix}")
-    check_extension(output)
+        if default.is_dir():
+            raise WorkbookError(f"{default} is a folder, where giveback would write the reconciled workbook: "
+                                f"name another file with -o, e.g. -o {book.with_name(f'{stem}-2{book.suffix}')}.")
+        return default
+    if output.is_dir():
+        kind = "is a folder" if output.suffix.lower() not in EXTENSIONS else "is a folder, not a workbook file"
+        raise WorkbookError(f"-o {output} {kind}: name the workbook to write in it, e.g. -o {output / default.name}.")
     if output.suffix.lower() != book.suffix.lower():
-        raise WorkbookError(f"{output}: use the input's extension ({book.suffix}) so nothing of the workbook is lost.")
+        raise WorkbookError(f"-o {output}: name a workbook ending in {book.suffix}, the input's kind, so nothing of "
+                            f"it is lost (e.g. -o {output.with_suffix(book.suffix)}).")
     if _same_file(book, output):
         raise WorkbookError(f"{output} is the input itself; to write into it, use --in-place instead of -o.")
-    if output.is_dir():
-        raise WorkbookError(f"{output} is a folder; name the workbook to write, e.g. {output / book.name}.")
     return output
 
 
-def refuse_overwriting(book: Path, target: Path) -> None:
+def refuse_overwriting(book: Snapshot, target: Path) -> None:
     """An existing file at `target` other than the input is replaced only when giveback
     wrote it (a re-run); anything else of the user's needs --force."""
-    if target.exists() and not _same_file(book, target) and not written_by_giveback(target):
+    if target.exists() and not _same_file(book.path, target) and not written_by_giveback(target):
         raise WorkbookError(f"{target} already exists and was not written by giveback; name another"
                             " file with -o, or add --force to replace it.")
 
@@ -117,10 +143,13 @@ def _same_file(book: Path, output: Path) -> bool:
         return False
 
 
-def reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool = False) -> Reconciliation:
-    """Reconcile `book` and write the result to `target`; raises WorkbookError."""
+def reconcile_file(book: Source, target: Path, overrides: dict, quiet: bool = False,
+                   notes: list[str] | None = None) -> Reconciliation:
+    """Reconcile `book` (its snapshot, or the file at a path) and write the result to
+    `target`, from the same snapshot; what the accountant should know about the save goes
+    to `notes`. Raises WorkbookError."""
     with fewer_collections():
-        return _reconcile_file(book, target, overrides, quiet)
+        return _reconcile_file(book, target, overrides, quiet, notes)
 
 
 @contextmanager
@@ -137,12 +166,14 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool) -> Reconciliation:
+def _reconcile_file(book: Source, target: Path, overrides: dict, quiet: bool,
+                    notes: list[str] | None) -> Reconciliation:
     with open_book(book) as reader, progress_bar(quiet) as progress:
         done = reconcile(reader, overrides, progress)
-    try:  # the input is closed by now: --in-place may replace it
+    try:  # from the snapshot the reader read: one version of the file, whatever happened to it since
         with progress_bar(quiet) as progress:
-            write_book(book, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop)
+            write_book(reader.snapshot, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop,
+                       notes)
     except OSError as error:
         raise WorkbookError(f"{target}: cannot write it: {why_not_written(target, error)}; nothing was written.") from None
     return done

@@ -104,7 +104,7 @@ def test_a_text_cell_is_http_400_with_the_message(server):
     usage = [[2], [4], ["abc"], [-10]]
     response = server.post("/xlwings/custom-functions-call", json=function_call("recommend_adj", usage, [[None]], [[None]], [[None]]))
     assert response.status_code == 400
-    assert "usage cell 3 (row 3 of the range) is text: 'abc'" in response.text
+    assert "usage cell 3 (row 3 of the range) is text (abc), not a number" in response.text
 
 
 def test_the_manifest_has_the_give_back_tab_with_three_buttons(server):

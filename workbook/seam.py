@@ -223,12 +223,8 @@ class OutputSheet(NamedTuple):
         return EXCEL_MAX_ROWS - self.header_row - (1 if self.has_totals else 0)
 
 
-def sheet_reference(sheet: str, cells: str) -> str:
-    """`'Options'!$B$7:$X$7`: `cells` of `sheet` as a formula names them."""
-    return "'" + sheet.replace("'", "''") + "'!" + cells
-
-
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
+_PLAIN_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def table_name(sheet_name: str, taken: set[str]) -> str:
@@ -243,6 +239,24 @@ def table_name(sheet_name: str, taken: set[str]) -> str:
         suffix += 1
         name = f"{base}_{suffix}"
     return name
+
+
+def quoted_sheet(name: str) -> str:
+    """A sheet's name as a reference spells it, as every writer spells it: quoted, its
+    apostrophes doubled (`'My usage'`, `'O''Brien'`), which is right for every name
+    (spaces, brackets, non-Latin letters, a name that looks like a cell, `A1` or `R2C3`)."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def plain_sheet_name(name: str) -> bool:
+    """Whether a reference may spell the sheet's name unquoted (`Usage!C17`): ASCII
+    letters, digits and _, not first a digit, and not read as a cell (`A1`, `R2C3`)."""
+    return bool(_PLAIN_SHEET_NAME.fullmatch(name)) and not _CELL_LIKE.match(name)
+
+
+def sheet_reference(sheet: str, cells: str) -> str:
+    """`'Options'!$B$7:$X$7`: cells of `sheet` as a formula, a defined name or a link names them."""
+    return f"{quoted_sheet(sheet)}!{cells}"
 
 
 def text_lines(text: str, width: float) -> int:

@@ -12,8 +12,6 @@ prints landscape, one page wide, its header row on every page.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -27,6 +25,7 @@ from ..sheets.schema import INPUTS, LOTS, SETTINGS, Schema
 from ..seam import EXCEL_MAX_ROWS, Row, WorkbookError
 from ..sheets.settings import CHOICES, DEFAULT_SETTINGS, PARSERS
 from .instructions import add_read_me, header_note
+from .saving import SaveRefused, saving
 
 FORMATS = {"unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}  # quantities: General, so 5 shows as 5, not 5.
 
@@ -133,31 +132,15 @@ def _setting_value(name: str, cell: str) -> DataValidation | None:
     return rule
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_new(book: Workbook, path: Path, replace: bool = False) -> None:
-    """Write `book` to `path` atomically (a temporary file beside it, then a rename);
-    refuse an existing file unless `replace`. Raises WorkbookError."""
+    """Write `book` to `path` atomically (`saving`: a temporary file beside it, then its
+    name; never where Excel or LibreOffice has the file open); refuse an existing file
+    unless `replace`. Raises WorkbookError, and OSError when the file cannot be written."""
     path = Path(path)
     if path.exists() and not replace:
         raise WorkbookError(f"{path} already exists; giveback will not overwrite it. Choose another name.")
-    handle, temp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".xlsx", prefix=".giveback-")
-    os.close(handle)
     try:
-        book.save(temp)
-        os.chmod(temp, 0o666 & ~_umask())
-        if replace:
-            os.replace(temp, path)
-        else:
-            os.link(temp, path)  # fails if the file appeared meanwhile: never overwrite
-    except FileExistsError:
-        raise WorkbookError(f"{path} already exists; giveback will not overwrite it. Choose another name.") from None
-    except OSError as error:
-        raise WorkbookError(f"{path}: cannot write it ({error.strerror or error}).") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        with saving(path, replace=replace) as file:
+            book.save(file)
+    except SaveRefused as refusal:
+        raise WorkbookError(str(refusal)) from None

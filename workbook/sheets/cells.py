@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Callable, NamedTuple, TypeVar
 
 from core.problems import Code, Problem, Severity
-from core.quantities import NotAQuantity, QuantityTooLarge, show, to_quantity
+from core.quantities import NotAQuantity, QuantityTooLarge, show, show_number, to_quantity
 
 from . import typed
 from .schema import Header, cell_address, column_address
@@ -71,9 +71,10 @@ def is_error(value: object) -> bool:
 
 
 def text(value: object) -> str:
-    """Any value as the text an accountant sees: `1001` not `1001.0`, dates as ISO."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+    """Any value as the text an accountant sees: `1001` not `1001.0` (`1E+300` beyond any
+    ledger), dates as ISO."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e21 else show_number(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()
     if isinstance(value, (dt.date, dt.datetime)):
@@ -106,7 +107,8 @@ def _exact(value: object, typed_as: object) -> Decimal | Fault:
     try:
         return to_quantity(value)
     except QuantityTooLarge:
-        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(typed_as)}' is too large: quantities stay below 10^15.")
+        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"{show_number(typed_as)} is too large: giveback takes numbers"
+                     " below 1,000,000,000,000,000 (Excel keeps 15 digits).")
     except NotAQuantity:
         return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(typed_as)}' is not a number.")
 

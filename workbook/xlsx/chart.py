@@ -14,9 +14,9 @@ Parts and relationships (`package` adds them to the sheet being written):
 from __future__ import annotations
 
 from typing import Sequence
-from xml.sax.saxutils import escape
 
 from ..seam import MARKER_SIZE, Chart, ChartSeries, series_colour, sheet_reference
+from .text import xml_text
 
 DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
 CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
@@ -88,21 +88,21 @@ def _series(index: int, series: ChartSeries, sheet: str) -> str:
 
 def _series_name(series: ChartSeries, sheet: str) -> str:
     if not series.name_cell:
-        return f"<c:tx><c:v>{escape(series.name)}</c:v></c:tx>"
-    return (f"<c:tx><c:strRef><c:f>{escape(sheet_reference(sheet, series.name_cell))}</c:f>"
-            f'<c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>{escape(series.name)}</c:v></c:pt>'
+        return f"<c:tx><c:v>{xml_text(series.name)}</c:v></c:tx>"
+    return (f"<c:tx><c:strRef><c:f>{xml_text(sheet_reference(sheet, series.name_cell))}</c:f>"
+            f'<c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>{xml_text(series.name)}</c:v></c:pt>'
             "</c:strCache></c:strRef></c:tx>")
 
 
 def _rich(text: str) -> str:
     """Static text of a title."""
-    return f"<c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(text)}</a:t></a:r></a:p></c:rich></c:tx>"
+    return f"<c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{xml_text(text)}</a:t></a:r></a:p></c:rich></c:tx>"
 
 
 def _numbers(sheet: str, cells: str, values: Sequence[object]) -> str:
     points = "".join(f'<c:pt idx="{i}"><c:v>{value}</c:v></c:pt>'
                      for i, value in enumerate(values) if value is not None)
-    return (f"<c:numRef><c:f>{escape(sheet_reference(sheet, cells))}</c:f><c:numCache>"
+    return (f"<c:numRef><c:f>{xml_text(sheet_reference(sheet, cells))}</c:f><c:numCache>"
             f'<c:formatCode>General</c:formatCode><c:ptCount val="{len(values)}"/>{points}</c:numCache></c:numRef>')
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Mapping, NamedTuple
-from xml.sax.saxutils import escape, quoteattr
 
 from ..seam import Formula, Number, Panel, Row
 from ..sheets.schema import column_letter
 from .sheetxml import cell_text
+from .text import xml_attribute, xml_text
 
 NOT_AVAILABLE = "#N/A"
 
@@ -50,7 +50,7 @@ def _row_xml(row: Row, number: int, hidden: bool, styles: PanelStyles) -> str:
 def _cell_xml(value: object, ref: str, label: bool, styles: PanelStyles) -> str:
     if isinstance(value, Formula):
         style = styles.formats.get(value.number_format, 0)
-        return f'<c r="{ref}"{_style(style)}{_result_type(value.value)}><f>{escape(value.formula)}</f>' \
+        return f'<c r="{ref}"{_style(style)}{_result_type(value.value)}><f>{xml_text(value.formula)}</f>' \
                f"<v>{_result(value.value)}</v></c>"
     if isinstance(value, Number):
         return f'<c r="{ref}"{_style(styles.formats.get(value.number_format, 0))}><v>{value.value}</v></c>'
@@ -88,8 +88,8 @@ def validations_xml(panel: Panel) -> str:
     lists = "".join(
         '<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"'
         f' errorTitle="giveback" error="Pick a value from the list." promptTitle="giveback"'
-        f" prompt={quoteattr(choice.prompt)} sqref={quoteattr(choice.cell)}>"
-        f"<formula1>{escape(choice.source)}</formula1></dataValidation>"
+        f" prompt={xml_attribute(choice.prompt)} sqref={xml_attribute(choice.cell)}>"
+        f"<formula1>{xml_text(choice.source)}</formula1></dataValidation>"
         for choice in panel.choices
     )
     return f'<dataValidations count="{len(panel.choices)}">{lists}</dataValidations>'

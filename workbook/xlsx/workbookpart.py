@@ -33,6 +33,7 @@ _RELATIONSHIP_ID = f"{{{REL_NS}}}id"
 _BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
 _BEFORE_CALC = _BEFORE_DEFINED_NAMES + ("definedNames",)
 _SHEET_REFERENCE = re.compile(r"'((?:[^']|'')+)'!|(?<![\w.\]])([^\W\d][\w.]*)!")
+_NAME_EXCEL_REFUSES = re.compile(r"^$|^'|'$|[\[\]:*?/\\]")
 
 
 class Sheet(NamedTuple):
@@ -56,6 +57,22 @@ class WorkbookPart:
             Sheet(element.get("name"), element.get(_RELATIONSHIP_ID), name.casefold() in owned)
             for name, element in zip(names, self._sheet_elements())
         ]
+
+    def names_libreoffice_drops(self, before: int) -> list[str]:
+        """The names of the sheets in slots 1 to `before` - 1 that Excel does not allow
+        (empty; an apostrophe first or last; `[ ] : * ? / \\`: other programs write them).
+        LibreOffice leaves such a sheet out when it opens the book (in the first slot it
+        renames it), so the sheets after it move up one place: a sheet-scoped name
+        (`localSheetId`) then belongs to the next sheet, and past the last one LibreOffice
+        cannot open the file at all."""
+        names = [element.get("name") or "" for element in self._sheet_elements()[1:before]]
+        return [name for name in names if _NAME_EXCEL_REFUSES.search(name)]
+
+    def date1904(self) -> bool:
+        """Whether the workbook counts days in the 1904 date system (older Mac Excel):
+        `<workbookPr date1904="1"/>` (or "true")."""
+        properties = self.root.find(f"{_Q}workbookPr")
+        return properties is not None and properties.get("date1904", "0").strip().lower() in ("1", "true")
 
     def defined_names(self) -> set[str]:
         """Every defined name, lower-cased (a table's name must differ from all of them)."""
@@ -88,10 +105,13 @@ class WorkbookPart:
         """Print only `cells` (`$A$1:$H$40`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
         self._set_sheet_name(PRINT_AREA, sheet_name, cells)
 
+    def index_of(self, sheet_name: str) -> int:
+        return next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
+
     def _set_sheet_name(self, builtin: str, sheet_name: str, *cells: str) -> None:
         """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet (areas
         joined by commas)."""
-        index = next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
+        index = self.index_of(sheet_name)
         value = ",".join(sheet_reference(sheet_name, area) for area in cells)
         for name in self._name_elements():
             if name.get("name") == builtin and name.get("localSheetId") == str(index):
