@@ -52,7 +52,6 @@ import os
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Iterable, Iterator
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
