@@ -25,16 +25,20 @@ range of their exact size, already in the JSON form xlwings would send: no copie
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-import math
 import re
-from decimal import Decimal
 from typing import Iterable, Iterator
 
 import xlwings as xw
 
 from workbook import ownership
-from workbook.seam import TOTAL_LABEL, Column, Formula, Link, OutputSheet, Row, table_name, text_height
+from workbook.paper import print_layout
+from workbook.seam import TOTAL_LABEL, Column, OutputSheet, Row, intro_heights, table_name
+
+from .cells import cell_value, json_cell
+from .hosts import Host, host_of, is_json_book
+from .panel import write_panel
 
 TABLE_STYLE = "TableStyleMedium2"
 POINTS_PER_CHARACTER = 48 / 8.43  # Excel's default column: 8.43 characters, 48 points
@@ -57,6 +61,11 @@ class BookReader:
 
     def __init__(self, book: xw.Book):
         self.book = book
+
+    @functools.cached_property
+    def host(self) -> Host:
+        """What this book's host can do beyond xlwings' portable calls (`addin.hosts`)."""
+        return host_of(self.book)
 
     def sheet_names(self) -> list[str]:
         return [sheet.name for sheet in self.book.sheets]
@@ -190,6 +199,11 @@ class BookWriter:
     def __init__(self, book: xw.Book):
         self.book = book
 
+    @functools.cached_property
+    def host(self) -> Host:
+        """What this book's host can do beyond xlwings' portable calls (`addin.hosts`)."""
+        return host_of(self.book)
+
     def write(self, outputs: Iterable[OutputSheet]) -> list[str]:
         """Write every output (a long one continues on `NAME (2)`, ...) and remove
         giveback's stale continuation sheets; returns the sheet names written.
@@ -215,36 +229,56 @@ class BookWriter:
         return [sheet.name for sheet in doomed]
 
     def write_sheet(self, output: OutputSheet) -> None:
-        """The intro, a panel of plain values (Summary's run record and sign-off), the
-        header and the rows as values, then the looks the file writer gives them: bold
-        title, labels and header, column formats and widths, wrapped columns, the table, a
-        totals row, and the header frozen; a hidden output (the run record) very hidden.
-        Not a panel of formulas and charts (the Options sheet's): the file writer's only."""
-        output = output if values_only(output) else output._replace(panel=None)
-        sheet = self.sheet_for(output.name)
+        """The intro, the header and the rows as values, then the looks the file writer
+        gives them: bold title and header, column formats and widths, wrapped columns,
+        the table, a totals row, the header frozen; the panel above the table (Options'
+        pick, formulas, hidden rows, drop-down list) and its charts; the print setup
+        (`workbook.paper`). What this host cannot do, the legend says (`addin.hosts`)."""
+        output = output.with_note(self.host.notes(output))
+        sheet, reused = self.sheet_for(output.name)
+        if reused:
+            reset_above_table(sheet)
         top = output.header_row
         rows = list(output.rows)
-        grid = intro_grid(output) + panel_grid(output) + [[column.header for column in output.columns]] + rows
+        grid = intro_grid(output) + panel_space(output) + [[column.header for column in output.columns]] + rows
         write_blocks(sheet, grid)
         self.format_columns(sheet, output.columns, top, len(rows))
         table = self.make_table(sheet, output.name, top, len(rows), len(output.columns))
         if output.has_totals:
-            write_totals(sheet, output, table, top + max(len(rows), 1) + 1)
+            write_totals(sheet, output, table, output.last_row(len(rows)))
         embolden(sheet, output)
         wrap_legend(sheet, output)
-        freeze_header(sheet, top)
-        if output.hidden:
+        if output.panel is not None:
+            write_panel(sheet, output)
+        charts = output.panel.charts if output.panel is not None else ()
+        if charts or (reused and len(sheet.charts)):
+            self.host.draw_charts(sheet, charts)
+        if output.hidden:  # nobody prints it
             hide(sheet)
+        else:
+            self.set_up_paper(sheet, output, len(rows), reused)
+        freeze_header(sheet, top)
 
-    def sheet_for(self, name: str):
-        """The owned sheet to reuse, cleared, or a new sheet at the end; marked."""
+    def set_up_paper(self, sheet, output: OutputSheet, data_rows: int, reused: bool) -> None:
+        """The print area (an xlwings call on every host; cleared on a reused sheet that
+        needs none) and the rest of the layout, through the host."""
+        layout = print_layout(output)
+        area = layout.print_area(output.last_row(data_rows))
+        if area or (reused and sheet.page_setup.print_area):
+            sheet.page_setup.print_area = area or None
+        self.host.set_up_paper(sheet, layout)
+
+    def sheet_for(self, name: str) -> tuple[object, bool]:
+        """The owned sheet to reuse, cleared, or a new sheet at the end; marked. Says
+        whether it was reused."""
         sheet = find_sheet(self.book, name)
-        if sheet is not None:
+        reused = sheet is not None
+        if reused:
             sheet.clear_contents()
         else:
             sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
         mark_owned(sheet)
-        return sheet
+        return sheet, reused
 
     def format_columns(self, sheet, columns: tuple[Column, ...], top: int, count: int) -> None:
         for index, column in enumerate(columns, start=1):
@@ -295,26 +329,17 @@ def intro_grid(output: OutputSheet) -> list[list]:
     return [[line, *blank] for line in output.intro] + ([[None, *blank]] if output.intro else [])
 
 
-def values_only(output: OutputSheet) -> bool:
-    """Whether the output's panel is plain values every host writes (no formulas, no
-    drop-down lists, no charts, no hidden rows)."""
-    panel = output.panel
-    return panel is not None and not (panel.charts or panel.choices or panel.hidden) \
-        and not any(isinstance(cell, Formula) for row in panel.rows for cell in row)
-
-
-def panel_grid(output: OutputSheet) -> list[list]:
-    """The panel's rows from column A and the blank row under them, as wide as the table
-    (a grid written at once is rectangular)."""
+def panel_space(output: OutputSheet) -> list[list]:
+    """Blank rows where the panel goes (`write_panel` fills them) and the one under it."""
     if output.panel is None:
         return []
-    width = len(output.columns)
-    return [[*row, *[None] * (width - len(row))][:width] for row in (*output.panel.rows, ())]
+    return [[None] * len(output.columns) for _ in range(output.header_row - output.panel_row)]
 
 
 def hide(sheet) -> None:
-    """Very hidden (no list of Excel's shows the sheet) where the host can say so: Office.js
-    and desktop Excel on Windows; hidden on the Mac."""
+    """Very hidden (no list of Excel's shows the sheet: giveback's run record) where the
+    host can say so: Office.js (xlwings' `setSheetVisibility` action) and desktop Excel on
+    Windows; hidden on the Mac."""
     if is_json_book(sheet.book):
         sheet.impl.append_json_action(func="setSheetVisibility", args="VeryHidden")
         return
@@ -322,6 +347,23 @@ def hide(sheet) -> None:
         sheet.api.Visible = 2  # xlSheetVeryHidden
     except AttributeError:
         sheet.visible = False
+
+
+def reset_above_table(sheet) -> None:
+    """Undo, on a reused sheet, what a previous run set above its table and clearing the
+    contents leaves: the legend's merged cells, the panel's hidden rows and drop-down
+    list. (A sheet without a table gets it over its used range.)"""
+    table = next(iter(sheet.tables), None)
+    last = table.range.row - 1 if table is not None else sheet.used_range.last_cell.row
+    if last < 1:
+        return
+    above = sheet.range((1, 1), (last, sheet.used_range.last_cell.column))
+    above.unmerge()
+    above.rows.hidden = False
+    try:
+        above.data_validation.delete()
+    except NotImplementedError:  # a JSON book from a client other than Office.js
+        pass
 
 
 def write_totals(sheet, output: OutputSheet, table: str, row: int) -> None:
@@ -340,14 +382,13 @@ def write_totals(sheet, output: OutputSheet, table: str, row: int) -> None:
 
 
 def wrap_legend(sheet, output: OutputSheet) -> None:
-    """Each legend line merged across the table's width, wrapped, as tall as it needs
-    (as the file writer lays them out)."""
-    width = sum(column.width for column in output.columns)
-    for number, line in enumerate(output.intro[1:], start=2):
-        cells = sheet.range((number, 1), (number, len(output.columns)))
-        cells.merge()
-        cells.wrap_text = True
-        height = text_height(line, width)
+    """The intro's rows as tall as the file writer makes them (`seam.intro_heights`), each
+    legend line merged across the table's width and wrapped."""
+    for number, height in enumerate(intro_heights(output), start=1):
+        cells = sheet.range((number, 1), (number, len(output.legend_columns)))
+        if number > 1:
+            cells.merge()
+            cells.wrap_text = True
         if height:
             cells.row_height = height
 
@@ -356,8 +397,6 @@ def embolden(sheet, output: OutputSheet) -> None:
     """The title and the header row in bold (not only through the table style)."""
     if output.intro:
         sheet.range((1, 1)).font.bold = True
-    if output.panel is not None:
-        sheet.range((output.panel_row, 1), (output.panel_row + len(output.panel.rows) - 1, 1)).font.bold = True
     sheet.range((output.header_row, 1), (output.header_row, len(output.columns))).font.bold = True
 
 
@@ -393,8 +432,10 @@ def paginate(output: OutputSheet) -> Iterator[OutputSheet]:
     per_sheet = output.rows_per_sheet()
     rows = list(output.rows)
     for page, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
-        name = output.name if page == 1 else f"{output.name} ({page})"
-        yield output._replace(name=name, rows=rows[start : start + per_sheet])
+        if page == 1:
+            yield output._replace(rows=rows[:per_sheet])
+        else:  # the panel is the first sheet's only
+            yield output._replace(name=f"{output.name} ({page})", rows=rows[start : start + per_sheet], panel=None)
 
 
 def output_base(name: str) -> str:
@@ -403,65 +444,11 @@ def output_base(name: str) -> str:
     return match.group(1) if match else name
 
 
-def cell_value(value: object) -> object:
-    """A seam value as a cell takes it over COM: Decimal as int when whole else float; a
-    link as Excel's HYPERLINK formula (an in-workbook jump: "#Usage!B2"); text that Excel
-    would take for a formula (`=...`) kept as text with Excel's leading apostrophe."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Link):
-        return hyperlink(value)
-    if isinstance(value, str) and value[:1] == "=":
-        return "'" + value
-    if value is None or isinstance(value, (bool, int, float, str, dt.date)):
-        return value
-    return str(value)
-
-
-def hyperlink(link: Link) -> str:
-    """Excel's HYPERLINK formula for an in-workbook jump ("#Usage!B2")."""
-    return f'=HYPERLINK("#{_quote(link.target)}","{_quote(link.text)}")'
-
-
-def _quote(text: str) -> str:
-    return text.replace('"', '""')
-
-
-def json_cell(value: object) -> object:
-    """A seam value as xlwings sends a cell to Office.js, and as `cell_value` has it: a
-    Decimal as a number (int when whole), a blank as "", a date as ISO text, a link as its
-    HYPERLINK formula, formula-like text behind an apostrophe (checked in the order of how
-    common)."""
-    kind = type(value)
-    if kind is str:
-        return "'" + value if value[:1] == "=" else value
-    if kind is int or kind is float or kind is bool:
-        return value
-    if kind is Decimal:
-        number = float(value)
-        return int(number) if number.is_integer() else number if math.isfinite(number) else str(value)
-    if value is None:
-        return ""
-    if kind is Link:
-        return hyperlink(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def column_width(book, characters: float) -> float:
     """Desktop Excel sizes columns in characters, Office.js in points."""
     if is_json_book(book) and book.impl.api.get("client") == "Office.js":
         return round(characters * POINTS_PER_CHARACTER, 1)
     return characters
-
-
-def is_json_book(book) -> bool:
-    return isinstance(getattr(book.impl, "api", None), dict)
 
 
 def freeze_header(sheet, top: int = 1) -> None:

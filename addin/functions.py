@@ -28,14 +28,15 @@ from pydantic import ValidationError
 from core import (BadQuantity, NotAQuantity, Option, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
                   recommend_quantities, to_quantity, what_if)
 from core.models import PHASE_WORDS
+from core.quantities import show_number
 
 USAGE_DOC = (
     "One column or one row of signed unallocated usage quantities: positive = "
     "consumption, negative = a return. Blank cells are skipped."
 )
-TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
-OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Entry Size"]
-RULES = ("fewest", "guide")
+TRACE_HEADER = ["Run", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
+OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Gross Units"]
+RULES = ("book", "fewest", "guide")
 
 
 # ---- the functions -------------------------------------------------------------------
@@ -45,8 +46,9 @@ RULES = ("fewest", "guide")
 @xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
-@xw.arg("rule", doc='Optional rule: "fewest" (default: fewest runs, then the smallest entry) or "guide" (rules of thumb).')
-@xw.arg("max_write_off", doc="Optional cap: write off at most this many units (fewest runs within it).")
+@xw.arg("rule", doc='Optional rule: "book" (default: the smallest lines within the guide\'s runs), "fewest" (fewest runs,'
+                    ' then the smallest entry) or "guide" (rules of thumb).')
+@xw.arg("max_write_off", doc="Optional cap: write off at most this many units.")
 def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None):
     """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
     recommendation = recommendation_for(usage, count, balance, policy_for(rule, max_write_off))
@@ -98,7 +100,7 @@ def giveback_trace(usage, on, off=None):
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
 def giveback_options(usage, count=None, balance=None):
-    """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, entry size; fewest runs first."""
+    """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, gross units; fewest runs first."""
     recommendation = recommendation_for(usage, count, balance, Policy())
     if not recommendation.options:
         raise xw.XlwingsError("No adjustment clears the usage: " + " ".join(recommendation.notes))
@@ -143,23 +145,35 @@ def range_cells(usage) -> tuple[list, str]:
 def usage_quantity(value: object, where: str) -> Decimal:
     """One usage cell as an exact quantity, or an XlwingsError naming `where`."""
     quantity = cell_quantity(value, where)
-    if quantity == 0 and value != 0:
-        raise xw.XlwingsError(f"{where} rounds to 0 at 6 decimal places: {value!r}; a usage quantity cannot be 0")
     if quantity == 0:
         raise xw.XlwingsError(f"{where} is 0: a usage quantity cannot be 0")
     return quantity
 
 
+EXCEL_ERRORS = frozenset("#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD!"
+                         " #BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #PYTHON!".split())
+
+
 def cell_quantity(value: object, where: str) -> Decimal:
-    """A number cell as an exact quantity, or an XlwingsError naming `where`."""
+    """A number cell as an exact quantity, or an XlwingsError naming `where` and saying
+    what is there in words: an Excel error (`#N/A`, as the range hands it over), text, a
+    number too large, or one that is not 0 yet rounds to 0 at 6 decimal places."""
     if isinstance(value, str):
-        raise xw.XlwingsError(f"{where} is text: {value!r}")
+        if value.strip().upper() in EXCEL_ERRORS:
+            raise xw.XlwingsError(f"{where} holds the error {value.strip().upper()}: giveback needs a number there;"
+                                  " fix the cell the error comes from, or leave the cell blank")
+        raise xw.XlwingsError(f"{where} is text ({value.strip()}), not a number")
     try:
-        return to_quantity(value)
+        quantity = to_quantity(value)
     except QuantityTooLarge:
-        raise xw.XlwingsError(f"{where} is too large: {value!r}; quantities stay below 10^15") from None
+        raise xw.XlwingsError(f"{where} is {show_number(value)}, too large: giveback takes numbers below"
+                              " 1,000,000,000,000,000 (Excel keeps 15 digits)") from None
     except NotAQuantity:
-        raise xw.XlwingsError(f"{where} is not a number: {value!r}") from None
+        raise xw.XlwingsError(f"{where} is not a number ({show_number(value)})") from None
+    if quantity == 0 and value != 0:
+        raise xw.XlwingsError(f"{where} is {show_number(value)}, which rounds to 0: giveback counts units to 6"
+                              " decimal places (0.000001)")
+    return quantity
 
 
 def optional_quantity(value: object, name: str) -> Decimal | None:

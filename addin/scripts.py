@@ -27,8 +27,9 @@ from workbook.sheets.outputs import OUTPUT_NAMES, SUMMARY
 from workbook.reconcile import Reconciliation, WorkbookError
 from workbook.reconcile import reconcile as reconcile_workbook
 from workbook.sheets import settings
+from workbook.seam import LINE_HEIGHT
 from workbook.sheets.after_run import AFTER_RUN, RUN_LABEL, TEMPLATE_ROWS
-from workbook.sheets.readme import READ_ME, TITLE, header_note, parts
+from workbook.sheets.readme import READ_ME, TITLE, WIDTHS, header_note, parts, row_height
 from workbook.sheets.run_record import RUN_RECORD
 from workbook.sheets.schema import INPUTS, SETTINGS
 
@@ -160,9 +161,12 @@ def add_read_me(book: xw.Book):
         rows += [[None, None], [title, None], *[[name, text] for name, text in part]]
     sheet.range((1, 1)).value = rows
     sheet.range((1, 1)).font.bold = True
-    for column, width in ((1, 34), (2, 100)):
+    for column, width in enumerate(WIDTHS, start=1):
         sheet.range((1, column)).column_width = column_width(book, width)
     sheet.range((1, 2), (len(rows), 2)).wrap_text = True
+    for number, (name, text) in enumerate(rows, start=1):
+        if text is not None and (height := row_height(name, text)) > LINE_HEIGHT:
+            sheet.range((number, 1), (number, 2)).row_height = height
     return sheet
 
 

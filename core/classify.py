@@ -31,9 +31,11 @@ def classify(quantities: Iterable[Decimal]) -> Balance:
     return Balance(positive, negative, case)
 
 
-def balance_change(balance: Balance, count: Count | None) -> Decimal:
-    """SPEC section 4's delta: the count's correction when both figures are given, else
-    the net for a net-positive product, else 0."""
+def balance_change(balance: Balance, count: Count | None, available: Decimal = ZERO) -> Decimal:
+    """SPEC section 4's delta: the count's correction when both figures are given; else
+    what brings the balance on the books up to zero and no further: the net usage less the
+    units still `available` on the product's lots, never below 0. Without a count nobody
+    knows the true balance, so nothing is written up beyond what the usage needs."""
     if count is not None:
         return count.delta
-    return balance.net if balance.case is Case.NET_POSITIVE else ZERO
+    return max(ZERO, balance.net - available)

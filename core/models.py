@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .quantities import ZERO
 
 LotOrder = Literal["fifo", "lifo"]
-RuleName = Literal["fewest", "guide", "budget"]
+RuleName = Literal["book", "fewest", "guide", "budget"]
 Phase = Literal["give_back", "allocate"]
 PHASE_WORDS: dict[str, str] = {"give_back": "Give back", "allocate": "Allocate"}  # on every sheet and screen
-RULE_WORDS: dict[str, str] = {"fewest": "Fewest runs", "guide": "ERP guide", "budget": "Within max runs",
-                              "what-if": "What-if"}  # a rule's name on every sheet and screen
+RULE_WORDS: dict[str, str] = {"book": "Book's runs", "fewest": "Fewest runs", "guide": "ERP guide",
+                              "budget": "Within max runs", "what-if": "What-if"}  # a rule's name on every sheet and screen
 LineKind = Literal["On", "Off"]
 
 
@@ -109,7 +109,7 @@ class Count(Frozen):
 class Policy(Frozen):
     """How the reconciliation runs and which rule picks the adjustment."""
 
-    rule: RuleName = "fewest"
+    rule: RuleName = "book"
     lot_order: LotOrder = "fifo"
     max_runs: int | None = Field(default=None, ge=1)
     max_loops: int = Field(default=10_000, ge=1)
@@ -253,14 +253,18 @@ class Recommendation(Frozen):
     negative: Decimal
     net: Decimal
     delta: Decimal
+    available: Decimal = ZERO  # units still available on the product's lots
     step: Decimal
     chosen: Outcome
     guide: Outcome
+    pace: int | None = None  # the fewest runs under the rule's bound (the book rule: the guide's write-off)
+    alone: Outcome | None = None  # the book rule's lines for the product alone, when the book's pace changed them
     unit_cost: Decimal | None = None
     unit_cost_source: str = ""  # where the cost came from, e.g. "the latest usage with a cost (Usage row 17)"
     notes: tuple[str, ...] = ()
     trace: tuple[TraceRow, ...] = ()
     options: tuple[Option, ...] = ()  # fewest runs first
+    curve: tuple[tuple[int, Decimal], ...] = ()  # (k, the smallest W settling within k) at the book's run counts
 
     @property
     def status(self) -> Status:

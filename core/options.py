@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 from .counting import Count, count_loops, settles_within
 
 if TYPE_CHECKING:
-    from .recommend import Grid
+    from .rules import Grid
 
 LIMIT = 12
 
@@ -112,3 +112,24 @@ def _most_saving(stairs: Staircase, kept: set[Step], wanted: int) -> set[Step]:
         heapq.heappush(heap, (inside.steps - upper.steps, OPTION, -inside.steps, inside, None))
         heapq.heappush(heap, (lower.steps - inside.steps, GAP, -inside.steps, inside, lower))
     return found
+
+
+def smallest_at(grid: "Grid", known: list[Step], runs: Iterable[int]) -> list[tuple[int, int]]:
+    """(k, W_k in steps) for each k in `runs` that the range reaches: the smallest W
+    settling within k runs, starting from the options `known` (any W_k settles within k,
+    and W_k never grows as k does). Each W_k costs at most one bisection between two
+    known bounds."""
+    wanted = sorted(runs, reverse=True)
+    fewest = count_loops(grid.totals(grid.top))
+    if not wanted or not fewest.settled:
+        return []
+    stairs = Staircase(grid, wanted[0], {step.loops: step for step in known})
+    found, bottom = [], 0
+    for k in wanted:  # most runs first: W_k only grows from here
+        if k < fewest.loops:
+            break
+        settling = min((step.steps for step in known if step.loops <= k), default=grid.top)
+        step = stairs.smallest_within(k, settling, bottom)
+        found.append((k, step.steps))
+        bottom = step.steps
+    return found[::-1]

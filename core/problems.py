@@ -42,15 +42,21 @@ class Code(str, Enum):
     PRODUCT_TOO_LONG = "product_too_long"
     FORMULA_NOT_CALCULATED = "formula_not_calculated"
     PRODUCT_LOOKALIKE = "product_lookalike"
+    DATE_AMBIGUOUS = "date_ambiguous"
+    SETTING_NOT_USED = "setting_not_used"
 
 
 class Problem(Frozen):
     """One thing wrong with the input, where it is, and what to do about it.
 
     An `error` sets its product aside (not recommended from partial data) and makes the
-    run's exit status 1; a `warning` (two product codes that differ only in case or
-    blanks, a max_runs setting the rule does not read) is reported beside the results and
-    changes nothing else."""
+    run's exit status 1: a required field (Product, Quantity) that cannot be read, or one
+    that changes the answer (Used above Quantity, a count with one figure missing), or
+    product codes that look alike (`product_lookalike`). A `warning` is reported beside the
+    results and changes nothing else; its message says what was assumed: an optional field
+    that cannot be read (a date or a unit cost, taken as none), a date that could be read
+    two ways (`date_ambiguous`), a setting the chosen rule does not use
+    (`setting_not_used`)."""
 
     code: Code
     cell: str

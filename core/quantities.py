@@ -65,7 +65,7 @@ def _exact_quantity(value: object) -> Decimal:
     if not number.is_finite():
         raise NotAQuantity(repr(value))
     if abs(number) >= Decimal("1e15"):
-        raise QuantityTooLarge(f"{value!r} is too large")
+        raise QuantityTooLarge(f"{show_number(number)} is too large")
     return normal(number.quantize(PLACES))
 
 
@@ -95,6 +95,22 @@ def json_number(quantity: Decimal | None) -> int | str | None:
     if quantity == quantity.to_integral_value():
         return int(quantity)
     return format(quantity, "f")
+
+
+def show_number(value: object) -> str:
+    """A number as typed or read, as an accountant writes it, whatever its type:
+    `1,000,000,000,000,000` (not `1000000000000000.0`), `0.000000001`, and `1E+300` for
+    one no ledger holds; anything else as its text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return str(value).strip()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a number" if math.isnan(value) else f"{'-' if value < 0 else ''}infinity"
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return str(number)
+    if number != 0 and not Decimal("1e-12") <= abs(number) < Decimal("1e21"):
+        return format(number.normalize(), "E")
+    return f"{normal(number):,f}"
 
 
 def show(quantity: Decimal | None) -> str:

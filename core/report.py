@@ -4,6 +4,7 @@ Quantities are numbers when whole, else decimal strings (`json_number`)."""
 
 from __future__ import annotations
 
+from .book import Book, BookPoint, BookTotals
 from .models import AdjustmentLine, Option, Outcome, Recommendation, TraceRow
 from .problems import Problem
 from .quantities import json_number as q
@@ -34,6 +35,7 @@ def product_json(rec: Recommendation, with_trace: bool = False) -> dict:
         "negative": q(rec.negative),
         "net": q(rec.net),
         "delta": q(rec.delta),
+        "available": q(rec.available),  # on the product's lots: the delta without a count is net - available
         "rule": rec.chosen.rule,
         **chosen,
         "guide": outcome_json(rec.guide),
@@ -98,3 +100,26 @@ def blocked_json(product: str, problems) -> dict:
 def problem_json(problem: Problem) -> dict:
     return {"cell": problem.cell, "code": problem.code.value, "message": problem.message,
             "severity": problem.severity}
+
+
+def book_json(book: Book) -> dict:
+    """SPEC section 6's `book`: the runs the whole book needs and who sets them, the total
+    entry, the guide's, the book curve and the cheapest step below the book's runs."""
+    faster = book.faster
+    return {
+        "rule": book.rule,
+        **_totals_json(book),
+        "paced_by": list(book.paced_by),
+        "uncosted": list(book.uncosted),
+        "guide": {**_totals_json(book.guide), "settled": book.guide.settled},
+        "options": [_totals_json(point) for point in book.options],
+        "faster": None if faster is None else {
+            **_totals_json(faster),
+            "changes": [{"product": change.product, "more": q(change.more), "cost": q(change.cost)}
+                        for change in faster.changes],
+        },
+    }
+
+
+def _totals_json(totals: "Book | BookTotals | BookPoint") -> dict:
+    return {"runs": totals.runs, "gross": q(totals.gross), "gross_cost": q(totals.gross_cost)}

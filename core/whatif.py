@@ -8,27 +8,44 @@ from typing import Iterable, NamedTuple
 
 from .classify import classify
 from .counting import Totals, count_loops
+from .counts import negative_count
 from .giveback import ledger, simulate
 from .models import Adjustment, Count, Outcome, Policy, ProductUsage, Recommendation, TraceRow, Usage
-from .quantities import ZERO, NotAQuantity, show, to_quantity
+from .quantities import ZERO, NotAQuantity, QuantityTooLarge, show, show_number, to_quantity
 
 INLINE = "(inline)"
 
 
 class BadQuantity(ValueError):
-    """A typed quantity that cannot be used; `where` names it (`quantity 3`, `on`)."""
+    """A typed quantity that cannot be used; `where` names it (`quantity 3`, `on`). The
+    message is "`where` (`value`) `reason`", or `message` when given."""
 
-    def __init__(self, where: str, value: object, reason: str):
-        shown = show(value) if isinstance(value, Decimal) else repr(value)
-        super().__init__(f"{where} ({shown}) {reason}")
+    def __init__(self, where: str, value: object, reason: str, message: str = ""):
+        shown = show(value) if isinstance(value, Decimal) else show_number(value) or "blank"
+        super().__init__(message or f"{where} ({shown}) {reason}")
         self.where, self.value, self.reason = where, value, reason
 
 
 def quantity(value: object, where: str) -> Decimal:
+    """`value` as an exact quantity; BadQuantity for what is not a number, is too large,
+    or is not 0 yet rounds to 0 at 6 decimal places (never silently)."""
     try:
-        return to_quantity(value)
+        number = to_quantity(value)
+    except QuantityTooLarge:
+        raise BadQuantity(where, value, "is too large: giveback takes numbers below 1,000,000,000,000,000 "
+                                        "(Excel keeps 15 digits)") from None
     except NotAQuantity:
         raise BadQuantity(where, value, "is not a number") from None
+    if number == 0 and _not_zero(value):
+        raise BadQuantity(where, value, "rounds to 0: giveback counts units to 6 decimal places (0.000001)")
+    return number
+
+
+def _not_zero(value: object) -> bool:
+    try:
+        return Decimal(value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else value) != 0
+    except (ArithmeticError, TypeError, ValueError):
+        return False
 
 
 class WhatIf(NamedTuple):
@@ -63,19 +80,10 @@ def recommend_quantities(
     count = None
     if counted is not None and balance is not None:
         count = Count(product=INLINE, counted=quantity(counted, "count"), balance=quantity(balance, "balance"))
-        if count.counted < 0:
-            raise BadQuantity("count", count.counted, "is negative: a physical count cannot be. " + _swapped(count))
+        if problem := negative_count(count.counted, count.balance):
+            raise BadQuantity("count", count.counted, "is negative", problem.rstrip("."))  # callers end the sentence
     cost = None if unit_cost is None else quantity(unit_cost, "unit cost")
     return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities, unit_cost=cost), count=count), policy)
-
-
-def _swapped(count: Count) -> str:
-    """What a negative count most likely means: count and balance swapped (when the
-    balance could be a count), else only that the count must be 0 or more."""
-    if count.balance < 0:
-        return "Give the units counted (0 or more) as the count and the system's balance as the balance"
-    return (f"Count and balance look swapped: a count of {show(count.balance)} against a balance of"
-            f" {show(count.counted)} is a balance change of {show(count.balance - count.counted)}")
 
 
 def what_if(

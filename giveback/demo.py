@@ -17,7 +17,7 @@ from pathlib import Path
 
 from workbook.seam import WorkbookError
 
-from .reconcile import FAILED, print_summary, reconcile_file
+from .reconcile import FAILED, print_summary, reconcile_file, why_not_written
 
 DONE = 0
 NAME = "giveback-demo.xlsx"
@@ -27,8 +27,8 @@ USAGE = [
     ("WIDGET-RED", 25, dt.date(2026, 3, 2), "SO-1001", 4.5),
     ("WIDGET-RED", 45, dt.date(2026, 3, 9), "SO-1017", 4.5),
     ("WIDGET-RED", -10, dt.date(2026, 3, 12), "RMA-88", 4.5),
-    ("BOLT-10", -20, dt.date(2026, 3, 3), "RMA-90", None),
-    ("BOLT-10", 3, dt.date(2026, 3, 4), "SO-1005", None),
+    ("BOLT-10", -20, dt.date(2026, 3, 3), "RMA-90", 3.2),
+    ("BOLT-10", 3, dt.date(2026, 3, 4), "SO-1005", 3.2),
     *(("NUT-5", q, None, f"NZ-{i}", None) for i, q in enumerate([2, 4, 4, -10, 3, -3], start=1)),
     ("GASKET", 6, dt.date(2026, 3, 5), "SO-1010", 0.8),
     ("GASKET", -4, dt.date(2026, 3, 6), "RMA-91", 0.8),
@@ -72,8 +72,13 @@ def run(args: argparse.Namespace) -> int:
 
         save_new(input_book({"Usage": USAGE, "Lots": LOTS, "Counts": COUNTS}), book, replace=True)
         done = reconcile_file(book, target, {})
-    except (WorkbookError, OSError) as error:
+    except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
+        return FAILED
+    except OSError as error:
+        where = Path(error.filename) if error.filename else book
+        print(f"giveback: {where}: cannot write it: {why_not_written(where, error)}; nothing was written.",
+              file=sys.stderr)
         return FAILED
     print(f"Wrote the sample input {book}.")
     print_summary(done, target)

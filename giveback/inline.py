@@ -57,9 +57,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def policy_from(args: argparse.Namespace) -> Policy:
-    """The policy the options ask for; BadOptions for --rule guide with --max-runs."""
-    max_runs, rule = getattr(args, "max_runs", None), getattr(args, "rule", "fewest")
-    if conflict := rule_conflict(rule, max_runs):
+    """The policy the options ask for; BadOptions for options the rule would not use."""
+    max_runs, rule = getattr(args, "max_runs", None), getattr(args, "rule", "book")
+    capped = getattr(args, "max_write_off", None) is not None or getattr(args, "max_write_off_cost", None) is not None
+    if conflict := rule_conflict(rule, max_runs, capped):
         raise BadOptions(conflict)
     rule = "budget" if max_runs else rule
     return Policy(

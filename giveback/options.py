@@ -37,11 +37,16 @@ positive_int = at_least(int, 1, "a whole number")
 units = at_least(to_quantity, 0, "a number")  # exact: core.to_quantity
 
 
-def rule_conflict(rule: str | None, max_runs: int | None) -> str | None:
-    """What is wrong with asking for the guide's rule and a run budget at once, if asked."""
-    if max_runs and rule == "guide":
-        return ("--rule guide and --max-runs do not go together: --max-runs K asks for the smallest adjustment"
-                " that clears within K runs, the guide's rule of thumb takes no budget. Give one of them.")
+def rule_conflict(rule: str | None, max_runs: int | None, capped: bool = False) -> str | None:
+    """What is wrong with options that the rule asked for would not use (SPEC section 4:
+    never silence), if anything: a run budget beside the guide's or the fewest rule, a
+    write-off cap beside the guide's."""
+    if max_runs and rule in ("guide", "fewest"):
+        return (f"--rule {rule} and --max-runs do not go together: --max-runs K asks for the smallest adjustments"
+                f" that clear the whole book within K runs, which the {rule} rule does not do. Give one of them.")
+    if capped and rule == "guide":
+        return ("--rule guide and a write-off cap do not go together: the guide's rule of thumb is shown as it is."
+                " Leave out --max-write-off and --max-write-off-cost, or use the book or fewest rule.")
     return None
 
 
@@ -50,12 +55,13 @@ def rule_options(parser: argparse.ArgumentParser, from_settings: bool = False) -
     a workbook's Settings sheet decides unless the option is given."""
     since = "overrides the Settings sheet; " if from_settings else ""
     parser.add_argument(
-        "--rule", choices=["fewest", "guide"], default=None if from_settings else "fewest",
-        help=f"{since}fewest: fewest runs with the smallest entry (default); guide: the ERP guide's rule of thumb",
+        "--rule", choices=["book", "fewest", "guide"], default=None if from_settings else "book",
+        help=f"{since}book: the smallest lines that clear within the runs the book needs anyway, never larger than"
+        " the guide's (default); fewest: fewest runs, then the smallest entry; guide: the ERP guide's rule of thumb",
     )
     parser.add_argument(
         "--max-runs", type=positive_int, metavar="K",
-        help="budget: the smallest adjustment that settles within K runs",
+        help="the smallest adjustment that clears within K runs, for every product (with the book rule)",
     )
     parser.add_argument(
         "--lot-order", choices=["fifo", "lifo"], default=None if from_settings else "fifo",

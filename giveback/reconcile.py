@@ -4,6 +4,10 @@ write Adjustments, LoopTrace, Summary (and Issues) into a copy of it, print a su
     giveback reconcile march.xlsx                 writes march.reconciled.xlsx beside it
     giveback reconcile march.xlsx -o out.xlsx --rule guide --json
     giveback reconcile march.xlsm --in-place      the input itself (macros kept)
+
+The workbook is read once (`workbook.files.books.read_book`: its snapshot) and the output
+is written from that snapshot; nothing is written where Excel or LibreOffice has the file
+open (`workbook.files.saving`), whatever the options.
 """
 
 from __future__ import annotations
@@ -25,9 +29,12 @@ from rich.table import Table
 
 from core.quantities import show
 from core.models import RULE_WORDS, Status
-from core.recommend import runs
-from core.report import blocked_json, problem_json, product_json
-from workbook.files.books import check_extension, open_book, write_book, written_by_giveback
+from core.notes import runs
+from core.book import book_story
+from core.report import blocked_json, book_json, problem_json, product_json
+from workbook.files.books import EXTENSIONS, Source, check_extension, open_book, read_book, write_book, written_by_giveback
+from workbook.files.saving import SaveRefused, refuse_if_open
+from workbook.files.snapshot import Snapshot
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
 from workbook.sheets.signoff import Block, read_block
@@ -52,7 +59,8 @@ def add_parser(commands) -> None:
     where.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help="write the result here")
     where.add_argument("--in-place", action="store_true", help="write the output sheets into BOOK itself")
     parser.add_argument("--force", action="store_true",
-                        help="replace an existing output file that giveback did not write")
+                        help="replace an existing output file that giveback did not write (never a file open in "
+                             "Excel or LibreOffice)")
     rule_options(parser, from_settings=True)
     cap_options(parser, from_settings=True)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the summary table")
@@ -63,12 +71,16 @@ def run(args: argparse.Namespace) -> int:
     overrides = {"rule": args.rule, "max_runs": args.max_runs, "lot_order": args.lot_order,
                  "max_write_off": args.max_write_off, "max_write_off_cost": args.max_write_off_cost}
     try:
-        if conflict := rule_conflict(args.rule, args.max_runs):
+        capped = args.max_write_off is not None or args.max_write_off_cost is not None
+        if conflict := rule_conflict(args.rule, args.max_runs, capped):
             raise WorkbookError(conflict)
         target = output_path(args.book, args.output, args.in_place)
+        refuse_open(target)  # before reading: no point working for a file that cannot be written
+        book = read_book(args.book)
         if not args.force:
-            refuse_overwriting(args.book, target)
-        done = reconcile_file(args.book, target, overrides, quiet=args.json)
+            refuse_overwriting(book, target)
+        notes: list[str] = []
+        done = reconcile_file(book, target, overrides, quiet=args.json, notes=notes)
     except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
         return FAILED
@@ -76,34 +88,50 @@ def run(args: argparse.Namespace) -> int:
         print_json(report_json(done))
     else:
         print_summary(done, target)
+    for note in notes:
+        print(f"giveback: {note}", file=sys.stderr)
     return done.status
+
+
+def refuse_open(target: Path) -> None:
+    """WorkbookError when Excel or LibreOffice has `target` open."""
+    try:
+        refuse_if_open(target)
+    except SaveRefused as refusal:
+        raise WorkbookError(str(refusal)) from None
 
 
 def output_path(book: Path, output: Path | None, in_place: bool) -> Path:
     """-o, the input itself, or NAME.reconciled.xlsx (.xlsm kept) beside the input; a
-    NAME.reconciled.xlsx is reconciled again into itself."""
+    NAME.reconciled.xlsx is reconciled again into itself. Raises WorkbookError, in words,
+    for a folder or a file of another kind where the workbook would go."""
     check_extension(book)
     if in_place:
         if book.is_file() and not book.stat().st_mode & 0o222:
             raise WorkbookError(f"{book} is read-only; make it writable or write a copy with -o.")
         return book
+    stem = book.stem if book.stem.lower().endswith(".reconciled") else f"{book.stem}.reconciled"
+    default = book.with_name(f"{stem}{book.suffix}")
     if output is None:
-        stem = book.stem if book.stem.lower().endswith(".reconciled") else f"{book.stem}.reconciled"
-        return book.with_name(f"{stem}{book.suffix}")
-    check_extension(output)
+        if default.is_dir():
+            raise WorkbookError(f"{default} is a folder, where giveback would write the reconciled workbook: "
+                                f"name another file with -o, e.g. -o {book.with_name(f'{stem}-2{book.suffix}')}.")
+        return default
+    if output.is_dir():
+        kind = "is a folder" if output.suffix.lower() not in EXTENSIONS else "is a folder, not a workbook file"
+        raise WorkbookError(f"-o {output} {kind}: name the workbook to write in it, e.g. -o {output / default.name}.")
     if output.suffix.lower() != book.suffix.lower():
-        raise WorkbookError(f"{output}: use the input's extension ({book.suffix}) so nothing of the workbook is lost.")
+        raise WorkbookError(f"-o {output}: name a workbook ending in {book.suffix}, the input's kind, so nothing of "
+                            f"it is lost (e.g. -o {output.with_suffix(book.suffix)}).")
     if _same_file(book, output):
         raise WorkbookError(f"{output} is the input itself; to write into it, use --in-place instead of -o.")
-    if output.is_dir():
-        raise WorkbookError(f"{output} is a folder; name the workbook to write, e.g. {output / book.name}.")
     return output
 
 
-def refuse_overwriting(book: Path, target: Path) -> None:
+def refuse_overwriting(book: Snapshot, target: Path) -> None:
     """An existing file at `target` other than the input is replaced only when giveback
     wrote it (a re-run); anything else of the user's needs --force."""
-    if target.exists() and not _same_file(book, target) and not written_by_giveback(target):
+    if target.exists() and not _same_file(book.path, target) and not written_by_giveback(target):
         raise WorkbookError(f"{target} already exists and was not written by giveback; name another"
                             " file with -o, or add --force to replace it.")
 
@@ -116,10 +144,13 @@ def _same_file(book: Path, output: Path) -> bool:
         return False
 
 
-def reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool = False) -> Reconciliation:
-    """Reconcile `book` and write the result to `target`; raises WorkbookError."""
+def reconcile_file(book: Source, target: Path, overrides: dict, quiet: bool = False,
+                   notes: list[str] | None = None) -> Reconciliation:
+    """Reconcile `book` (its snapshot, or the file at a path) and write the result to
+    `target`, from the same snapshot; what the accountant should know about the save goes
+    to `notes`. Raises WorkbookError."""
     with fewer_collections():
-        return _reconcile_file(book, target, overrides, quiet)
+        return _reconcile_file(book, target, overrides, quiet, notes)
 
 
 @contextmanager
@@ -136,13 +167,15 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _reconcile_file(book: Path, target: Path, overrides: dict, quiet: bool) -> Reconciliation:
+def _reconcile_file(book: Source, target: Path, overrides: dict, quiet: bool,
+                    notes: list[str] | None) -> Reconciliation:
     with open_book(book) as reader, progress_bar(quiet) as progress:
-        done = reconcile(reader, overrides, progress, lambda: replaced_block(book, target))
+        done = reconcile(reader, overrides, progress, lambda: replaced_block(reader.snapshot.path, target))
     properties = done.record.properties() if done.record else None
-    try:  # the input is closed by now: --in-place may replace it
+    try:  # from the snapshot the reader read: one version of the file, whatever happened to it since
         with progress_bar(quiet) as progress:
-            write_book(book, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop, properties)
+            write_book(reader.snapshot, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop,
+                       notes, properties)
     except OSError as error:
         raise WorkbookError(f"{target}: cannot write it: {why_not_written(target, error)}; nothing was written.") from None
     return done
@@ -219,6 +252,7 @@ def report_json(done: Reconciliation) -> dict:
         "products": [product_json(by_product[product]) if product in by_product
                      else blocked_json(product, done.blocked.get(product, ())) for product in done.products],
         "issues": [problem_json(problem) for problem in done.problems],
+        "book": book_json(done.book),
     }
 
 
@@ -227,6 +261,8 @@ def print_summary(done: Reconciliation, target: Path, console: Console | None = 
     the result went and how many issues there are."""
     console = console or Console(highlight=False)
     console.print(summary_table(done))
+    for line in book_story(done.book):
+        console.print(escape(line))
     for rec in done.recommendations:
         if rec.status is Status.CANNOT_CLEAR:
             reason = rec.why_not_cleared
@@ -255,19 +291,27 @@ def summary_table(done: Reconciliation) -> Table:
     rule = {**RULE_WORDS, "budget": f"Within {runs(done.policy.max_runs or 0)}"}
     table = Table(title=f"Rule: {rule[done.policy.rule]}; lot order {done.policy.lot_order.upper()}",
                   box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
-    for header in ("Product", "Status", "Adjustment", "Loops", "Guide's"):
-        table.add_column(header, justify="right" if header == "Loops" else "left", overflow="fold",
-                         no_wrap=header in ("Status", "Loops"), min_width=8 if header == "Product" else None)
+    for header in ("Product", "Status", "Adjustment", "Runs", "Guide's"):
+        table.add_column(header, justify="right" if header == "Runs" else "left", overflow="fold",
+                         no_wrap=header in ("Status", "Runs"), min_width=8 if header == "Product" else None)
     by_product = {rec.product: rec for rec in done.recommendations}
     for product in done.products:
         rec = by_product.get(product)
         if rec is None:
             table.add_row(escape(product), _status(Status.BLOCKED), "see Issues", "", "")
             continue
-        loops = f"{rec.chosen.loops:,}" if rec.chosen.settled else f"{show(rec.chosen.unallocated)} left"
-        guide = f"{_lines(rec.guide.lines)} in {rec.guide.loops:,}"
-        table.add_row(escape(product), _status(rec.status), _lines(rec.chosen.lines), loops, guide)
+        table.add_row(escape(product), _status(rec.status), _lines(rec.chosen.lines), _runs(rec.chosen),
+                      f"{_lines(rec.guide.lines)} {_in_runs(rec.guide)}")
     return table
+
+
+def _runs(outcome) -> str:
+    """The runs lines take; for lines that do not clear, the units they leave too."""
+    return f"{outcome.loops:,}" if outcome.settled else f"{outcome.loops:,}, {show(outcome.unallocated)} left"
+
+
+def _in_runs(outcome) -> str:
+    return f"in {outcome.loops:,}" if outcome.settled else "do not clear"
 
 
 def _status(status: Status) -> str:

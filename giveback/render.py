@@ -2,7 +2,7 @@
 
 Everything fits an 80-column terminal: long product names and references wrap inside
 their column rather than widening the table, and the words are the sheets' words
-(Write-off, Loops, Give back, Allocate, Adjust / Cannot clear)."""
+(Write-off, Runs, Gross Units, Give back, Allocate, Adjust / Cannot clear)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rich.table import Table
 
 from core import Option, Outcome, Recommendation, Status, TraceRow
 from core.models import PHASE_WORDS, RULE_WORDS
+from core.notes import mark
 from core.quantities import show
 
 console = Console(highlight=False)
@@ -29,11 +30,11 @@ def recommendation(rec: Recommendation, out: Console | None = None) -> None:
     out.print(status_line(rec))
     out.print(outcomes_table([rec.chosen, rec.guide]))
     if rec.unit_cost is not None:
-        out.print(f"Entry size {show(rec.gross)} units x {show(rec.unit_cost)} = {show(rec.gross_cost)}")
+        out.print(f"Gross: {show(rec.gross)} units x {show(rec.unit_cost)} = {show(rec.gross_cost)}")
     for note in rec.notes:
         out.print(f"- {escape(note)}")
     if len(rec.options) > 1:
-        out.print(options_table(rec.options, rec.unit_cost is not None))
+        out.print(options_table(rec.options, rec.unit_cost is not None, rec.guide.w))
     trace(rec.trace, out)
 
 
@@ -57,8 +58,8 @@ def what_if(result, max_loops: int, out: Console | None = None) -> None:
 
 def outcomes_table(outcomes: list[Outcome]) -> Table:
     table = Table(box=box.SIMPLE_HEAD)
-    for header in ("Rule", "Write-off", "Lines", "Loops", "Clears"):
-        table.add_column(header, justify="right" if header in ("Write-off", "Loops") else "left")
+    for header in ("Rule", "Write-off", "Lines", "Runs", "Clears"):
+        table.add_column(header, justify="right" if header in ("Write-off", "Runs") else "left")
     for outcome in outcomes:
         lines = "  ".join(f"{line.kind} {show(line.quantity)}" for line in outcome.lines) or "none"
         clears = "yes" if outcome.settled else f"no ({show(outcome.unallocated)} left)"
@@ -66,26 +67,17 @@ def outcomes_table(outcomes: list[Outcome]) -> Table:
     return table
 
 
-def options_table(options: tuple[Option, ...], costed: bool) -> Table:
+def options_table(options: tuple[Option, ...], costed: bool, guide_w=None) -> Table:
     """The staircase: fewer runs for a larger entry, one row per option."""
     table = Table(title="Options: runs against the entry", box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
-    headers = ("Runs", "Write-off", "Lines", "Entry") + (("Cost",) if costed else ()) + ("",)
+    headers = ("Runs", "Write-off", "Lines", "Gross Units") + (("Gross Cost",) if costed else ()) + ("",)
     for header in headers:
         table.add_column(header, justify="left" if header in ("Lines", "") else "right", no_wrap=True)
     for option in options:
         lines = "  ".join(f"{line.kind} {show(line.quantity)}" for line in option.lines) or "none"
         cost = (show(option.gross_cost),) if costed else ()
-        table.add_row(f"{option.loops:,}", show(option.w), lines, show(option.gross), *cost, _marks(option))
+        table.add_row(f"{option.loops:,}", show(option.w), lines, show(option.gross), *cost, mark(option, guide_w))
     return table
-
-
-def _marks(option: Option) -> str:
-    marks = ["chosen"] if option.chosen else []
-    if option.guide:
-        marks.append("guide's runs")
-    if not option.within_cap:
-        marks.append("over the cap")
-    return ", ".join(marks)
 
 
 def trace(rows: tuple[TraceRow, ...], out: Console | None = None) -> None:
@@ -93,7 +85,7 @@ def trace(rows: tuple[TraceRow, ...], out: Console | None = None) -> None:
         return
     out = out or console
     table = Table(title="Loop trace", box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
-    for header in ("Loop", "Phase", "Usage", "Lot", "Moved", "Lot used", "Left"):
+    for header in ("Run", "Phase", "Usage", "Lot", "Moved", "Lot used", "Left"):
         numeric = header not in ("Phase", "Usage", "Lot")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric or header == "Phase",
                          overflow="fold")

@@ -41,7 +41,8 @@ STRICT_NAMESPACES = {
     "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing": "http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
 }
 
-USAGE = [  # two products of the seed: net zero (13 / -13 in 2 runs) and net negative (20 / -20)
+USAGE = [  # two products of the seed: net zero (the guide's 10 / -10 in 3 runs, the book rule's 7 / -7) and
+    # net negative (the guide's 20 / -20 in 2 runs; 17 / -17 within the book's 3)
     ("Product", "Quantity", "Reference"),
     ("NUT-5", 2, "INV-1"), ("NUT-5", 4, "INV-2"), ("NUT-5", 4, "INV-3"),
     ("NUT-5", -10, "RET-1"), ("NUT-5", 3, "INV-4"), ("NUT-5", -3, "RET-2"),

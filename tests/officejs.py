@@ -67,6 +67,14 @@ def book_payload(sheets: dict[str, list[list]], name: str = "Reconcile.xlsx") ->
     }
 
 
+GIVEBACK_CLIENT = {"callbacks": ["givebackPageLayout", "givebackCharts"]}  # layout.js' clientCapabilities, ExcelApi 1.9
+
+
+def with_givebacks_client(payload: dict, client: dict = GIVEBACK_CLIENT) -> dict:
+    """`payload` as giveback's client sends it: with the callbacks this Excel can run."""
+    return {**copy.deepcopy(payload), "giveback_client": client}
+
+
 def runpython_payload(book: dict) -> dict:
     """What xlwings' `runPython` sends for `book`: every sheet with its values (without
     what `apply_actions` records beside them: formats, looks, widths)."""
@@ -78,11 +86,11 @@ def runpython_payload(book: dict) -> dict:
 
 def client_payload(book: dict, for_check: bool = False) -> dict:
     """What giveback's Reconcile (or Check) sends for `book`: xlwings' `getBookData` with
-    `lazy` (every sheet's name, used range, tables and names, no values), then the values
-    of the input sheets, found by name case- and blank-insensitively, and of Summary's
-    first `SCAN_ROWS` rows (its run record and sign-off); Check adds After run's and
-    RunRecord's."""
-    sent = runpython_payload(book)
+    `lazy` (every sheet's name, used range, tables, charts, print area and names, no
+    values), then the values of the input sheets, found by name case- and
+    blank-insensitively, and of Summary's first `SCAN_ROWS` rows (its run record and
+    sign-off), Check's also After run's and RunRecord's; and the callbacks it can run."""
+    sent = with_givebacks_client(runpython_payload(book))
     wanted = {schema.sheet.casefold() for schema in INPUTS} | ({"after run", "runrecord"} if for_check else set())
     for sheet in sent["sheets"]:
         key = sheet["name"].strip().casefold()
@@ -139,8 +147,9 @@ def set_values(sheet: dict, row: int, column: int, values: list[list]) -> None:
 
 
 def apply_actions(payload: dict, actions: list[dict]) -> dict:
-    """A copy of `payload` with the actions replayed; the formats, tables, frozen panes
-    and names they set are recorded on each sheet under `formats`, `tables`, `frozen`."""
+    """A copy of `payload` with the actions replayed; the formats, tables, frozen panes,
+    names, formulas, hidden rows, drop-down lists, print areas and giveback's client
+    calls they set are recorded on each sheet (`formats`, `tables`, `frozen`, ...)."""
     book = copy.deepcopy(payload)
     for action in actions:
         REPLAY[action["func"]](book, action)
@@ -207,8 +216,70 @@ def _resize_table(book, action):
 
 
 def _number_format(book, action):
+    """Recorded by column under `formats`, and by cell under `cell_formats`."""
     sheet = _sheet(book, action)
     sheet.setdefault("formats", {})[action["start_column"] + 1] = action["args"][0]
+    for row, column in _cells(action):
+        sheet.setdefault("cell_formats", {})[(row, column)] = action["args"][0]
+
+
+def _cells(action):
+    """The (row, column) of each cell of the action's range, from 1."""
+    return [(action["start_row"] + 1 + i, action["start_column"] + 1 + j)
+            for i in range(action["row_count"]) for j in range(action["column_count"])]
+
+
+def _set_formula(book, action):
+    """Formulas go in as their text (Excel would compute them); recorded under `formulas`."""
+    sheet = _sheet(book, action)
+    set_values(sheet, action["start_row"] + 1, action["start_column"] + 1, action["values"])
+    for i, row in enumerate(action["values"]):
+        for j, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.setdefault("formulas", {})[(action["start_row"] + 1 + i, action["start_column"] + 1 + j)] = value
+
+
+def _row_hidden(book, action):
+    sheet = _sheet(book, action)
+    rows = range(action["start_row"] + 1, action["start_row"] + 1 + action["row_count"])
+    hidden = set(sheet.get("hidden_rows", ()))
+    sheet["hidden_rows"] = hidden | set(rows) if action["args"][0] else hidden - set(rows)
+
+
+def _validation_list(book, action):
+    """Recorded by cell under `validations`, as `'Summary'!$A$5:$A$9`."""
+    source, _ = action["args"]
+    assert source["type"] == "range", source
+    named = book["sheets"][source["sheet_position"]]["name"].replace("'", "''")
+    first = f"${column_letter(source['start_column'])}${source['start_row'] + 1}"
+    last = f"${column_letter(source['start_column'] + source['column_count'] - 1)}${source['start_row'] + source['row_count']}"
+    for cell in _cells(action):
+        _sheet(book, action).setdefault("validations", {})[cell] = f"'{named}'!{first}:{last}"
+
+
+def _delete_validation(book, action):
+    validations = _sheet(book, action).get("validations", {})
+    for cell in _cells(action):
+        validations.pop(cell, None)
+
+
+def _print_area(book, action):
+    _sheet(book, action)["print_area"] = action["args"][0]
+
+
+def _delete_chart(book, action):
+    _sheet(book, action)["charts"].pop(action["args"][0])
+
+
+def _run_macro(book, action):
+    """giveback's client callbacks (static/js/layout.js), by name: recorded on the sheet
+    they name under `client`; `givebackCharts` also replaces the sheet's charts."""
+    callback, sheet_name, description = action["args"]
+    assert callback in {"givebackPageLayout", "givebackCharts"}, callback
+    sheet = sheet_named(book, sheet_name)
+    sheet.setdefault("client", {})[callback] = description
+    if callback == "givebackCharts":
+        sheet["charts"] = [{"name": f"Chart {i}", **chart} for i, chart in enumerate(description, 1)]
 
 
 def _column_width(book, action):
@@ -254,6 +325,14 @@ REPLAY = {
     "setFontProperty": _look("font"),
     "addNote": _look("note"),
     "rangeMerge": _look("merge"),
+    "rangeUnmerge": _look("unmerge"),
+    "setFormula": _set_formula,
+    "setRowHidden": _row_hidden,
+    "setDataValidationList": _validation_list,
+    "deleteDataValidation": _delete_validation,
+    "setPrintArea": _print_area,
+    "deleteChart": _delete_chart,
+    "runMacro": _run_macro,
     "setRowHeight": _look("height"),
     "setWrapText": _look("wrap"),
 }

@@ -36,7 +36,7 @@ def test_the_ribbons_reconcile_writes_the_active_workbooks_outputs(caller):
     assert alerts(book) == []
     after = apply_actions(book.payload, book.json()["actions"])
     header, *rows = table_of(sheet_named(after, "Adjustments")["values"])
-    assert [row[2:4] for row in rows] == [["On", 13], ["Off", -13]]
+    assert [row[2:4] for row in rows] == [["On", 7], ["Off", -7]]
 
 
 def test_a_problem_is_an_alert_with_the_message_not_a_traceback(caller):

@@ -17,7 +17,7 @@ import pytest
 import xlwings as xw
 
 from workbooks import table_of
-from officejs import apply_actions, book_payload, sheet_named
+from officejs import apply_actions, book_payload, runpython_payload, sheet_named, with_givebacks_client
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "addin" / "server"
@@ -97,14 +97,14 @@ def test_the_server_loaded_our_functions_and_scripts(server):
 def test_recommend_adj_spills_the_seed_adjustment(server):
     response = server.post("/xlwings/custom-functions-call", json=function_call("recommend_adj", SEED, [[None]], [[None]], [[None]]))
     assert response.status_code == 200
-    assert response.json() == {"result": [[13, "On"], [-13, "Off"]]}
+    assert response.json() == {"result": [[7, "On"], [-7, "Off"]]}
 
 
 def test_a_text_cell_is_http_400_with_the_message(server):
     usage = [[2], [4], ["abc"], [-10]]
     response = server.post("/xlwings/custom-functions-call", json=function_call("recommend_adj", usage, [[None]], [[None]], [[None]]))
     assert response.status_code == 400
-    assert "usage cell 3 (row 3 of the range) is text: 'abc'" in response.text
+    assert "usage cell 3 (row 3 of the range) is text (abc), not a number" in response.text
 
 
 def test_the_manifest_has_the_give_back_tab_with_four_buttons(server):
@@ -149,7 +149,7 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
     assert response.status_code == 200, response.text
     after = apply_actions(payload, response.json()["actions"])
     header, *adjustments = table_of(sheet_named(after, "Adjustments")["values"])
-    assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 13], ["NUT-5", "Off", -13]]
+    assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 7], ["NUT-5", "Off", -7]]
     assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options",
                                                     "RunRecord"]
 
@@ -157,7 +157,8 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
 def test_the_check_script_answers_with_an_alert_naming_the_changed_cell(server):
     usage = [["Product", "Quantity", "Reference"]] + [["NUT-5", q, f"NZ-{i}"] for i, (q,) in enumerate(SEED, 1)]
     payload = book_payload({"Usage": usage})
-    reconciled = apply_actions(payload, server.post("/xlwings/custom-scripts-call/reconcile", json=payload).json()["actions"])
+    actions = server.post("/xlwings/custom-scripts-call/reconcile", json=payload).json()["actions"]
+    reconciled = runpython_payload(apply_actions(payload, actions))  # what Excel sends back: values, no looks
     current = server.post("/xlwings/custom-scripts-call/check", json=reconciled).json()["actions"]
     assert [(a["func"], a["args"][0].split(":")[0], a["args"][1]) for a in current] == [
         ("alert", "current", "Give-Back: Check")]
@@ -165,6 +166,24 @@ def test_the_check_script_answers_with_an_alert_naming_the_changed_cell(server):
     stale = server.post("/xlwings/custom-scripts-call/check", json=reconciled).json()["actions"]
     assert stale[0]["args"][0].startswith("stale: 1 cell edited")
     assert "Usage!B4 changed from 4 to 6 (NUT-5)" in stale[0]["args"][0]
+
+
+def test_giveback_client_gets_its_print_setup_and_chart_calls_over_http(server):
+    """The book as giveback's client sends it (with the callbacks it can run): the
+    actions carry each sheet's print setup and the Options chart for those callbacks,
+    and the Options panel through xlwings' own actions."""
+    usage = [["Product", "Quantity", "Reference"]] + [["NUT-5", q, f"NZ-{i}"] for i, (q,) in enumerate(SEED, 1)]
+    payload = with_givebacks_client(book_payload({"Usage": usage}))
+    response = server.post("/xlwings/custom-scripts-call/reconcile", json=payload)
+    assert response.status_code == 200, response.text
+    actions = response.json()["actions"]
+    calls = [(action["args"][0], action["args"][1]) for action in actions if action["func"] == "runMacro"]
+    assert calls == [("givebackPageLayout", "Adjustments"), ("givebackPageLayout", "LoopTrace"),
+                     ("givebackPageLayout", "Summary"), ("givebackCharts", "Options"), ("givebackPageLayout", "Options")]
+    options = sheet_named(apply_actions(payload, actions), "Options")
+    assert options["validations"] and options["hidden_rows"] and options["print_area"]
+    header = re.match(r"\$A\$(\d+):", options["tables"][0]["range_address"]).group(1)  # the table's first row
+    assert options["client"]["givebackPageLayout"]["title_rows"] == f"${header}:${header}"
 
 
 def test_a_script_error_reaches_excel_as_its_message(server):

@@ -50,10 +50,11 @@ def test_reconcile_writes_a_reconciled_copy_beside_the_input_and_leaves_the_inpu
 def test_adjustments_hold_the_lines_to_key_in(capsys, tmp_path, book):
     run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
     rows = table_values(tmp_path / "out.xlsx", "Adjustments")
-    assert rows[0] == ("Product", "Status", "Line", "Quantity", "Unit Cost", "Extended Cost", "Case", "Rule", "Loops",
+    assert rows[0] == ("Product", "Status", "Line", "Quantity", "Unit Cost", "Extended Cost", "Runs", "Case", "Rule",
                        "Memo")
+    # the book's runs: 3, NUT-5's under the guide's +10 / -10; BOLT-10 (the guide's 2 runs) takes 3 with less
     assert [(row[0], row[2], row[3]) for row in rows[1:]] == [
-        ("NUT-5", "On", 13), ("NUT-5", "Off", -13), ("BOLT-10", "On", 20), ("BOLT-10", "Off", -20), ("WIDGET", "On", 60)]
+        ("NUT-5", "On", 7), ("NUT-5", "Off", -7), ("BOLT-10", "On", 17), ("BOLT-10", "Off", -17), ("WIDGET", "On", 60)]
 
 
 def test_input_problems_exit_1_with_an_issues_sheet(capsys, tmp_path, bad_book):
@@ -68,7 +69,7 @@ def test_input_problems_exit_1_with_an_issues_sheet(capsys, tmp_path, bad_book):
 def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
     status, out, err = run(capsys, "reconcile", bad_book, "-o", tmp_path / "out.xlsx", "--json", "--rule", "guide")
     report = json.loads(out)
-    assert status == 1 and set(report) == {"products", "issues"}
+    assert status == 1 and set(report) == {"products", "issues", "book"}
     blocked, product = report["products"]
     assert blocked == {"product": "A", "status": "blocked", "case": None, "positive": None, "negative": None,
                        "net": None, "delta": None, "W": None, "loops": None, "guide": None, "lines": [],
@@ -84,6 +85,26 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
                                  "severity": "error"}]
 
 
+def test_every_json_issue_carries_its_severity(capsys, tmp_path):
+    usage = [("A", 2, "03/04/2026"), ("A", -2, "soon"), ("B", "1,23"), ("C", "1,234", None, None, "cheap"),
+             ("MOTOR-H", 5), ("Motor-H", 5)]
+    book = xlsx(tmp_path / "typed.xlsx", sheets(usage=usage, settings=[("max_write_off", "1,000")]))
+    status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx", "--json", "--rule", "guide")
+    report = json.loads(out)
+    assert status == 1 and all(set(issue) == {"cell", "code", "message", "severity"} for issue in report["issues"])
+    assert [(issue["cell"], issue["code"], issue["severity"]) for issue in report["issues"]] == [
+        ("Usage!C2", "date_ambiguous", "warning"), ("Usage!C3", "date_invalid", "warning"),
+        ("Usage!B4", "quantity_not_a_number", "error"), ("Usage!E5", "cost_invalid", "warning"),
+        ("Usage!A6", "product_lookalike", "error"), ("Usage!A7", "product_lookalike", "error"),
+        ("Settings!B2", "setting_not_used", "warning")]
+    assert {product["product"]: product["status"] for product in report["products"]} == {
+        "A": "adjust", "B": "blocked", "C": "adjust", "MOTOR-H": "blocked",
+        "Motor-H": "blocked"}
+    issues = records(tmp_path / "out.xlsx", "Issues")
+    assert [(row["Cell"], row["Severity"]) for row in issues] == [
+        (issue["cell"], issue["severity"].title()) for issue in report["issues"]]
+
+
 @pytest.mark.parametrize(
     "settings, argv, nut_lines",
     [
@@ -97,7 +118,7 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
 def test_the_write_off_cap_comes_from_settings_or_the_command_line(capsys, tmp_path, settings, argv, nut_lines):
     usage = [("NUT-5", q, None, None, 4) for q in SEED_NET_ZERO] + usage_rows("BOLT-10", [-20, 3])
     book = xlsx(tmp_path / "cap.xlsx", sheets(usage=usage, settings=settings))
-    status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx", "--json", *argv)
+    status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx", "--json", "--rule", "fewest", *argv)
     products = {product["product"]: product for product in json.loads(out)["products"]}
     assert [line["quantity"] for line in products["NUT-5"]["lines"]] == nut_lines
     assert [o["W"] for o in products["NUT-5"]["options"]][:2] == [13, 7]
@@ -197,7 +218,7 @@ def test_template_writes_the_input_sheets_and_never_overwrites(capsys, tmp_path)
     assert run(capsys, "template", path)[0] == 0
     assert sheet_names(path) == ["Read me", "Usage", "Lots", "Counts", "Settings", "After run"]
     assert sheet_values(path, "Usage")[0] == ("Product", "Quantity", "Date", "Reference", "Unit Cost")
-    assert sheet_values(path, "Settings")[1] == ("rule", "fewest")
+    assert sheet_values(path, "Settings")[1] == ("rule", "book")
     before = digest(path)
     status, _, err = run(capsys, "template", path)
     assert status == 2 and "already exists" in err and digest(path) == before
@@ -211,7 +232,7 @@ def test_a_filled_in_template_reconciles(capsys, tmp_path):
         workbook["Usage"].append(["NUT-5", quantity])
     workbook.save(path)
     status, out, _ = run(capsys, "reconcile", path, "--json")
-    assert status == 0 and json.loads(out)["products"][0]["W"] == 13
+    assert status == 0 and json.loads(out)["products"][0]["W"] == 7
 
 
 def test_demo_writes_and_reconciles_a_sample_covering_every_case(capsys, tmp_path):

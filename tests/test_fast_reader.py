@@ -24,9 +24,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 import odd_packages as odd
 
 from core.problems import Code
-from workbook.files.books import FileBook
+from workbook.files.books import FileBook, StreamBook
 from workbook.files.fast_reader import FastBook, error_cells
-from workbook.files.stream_reader import StreamBook
 from workbook.seam import UNCALCULATED, WorkbookError
 
 

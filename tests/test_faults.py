@@ -3,10 +3,10 @@ process killed during a save. Each ends with exit 2 and one line in an accountan
 no file (partial or not) at the target, and the input byte-identical.
 
 A save killed by SIGKILL cannot clean up after itself: it may leave giveback's temporary
-file beside the target, named `.TARGET.xlsx.XXXXXXXX.tmp` (hidden, and not an .xlsx, so
-neither Excel's file dialogs nor giveback ever open it; delete it at leisure). The target
-itself is only ever replaced whole (`os.replace`), so it is either absent, the old file,
-or the complete new one.
+file beside the target, named `.~giveback-TARGET.xlsx.XXXXXXXX.tmp` (hidden, and not an
+.xlsx, so neither Excel's file dialogs nor giveback ever open it); the next save in that
+folder removes it (`workbook.files.saving`). The target itself is only ever replaced whole
+(`os.replace`), so it is either absent, the old file, or the complete new one.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pytest
 
 import hostile_files as hostile
 from giveback.cli import main
+from workbook.files import saving
 from workbook.xlsx import package, sheetxml, zipcopy
 from workbooks import digest, sheet_names, sheets, usage_rows, xlsx
 
@@ -60,13 +61,13 @@ def test_an_output_folder_that_does_not_exist(capsys, tmp_path, book):
     assert digest(book) == before and not (tmp_path / "missing").exists()
 
 
-@pytest.mark.parametrize("where", ["os.replace", "tempfile.mkstemp"])
+@pytest.mark.parametrize("where", [(package.os, "replace"), (saving, "create_temporary")])
 def test_a_folder_giveback_may_not_write_in(capsys, monkeypatch, tmp_path, book, where):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    module, name = where.split(".")
-    monkeypatch.setattr(getattr(package, module), name, refuse)
+    module, name = where
+    monkeypatch.setattr(module, name, refuse)
     before = digest(book)
     status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
     assert_refused(status, err, "permission")
@@ -191,11 +192,11 @@ def test_killed_during_a_save_leaves_no_partial_output(tmp_path, large_book):
     assert not (work / "out.xlsx").exists() and digest(copy) == before
     left = leftovers(work)
     for name in left:  # what SIGKILL leaves: hidden, giveback's, never an .xlsx
-        assert name.startswith(".out.xlsx.") and name.endswith(TEMPORARY_SUFFIX)
+        assert name.startswith(".~giveback-out.xlsx.") and name.endswith(TEMPORARY_SUFFIX)
     again = subprocess.run([sys.executable, "-m", "giveback", "reconcile", str(copy), "-o", str(work / "out.xlsx"),
                             "--json"], capture_output=True, text=True, timeout=120)
     assert (again.returncode, again.stderr) == (0, "")  # the leftover is neither read nor in the way
-    assert leftovers(work) == left and "LoopTrace" in sheet_names(work / "out.xlsx")
+    assert leftovers(work) == [] and "LoopTrace" in sheet_names(work / "out.xlsx")  # and the next run removed it
 
 
 def test_killed_during_an_in_place_save_keeps_the_original(tmp_path, large_book):
@@ -204,7 +205,7 @@ def test_killed_during_an_in_place_save_keeps_the_original(tmp_path, large_book)
     before = digest(copy)
     assert kill_while_saving(copy, "--in-place") == -signal.SIGKILL
     assert digest(copy) == before
-    assert all(name.startswith(".inplace.xlsx.") for name in leftovers(tmp_path))
+    assert all(name.startswith(".~giveback-inplace.xlsx.") for name in leftovers(tmp_path))
 
 
 @pytest.mark.parametrize("spelling", ["same", "relative", "through a link"])
@@ -232,7 +233,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(capsys, monkeypatch, 
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("workbook.reconcile.recommend", fail)
+    monkeypatch.setattr("workbook.reconcile.recommend_book", fail)
     before = digest(book)
     status, out, err = run(capsys, "reconcile", book, "-o", tmp_path / "out.xlsx")
     assert_refused(status, err, words, "nothing was written")
@@ -240,7 +241,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(capsys, monkeypatch, 
 
 
 def test_giveback_debug_shows_the_traceback_of_an_unexpected_failure(monkeypatch, book):
-    monkeypatch.setattr("workbook.reconcile.recommend", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr("workbook.reconcile.recommend_book", lambda *args, **kwargs: 1 / 0)
     monkeypatch.setenv("GIVEBACK_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["reconcile", str(book)])

@@ -30,7 +30,6 @@ SECONDS = 5.0
 EXCEL_MAX_TEXT = 32_767
 OK = [("A", 2), ("A", -2), ("B", -20), ("B", 3)]  # two good products after the case's rows
 KNOWN_HEADERS = {"product", "sku", "item", "code", "setting"}
-WARNINGS = {"product_lookalike"}  # reported beside a product that is still recommended
 
 
 def usage(*rows, header=USAGE_HEADER) -> dict[str, list]:
@@ -113,7 +112,7 @@ def rows_lost(book: dict, report: dict, summary: dict[str, str]) -> list[str]:
     """Input rows neither used (their product recommended, no problem on the row) nor
     reported (a problem names a cell on the row, or the product is set aside on Summary)."""
     reported = {(cell.split("!")[0].strip("'"), int(re.sub(r"^.*![A-Z]+", "", cell))) for cell in
-                (issue["cell"] for issue in report["issues"] if issue["code"] not in WARNINGS)
+                (issue["cell"] for issue in report["issues"] if issue["severity"] == "error")
                 if re.search(r"![A-Z]+\d+$", cell)}
     recommended = {product["product"][:32_767] for product in report["products"] if product["status"] != "blocked"}
     lost = []
@@ -165,30 +164,43 @@ CASES: dict[str, tuple[dict, dict, int, set[tuple[str, str]]]] = {
     "#REF! cached": (usage(("C", "=ERR:#REF!")), {}, 1, {("Usage!B2", "formula_error")}),
     "#REF! in the product": (usage(("=ERR:#REF!", 5)), {}, 1, {("Usage!A2", "formula_error")}),
     "formula never calculated": (usage(("C", "=SUM(1,2)")), {}, 1, {("Usage!B2", "formula_not_calculated")}),
-    "formula never calculated in the cost": (usage(("C", 5, None, None, "=2*3")), {}, 1,
+    "formula never calculated in the cost": (usage(("C", 5, None, None, "=2*3")), {}, 0,  # optional: a warning
                                              {("Usage!E2", "formula_not_calculated")}),
     "formula never calculated on the last row": ({"Usage": [USAGE_HEADER, *OK, (None, "=1+1")]}, {}, 1,
                                                  {("Usage!A6", "product_blank"), ("Usage!B6", "formula_not_calculated")}),
     "accounting negative (20)": (usage(("C", "(20)"), ("C", 3)), {}, 0, set()),
-    "thousands or decimal? 1,234": (usage(("C", "1,234")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
+    "grouped thousands 1,234": (usage(("C", "1,234"), ("C", "(1,000)")), {}, 0, set()),
+    "commas not grouping threes 1,23": (usage(("C", "1,23")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
+    "lakh grouping 12,34,567": (usage(("C", "12,34,567")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "decimal comma 12,5": (usage(("C", "12,5")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "grouped thousands 1,234.50": (usage(("C", "1,234.50"), ("C", -1)), {}, 0, set()),
     "cost $2.50 and 2.50 EUR": (usage(("C", 5, None, None, "$2.50"), ("C", -2, None, None, "2.50 EUR")), {}, 0, set()),
-    "day or month? 03/01/2026": (usage(("C", 5, "03/01/2026")), {}, 1, {("Usage!C2", "date_invalid")}),
+    "day or month? 03/01/2026": (usage(("C", 5, "03/01/2026")), {}, 0, {("Usage!C2", "date_ambiguous")}),
+    "day first by the Settings": (with_sheet(usage(("C", 5, "03/01/2026")), "Settings", ("Setting", "Value"),
+                                             ("date_order", "dmy")), {}, 0, set()),
+    "bad date_order": (with_sheet(usage(("C", 5, "03/01/2026")), "Settings", ("Setting", "Value"),
+                                  ("date_order", "dd/mm")), {}, 1,
+                       {("Settings!B2", "setting_invalid"), ("Usage!C2", "date_ambiguous")}),
     "month name 1 Mar 2026": (usage(("C", 5, "1 Mar 2026"), ("C", 2, "Mar 2, 2026")), {}, 0, set()),
     "the guide's count typed literally": (with_sheet(usage(("C", 45), ("C", 30), ("C", -5)), "Counts", COUNTS_HEADER,
                                                      ("C", 50, -20)), {}, 1, {("Counts!C2", "count_invalid")}),
-    "look-alike products (a warning)": (usage(("a", 2), ("a", -2)), {}, 0, {("Usage!A4", "product_lookalike")}),
+    "look-alike products": (usage(("a", 2), ("a", -2)), {}, 1,
+                            {("Usage!A2", "product_lookalike"), ("Usage!A4", "product_lookalike")}),
+    "look-alike products told apart": (with_sheet(usage(("a", 2), ("a", -2)), "Settings", ("Setting", "Value"),
+                                                  ("distinct_products", "a, A")), {}, 0, set()),
+    "a cap the guide does not use": (with_sheet(usage(), "Settings", ("Setting", "Value"), ("rule", "guide"),
+                                                ("max_write_off", "1,000")), {}, 0,
+                                     {("Settings!B3", "setting_not_used")}),
     "ISO date as text": (usage(("C", 5, "2026-12-31")), {}, 0, set()),
     "day-first date as text": (usage(("C", 5, "31/12/2026")), {}, 0, set()),
-    "impossible date 2026-02-30": (usage(("C", 5, "2026-02-30")), {}, 1, {("Usage!C2", "date_invalid")}),
-    "date serial -5": (usage(("C", 5, -5)), {}, 1, {("Usage!C2", "date_invalid")}),
-    "date serial 1e9": (usage(("C", 5, 1e9)), {}, 1, {("Usage!C2", "date_invalid")}),
-    "date serial infinite": (usage(("C", 5, "=RAW:1e999")), {}, 1, {("Usage!C2", "date_invalid")}),
+    "impossible date 2026-02-30": (usage(("C", 5, "2026-02-30")), {}, 0, {("Usage!C2", "date_invalid")}),
+    "date serial -5": (usage(("C", 5, -5)), {}, 0, {("Usage!C2", "date_invalid")}),
+    "date serial 1e9": (usage(("C", 5, 1e9)), {}, 0, {("Usage!C2", "date_invalid")}),
+    "date serial infinite": (usage(("C", 5, "=RAW:1e999")), {}, 0, {("Usage!C2", "date_invalid")}),
     "quantity 1e300": (usage(("C", 1e300)), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "quantity infinite": (usage(("C", "=RAW:1e999")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "quantity NaN literal": (usage(("C", "=RAW:NaN")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
-    "date NaN literal": (usage(("C", 5, "=RAW:NaN")), {}, 1, {("Usage!C2", "date_invalid")}),
+    "date NaN literal": (usage(("C", 5, "=RAW:NaN")), {}, 0, {("Usage!C2", "date_invalid")}),
     "quantity NaN as text": (usage(("C", "NaN")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "quantity inf as text": (usage(("C", "-inf")), {}, 1, {("Usage!B2", "quantity_not_a_number")}),
     "quantity -0.0": (usage(("C", -0.0)), {}, 1, {("Usage!B2", "quantity_zero")}),

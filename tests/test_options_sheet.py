@@ -44,19 +44,19 @@ def named(rec, name):
 def test_one_row_per_product_and_option_fewest_runs_first_with_its_marks():
     recs = [named(recommend_quantities(SEED), "NUT-5"), named(recommend_quantities((50, -45, 48, -40, 30)), "W")]
     sheet = options_sheet(recs, "'Summary'!$A$5:$A$6")
-    assert [c.header for c in sheet.columns] == ["Product", "Loops", "Write-off", "On Line", "Off Line",
-                                                 "Entry Size", "Entry Cost", "Mark"]
+    assert [c.header for c in sheet.columns] == ["Product", "Runs", "On the Books", "Off the Books",
+                                                 "Gross Units", "Gross Cost", "Mark"]
     assert list(sheet.rows) == [
-        ("NUT-5", 2, 13, 13, -13, 26, None, "Chosen"),
-        ("NUT-5", 3, 7, 7, -7, 14, None, "Guide's runs"),
-        ("W", 2, 42, 85, -42, 127, None, "Chosen"),
-        ("W", 3, 0, 43, None, 43, None, "Guide's runs"),
+        ("NUT-5", 2, 13, -13, 26, None, ""),
+        ("NUT-5", 3, 7, -7, 14, None, "Chosen; Guide's runs"),  # the guide's own lines are +10 / -10
+        ("W", 2, 85, -42, 127, None, ""),
+        ("W", 3, 43, None, 43, None, "Chosen; Guide's"),
     ]
 
 
 def test_marks_say_chosen_guides_runs_and_over_the_cap():
-    rec = recommend_quantities((50, -45, 48, -40, 30), policy=Policy(max_write_off=10))
-    assert [mark(option) for option in rec.options] == ["Over the cap", "Chosen; Guide's runs"]
+    rec = recommend_quantities((50, -45, 48, -40, 30), policy=Policy(rule="fewest", max_write_off=10))
+    assert [mark(option, rec.guide.w) for option in rec.options] == ["Over the cap", "Chosen; Guide's"]
 
 
 @pytest.mark.parametrize(
@@ -78,14 +78,14 @@ def test_the_panel_picks_the_first_product_and_holds_its_chart_points():
     pick, first, step_x, step_y, option_x, option_y, *chart_place = sheet.panel.rows
     assert chart_place == [()] * CHART_ROWS  # the chart sits there, above the table, and prints with it
     assert pick[:2] == ("Product", "BRACKET") and pick[4].value == 5
-    assert first[1] == Formula("IFERROR(MATCH($C$7,$A$34:$A$1048576,0),0)", 1)
+    assert first[1] == Formula("IFERROR(MATCH($C$8,$A$35:$A$1048576,0),0)", 1)
     assert [cell.value for cell in step_x[1:10]] == [70, 85, 85, 114, 114, 170, 170, 340, 340]
     assert [cell.value for cell in step_y[1:11]] == [6, 6, 5, 5, 4, 4, 3, 3, 2, None]
     assert [cell.value for cell in option_x[1:7]] == [340, 170, 114, 85, 70, None]
     assert option_x[0] == EACH_OPTION
-    assert sheet.panel.hidden == frozenset({1, 2, 3, 4, 5}) and sheet.header_row == 13 + CHART_ROWS
-    assert sheet.panel.charts[0].anchor == (0, 11, 6, 30)  # columns A-F, rows 12-31
-    assert sheet.panel.choices[0].cell == "B6" and sheet.panel.choices[0].source == "'Summary'!$A$5:$A$6"
+    assert sheet.panel.hidden == frozenset({1, 2, 3, 4, 5}) and sheet.header_row == 14 + CHART_ROWS
+    assert sheet.panel.charts[0].anchor == (0, 12, 6, 31)  # columns A-F, rows 13-32
+    assert sheet.panel.choices[0].cell == "B7" and sheet.panel.choices[0].source == "'Summary'!$A$5:$A$6"
 
 
 @pytest.mark.parametrize("name, looked_up", [("BOLT-10", "BOLT-10"), ("A*", "A~*"), ("A?", "A~?"), ("~T", "~~T")])
@@ -142,10 +142,10 @@ def test_openpyxl_reads_the_sheet_its_chart_list_and_print_area_without_a_warnin
         sheet = openpyxl.load_workbook(target)["Options"]
     assert len(sheet._charts) == 1
     (validation,) = sheet.data_validations.dataValidation
-    assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "B6", "'Usage'!$A$2:$A$11")
-    assert sheet.print_area == "'Options'!$A$1:$H$40"
-    assert sheet.row_dimensions[7].hidden and not sheet.row_dimensions[6].hidden
-    assert sheet["E6"].value == '=COUNTIF($A$34:$A$1048576,"="&$C$7)'
+    assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "B7", "'Usage'!$A$2:$A$11")
+    assert sheet.print_area == "'Options'!$A$1:$G$41"
+    assert sheet.row_dimensions[8].hidden and not sheet.row_dimensions[7].hidden
+    assert sheet["E7"].value == '=COUNTIF($A$35:$A$1048576,"="&$C$8)'
 
 
 # ---- LibreOffice, the chart following the pick ------------------------------------------
@@ -189,9 +189,10 @@ def test_libreoffice_charts_the_picked_products_staircase(soffice, demo_book, tm
     book, recs = demo_book
     report = json.loads(uno(tmp_path / "profile", "inspect", book, *recs))
     loaded = report["loaded"]
-    # the first product with a trade-off to show: NUT-5 (WIDGET-RED, first on the sheet, has one option)
-    assert (loaded["pick"], loaded["charts"], loaded["count_text"]) == ("NUT-5", 1, "2 options")
-    assert [s["points"] for s in loaded["series"]] == list(points(recs["NUT-5"]))
+    # the product that sets the book's pace (6 runs), with its trade-off to show
+    assert (loaded["pick"], loaded["charts"], loaded["count_text"]) == ("BRACKET", 2, "5 options")
+    assert [s["points"] for s in loaded["series"]] == list(points(recs["BRACKET"]))
+    assert loaded["book"][0]["points"] == [[2, 737.25], [3, 379.25], [4, 263.25], [5, 203.25], [6, 171.25]]
     for name, rec in recs.items():
         shown = report["picked"][name]
         assert [s["name"] for s in shown["series"]] == [name, EACH_OPTION]
@@ -212,15 +213,18 @@ def test_libreoffice_renders_the_sheet_and_chart_for_two_picks(soffice, demo_boo
     book, _ = demo_book
     pdfs = json.loads(uno(tmp_path / "profile", "render", book, tmp_path, "BRACKET", "NUT-5"))
     texts = [subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout for pdf in pdfs]
-    assert all("Loops against the on line" in text and EACH_OPTION in text for text in texts)
+    assert all("Runs against the On line" in text and EACH_OPTION in text for text in texts)
+    assert all("The whole book" in text and "Runs the whole book takes" in text for text in texts)
     assert texts[0].count("BRACKET") > texts[1].count("BRACKET")
 
 
 def test_the_demos_options_are_what_the_engine_recommends(demo_book):
     book, recs = demo_book
-    rows = [row for row in openpyxl.load_workbook(book, read_only=True)["Options"].iter_rows(
-        min_row=34, values_only=True)]
-    assert [(row[0], row[1]) for row in rows] == [(name, o.loops) for name, rec in recs.items() for o in rec.options]
-    assert Decimal(str(rows[0][2])) == recs["WIDGET-RED"].options[0].w
+    sheet = openpyxl.load_workbook(book, read_only=True)["Options"]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[:3] == ("Product", "Runs", "On the Books"))
+    table = [row for row in rows[at + 1:] if row[0] in recs]
+    assert [(row[0], row[1]) for row in table] == [(name, o.loops) for name, rec in recs.items() for o in rec.options]
+    assert Decimal(str(table[0][2])) == recs["WIDGET-RED"].options[0].adjustment.on
     with zipfile.ZipFile(book) as archive:
         assert any(name.startswith("xl/charts/") for name in archive.namelist())

@@ -16,7 +16,7 @@ from core import (Adjustment, Count, Lot, Policy, ProductUsage, Status, Usage, c
                   run, simulate)
 from core.counting import count_loops
 from core.giveback import opening_state
-from core.recommend import search_space
+from core.rules import search_space
 
 SCALES = {"integer": Decimal(1), "cents": Decimal("0.01")}
 
@@ -79,7 +79,8 @@ def brute_force(product, policy):
 @settings(max_examples=300, deadline=None)
 @given(products(), st.integers(1, 6))
 def test_fewest_and_budget_match_brute_force_on_integers(product, runs):
-    assert recommend(product).chosen.w == brute_force(product, Policy())
+    fewest = Policy(rule="fewest")
+    assert recommend(product, fewest).chosen.w == brute_force(product, fewest)
     budget = Policy(rule="budget", max_runs=runs)
     assert recommend(product, budget).chosen.w == brute_force(product, budget)
 
@@ -87,7 +88,8 @@ def test_fewest_and_budget_match_brute_force_on_integers(product, runs):
 @settings(max_examples=150, deadline=None)
 @given(products(scale=Decimal("0.01")), st.integers(1, 6))
 def test_fewest_and_budget_match_brute_force_on_cents(product, runs):
-    assert recommend(product).chosen.w == brute_force(product, Policy())
+    fewest = Policy(rule="fewest")
+    assert recommend(product, fewest).chosen.w == brute_force(product, fewest)
     budget = Policy(rule="budget", max_runs=runs)
     assert recommend(product, budget).chosen.w == brute_force(product, budget)
 
@@ -120,7 +122,7 @@ def test_invariants_hold_after_every_run_under_random_policies(product, on, off,
 policies = st.builds(
     lambda rule, order, runs, loops: Policy(rule=rule, lot_order=order, max_runs=runs if rule == "budget" else None,
                                             max_loops=loops),
-    st.sampled_from(["fewest", "guide", "budget"]), st.sampled_from(["fifo", "lifo"]), st.integers(1, 6),
+    st.sampled_from(["book", "fewest", "guide", "budget"]), st.sampled_from(["fifo", "lifo"]), st.integers(1, 6),
     st.sampled_from([1, 2, 5, 10_000]),
 )
 
@@ -149,14 +151,14 @@ caps = st.tuples(st.none() | st.integers(0, 14).map(Decimal), st.none() | st.int
 @given(products(), st.integers(1, 6), caps)
 def test_a_capped_fewest_and_budget_match_brute_force_restricted_to_the_cap(product, runs, cap):
     units, cost = cap
-    fewest = Policy(max_write_off=units, max_write_off_cost=cost)
+    fewest = Policy(rule="fewest", max_write_off=units, max_write_off_cost=cost)
     assert recommend(product, fewest).chosen.w == brute_force(product, fewest)
     budget = Policy(rule="budget", max_runs=runs, max_write_off=units, max_write_off_cost=cost)
     assert recommend(product, budget).chosen.w == brute_force(product, budget)
 
 
 @settings(max_examples=300, deadline=None)
-@given(products(), st.sampled_from(["fewest", "guide", "budget"]), st.integers(1, 6), caps)
+@given(products(), st.sampled_from(["book", "fewest", "guide", "budget"]), st.integers(1, 6), caps)
 def test_a_product_that_cannot_be_cleared_always_says_why(product, rule, runs, cap):
     """Every host shows `why_not_cleared` for a Cannot clear product (the command line's
     line, RECOMMEND_ADJ's error): it is never empty, and a product that can be cleared
@@ -171,7 +173,7 @@ def test_a_product_that_cannot_be_cleared_always_says_why(product, rule, runs, c
 @settings(max_examples=150, deadline=None)
 @given(products(scale=Decimal("0.01")), caps)
 def test_a_capped_fewest_matches_brute_force_on_cents(product, cap):
-    policy = Policy(max_write_off=None if cap[0] is None else cap[0] / 4, max_write_off_cost=cap[1])
+    policy = Policy(rule="fewest", max_write_off=None if cap[0] is None else cap[0] / 4, max_write_off_cost=cap[1])
     assert recommend(product, policy).chosen.w == brute_force(product, policy)
 
 
@@ -198,7 +200,8 @@ def settling_runs(results):
 
 
 @settings(max_examples=300, deadline=None)
-@given(products(), st.sampled_from([Policy(), Policy(rule="guide"), Policy(rule="budget", max_runs=4)]))
+@given(products(), st.sampled_from([Policy(), Policy(rule="fewest"), Policy(rule="guide"),
+                                    Policy(rule="budget", max_runs=4)]))
 def test_options_are_the_staircase_trying_every_w_draws(product, policy):
     rec = recommend(product, policy)
     expected = brute_force_options(settling_runs(every_w(product)), rec.guide.w, rec.chosen.w)
@@ -232,7 +235,8 @@ churning = st.tuples(st.integers(50, 400), st.integers(1, 6), st.lists(st.intege
 
 
 @settings(max_examples=150, deadline=None)
-@given(churning, st.sampled_from([Policy(), Policy(rule="budget", max_runs=7), Policy(max_write_off=Decimal(40))]))
+@given(churning, st.sampled_from([Policy(), Policy(rule="fewest"), Policy(rule="budget", max_runs=7),
+                                  Policy(rule="fewest", max_write_off=Decimal(40))]))
 def test_long_staircases_keep_the_12_steps_that_save_the_most(usage, policy):
     """A large consumption nearly all returned: hundreds of run counts between the fewest
     and the guide's. Runs counted from totals (equal to the simulation, above) for every

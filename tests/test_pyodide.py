@@ -50,7 +50,7 @@ def test_every_function_gives_the_same_results_and_errors(reports):
     cpython, pyodide = reports
     assert set(pyodide["functions"]) == set(host_probe.excel_functions())
     assert pyodide["functions"] == cpython["functions"]
-    assert cpython["functions"]["recommend_adj"][0] == {"result": [[13, "On"], [-13, "Off"]]}
+    assert cpython["functions"]["recommend_adj"][0] == {"result": [[7, "On"], [-7, "Off"]]}
 
 
 def test_the_reconcile_script_gives_the_same_actions(reports):

@@ -20,7 +20,7 @@ def lines(outcome):
 
 
 def test_13_is_the_fewest_for_the_seeds_net_zero_list():
-    rec = recommend_quantities(SEED)
+    rec = recommend_quantities(SEED, policy=Policy(rule="fewest"))
     assert rec.case is Case.NET_ZERO
     assert lines(rec.chosen) == [("On", 13), ("Off", -13)]
     assert (rec.chosen.loops, rec.chosen.settled) == (2, True)
@@ -66,7 +66,7 @@ def test_rules(quantities, rule, max_runs, expected_lines, loops):
 def test_budget_reports_none_when_no_adjustment_fits():
     rec = recommend_quantities(SEED, policy=Policy(rule="budget", max_runs=1))
     assert rec.chosen.w is None and not rec.chosen.settled and rec.status is Status.CANNOT_CLEAR
-    assert any("Cannot clear within 1 run" in note and "is 2 (write-off 13)" in note for note in rec.notes)
+    assert any("Cannot clear within 1 run" in note and "is 2 (On 13 / Off -13)" in note for note in rec.notes)
 
 
 def test_count_sets_the_balance_change():
@@ -88,8 +88,32 @@ def test_existing_lots_that_clear_the_usage_need_no_adjustment():
     assert any(note.startswith("No adjustment needed") for note in rec.notes)
 
 
+@pytest.mark.parametrize(
+    "quantities, existing, rule, delta, expected",
+    [
+        ((6, -4), [(10, 8), (5, 1)], "book", 0, []),  # the demo's GASKET: its lots hold 6, the usage nets 2
+        ((6, -4), [(10, 8), (5, 1)], "guide", 0, []),
+        ((70, -7), [(10, 4), (8, 2)], "book", 51, [("On", 51)]),  # the lots hold 12, the usage nets 63
+        ((70, -7), [(10, 4), (8, 2)], "fewest", 51, [("On", 51)]),
+        ((70, -7), [], "book", 63, [("On", 63)]),
+        ((-5, 3), [(10, 2)], "book", 0, []),  # net negative: the balance change is 0 whatever the lots
+    ],
+)
+def test_without_a_count_the_balance_change_brings_the_books_to_zero_and_no_further(
+        quantities, existing, rule, delta, expected):
+    rec = recommend(product(quantities, existing=existing), Policy(rule=rule))
+    assert (rec.delta, lines(rec.chosen), rec.chosen.settled) == (delta, expected, True)
+    assert rec.status is (Status.ADJUST if expected else Status.NO_ADJUSTMENT)
+
+
+def test_lots_that_cover_the_usage_say_so_in_the_notes():
+    rec = recommend(product((6, -4), existing=[(10, 8), (5, 1)]))
+    assert "The lots on the books still hold 6 units, which cover the net usage of 2: nothing is written up." \
+        in rec.notes
+
+
 def test_two_decimal_grid():
-    rec = recommend_quantities(("1.25", "-0.5", "2.10", "-2.85"))
+    rec = recommend_quantities(("1.25", "-0.5", "2.10", "-2.85"), policy=Policy(rule="fewest"))
     assert rec.step == Decimal("0.01")
     assert lines(rec.chosen) == [("On", Decimal("3.35")), ("Off", Decimal("-3.35"))]
 
@@ -101,7 +125,7 @@ def test_entry_size_with_unit_cost():
         Usage(product="P", quantity=Decimal(2), unit_cost=Decimal("1.50"), row=1),
         Usage(product="P", quantity=Decimal(-2), row=2),
     )
-    rec = recommend(ProductUsage(product="P", usage=usage))
+    rec = recommend(ProductUsage(product="P", usage=usage), Policy(rule="fewest"))
     assert (rec.gross, rec.gross_cost) == (4, Decimal("6.00"))
 
 
@@ -128,7 +152,7 @@ def test_unit_cost_is_the_latest_costed_usage_else_the_newest_costed_lot(usage_k
     """What a stable sort puts last among the costed records, undated, dated and tied."""
     from core import Lot, ProductUsage, Usage
     from core.giveback import lot_age, visiting_order
-    from core.recommend import unit_cost
+    from core.rules import unit_cost
 
     usage = tuple(
         Usage(product="P", quantity=Decimal(1), date=d, row=r, unit_cost=c) for d, r, c in usage_keys
@@ -173,12 +197,12 @@ def test_a_thousand_runs_of_options_keep_the_twelve_that_save_the_most():
 @pytest.mark.parametrize(
     "quantities, cap, expected, loops, note",
     [
-        (ISSUE_11, Policy(max_write_off=10), [("On", 43)], 3,
+        (ISSUE_11, Policy(rule="fewest", max_write_off=10), [("On", 43)], 3,
          "The write-off cap of 10 units keeps this at 3 runs; On 85 / Off -42 would take 2."),
-        (ISSUE_11, Policy(max_write_off=42), [("On", 85), ("Off", -42)], 2, None),
-        (SEED, Policy(max_write_off=8), [("On", 7), ("Off", -7)], 3,
+        (ISSUE_11, Policy(rule="fewest", max_write_off=42), [("On", 85), ("Off", -42)], 2, None),
+        (SEED, Policy(rule="fewest", max_write_off=8), [("On", 7), ("Off", -7)], 3,
          "The write-off cap of 8 units keeps this at 3 runs; On 13 / Off -13 would take 2."),
-        ((-20, 3), Policy(max_write_off=10), [("On", 10), ("Off", -10)], 3,
+        ((-20, 3), Policy(rule="fewest", max_write_off=10), [("On", 10), ("Off", -10)], 3,
          "Cannot clear within the write-off cap of 10 units: 7 units stay unallocated; On 20 / Off -20 would"
          " clear them in 2 runs. Do not post these lines."),
         (SEED, Policy(rule="guide", max_write_off=5), [("On", 10), ("Off", -10)], 3,
@@ -198,15 +222,15 @@ def test_the_write_off_cap_limits_fewest_and_budget_and_says_what_it_cost(quanti
 
 
 def test_a_cap_below_the_write_off_the_count_needs_fits_no_adjustment():
-    rec = recommend(product((5, 3), count=(2, 10)), Policy(max_write_off=5))  # counted 2, balance 10: -8
+    rec = recommend(product((5, 3), count=(2, 10)), Policy(rule="fewest", max_write_off=5))  # counted 2, balance 10: -8
     assert rec.chosen.w is None and rec.status.value == "cannot_clear"
     assert "Cannot clear within the write-off cap of 5 units: the balance change needs at least 8 units" \
            " written off." in rec.notes
 
 
 def test_the_cost_cap_counts_where_the_unit_cost_is_known():
-    cheap = recommend_quantities(ISSUE_11, policy=Policy(max_write_off_cost=100), unit_cost="2.5")
-    unknown = recommend_quantities(ISSUE_11, policy=Policy(max_write_off_cost=100))
+    cheap = recommend_quantities(ISSUE_11, policy=Policy(rule="fewest", max_write_off_cost=100), unit_cost="2.5")
+    unknown = recommend_quantities(ISSUE_11, policy=Policy(rule="fewest", max_write_off_cost=100))
     assert (cheap.chosen.w, unknown.chosen.w) == (0, 42)
     assert "The write-off cap in cost does not apply: no unit cost is known for this product." in unknown.notes
     assert "The write-off cap of 100 in cost (40 units at 2.5) keeps this at 3 runs;" \
@@ -216,9 +240,12 @@ def test_the_cost_cap_counts_where_the_unit_cost_is_known():
 @pytest.mark.parametrize(
     "quantities, rule, note",
     [
-        (ISSUE_11, "fewest", "1 run fewer than the guide's adjustment (3 runs) for 42 more units on each line."),
-        (SEED, "fewest", "3 runs would need On 7 / Off -7 for 6 fewer units on each line (see Options)."),
-        (SEED, "guide", "On 7 / Off -7 takes the same 3 runs for 3 fewer units on each line (see Options)."),
+        (ISSUE_11, "fewest", "1 run fewer than the guide's On 43 (3 runs), with 42 more units on each line."),
+        (SEED, "fewest", "1 run fewer than the guide's On 10 / Off -10 (3 runs), with 3 more units on each line."),
+        (SEED, "guide", "On 7 / Off -7 takes the same 3 runs with 3 fewer units on each line. See Options."),
+        (SEED, "book", "As many runs as the guide's On 10 / Off -10 (3 runs), with 3 fewer units on each line."),
+        (SEED, "book", "Clearing in 2 runs would need On 13 / Off -13: 6 more units on each line. See Options."),
+        ((-20, 3), "book", "The same lines as the ERP guide's rule of thumb (2 runs)."),
     ],
 )
 def test_the_notes_quote_the_step_that_matters(quantities, rule, note):
@@ -228,9 +255,9 @@ def test_the_notes_quote_the_step_that_matters(quantities, rule, note):
 @pytest.mark.parametrize(
     "cap, note",
     [
-        (Policy(max_write_off=Decimal("10.5")), "The write-off cap of 10.5 units keeps this at 3 runs;"),
-        (Policy(max_write_off=30, max_write_off_cost=50), "The write-off cap of 50 in cost (20 units at 2.5)"),
-        (Policy(max_write_off=15, max_write_off_cost=50), "The write-off cap of 15 units keeps this"),
+        (Policy(rule="fewest", max_write_off=Decimal("10.5")), "The write-off cap of 10.5 units keeps this at 3 runs;"),
+        (Policy(rule="fewest", max_write_off=30, max_write_off_cost=50), "The write-off cap of 50 in cost (20 units at 2.5)"),
+        (Policy(rule="fewest", max_write_off=15, max_write_off_cost=50), "The write-off cap of 15 units keeps this"),
     ],
 )
 def test_the_note_names_the_cap_that_binds(cap, note):
@@ -242,14 +269,16 @@ def test_budget_does_not_ask_for_more_runs_when_no_adjustment_clears_at_all():
     rec = recommend_quantities([10], counted=10, balance=20, policy=Policy(rule="budget", max_runs=1))
     assert rec.status is Status.CANNOT_CLEAR
     assert not any("allow" in note for note in rec.notes)
-    assert any(note.startswith("Cannot clear: 20 units stay unallocated whatever the write-off") for note in rec.notes)
+    assert any(note.startswith("Cannot clear: whatever the write-off, 20 units left unallocated (no run moves"
+                               " anything)") for note in rec.notes)
 
 
 @pytest.mark.parametrize(
     "counted, balance, words",
     [
-        (-20, 50, "Count and balance look swapped: a count of 50 against a balance of -20 is a balance change of 70"),
-        (-3, -5, "Give the units counted (0 or more) as the count and the system's balance as the balance"),
+        (-20, 50, "count is -20, but a count cannot be negative: balance and count look swapped. If the system shows"
+                  " -20 and 50 were counted, type -20 as the balance and 50 as the count (a change of +70)"),
+        (-3, -5, "type the units counted (0 or more) as the count and the system's balance as the balance"),
     ],
 )
 def test_a_negative_count_is_refused_and_swapped_only_when_the_balance_could_be_a_count(counted, balance, words):
@@ -260,5 +289,5 @@ def test_a_negative_count_is_refused_and_swapped_only_when_the_balance_could_be_
 def test_the_guide_over_the_cap_still_says_why_it_cannot_clear():
     rec = recommend_quantities([10], counted=10, balance=20, policy=Policy(rule="guide", max_write_off=1))
     assert rec.status is Status.CANNOT_CLEAR
-    assert rec.notes[1].startswith("Cannot clear: 20 units stay unallocated whatever the write-off")
+    assert rec.notes[1].startswith("Cannot clear: whatever the write-off, 20 units left unallocated")
     assert rec.notes[2].startswith("The guide's adjustment writes off 10 units, over the write-off cap of 1 units")

@@ -125,7 +125,7 @@ def test_the_custom_properties_are_written_beside_the_users_own_even_with_input_
     assert main(["reconcile", str(users_book(tmp_path / "book.xlsx")), "-o", str(out)]) == 1  # WASHER's bad row
     found = {prop.name: prop.value for prop in openpyxl.load_workbook(out).custom_doc_props}
     assert found["Client"] == "ACME Ltd"
-    assert set(PROPERTY_NAMES) <= set(found) and found["giveback_rule"] == "fewest"
+    assert set(PROPERTY_NAMES) <= set(found) and found["giveback_rule"] == "book"  # the default rule
     assert len(found["giveback_fingerprint"]) == 64 and found["giveback_time"] == "2026-03-05T12:00:00Z"
     assert json.loads(found["giveback_settings"]) == {"lot_order": "fifo", "max_loops": 10000}
     summary = {row[0]: row[1] for row in sheet_values(out, "Summary") if len(row) > 1 and row[0]}

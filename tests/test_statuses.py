@@ -17,7 +17,7 @@ LABELS = {"adjust": "Adjust", "no_adjustment": "No adjustment", "cannot_clear": 
 
 CASES = {
     # name: (usage, lots, counts (product, balance, counted), status, lines on Adjustments)
-    "the seed's net zero": (SEED_NET_ZERO, None, None, "adjust", [13, -13]),
+    "the seed's net zero": (SEED_NET_ZERO, None, None, "adjust", [7, -7]),
     "existing lots clear it": ([-4, 3], [("P", "L1", 10, 6)], None, "no_adjustment", []),
     "a count below the net usage": ([45, 30, -5], None, [("P", 0, 10)], "cannot_clear", [10]),
     "a bad row": ([5, "five"], None, None, "blocked", []),
@@ -46,8 +46,27 @@ def test_the_json_and_the_sheets_agree_on_the_status(capsys, tmp_path, case):
     assert [row["Quantity"] for row in adjustments] == lines
     assert {row["Status"] for row in adjustments} <= {LABELS[status]}
     if status == "cannot_clear":
-        assert all(row["Extended Cost"] is None and "Do not post" in row["Memo"] for row in adjustments)
+        assert all(row["Extended Cost"] is None and "Not for posting" in row["Memo"] for row in adjustments)
         assert "Check the count" in summary["Notes"]
+
+
+def test_a_product_that_cannot_be_cleared_tells_one_story_everywhere(capsys, tmp_path):
+    """Status, lines (not for posting), runs and units left: the same words and figures in
+    the JSON, on Summary and Adjustments, and in the command line's table."""
+    book, out = reconciled(tmp_path, [45, 30, -5], None, [("P", 0, 10)])
+    cli.main(["reconcile", str(book), "-o", str(out), "--json"])
+    (product,) = json.loads(capsys.readouterr().out)["products"]
+    runs, left, lines = product["loops"], product["unallocated"], [line["quantity"] for line in product["lines"]]
+    story = f"{left} units left unallocated after {runs} run"
+    (summary,) = records(out, "Summary")
+    assert (summary["Status"], summary["On the Books"], summary["Runs"]) == ("Cannot clear", lines[0], runs)
+    assert story in summary["Notes"] and summary["Gross Cost"] is None
+    memos = [row["Memo"] for row in records(out, "Adjustments")]
+    assert [row["Quantity"] for row in records(out, "Adjustments")] == lines
+    assert all(memo.startswith(f"Not for posting: these lines leave {story}") for memo in memos)
+    cli.main(["reconcile", str(book), "-o", str(out)])
+    table = capsys.readouterr().out
+    assert "Cannot clear" in table and f"{runs}, {left} left" in table and story in " ".join(table.split())
 
 
 @pytest.mark.parametrize("case", [case for case, (_, lots, *_) in CASES.items() if lots is None])

@@ -11,7 +11,7 @@ from core.models import TraceRow
 from workbook.sheets import outputs
 
 COLUMNS = {  # LoopTrace column -> the TraceRow field it shows
-    "Loop": "loop", "Phase": "phase", "Product": "product", "Reference": "reference", "Usage Cell": "source",
+    "Run": "loop", "Phase": "phase", "Product": "product", "Reference": "reference", "Usage Cell": "source",
     "Lot": "lot", "Moved": "moved", "Lot Used After": "lot_used_after", "Left to Allocate": "unallocated_after",
 }
 

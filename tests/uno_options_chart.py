@@ -10,7 +10,8 @@ venv; `tests/test_options_sheet.py` runs it as a subprocess:
 `inspect` prints one JSON object: `loaded`, the panel as LibreOffice loaded it (cached
 values), and for each PRODUCT the panel after picking it and recalculating; a panel is the
 pick, the option count, the chart's title and its series' points as LibreOffice's chart
-reads them (`#N/A` points left out), and the number of charts on the sheet.
+reads them (`#N/A` points left out), the number of charts on the sheet, and the whole
+book's chart's points (`book`).
 
 `render` writes `options-N.pdf` into OUT_DIR, one per PRODUCT (the loaded pick first when
 none are given): the Options sheet's table and chart on one landscape page.
@@ -29,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uno_pivot_book import prop, start_office  # noqa: E402
 
 SHEET = "Options"
+PRODUCT_CHART = "Runs against the On line"
+BOOK_CHART = "The whole book"
 
 
 def open_book(desktop, path: Path):
@@ -39,7 +42,7 @@ def pick_cell(sheet):
     """The cell right of the label "Product" in column A above the table."""
     for row in range(0, 40):
         if sheet.getCellByPosition(0, row).getString() == "Product" and \
-                sheet.getCellByPosition(1, row).getString() != "Loops":
+                sheet.getCellByPosition(1, row).getString() != "Runs":
             return sheet.getCellByPosition(1, row)
     raise SystemExit("no pick cell on the Options sheet")
 
@@ -48,7 +51,10 @@ def panel(sheet) -> dict:
     cell = pick_cell(sheet)
     row = cell.getCellAddress().Row
     charts = sheet.getCharts()
-    chart = charts.getByIndex(0).getEmbeddedObject() if charts.getCount() else None
+    shown = [charts.getByIndex(i).getEmbeddedObject() for i in range(charts.getCount())]
+    titled = {chart.getTitle().getPropertyValue("String"): chart for chart in shown}
+    chart = titled.get(PRODUCT_CHART)
+    book = titled.get(BOOK_CHART)
     count = next(sheet.getCellByPosition(column, row) for column in range(2, 10)
                  if sheet.getCellByPosition(column, row).getFormula())
     return {
@@ -58,6 +64,7 @@ def panel(sheet) -> dict:
         "charts": charts.getCount(),
         "title": chart.getTitle().getPropertyValue("String") if chart else None,
         "series": series_points(chart) if chart else [],
+        "book": series_points(book) if book else [],
     }
 
 

@@ -90,7 +90,7 @@ def table_of(rows: list) -> list:
 def records(path: Path, name: str) -> list[dict]:
     """An output sheet's data rows as {header: value}."""
     header, *rows = table_values(path, name)
-    return [dict(zip(header, row)) for row in rows]
+    return [dict(zip(header, (*row, *[None] * (len(header) - len(row))))) for row in rows]  # trailing blanks
 
 
 def sheet_names(path: Path) -> list[str]:

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
+from .seam import sheet_reference
+
 MARK_PREFIX = "_giveback_sheet_"
 LEGACY_NAME = "_giveback_output"
 _FIRST_CELL = re.compile(r"=?(?:'((?:[^']|'')+)'|([^'!#][^'!]*))!\$?A\$?1")
@@ -49,7 +51,7 @@ def mark_name(sheet: str) -> str:
 
 def mark_formula(sheet: str) -> str:
     """What the mark refers to: the sheet's first cell, `'LoopTrace (2)'!$A$1`."""
-    return "'" + sheet.replace("'", "''") + "'!$A$1"
+    return sheet_reference(sheet, "$A$1")
 
 
 def owned_sheets(sheets: Iterable[str], names: Iterable[DefinedName]) -> set[str]:

@@ -13,11 +13,12 @@ while LoopTrace is written (`outputs.Traces`), so no trace is held beyond its ow
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from core.models import Policy, ProductUsage, Recommendation, Status
 from core.problems import Code, Problem
-from core.recommend import recommend
+from core.book import Book, recommend_book
 
 from .close.record import Recorder, RunRecord
 from .sheets import inputs, outputs
@@ -27,8 +28,9 @@ from .sheets.run_record import run_record_sheet
 from .sheets.signoff import Block, Outcome, read_block, signoff_panel
 from .sheets.schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
 from .seam import OutputSheet, SheetReader, WorkbookError
+from .sheets.settings import Settings, read_settings
 from .sheets.settings import policy as make_policy
-from .sheets.settings import read_settings
+from .sheets.settings import unused as unused_settings
 
 __all__ = ["Progress", "Reconciliation", "WorkbookError", "reconcile"]
 
@@ -51,6 +53,7 @@ class Reconciliation(NamedTuple):
 
     products: tuple[str, ...]
     recommendations: tuple[Recommendation, ...]
+    book: Book
     blocked: dict[str, tuple[Problem, ...]]
     problems: tuple[Problem, ...]
     policy: Policy
@@ -83,25 +86,27 @@ def reconcile(
     report = progress or _silent
     names = list(reader.sheet_names())
     recorder = recorder or Recorder()
-    usage = _read(reader, names, USAGE, inputs.read_usage, report, recorder)
-    lots = _read(reader, names, LOTS, inputs.read_lots, report, recorder)
+    settings = _read_settings(reader, names, recorder)  # first: its date_order reads the others' dates
+    dates = settings.values.get("date_order")
+    usage = _read(reader, names, USAGE, partial(inputs.read_usage, date_order=dates), report, recorder)
+    lots = _read(reader, names, LOTS, partial(inputs.read_lots, date_order=dates), report, recorder)
     counts = _read(reader, names, COUNTS, inputs.read_counts, report, recorder)
-    settings, setting_problems = _read_settings(reader, names, recorder)
-    products = inputs.assemble(usage, lots, counts)
-    policy = make_policy(settings, overrides)
+    products = inputs.assemble(usage, lots, counts, settings.values.get("distinct_products", ()))
+    policy = make_policy(settings.values, overrides)
     record = recorder.record(policy)
     panel, signoff = signoff_panel(record, read_block(reader, names) or (previous and previous()))
-    recommendations = tuple(_recommend_all(products.ready, policy, report))
-    problems = tuple(products.problems + setting_problems)
+    recommendations, book = recommend_book(products.ready, policy,
+                                           lambda done, total: report("Recommending", done, total))
+    problems = tuple(products.problems + settings.problems + unused_settings(settings, policy, overrides))
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
-    summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy)
+    summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy, book)
     summary = summary._replace(panel=panel)  # the run record and sign-off, above the table
     sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
         outputs.adjustments(recommendations, policy),
         outputs.loop_trace(traces),
         summary,
-        options_sheet(recommendations, summary_products(summary, len(usage.products))),
+        options_sheet(recommendations, summary_products(summary, len(usage.products)), book),
     ]
     if problems:
         sheets.append(outputs.issues(problems))
@@ -109,6 +114,7 @@ def reconcile(
     return Reconciliation(
         products=tuple(usage.products),
         recommendations=recommendations,
+        book=book,
         blocked=blocked,
         problems=problems,
         policy=policy,
@@ -188,14 +194,8 @@ def _reporting(rows: Iterator[NumberedRow], task: str, report: Progress) -> Iter
         yield number, row
 
 
-def _read_settings(reader: SheetReader, names: list[str], recorder: Recorder) -> tuple[dict, list[Problem]]:
+def _read_settings(reader: SheetReader, names: list[str], recorder: Recorder) -> Settings:
     name = _sheet_name(names, SETTINGS)
-    return read_settings(name, recorder.every_cell(SETTINGS, name, numbered(reader.rows(name)))) if name else ({}, [])
-
-
-def _recommend_all(ready, policy: Policy, report: Progress) -> Iterator[Recommendation]:
-    total = len(ready)
-    for done, product in enumerate(ready, start=1):
-        yield recommend(product, policy, with_trace=False)  # traces stream as LoopTrace is written
-        if done % 100 == 0 or done == total:
-            report("Recommending", done, total)
+    if name is None:
+        return Settings({}, [], {})
+    return read_settings(name, recorder.every_cell(SETTINGS, name, numbered(reader.rows(name))))

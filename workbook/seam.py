@@ -19,6 +19,7 @@ from core.problems import Code
 EXCEL_MAX_ROWS = 1_048_576
 TOTAL_LABEL = "Total"  # the first cell of an output's totals row, in every host
 LINE_HEIGHT = 15.0  # points: a line of 11-point text
+TITLE_HEIGHT = 21.0  # points: the line of an output's 14-point title
 
 Row = Sequence[object]
 
@@ -70,6 +71,7 @@ class Column(NamedTuple):
     width: float = 12.0
     wrap: bool = False  # long text wraps inside the column (its rows grow), e.g. notes
     total: bool = False  # summed on a totals row under the table
+    new_page: bool = False  # printed from the top of a page of its own (`workbook.paper`)
 
 
 class Link(NamedTuple):
@@ -93,6 +95,14 @@ class Formula(NamedTuple):
     number_format: str = "General"
 
 
+class Number(NamedTuple):
+    """A number in a panel, shown in `number_format` (a table's columns carry their own
+    formats; a panel's cells carry theirs)."""
+
+    value: object
+    number_format: str = "General"
+
+
 class Choice(NamedTuple):
     """A drop-down list (data validation) in one cell: `source` is a formula naming the
     list, e.g. `'Summary'!$A$5:$A$2004`."""
@@ -100,6 +110,15 @@ class Choice(NamedTuple):
     cell: str
     source: str
     prompt: str = ""
+
+
+SERIES_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000")  # Office's first theme colours, series by series
+MARKER_SIZE = 7  # points: a series drawn as markers only has circles this big
+
+
+def series_colour(index: int) -> str:
+    """The colour every writer draws a chart's series `index` (from 0) in."""
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)]
 
 
 class ChartSeries(NamedTuple):
@@ -119,13 +138,22 @@ class ChartSeries(NamedTuple):
 
 class Chart(NamedTuple):
     """A scatter chart (an Excel chart, not a picture) over the cells `anchor`: first
-    column, first row, last column, last row, counted from 0."""
+    column, first row, last column, last row, counted from 0. Its series may read hidden
+    rows: every writer draws hidden cells. `missing` is what the sheet's legend says in a
+    host that cannot draw it (`missing_note`)."""
 
     title: str
     series: tuple[ChartSeries, ...]
     x_title: str
     y_title: str
     anchor: tuple[int, int, int, int]
+    missing: str = ""
+
+    def missing_note(self) -> str:
+        """The legend's words where the chart cannot be drawn: `missing`, or a sentence
+        naming the chart."""
+        return self.missing or (f"This copy of Excel cannot draw the chart \"{self.title}\"; the table"
+                                " below holds its figures, and the file `giveback reconcile` writes has it.")
 
 
 class Panel(NamedTuple):
@@ -137,11 +165,13 @@ class Panel(NamedTuple):
     hidden: frozenset[int] = frozenset()  # indexes into rows
     choices: tuple[Choice, ...] = ()
     charts: tuple[Chart, ...] = ()
+    page_break: int | None = None  # the row (index into rows) that starts a printed page
 
 
 class OutputSheet(NamedTuple):
     """An output sheet as plain values: written as an Excel table with a frozen header,
-    laid out for printing (landscape, one page wide, the header row on every page).
+    laid out for printing as `workbook.paper.print_layout` says (landscape, one page wide, the
+    header row on every page).
 
     `intro` is a title and legend lines above the table (a blank row between them and
     the header); a `panel` sits between them, a blank row on each side. `rows` may be a
@@ -168,8 +198,27 @@ class OutputSheet(NamedTuple):
         return self.panel_row + (len(self.panel.rows) + 1 if self.panel else 0)
 
     @property
+    def legend_columns(self) -> tuple[Column, ...]:
+        """The columns the intro's legend lines are merged across: the table's, up to the
+        first that starts a page of its own (so the legend prints on the first page)."""
+        first_break = next((i for i, column in enumerate(self.columns) if column.new_page and i), len(self.columns))
+        return self.columns[:first_break]
+
+    @property
     def has_totals(self) -> bool:
         return any(column.total for column in self.columns)
+
+    def last_row(self, data_rows: int) -> int:
+        """The table's last row, counted from 1, with `data_rows` rows written (an empty
+        table keeps one blank row) and its totals row if any."""
+        return self.header_row + max(data_rows, 1) + (1 if self.has_totals else 0)
+
+    def with_note(self, note: str) -> OutputSheet:
+        """The sheet with `note` added to its last legend line (no row moves: a panel's
+        formulas name its rows); unchanged without a legend."""
+        if len(self.intro) < 2 or not note:
+            return self
+        return self._replace(intro=self.intro[:-1] + (f"{self.intro[-1]} {note}",))
 
     def rows_per_sheet(self) -> int:
         """Data rows one sheet holds under the intro and header (and above a totals row)."""
@@ -177,6 +226,7 @@ class OutputSheet(NamedTuple):
 
 
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
+_PLAIN_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def table_name(sheet_name: str, taken: set[str]) -> str:
@@ -193,17 +243,47 @@ def table_name(sheet_name: str, taken: set[str]) -> str:
     return name
 
 
-def text_height(text: str, width: float) -> float | None:
-    """The height, in points, `text` needs wrapped across `width` (in column widths, the
-    width of a "0"); None when one line holds it. Spreadsheet programs do not grow a row
-    for wrapped text in a merged cell, nor (LibreOffice) for a file's rows, so writers
-    say it. An estimate that errs tall: about 1.2 letters to a width, a tenth more for
-    the words that do not fill a line (cheaper than laying the words out: a Summary of
-    4,000 products has 4,000 notes)."""
+def quoted_sheet(name: str) -> str:
+    """A sheet's name as a reference spells it, as every writer spells it: quoted, its
+    apostrophes doubled (`'My usage'`, `'O''Brien'`), which is right for every name
+    (spaces, brackets, non-Latin letters, a name that looks like a cell, `A1` or `R2C3`)."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def plain_sheet_name(name: str) -> bool:
+    """Whether a reference may spell the sheet's name unquoted (`Usage!C17`): ASCII
+    letters, digits and _, not first a digit, and not read as a cell (`A1`, `R2C3`)."""
+    return bool(_PLAIN_SHEET_NAME.fullmatch(name)) and not _CELL_LIKE.match(name)
+
+
+def sheet_reference(sheet: str, cells: str) -> str:
+    """`'Options'!$B$7:$X$7`: cells of `sheet` as a formula, a defined name or a link names them."""
+    return f"{quoted_sheet(sheet)}!{cells}"
+
+
+def text_lines(text: str, width: float) -> int:
+    """The lines `text` takes wrapped across `width` (in column widths, the width of a
+    "0"). An estimate that errs tall: about 1.2 letters to a width, a tenth more for the
+    words that do not fill a line (cheaper than laying the words out: a Summary of 4,000
+    products has 4,000 notes)."""
     characters = max(1, int(width * 1.2))
-    if len(text) <= characters:
-        return None
-    return -(-len(text) * 11 // (characters * 10)) * LINE_HEIGHT
+    return max(1, -(-len(text) * 11 // (characters * 10)))
+
+
+def text_height(text: str, width: float) -> float | None:
+    """The height, in points, `text` needs wrapped across `width` (`text_lines`); None
+    when one line holds it. Spreadsheet programs do not grow a row for wrapped text in a
+    merged cell, nor (LibreOffice) for a file's rows, so writers say it."""
+    lines = text_lines(text, width)
+    return lines * LINE_HEIGHT if lines > 1 else None
+
+
+def intro_heights(output: OutputSheet) -> list[float | None]:
+    """The height, in points, of each of `output`'s intro rows (None: the default): the
+    14-point title, and each legend line wrapped across the table's width (merged there:
+    no program grows such a row by itself). Every writer sizes the intro with these."""
+    width = sum(column.width for column in output.legend_columns)
+    return [TITLE_HEIGHT if number == 0 else text_height(line, width) for number, line in enumerate(output.intro)]
 
 
 def continuation_names(name: str, data_rows: int, per_sheet: int | None = None) -> list[str]:

@@ -93,3 +93,117 @@ function letters(column) {
   for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) text = String.fromCharCode(65 + ((n - 1) % 26)) + text;
   return text;
 }
+
+// A workbook for giveback's layout callbacks (layout.js): each sheet asked for is a mock
+// with a pageLayout, vertical page breaks and a chart collection; what the callbacks set
+// stays on them, and `excelState` reads it back. `charts`: {sheet: number of charts
+// already there}.
+export function mockLayoutWorkbook({ charts = {} } = {}) {
+  const sheets = {};
+  const context = new OfficeMockObject({
+    workbook: {
+      worksheets: {
+        getItem(name) {
+          sheets[name] ??= layoutSheet(name, charts[name] ?? 0);
+          return sheets[name];
+        },
+      },
+    },
+    async sync() {
+      for (const sheet of Object.values(sheets)) await sheet.charts.sync();
+    },
+  });
+  return { context, sheets };
+}
+
+function layoutSheet(name, existing) {
+  const titles = { rows: "", columns: "" };
+  const sheet = new OfficeMockObject({
+    name,
+    pageLayout: {
+      orientation: "Portrait",
+      leftMargin: 0, rightMargin: 0, topMargin: 0, bottomMargin: 0, headerMargin: 0, footerMargin: 0,
+      headersFooters: { defaultForAllPages: { leftFooter: "", rightFooter: "" } },
+      setPrintTitleRows(rows) { titles.rows = rows; },
+      setPrintTitleColumns(columns) { titles.columns = columns; },
+    },
+    getRange(address) { return { address }; },
+  });
+  sheet.pageLayout.titles = titles; // not Office.js': what the test reads back
+  sheet.verticalPageBreaks = {
+    cells: ["C1"], // a break a previous run left
+    add(cell) { this.cells.push(cell); },
+    removePageBreaks() { this.cells = []; },
+  };
+  sheet.horizontalPageBreaks = {
+    cells: ["A3"], // a break a previous run left
+    add(cell) { this.cells.push(cell); },
+    removePageBreaks() { this.cells = []; },
+  };
+  const drawn = [];
+  const before = Array.from({ length: existing }, (_, i) => ({ name: `Chart ${i + 1}`, delete() { this.deleted = true; } }));
+  sheet.charts = new OfficeMockObject({
+    items: before,
+    add(type, source, seriesBy) {
+      const chart = layoutChart(type, source, seriesBy);
+      drawn.push(chart);
+      return chart;
+    },
+  });
+  Object.assign(sheet.charts, { drawn, before }); // not Office.js': what the test reads back
+  return sheet;
+}
+
+function layoutChart(type, source, seriesBy) {
+  const series = [];
+  const newSeries = (name) => {
+    const one = {
+      name,
+      format: { line: {} },
+      setXAxisValues(range) { this.x = range.address; },
+      setValues(range) { this.y = range.address; },
+    };
+    series.push(one);
+    return one;
+  };
+  newSeries("Series1").setValues(source);
+  return {
+    type, source: source.address, seriesBy,
+    title: {}, legend: {},
+    axes: { categoryAxis: { title: {} }, valueAxis: { title: {} } },
+    allSeries: series,
+    series: { getItemAt: (index) => series[index], add: (name) => newSeries(name) },
+    setPosition(from, to) { this.from = from; this.to = to; },
+  };
+}
+
+// What Excel holds on each sheet after the callbacks: its page layout, page breaks and charts.
+export function excelState(sheets) {
+  return Object.fromEntries(Object.entries(sheets).map(([name, sheet]) => {
+    const page = sheet.pageLayout;
+    const footers = page.headersFooters.defaultForAllPages;
+    return [name, {
+      pageLayout: {
+        orientation: page.orientation, zoom: page.zoom,
+        leftMargin: page.leftMargin, rightMargin: page.rightMargin, topMargin: page.topMargin,
+        bottomMargin: page.bottomMargin, headerMargin: page.headerMargin, footerMargin: page.footerMargin,
+        leftFooter: footers.leftFooter, rightFooter: footers.rightFooter,
+        printTitleRows: page.titles.rows, printTitleColumns: page.titles.columns,
+      },
+      verticalPageBreaks: sheet.verticalPageBreaks.cells,
+      horizontalPageBreaks: sheet.horizontalPageBreaks.cells,
+      deletedCharts: sheet.charts.before.filter((chart) => chart.deleted).length,
+      charts: sheet.charts.drawn.map((chart) => ({
+        type: chart.type, title: chart.title.text,
+        categoryTitle: chart.axes.categoryAxis.title.text, valueTitle: chart.axes.valueAxis.title.text,
+        legend: chart.legend.visible ? chart.legend.position : null, plotVisibleOnly: chart.plotVisibleOnly,
+        from: chart.from, to: chart.to,
+        series: chart.allSeries.map((series) => ({
+          name: series.name, x: series.x, y: series.y, chartType: series.chartType,
+          markerStyle: series.markerStyle, markerSize: series.markerSize,
+          color: series.markerStyle === "None" ? series.format.line.color : series.markerBackgroundColor,
+        })),
+      })),
+    }];
+  }));
+}

@@ -17,7 +17,7 @@ const ACTIONS = { actions: [{ func: "setValues" }] };
 
 // Run Reconcile (or `script`) on `sheets`; returns what Excel was asked, what was posted,
 // what replayed.
-async function reconcile(sheets, { limit, names, post, script = giveback.reconcile } = {}) {
+async function reconcile(sheets, { limit, names, post, client, script = giveback.reconcile } = {}) {
   const excel = mockExcel(sheets, { limit });
   const seen = { bookData: [], posted: [], replayed: [] };
   await script(excel.context, {
@@ -31,6 +31,7 @@ async function reconcile(sheets, { limit, names, post, script = giveback.reconci
     post: post ?? (async (payload, headers) => (seen.posted.push([payload, headers]), ACTIONS)),
     auth: "token",
     headers: { "Auth-Provider": "entraid" },
+    client,
   });
   return { ...seen, log: excel.log };
 }
@@ -104,6 +105,14 @@ test("Check also reads After run and the very hidden RunRecord sheet, and posts 
   assert.deepEqual(sent.RunRecord, sheets.RunRecord);
   assert.deepEqual(sent["After run"][3], ["SKU-00001", 3, "INV-9"]);
   assert.deepEqual(sent.LoopTrace, [[]]);
+});
+
+test("the book names the callbacks this Excel can run, for the script's print setup and charts", async () => {
+  const client = { callbacks: ["givebackPageLayout", "givebackCharts"] };
+  const [[payload]] = (await reconcile({ Usage: usageRows(2) }, { client })).posted;
+  assert.deepEqual(payload.giveback_client, client);
+  const [[plain]] = (await reconcile({ Usage: usageRows(2) })).posted;
+  assert.equal(plain.giveback_client, undefined);
 });
 
 test("dates go to the server as xlwings sends them, ISO text", async () => {

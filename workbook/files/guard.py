@@ -1,15 +1,19 @@
 """The guard: look at a workbook file before any parser touches it, and refuse what cannot
 be a sound Excel workbook with one line an accountant can act on.
 
-Call `check_workbook_file(path)` first, then parse. Every refusal is an
-`UnreadableWorkbook` carrying a stable `code` (for tests and `--json`) and a one-line
-`message` naming the file and what to do. Parts that must be read whole go through
-`bounded_read`, which inflates in chunks and stops at a limit whatever the zip declares.
+The guard judges a `Snapshot` (the file's bytes, read once: `snapshot`), so what it
+passes is exactly what every reader and the writer then read: `check_workbook(snapshot)`
+first, then parse (`check_workbook_file(path)` takes the snapshot and checks it, for
+tools and tests). Every refusal is an `UnreadableWorkbook` carrying a stable `code` (for
+tests and `--json`) and a one-line `message` naming the file and what to do. Parts that
+must be read whole go through `bounded_read`, which inflates in chunks and stops at a
+limit whatever the zip declares.
 
 The defences, in the order they run, and why:
 
 1. **The file itself.** Missing, a folder, a device or pipe (reading one could wait
-   forever), or not readable by this user: said as such, not as an operating-system error.
+   forever), not readable by this user, or changing while read: said as such by the
+   snapshot, not as an operating-system error.
 2. **What kind of file it is.** An .xlsx/.xlsm is a zip package: its first bytes are
    `50 4B 03 04` ("PK", a part's header). Anything else is sniffed from its first bytes:
    empty; an OLE compound file (`D0 CF 11 E0 A1 B1 1A E1`), which is either an old Excel
@@ -65,8 +69,10 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import struct
+import time
 import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
@@ -74,6 +80,10 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
+
+from .snapshot import ATTEMPTS, PAUSE, Snapshot, UnreadableWorkbook, changed_while_reading
+
+__all__ = ["Limits", "UnreadableWorkbook", "bounded_read", "check_workbook", "check_workbook_file"]
 
 KB = 1024
 MB = 1024 * KB
@@ -95,33 +105,47 @@ class Limits:
     verify_parts_up_to: int = 64 * MB  # parts this size or smaller are inflated to check them
 
 
-class UnreadableWorkbook(Exception):
-    """A file that cannot be read as a workbook at all: one line for the accountant
-    (`message`, naming the file), a stable `code`, and the `path`."""
-
-    def __init__(self, path: Path | str, code: str, message: str) -> None:
-        super().__init__(message)
-        self.path = Path(path)
-        self.code = code
-        self.message = message
-
-
-def check_workbook_file(path: Path, limits: Limits = Limits()) -> None:
-    """Return quietly if `path` looks like a sound .xlsx/.xlsm that is safe to parse with
-    the limits given; raise `UnreadableWorkbook` otherwise. Reads the file's first bytes,
-    the zip's directory and the first KB of each XML part, and inflates (keeping nothing)
-    each part up to `limits.verify_parts_up_to`."""
-    path = Path(path)
-    head = _read_head(path)
+def check_workbook(snapshot: Snapshot, limits: Limits = Limits()) -> None:
+    """Return quietly if the snapshot's bytes look like a sound .xlsx/.xlsm that is safe to
+    parse with the limits given, and mark it `checked`; raise `UnreadableWorkbook`
+    otherwise. Looks at the first bytes, the zip's directory and the first KB of each XML
+    part, and inflates (keeping nothing) each part up to `limits.verify_parts_up_to`. A
+    snapshot already checked is not judged again."""
+    if snapshot.checked:
+        return
+    path, head = snapshot.path, snapshot.data[: 8 * KB]
     if head[:4] not in ZIP_MAGIC:
-        raise _not_a_zip(path, head)
+        raise _not_a_zip(path, head, snapshot.data)
     with _damage_reported(path):
-        _check_declared_part_count(path, limits)
-        with zipfile.ZipFile(path) as archive:
+        _check_declared_part_count(path, snapshot.data, limits)
+        with snapshot.zip() as archive:
             _check_directory(path, archive.infolist(), limits)
             _check_is_a_workbook(path, archive, limits)
             _check_xml_prologs(path, archive, limits)
             _check_parts_are_what_they_declare(archive, limits)
+    snapshot.checked = True
+
+
+def check_workbook_file(path: Path | str, limits: Limits = Limits()) -> Snapshot:
+    """The workbook at `path`, read once and checked (`check_workbook`); raises
+    `UnreadableWorkbook`. A file refused (cut short, its parts' checksums wrong) is read
+    again: if its bytes differ, it was being written while read (a save can rewrite a file
+    within one tick of the clock, its size and times unchanged), so the new bytes are
+    judged instead, and a file that keeps changing is refused as "changed while reading",
+    not called damaged."""
+    snapshot = Snapshot.take(path)
+    for _ in range(ATTEMPTS):
+        try:
+            check_workbook(snapshot, limits)
+            return snapshot
+        except UnreadableWorkbook:
+            if snapshot.recently_modified():
+                time.sleep(PAUSE)  # a program saving it now gets to go on
+            again = Snapshot.take(path)
+            if again.data == snapshot.data:
+                raise
+            snapshot = again
+    raise changed_while_reading(Path(path))
 
 
 def bounded_read(archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes:
@@ -160,8 +184,14 @@ PACKED_CHUNK = 64 * KB  # packed bytes read at a time (a smaller unconsumed tail
 
 @contextmanager
 def _raw_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Iterator[bytes]]:
-    """The part's packed bytes, in chunks, read from the file past its local header."""
-    with open(archive.filename, "rb") if archive.filename else nullcontext(archive.fp) as file:
+    """The part's packed bytes, in chunks, read past its local header: from a stream of
+    its own over a snapshot's bytes (the archive's stream is zipfile's), else from the
+    archive's file (an archive opened from a path, by a tool)."""
+    if hasattr(archive.fp, "getvalue"):
+        source = nullcontext(io.BytesIO(archive.fp.getvalue()))  # the same bytes, not a copy
+    else:
+        source = open(archive.filename, "rb") if archive.filename else nullcontext(archive.fp)
+    with source as file:
         file.seek(info.header_offset)
         local = file.read(30)
         if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -208,35 +238,15 @@ OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a first part's local header; an empty zip
 
 
-def _read_head(path: Path, size: int = 8 * KB) -> bytes:
-    """The first bytes of the file; refusals for a missing, folder, unreadable or empty file."""
-    try:
-        if not path.exists():
-            raise UnreadableWorkbook(path, "missing", f"{path.name} was not found: check the name and the folder ({path.parent}).")
-        if path.is_dir():
-            raise UnreadableWorkbook(path, "folder", f"{path.name} is a folder, not a workbook file: choose the .xlsx file inside it.")
-        if not path.is_file():
-            raise UnreadableWorkbook(path, "not_a_file", f"{path.name} is not a file but a device or pipe: choose a saved workbook file.")
-        with path.open("rb") as file:
-            head = file.read(size)
-    except PermissionError:
-        raise UnreadableWorkbook(path, "no_permission", f"{path.name} cannot be opened: you do not have permission to read it.") from None
-    except OSError as error:
-        raise UnreadableWorkbook(path, "cannot_open", f"{path.name} cannot be opened: {error.strerror or error}.") from None
-    if not head:
-        raise UnreadableWorkbook(path, "empty", f"{path.name} is empty (0 bytes): it may not have finished saving or copying.")
-    return head
-
-
 SAVE_AS_XLSX = "open it in Excel and save it as an Excel Workbook (.xlsx), then try again."
 
 
-def _not_a_zip(path: Path, head: bytes) -> UnreadableWorkbook:
+def _not_a_zip(path: Path, head: bytes, data: bytes) -> UnreadableWorkbook:
     """The refusal for a file that is not a zip package, named by what it looks like."""
     if path.name.startswith("~$"):
         return UnreadableWorkbook(path, "lock_file", f"{path.name} is the lock file Excel keeps while a workbook is open, not the workbook: choose {path.name[2:]} itself.")
     if head.startswith(OLE_MAGIC):
-        return _ole_refusal(path)
+        return _ole_refusal(path, data)
     text = _as_text(head)
     if text is not None and text.lstrip().startswith("<"):
         return UnreadableWorkbook(path, "xml_or_html", f"{path.name} is a web page or XML file with an Excel name, not an .xlsx workbook: {SAVE_AS_XLSX}")
@@ -255,9 +265,9 @@ def _as_text(head: bytes) -> str | None:
     return head.decode("utf-8", errors="replace")
 
 
-def _ole_refusal(path: Path) -> UnreadableWorkbook:
+def _ole_refusal(path: Path, data: bytes) -> UnreadableWorkbook:
     """An OLE compound file: encrypted workbook, old .xls, or another old Office file."""
-    names = _ole_stream_names(path)
+    names = _ole_stream_names(data)
     if names & {"EncryptionInfo", "EncryptedPackage"}:
         return UnreadableWorkbook(path, "encrypted", f"{path.name} is an encrypted (password-protected) workbook: save a copy without a password and try again.")
     if names & {"Workbook", "Book"}:
@@ -270,12 +280,12 @@ def _ole_refusal(path: Path) -> UnreadableWorkbook:
 END_OF_CHAIN = 0xFFFFFFFE
 
 
-def _ole_stream_names(path: Path, max_sectors: int = 64) -> set[str]:
+def _ole_stream_names(data: bytes, max_sectors: int = 64) -> set[str]:
     """The stream and storage names in an OLE compound file's directory (its first
     `max_sectors` sectors), following the directory's sector chain through the FAT.
     An empty set when the file is malformed."""
     try:
-        with path.open("rb") as file:
+        with io.BytesIO(data) as file:
             header = file.read(512)
             sector_size = 1 << struct.unpack_from("<H", header, 0x1E)[0]
             read = _sector_reader(file, sector_size)
@@ -341,20 +351,20 @@ def _directory_names(sector: bytes, sector_size: int) -> set[str]:
 # 3. The zip's central directory -------------------------------------------------------
 
 
-def _check_declared_part_count(path: Path, limits: Limits) -> None:
+def _check_declared_part_count(path: Path, data: bytes, limits: Limits) -> None:
     """Refuse too many parts from the zip's end record, before zipfile builds an object
     for each (a million-entry directory would take it a minute and a gigabyte). zipfile
     reads entries until the directory's declared size is used up, whatever the count
     says, so the size is bounded too: 256 bytes a part (Excel's take about 100)."""
-    count, directory_size = _end_record(path)
+    count, directory_size = _end_record(data)
     if count > limits.max_parts or directory_size > limits.max_parts * 256:
         raise _too_big(path, None, f"holds {count:,} parts, more than the {limits.max_parts:,} a workbook plausibly needs")
 
 
-def _end_record(path: Path) -> tuple[int, int]:
+def _end_record(data: bytes) -> tuple[int, int]:
     """The entry count and central directory size from the zip's end record (or its zip64
     successor); (0, 0) if there is none to read, for zipfile to call the file damaged."""
-    with path.open("rb") as file:
+    with io.BytesIO(data) as file:
         size = file.seek(0, os.SEEK_END)
         file.seek(max(0, size - (22 + 65_535)))  # the record, then a comment of at most 64 KB
         tail = file.read()
@@ -558,6 +568,8 @@ def _damage_reported(path: Path, part: str | None = None) -> Iterator[None]:
     try:
         yield
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, UnicodeDecodeError) as error:
+        raise _damaged(path, part) from error
+    except ValueError as error:  # an in-memory stream's seek to a negative offset: the directory lies
         raise _damaged(path, part) from error
     except OSError as error:
         if error.errno == errno.EINVAL:  # a seek to a negative offset: the directory lies

@@ -12,8 +12,6 @@ prints landscape, one page wide, its header row on every page.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -26,8 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..sheets.after_run import AFTER_RUN, RUN_LABEL, TEMPLATE_ROWS
 from ..sheets.schema import INPUTS, LOTS, SETTINGS, Schema
 from ..seam import EXCEL_MAX_ROWS, Row, WorkbookError
-from ..sheets.settings import DEFAULT_SETTINGS, PARSERS
+from ..sheets.settings import CHOICES, DEFAULT_SETTINGS, PARSERS
 from .instructions import add_read_me, header_note
+from .saving import SaveRefused, saving
 
 FORMATS = {"unit_cost": "#,##0.00", "date": "yyyy-mm-dd"}  # quantities: General, so 5 shows as 5, not 5.
 
@@ -134,52 +133,39 @@ def _setting_names(sheet) -> None:
     names.add("A2:A100")
     sheet.add_data_validation(names)
     for row, (name, _) in enumerate(DEFAULT_SETTINGS, start=2):
-        sheet.add_data_validation(_setting_value(name, f"B{row}"))
+        if (check := _setting_value(name, f"B{row}")) is not None:
+            sheet.add_data_validation(check)
 
 
-def _setting_value(name: str, cell: str) -> DataValidation:
-    """The template's value cells: the choices for rule and lot_order, runs of 1 or more,
-    write-off caps of 0 or more."""
-    choices = {"rule": "fewest,guide,budget", "lot_order": "fifo,lifo"}.get(name)
+def _setting_value(name: str, cell: str) -> DataValidation | None:
+    """The template's value cells: the choices for rule, lot_order and date_order, runs of
+    1 or more, write-off caps of 0 or more; None for free text (distinct_products)."""
+    choices = ",".join(CHOICES.get(name, ()))
     if choices:
         rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
                               error=f"{name} is one of {choices}.", errorTitle="giveback")
     elif name.startswith("max_write_off"):
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                               showErrorMessage=True, error=f"{name} is a number, 0 or more.", errorTitle="giveback")
-    else:
+    elif name in ("max_runs", "max_loops"):
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
                               showErrorMessage=True, error=f"{name} is a whole number of runs, 1 or more.",
                               errorTitle="giveback")
+    else:
+        return None
     rule.add(cell)
     return rule
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_new(book: Workbook, path: Path, replace: bool = False) -> None:
-    """Write `book` to `path` atomically (a temporary file beside it, then a rename);
-    refuse an existing file unless `replace`. Raises WorkbookError."""
+    """Write `book` to `path` atomically (`saving`: a temporary file beside it, then its
+    name; never where Excel or LibreOffice has the file open); refuse an existing file
+    unless `replace`. Raises WorkbookError, and OSError when the file cannot be written."""
     path = Path(path)
     if path.exists() and not replace:
         raise WorkbookError(f"{path} already exists; giveback will not overwrite it. Choose another name.")
-    handle, temp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".xlsx", prefix=".giveback-")
-    os.close(handle)
     try:
-        book.save(temp)
-        os.chmod(temp, 0o666 & ~_umask())
-        if replace:
-            os.replace(temp, path)
-        else:
-            os.link(temp, path)  # fails if the file appeared meanwhile: never overwrite
-    except FileExistsError:
-        raise WorkbookError(f"{path} already exists; giveback will not overwrite it. Choose another name.") from None
-    except OSError as error:
-        raise WorkbookError(f"{path}: cannot write it ({error.strerror or error}).") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        with saving(path, replace=replace) as file:
+            book.save(file)
+    except SaveRefused as refusal:
+        raise WorkbookError(str(refusal)) from None

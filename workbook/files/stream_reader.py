@@ -1,15 +1,16 @@
-"""giveback's own `SheetReader`: a worksheet's values read by streaming its XML, for the
-valid files python-calamine cannot read (an XLM macro sheet or a tab without a
+"""giveback's own reader: a worksheet's values read by streaming its XML, for the valid
+files python-calamine cannot read (an XLM macro sheet or a tab without a
 relationship id anywhere in the workbook, UTF-16 parts, an error cell without a cell
 reference). It reads both spellings of Open XML, transitional and Strict, in any encoding
-XML allows, and gives the values openpyxl's read-only reader gives, by openpyxl's own rules:
+XML allows, and gives the values openpyxl's read-only reader gives, by openpyxl's own rules
+(`books.StreamBook` reads a whole workbook with it alone):
 
 | the cell | gives |
 |---|---|
 | a number, `<v>5</v>` / `<v>2.5</v>` | `int` when written without `.` or an exponent, else `float` |
 | a number whose style's format is a date (`yyyy-mm-dd`, built-in 14, ...) | a `datetime` (a `time` or `timedelta` for time formats), in the workbook's date system |
 | `t="d"`, an ISO 8601 date (Strict files) | a `datetime` |
-| `t="s"` (shared string), `t="inlineStr"`, `t="str"` (a formula's text) | the text, runs joined, phonetic hints left out |
+| `t="s"` (shared string), `t="inlineStr"`, `t="str"` (a formula's text) | the text, runs joined, phonetic hints left out, Office's `_xHHHH_` read as the character it stands for (as Excel and calamine read it: `_x0001_` is U+0001, `_x005F_x0001_` the text `_x0001_`) |
 | `t="b"` | `True` / `False` |
 | `t="e"` | the error's text, `"#N/A"` |
 | a formula saved without its result (no `<v>`, or an empty one) | `UNCALCULATED` |
@@ -22,6 +23,7 @@ Memory stays flat: each row is dropped from the parsed tree once it is read.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,40 +32,11 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import iterparse
 
-from .guard import UnreadableWorkbook, check_workbook_file
+from .guard import UnreadableWorkbook
 from .parts import WORKSHEET, Contents, DamagedPart, read_contents
 from ..seam import UNCALCULATED, Row, WorkbookError
 
-__all__ = ["StreamBook", "Worksheets", "damaged"]
-
-
-class StreamBook:
-    """A workbook file read by giveback's own streaming reader alone; close it (or use
-    `with`). A file that cannot be read raises `WorkbookError` naming the file and why."""
-
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        try:
-            check_workbook_file(self.path)
-        except UnreadableWorkbook as refusal:
-            raise WorkbookError(refusal.message) from None
-        self._archive = zipfile.ZipFile(self.path)
-        self._sheets = Worksheets.of(self.path, self._archive)
-
-    def sheet_names(self) -> list[str]:
-        return self._sheets.contents.worksheets()
-
-    def rows(self, name: str) -> Iterator[Row]:
-        return self._sheets.rows(name)
-
-    def close(self) -> None:
-        self._archive.close()
-
-    def __enter__(self) -> "StreamBook":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+__all__ = ["Worksheets", "as_damage", "damaged"]
 
 
 class Worksheets:
@@ -157,14 +130,14 @@ def shared_strings(stream) -> list[str]:
     strings = []
     for _, element in iterparse(stream):
         if _local(element.tag) == "si":
-            strings.append(rich_text(element).replace("x005F_", ""))
+            strings.append(rich_text(element))
             element.clear()
     return strings
 
 
 def rich_text(element) -> str:
     """The text of a shared string or inline string: its `t`, or its runs' `t`s joined;
-    phonetic hints (`rPh`) left out."""
+    phonetic hints (`rPh`) left out; Office's escapes read (`unescaped`)."""
     pieces = []
     for child in element:
         tag = _local(child.tag)
@@ -172,7 +145,16 @@ def rich_text(element) -> str:
             pieces.append(child.text or "")
         elif tag == "r":
             pieces += [run.text or "" for run in child if _local(run.tag) == "t"]
-    return "".join(pieces)
+    return unescaped("".join(pieces))
+
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescaped(text: str) -> str:
+    """Office's `_xHHHH_` escapes read as the characters they stand for (`_x005F_` is the
+    underscore, so `_x005F_x0001_` stays the text `_x0001_`)."""
+    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
 
 
 class Cells:
@@ -205,7 +187,7 @@ class Cells:
             return bool(int(value))
         if kind == "d":
             return self.from_iso(value)
-        return value  # "str": a formula's text; "e": the error's text
+        return unescaped(value) if kind == "str" else value  # a formula's text; "e": the error's text
 
     def _number(self, value: str, style: int) -> object:
         number = float(value) if "." in value or "e" in value.lower() else int(value)

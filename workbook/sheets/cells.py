@@ -1,12 +1,20 @@
 """Reading one cell's plain value as a product, quantity, date or cost.
 
-Each parser returns the value or a `Fault` (a stable code and an accountant's message);
-`Cells` reads a row through a sheet's header and gathers the faults as `Problem`s that
-name their cell (`Usage!D17`). Error cells (`#DIV/0!`, `#N/A`, ...) are `formula_error`
-and formulas saved without their result `formula_not_calculated`, whatever the column.
-Blank means `None` or text of blanks only. Numbers and dates typed as text are read as
-`typed` says (`(20)` is -20, `$2.50` a cost of 2.50; `1,234`, which could be 1234 or
-1.234, is refused with how to type it).
+Each parser returns the value, a `Fault` (a stable code and an accountant's message) or
+`Assumed` (a value read with a warning: a date that could be read two ways). `Cells` reads
+a row through a sheet's header and gathers the faults as `Problem`s that name their cell
+(`Usage!D17`). Error cells (`#DIV/0!`, `#N/A`, ...) are `formula_error` and formulas saved
+without their result `formula_not_calculated`, whatever the column. Blank means `None` or
+text of blanks only. Numbers and dates typed as text are read as `typed` says (`(20)` is
+-20, `$2.50` a cost of 2.50, `1,234` 1234; `12,5` is refused with how to type it).
+
+A fault in a required field (Product, Quantity) or in one that changes the answer (Used, a
+count) is an `error`: its row is not used and its product is blocked. A codec reads an
+optional field (a date, a reference, a unit cost) with `assume`, what it takes instead:
+the fault becomes a `warning` saying so, and the row is used.
+
+    Usage!C5  'soon' is not a date; use a date cell or YYYY-MM-DD. The row is taken as
+              undated: it is visited with the undated rows, first, in input order.  (warning)
 """
 
 from __future__ import annotations
@@ -15,8 +23,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Callable, NamedTuple, TypeVar
 
-from core.problems import Code, Problem
-from core.quantities import NotAQuantity, QuantityTooLarge, show, to_quantity
+from core.problems import Code, Problem, Severity
+from core.quantities import NotAQuantity, QuantityTooLarge, show, show_number, to_quantity
 
 from . import typed
 from .schema import Header, cell_address, column_address
@@ -34,6 +42,14 @@ EXCEL_MAX_TEXT = 32_767  # characters a cell holds
 class Fault(NamedTuple):
     code: Code
     message: str
+    severity: Severity = "error"
+
+
+class Assumed(NamedTuple):
+    """A value read with a warning: what was taken, and why it may not be what was meant."""
+
+    value: object
+    warning: Fault
 
 
 NOT_CALCULATED = Fault(Code.FORMULA_NOT_CALCULATED, "The cell holds a formula saved without its result (the file"
@@ -55,9 +71,10 @@ def is_error(value: object) -> bool:
 
 
 def text(value: object) -> str:
-    """Any value as the text an accountant sees: `1001` not `1001.0`, dates as ISO."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+    """Any value as the text an accountant sees: `1001` not `1001.0` (`1E+300` beyond any
+    ledger), dates as ISO."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e21 else show_number(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()
     if isinstance(value, (dt.date, dt.datetime)):
@@ -90,7 +107,8 @@ def _exact(value: object, typed_as: object) -> Decimal | Fault:
     try:
         return to_quantity(value)
     except QuantityTooLarge:
-        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(typed_as)}' is too large: quantities stay below 10^15.")
+        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"{show_number(typed_as)} is too large: giveback takes numbers"
+                     " below 1,000,000,000,000,000 (Excel keeps 15 digits).")
     except NotAQuantity:
         return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(typed_as)}' is not a number.")
 
@@ -145,25 +163,46 @@ def _not_negative(number: Decimal | Fault, value: object, code: Code, what: str)
     return number
 
 
-def date(value: object) -> dt.date | Fault:
-    """A real date or datetime, ISO text (`2026-03-31`, `2026-03-31T08:00`), an Excel
-    serial number (`46112`) or text naming one date only (`31/03/2026`, `1 Mar 2026`)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return _serial_date(value)
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.strip()).date()
-        except ValueError:
-            found = typed.date_text(value)
-            if isinstance(found, typed.Refused):
-                return Fault(Code.DATE_INVALID, found.message)
-            if found is not None:
-                return found
-    return Fault(Code.DATE_INVALID, f"'{text(value)}' is not a date; use a date cell or YYYY-MM-DD.")
+def dates(order: str | None) -> Parser:
+    """A parser of dates: a real date or datetime, ISO text (`2026-03-31`,
+    `2026-03-31T08:00`), an Excel serial number (`46112`) or text naming a date
+    (`31/03/2026`, `1 Mar 2026`), day and month ordered by `order` (Settings `date_order`;
+    None when not set) where the text leaves them open."""
+
+    def parse(value: object) -> dt.date | Assumed | Fault:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return _serial_date(value)
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value.strip()).date()
+            except ValueError:
+                found = typed.date_text(value, order)
+                if isinstance(found, typed.Guessed):
+                    return Assumed(found.date, _guessed(value, found, order))
+                if found is not None:
+                    return found
+        return Fault(Code.DATE_INVALID, f"'{text(value)}' is not a date; use a date cell or YYYY-MM-DD.")
+
+    return parse
+
+
+def _guessed(value: str, found: typed.Guessed, order: str | None) -> Fault:
+    why = ("date_order ymd says the book's dates come year first, and this one has the year last" if order else
+           "no date_order is set on the Settings sheet, and mdy is the default")
+    settle = "" if order else ", or set date_order to mdy or dmy on the Settings sheet"
+    return Fault(Code.DATE_AMBIGUOUS, f"'{text(value)}' could be {typed.spoken(found.date)} or"
+                 f" {typed.spoken(found.other)}; it is read as {typed.spoken(found.date)} (month first: {why})."
+                 f" To make it certain, type {found.date.isoformat()} or {found.other.isoformat()}, or use a date"
+                 f" cell{settle}.", "warning")
+
+
+date = dates(None)
+"""Dates read with no date_order set: a date that could be read two ways is read month
+first, with a warning."""
 
 
 def _serial_date(serial: int | float | Decimal) -> dt.date | Fault:
@@ -203,9 +242,10 @@ class Cells:
     def cell(self, key: str) -> str:
         return f"{column_address(self.header.sheet, self.header.columns[key])}{self.number}"
 
-    def read(self, key: str, parse: Parser, blank: Fault | None = None):
+    def read(self, key: str, parse: Parser, blank: Fault | None = None, assume: str | None = None):
         """The parsed value of column `key`; None when blank (a fault if `blank` is given)
-        or when the cell is bad (a fault is recorded)."""
+        or when the cell is bad (a fault is recorded: with `assume`, an optional field's,
+        a warning ending with what is taken instead)."""
         value = self.value(key)
         if value is None and blank is None:
             return None
@@ -217,13 +257,23 @@ class Cells:
             result = Fault(Code.FORMULA_ERROR, f"The cell shows {value.strip()}; fix its formula.")
         else:
             result = parse(value)
+        if isinstance(result, Assumed):
+            self.faults.append((self.header.columns.get(key, 0), result.warning))
+            return result.value
         if isinstance(result, Fault):
+            if assume is not None:
+                result = Fault(result.code, f"{result.message} {assume}", "warning")
             self.faults.append((self.header.columns.get(key, 0), result))
             return None
         return result
 
     def fault(self, key: str, fault: Fault) -> None:
         self.faults.append((self.header.columns[key], fault))
+
+    @property
+    def blocked(self) -> bool:
+        """Whether an error was found: the row is not used (warnings leave it in use)."""
+        return any(fault.severity == "error" for _, fault in self.faults)
 
     def problems(self, product: str | None) -> list[Problem]:
         reference = self.reference()
@@ -234,6 +284,7 @@ class Cells:
                 message=fault.message,
                 product=product,
                 reference=reference,
+                severity=fault.severity,
             )
             for column, fault in self.faults
         ]
@@ -242,6 +293,6 @@ class Cells:
         """The row's document reference or lot id as typed, to find the record by."""
         for key in ("reference", "lot"):
             value = self.value(key)
-            if not is_blank(value) and not is_error(value):
+            if not (is_blank(value) or is_error(value) or isinstance(value, Uncalculated)):
                 return text(value)[:255]
         return None

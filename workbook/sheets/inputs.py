@@ -2,9 +2,14 @@
 its header) into records plus the problems it found, each naming its cell.
 
 A row that is blank in every column the sheet reads is skipped; every other row becomes a
-record or is reported. Checks that span rows (a duplicate lot id, a count for a product
-with no usage) are made when the products are assembled (`assemble`): a product with any
-problem is set aside, not recommended from partial data.
+record or is reported (a row with only warnings, in optional fields, is both: used with
+what the warning says was assumed). Checks that span rows (a duplicate lot id, a count for
+a product with no usage, look-alike product codes) are made when the products are
+assembled (`assemble`): a product with any error is set aside, not recommended from
+partial data.
+
+Dates typed as text follow the Settings `date_order` (the codecs' `date_order`: None when
+it is not set, and a date that could be read two ways is then a warning).
 """
 
 from __future__ import annotations
@@ -12,12 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, NamedTuple
 
+from core import counts
+from core.counts import negative_count
 from core.models import Count, Lot, ProductUsage, Usage
 from core.problems import Code, Problem
 from core.quantities import ZERO, show
 
 from . import cells
 from .cells import Cells, Fault
+from .lookalikes import lookalike_problems
 from .quick import QuickUsage
 from .schema import Header, NumberedRow, cell_address
 from ..seam import Row
@@ -58,7 +66,7 @@ def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader,
             products[product] = row_cells.cell("product")
         if row_cells.faults:
             problems.extend(row_cells.problems(product))
-        else:
+        if not row_cells.blocked:
             records.append(record)
     return Records(records, problems, products)
 
@@ -75,21 +83,28 @@ class Shared:
         return value if value is None else self.tables[field].setdefault(value, value)
 
 
-def read_usage(header: Header, rows: Iterable[NumberedRow], *, quick: bool = True) -> Records:
+UNDATED = "The row is taken as undated: it is visited with the undated rows, first, in input order."
+NO_REFERENCE = "The row is taken without a reference."
+COST_UNKNOWN = "The row's unit cost is taken as unknown."
+
+
+def read_usage(header: Header, rows: Iterable[NumberedRow], *, quick: bool = True,
+               date_order: str | None = None) -> Records:
     """Usage rows into `Usage` records; `source` is the quantity's cell. Common rows take
     the quick path (`workbook.quick`) unless `quick` is False; the rest are read cell by
     cell, with the same result."""
-    shared = Shared()
-    return _read_rows(header, rows, lambda row: _usage(row, shared), QuickUsage(header, shared) if quick else None)
+    shared, dates = Shared(), cells.dates(date_order)
+    quick_path = QuickUsage(header, shared, dates) if quick else None
+    return _read_rows(header, rows, lambda row: _usage(row, shared, dates), quick_path)
 
 
-def _usage(row: Cells, shared: Shared) -> tuple[Usage | None, str | None]:
+def _usage(row: Cells, shared: Shared, dates: cells.Parser) -> tuple[Usage | None, str | None]:
     product = row.read("product", cells.product, PRODUCT_BLANK)
     quantity = row.read("quantity", cells.usage_quantity, QUANTITY_BLANK)
-    date = row.read("date", cells.date)
-    reference = row.read("reference", cells.text)
-    unit_cost = row.read("unit_cost", cells.cost)
-    if row.faults:
+    date = row.read("date", dates, assume=UNDATED)
+    reference = row.read("reference", cells.text, assume=NO_REFERENCE)
+    unit_cost = row.read("unit_cost", cells.cost, assume=COST_UNKNOWN)
+    if row.blocked:
         return None, product
     usage = Usage.checked(  # every field was checked above
         shared("product", product), shared("quantity", quantity), shared("date", date), reference or "",
@@ -97,20 +112,28 @@ def _usage(row: Cells, shared: Shared) -> tuple[Usage | None, str | None]:
     return usage, product
 
 
-def read_lots(header: Header, rows: Iterable[NumberedRow]) -> Records:
-    """Lots rows into `Lot` records; a lot without an id is named by its row (`Lots!5`)."""
-    return _read_rows(header, rows, _lot)
+LOT_BY_ROW = "The lot is taken as having no id: it is named by its row."
+LOT_UNDATED = "The lot is taken as undated: it counts as older than every dated lot."
+LOT_COST_UNKNOWN = "The lot's unit cost is taken as unknown."
 
 
-def _lot(row: Cells) -> tuple[Lot | None, str | None]:
+def read_lots(header: Header, rows: Iterable[NumberedRow], *, date_order: str | None = None) -> Records:
+    """Lots rows into `Lot` records; a lot without an id is named by its row (`Lots!5`).
+    Quantity and Used change the answer, so a fault in them is an error; the id, date and
+    unit cost are optional (a fault there is a warning)."""
+    dates = cells.dates(date_order)
+    return _read_rows(header, rows, lambda row: _lot(row, dates))
+
+
+def _lot(row: Cells, dates: cells.Parser) -> tuple[Lot | None, str | None]:
     product = row.read("product", cells.product, PRODUCT_BLANK)
-    lot_id = row.read("lot", cells.text)
+    lot_id = row.read("lot", cells.text, assume=LOT_BY_ROW)
     quantity = row.read("quantity", cells.lot_quantity, QUANTITY_BLANK)
     used = row.read("used", cells.lot_used)
-    date = row.read("date", cells.date)
-    unit_cost = row.read("unit_cost", cells.cost)
+    date = row.read("date", dates, assume=LOT_UNDATED)
+    unit_cost = row.read("unit_cost", cells.cost, assume=LOT_COST_UNKNOWN)
     _check_lot(row, quantity, used)
-    if row.faults:
+    if row.blocked:
         return None, product
     lot = Lot(
         product=product,
@@ -148,25 +171,15 @@ def _count(row: Cells) -> tuple[Count | None, str | None]:
     balance = row.read("balance", _balance, COUNT_BLANK)
     counted = row.read("counted", _counted, COUNT_BLANK)
     _check_count(row, balance, counted)
-    if row.faults:
+    if row.blocked:
         return None, product
     return Count(product=product, balance=balance, counted=counted, source=row.cell("product")), product
 
 
 def _check_count(row: Cells, balance, counted) -> None:
-    """Nobody counts fewer than 0 units. The guide's "if you count -20, but the balance
-    reflected in aACE is 50, ... 70" reads with the two swapped: balance -20, count 50."""
-    if counted is None or counted >= 0:
-        return
-    if balance is not None and balance >= 0:
-        message = (f"Counted is {show(counted)}, but a count cannot be negative: Balance and Counted look"
-                   f" swapped. If the system shows {show(counted)} and {show(balance)} were counted, type"
-                   f" {show(counted)} under Balance and {show(balance)} under Counted (a change of"
-                   f" +{show(balance - counted)}).")
-    else:
-        message = (f"Counted is {show(counted)}, but a count cannot be negative; type the units counted"
-                   " (0 or more) under Counted and the system's balance under Balance.")
-    row.fault("counted", Fault(Code.COUNT_INVALID, message))
+    """Nobody counts fewer than 0 units (`core.counts`, the check every host makes)."""
+    if problem := negative_count(counted, balance, counts.SHEET):
+        row.fault("counted", Fault(Code.COUNT_INVALID, problem))
 
 
 class Products(NamedTuple):
@@ -178,16 +191,17 @@ class Products(NamedTuple):
     problems: list[Problem]
 
 
-def assemble(usage: Records, lots: Records, counts: Records) -> Products:
+def assemble(usage: Records, lots: Records, counts: Records, distinct: Iterable[tuple[str, ...]] = ()) -> Products:
     """Group the records by product in one pass each, check what spans rows, and set aside
-    every product with an error anywhere (a warning sets nothing aside)."""
+    every product with an error anywhere (a warning sets nothing aside). `distinct`: the
+    Settings `distinct_products` lists, codes that look alike yet are different products."""
     by_product: dict[str, list[Usage]] = {product: [] for product in usage.products}
     for record in usage.records:
         by_product[record.product].append(record)
     lots_of, lot_problems = _lots_by_product(lots.records, by_product)
     count_of, count_problems = _count_by_product(counts.records, by_product)
     problems = (usage.problems + lots.problems + lot_problems + counts.problems + count_problems
-                + lookalikes(usage.products))
+                + lookalike_problems((usage.products, lots.products, counts.products), usage.products, distinct))
     blocked: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         if problem.product in by_product and problem.is_error:
@@ -200,22 +214,6 @@ def assemble(usage: Records, lots: Records, counts: Records) -> Products:
     ]
     ordered = {product: blocked[product] for product in by_product if product in blocked}
     return Products(ready, ordered, problems)
-
-
-def lookalikes(products: dict[str, str]) -> list[Problem]:
-    """A warning for each product code that differs from an earlier one only in case or
-    blanks (`Widget-Red` and `WIDGET-RED`, `BOLT 10` and `BOLT  10`): likely one product
-    typed two ways, yet kept as two. `products` maps each code to its first cell."""
-    first: dict[str, str] = {}
-    warnings = []
-    for product, cell in products.items():
-        seen = first.setdefault("".join(product.split()).casefold(), product)
-        if seen != product:
-            warnings.append(Problem(
-                code=Code.PRODUCT_LOOKALIKE, cell=cell, product=product, severity="warning",
-                message=f"'{product}' ({cell}) and '{seen}' ({products[seen]}) differ only in capitals or"
-                        " spaces; they are reconciled as two products. If they are one, spell them alike."))
-    return warnings
 
 
 def _lots_by_product(lots: list[Lot], usage: dict) -> tuple[dict[str, list[Lot]], list[Problem]]:

@@ -21,14 +21,19 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from core.models import PHASE_WORDS, RULE_WORDS, Policy, ProductUsage, Recommendation, Status, Usage
 from core.problems import Problem
 from core.quantities import ONE, show
-from core.recommend import runs, trace_of
+from core.book import Book, book_story
+from core.notes import not_cleared, runs
+from core.rules import row_of
+from core.recommend import trace_of
 
 from ..seam import Column, Link, OutputSheet, Row, continuation_names
 
 ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
 OPTIONS = "Options"  # written by `options`
 OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, OPTIONS, ISSUES)
-WHOLE, FRACTION, MONEY, RUNS = "#,##0", "#,##0.######", "#,##0.00", "#,##0"
+# Numbers keep a space to their right (`_)`, as accountants' formats do), so a number never
+# runs into the text of the column beside it.
+WHOLE, FRACTION, MONEY, RUNS = "#,##0_);-#,##0_)", "#,##0.######_);-#,##0.######_)", "#,##0.00_);-#,##0.00_)", "#,##0_)"
 DATE = "yyyy-mm-dd"
 _CELL = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!\$?[A-Za-z]{1,3}\$?[0-9]+$")  # a place a link can jump to
 
@@ -41,6 +46,7 @@ def quantity_format(recommendations: Sequence[Recommendation]) -> str:
 def policy_line(policy: Policy) -> str:
     """The rule and lot order in words, for the sheets' intros."""
     rule = {
+        "book": "the smallest entries that clear the whole book in the runs its slowest product needs",
         "fewest": "fewest reconciliation runs, then the smallest entry",
         "guide": "the ERP guide's rules of thumb",
         "budget": f"the smallest entry that clears within {runs(policy.max_runs or 0)}",
@@ -63,22 +69,23 @@ def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Poli
         Column("Line", width=6),
         Column("Quantity", units, 11),
         Column("Unit Cost", MONEY, 10),
-        Column("Extended Cost", MONEY, 13, total=True),
+        Column("Extended Cost", MONEY, 15, total=True),
+        Column("Runs", RUNS, 7),
         Column("Case", width=12),
-        Column("Rule", width=11),
-        Column("Loops", RUNS, 7),
-        Column("Memo", width=75, wrap=True),
+        Column("Rule", width=12),
+        Column("Memo", width=52, wrap=True),
     )
     postable = [rec for rec in recommendations if rec.status is Status.ADJUST]
     not_clearing = [rec for rec in recommendations if rec.status is Status.CANNOT_CLEAR]
     intro = (
         "Adjustments to post",
         "Post each product's lines together as one beginning-balance adjustment, then run the COGS"
-        " reconciliation the number of times in Loops.",
-        "The number of runs depends only on the quantities, not on the posting date. Lines marked"
-        " Cannot clear are not to be posted (see Summary).",
-        "Extended Cost: quantity x unit cost; its total is the net value of the adjustments to post. "
-        + policy_line(policy),
+        " reconciliation as many times as Runs says. The number of runs depends only on the quantities,"
+        " not on the posting date.",
+        "On: writes units on to the books (a lot); Off: writes them off the books. Lines marked Cannot clear"
+        " are not for posting (see Summary).",
+        "Extended Cost = Quantity x Unit Cost; its total is the net value the adjustments add to the books"
+        " (Off lines subtract). " + policy_line(policy),
     )
     rows = [row for rec in postable + not_clearing for row in _lines(rec)]
     return OutputSheet(ADJUSTMENTS, columns, rows, intro)
@@ -90,19 +97,19 @@ def _lines(rec: Recommendation) -> Iterator[Row]:
     for number, line in enumerate(outcome.lines, start=1):
         cost = line.quantity * rec.unit_cost if posted and rec.unit_cost is not None else None
         yield (rec.product, rec.status.label, line.kind, line.quantity, rec.unit_cost if posted else None, cost,
-               rec.case.label, RULE_WORDS[outcome.rule], outcome.loops, _memo(rec, line.kind, line.quantity, number, count))
+               outcome.loops, rec.case.label, RULE_WORDS[outcome.rule],
+               _memo(rec, line.kind, line.quantity, number, count))
 
 
 def _memo(rec: Recommendation, kind: str, quantity: Decimal, number: int, count: int) -> str:
     outcome = rec.chosen
     if rec.status is Status.CANNOT_CLEAR:
-        return (f"Does not clear: {show(outcome.unallocated)} units stay unallocated after"
-                f" {runs(outcome.loops)}. Do not post; see Summary.")
+        return f"Not for posting: these lines leave {not_cleared(outcome)}. See Summary."
     which = "The whole adjustment" if count == 1 else f"Line {number} of {count} of one adjustment"
     if kind == "Off":
-        said = f"{which}: writes off {show(-quantity)} units, allocated after the product's usage."
+        said = f"{which}: writes {show(-quantity)} units off the books, allocated after the product's usage."
     else:
-        said = f"{which}: creates a lot of {show(quantity)} units."
+        said = f"{which}: writes {show(quantity)} units on to the books as a lot."
     if number == count:
         said += f" Clears the usage in {runs(outcome.loops)}."
     if number == 1 and rec.unit_cost is not None:
@@ -181,7 +188,7 @@ def loop_trace_sheet(traces: Traces) -> OutputSheet:
     """LoopTrace's columns and intro (its rows come from `traces.rows()`)."""
     units = quantity_format([rec for _, rec in traces.work])
     columns = (
-        Column("Loop", RUNS, 6),
+        Column("Run", RUNS, 6),
         Column("Phase", width=10),
         Column("Product", width=16),
         Column("Date", DATE, 11),
@@ -215,40 +222,43 @@ def summary(
     blocked: Mapping[str, Sequence[Problem]],
     traces: Traces,
     policy: Policy = Policy(),
+    book: Book | None = None,
 ) -> OutputSheet:
     """One row per product on the Usage sheet, recommended or not, in sheet order; streamed
-    after LoopTrace (see `Traces`)."""
+    after LoopTrace (see `Traces`). What an accountant acts on comes first (status, lines,
+    runs, cost, notes); the detail follows (from Case: the usage, the balance
+    change, the guide's lines), printed on pages of its own. The intro opens with the book."""
     units = quantity_format(recommendations)
     columns = (
         Column("Product", width=16),
         Column("Status", width=13),
-        Column("Case", width=12),
+        Column("On the Books", units, 12),
+        Column("Off the Books", units, 12),
+        Column("Runs", RUNS, 7),
+        Column("Gross Cost", MONEY, 12, total=True),
+        Column("Notes", width=56, wrap=True),
+        Column("Case", width=12, new_page=True),  # the detail, printed on pages of its own
         Column("Consumption", units, 12),
         Column("Returns", units, 10),
         Column("Net Usage", units, 10),
         Column("Balance Change", units, 10),
-        Column("On Line", units, 10),
-        Column("Write-off", units, 10),
-        Column("Loops", RUNS, 7),
+        Column("Gross Units", units, 10),
         Column("Clears", width=7),
-        Column("Guide On Line", units, 10),
-        Column("Guide Write-off", units, 10),
-        Column("Guide Loops", RUNS, 8),
+        Column("Guide On", units, 10),
+        Column("Guide Off", units, 10),
+        Column("Guide Runs", RUNS, 8),
         Column("Guide Clears", width=8),
-        Column("Entry Size", units, 10),
-        Column("Entry Cost", MONEY, 11, total=True),
-        Column("Notes", width=60, wrap=True),
     )
     intro = (
         "Summary: one row per product",
+        *(book_story(book) if book is not None else ()),
         "Status: Adjust (post the lines on Adjustments), No adjustment (existing lots clear the usage),"
-        " Cannot clear (do not post: see Notes), Blocked (fix the input on Issues).",
-        "Consumption and Returns: the unallocated usage, in units; Net Usage = Consumption - Returns;"
-        " Balance Change = counted - system balance when a count is given.",
-        "On Line and Write-off: the adjustment (the Off line is the write-off, keyed as a negative"
-        " quantity); Loops: reconciliation runs it takes; Guide: the ERP guide's rule of thumb.",
-        "Entry Size: the units of both lines added up; Entry Cost: that times the unit cost. "
-        + policy_line(policy),
+        " Cannot clear (not for posting: see Notes), Blocked (fix the input on Issues).",
+        "On the Books and Off the Books: the adjustment's two lines as keyed (Off is negative); Runs: the"
+        " COGS reconciliation runs they take; Gross Cost: both lines at the unit cost, added up.",
+        "Printed on pages of their own: Consumption and Returns (the unallocated usage), Net Usage, Balance"
+        " Change (counted - system balance with a count, else the net usage less what the lots still hold),"
+        " Gross Units, and the ERP guide's lines. " + policy_line(policy),
     )
     by_product = {rec.product: rec for rec in recommendations}
     rows = (
@@ -269,22 +279,31 @@ def _recommended(rec: Recommendation, sheets: tuple[str, ...] | None) -> Row:
         notes.append(f"Its trace is on {', '.join(sheets)}.")
     chosen, guide = rec.chosen, rec.guide
     posted = rec.status is not Status.CANNOT_CLEAR
-    return (rec.product, rec.status.label, rec.case.label, rec.positive, rec.negative, rec.net,
-            rec.delta, _on(chosen), chosen.w, chosen.loops, _yes(chosen.settled), _on(guide), guide.w,
-            guide.loops, _yes(guide.settled), rec.gross, rec.gross_cost if posted else None, " ".join(notes))
+    return (rec.product, rec.status.label, _on(chosen), _off(chosen), chosen.loops,
+            rec.gross_cost if posted and chosen.lines else None, " ".join(notes),
+            rec.case.label, rec.positive, rec.negative, rec.net, rec.delta, rec.gross, _yes(chosen.settled),
+            _on(guide), _off(guide), guide.loops if guide.settled else None, _yes(guide.settled))
 
 
 def _on(outcome) -> Decimal | None:
-    return outcome.adjustment.on if outcome.adjustment else None
+    """The On line's quantity; None (a blank) when there is no On line."""
+    return outcome.adjustment.on if outcome.adjustment and outcome.adjustment.on else None
+
+
+def _off(outcome) -> Decimal | None:
+    return -outcome.adjustment.off if outcome.adjustment and outcome.adjustment.off else None
 
 
 def _blocked(product: str, problems: Sequence[Problem]) -> Row:
     errors = [problem for problem in problems if problem.is_error]
-    cells = ", ".join(problem.cell for problem in errors[:5])
-    more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
-    note = (f"Not recommended: {len(errors)} input problem{'s' if len(errors) != 1 else ''}"
-            f" ({cells}{more}); see Issues, fix them and run again.")
-    return (product, Status.BLOCKED.label) + (None,) * 15 + (note,)
+    if len(errors) == 1:  # what it is, in its own words: a look-alike code names both spellings
+        note = f"Not recommended ({errors[0].cell}): {errors[0].message} See Issues."
+    else:
+        cells = ", ".join(problem.cell for problem in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        note = (f"Not recommended: {len(errors)} input problems ({cells}{more}); see Issues, fix them and"
+                " run again.")
+    return (product, Status.BLOCKED.label, None, None, None, None, note) + (None,) * 11
 
 
 # ---- Issues ---------------------------------------------------------------------------------
@@ -304,10 +323,10 @@ def issues(problems: Iterable[Problem]) -> OutputSheet:
     intro = (
         "Input problems",
         "Click a cell to jump to it, fix it and run giveback again. A product with an Error is not"
-        " recommended (Summary says Blocked); a Warning does not stop it.",
+        " recommended (Summary says Blocked); a Warning does not stop it. Reference: the record's, else its row.",
     )
     rows = [
-        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, p.reference,
+        (Link(p.cell, p.cell) if _CELL.match(p.cell) else p.cell, p.product, p.reference or row_of(p.cell),
          "Error" if p.is_error else "Warning", p.code.value, p.message)
         for p in problems
     ]

@@ -5,7 +5,8 @@ thousand products, dates, quantities and costs.
 `QuickUsage` reads such a row with one dictionary lookup per cell: each distinct raw
 value is parsed once by the general parsers in `cells` and remembered (numbers stored as
 text, numeric references and ISO-text dates too). Any row it is not sure of (a blank, an
-error value, a bool, a date-time with a time zone, a value the parsers refuse) gets None
+error value, a bool, a date-time with a time zone, a value the parsers refuse or read with
+a warning) gets None
 back and takes the general path (`inputs._usage`), which reports it with its cell: the
 quick path never judges a cell, so both paths give the same records (a hypothesis test
 compares them). On the benchmark books it reads about three times as fast as the general
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from core.models import Usage
 
 from . import cells
-from .cells import Fault
+from .cells import Assumed, Fault, Parser
 from .schema import Header, column_address
 from ..seam import Row
 
@@ -40,13 +41,13 @@ class Unsure(Exception):
 class QuickUsage:
     """`quick(number, row)`: the row's `Usage`, or None for the general path to read."""
 
-    def __init__(self, header: Header, shared: Shared):
+    def __init__(self, header: Header, shared: Shared, dates: Parser = cells.date):
         columns = header.columns
         self.product, self.quantity = columns["product"], columns["quantity"]
         self.date, self.reference, self.cost = (columns.get(key) for key in ("date", "reference", "unit_cost"))
         self.width = max(columns.values()) + 1
         self.source = column_address(header.sheet, self.quantity)
-        self.shared = shared
+        self.shared, self.parse_date = shared, dates
         self.products: dict[str, str] = {}
         self.quantities: dict[int | float | str, Decimal] = {}
         self.dates: dict[dt.date | int | float | str, dt.date] = {}
@@ -104,7 +105,7 @@ class QuickUsage:
             raise Unsure
         date = self.dates.get(value)
         if date is None:
-            date = self.dates[value] = self.shared("date", _sure(cells.date(value)))
+            date = self.dates[value] = self.shared("date", _sure(self.parse_date(value)))
         return date
 
 
@@ -119,6 +120,6 @@ def _reference(value: object) -> str:
 
 
 def _sure(parsed):
-    if isinstance(parsed, Fault):
+    if isinstance(parsed, (Fault, Assumed)):
         raise Unsure
     return parsed

@@ -1,30 +1,38 @@
 """The Settings sheet (two columns, Setting and Value) and the host's options into one
-`Policy`. Options given on the command line (or by the add-in) override the sheet.
+`Policy`, and the two settings that say how the input sheets are read. Options given on
+the command line (or by the add-in) override the sheet.
 
     Setting    | Value
-    rule       | guide       fewest (default), guide or budget
+    rule       | guide       book (default), fewest, guide or budget
     lot_order  | lifo        fifo (default) or lifo
     max_runs   | 3           a run budget: the smallest write-off settling within 3 runs
     max_loops  | 10000       stop a run-away simulation
-    max_write_off       | 500    write off at most 500 units (fewest and budget)
+    max_write_off       | 500    write off at most 500 units (book, fewest and budget)
     max_write_off_cost  | 2000   write off at most 2,000 in cost, where the unit cost is known
+    date_order          | dmy    dates typed as text are day first (mdy, the default: month first)
+    distinct_products   | MOTOR-H, Motor-H   look-alike codes that are different products (rows repeat)
 
 The header row is optional: without one, column A holds the setting and B the value.
 Setting names match like headers (`Lot Order` is `lot_order`, `Max write-off` is
-`max_write_off`). Given `max_runs` and no
-`rule`, the rule is `budget`.
+`max_write_off`). Given `max_runs` and no `rule` or the `book` rule, the rule is `budget`
+(SPEC section 4: `max_runs = K` sets the runs of the whole book). A setting the chosen
+rule does not use (`UNUSED`: a write-off cap under `guide`) is a `setting_not_used`
+warning on its cell. The sheet is read before the others: `date_order` decides how their
+dates read.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from core.models import Policy
 from core.problems import Code, Problem
 
 from . import cells
 from .cells import Cells, Fault
+from .lookalikes import distinct_codes
+from .typed import DATE_ORDERS
 from .schema import SETTINGS, Header, NumberedRow, find_header, normal_name
 from ..seam import Uncalculated
 
@@ -46,28 +54,70 @@ def _runs(value: object) -> int | Fault:
     return int(number)
 
 
-def _cap(value: object) -> Decimal | Fault:
-    number = cells.quantity(value)
-    if isinstance(number, Fault) or number < 0:
-        return Fault(Code.SETTING_INVALID, f"'{cells.text(value)}' is not a number of 0 or more.")
-    return number
+def _cap(money: bool) -> Callable[[object], Decimal | Fault]:
+    def parse(value: object) -> Decimal | Fault:
+        number = cells.quantity(value, money=money)
+        if isinstance(number, Fault) or number < 0:
+            return Fault(Code.SETTING_INVALID, f"'{cells.text(value)}' is not a number of 0 or more.")
+        return number
+
+    return parse
 
 
+def _codes(value: object) -> tuple[str, ...] | Fault:
+    codes = distinct_codes(cells.text(value))
+    if len(codes) < 2:
+        return Fault(Code.SETTING_INVALID, f"'{cells.text(value)}' does not list two product codes or more;"
+                     " separate them with commas (MOTOR-H, Motor-H), or with ; or | when a code holds a comma.")
+    return codes
+
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "rule": ("book", "fewest", "guide", "budget"),
+    "lot_order": ("fifo", "lifo"),
+    "date_order": DATE_ORDERS,
+}
+"""The settings whose value is one of a few words (a template's drop-down lists them)."""
 PARSERS: dict[str, Callable[[object], object]] = {
-    "rule": _choice("fewest", "guide", "budget"),
-    "lot_order": _choice("fifo", "lifo"),
+    "rule": _choice(*CHOICES["rule"]),
+    "lot_order": _choice(*CHOICES["lot_order"]),
     "max_runs": _runs,
     "max_loops": _runs,
-    "max_write_off": _cap,
-    "max_write_off_cost": _cap,
+    "max_write_off": _cap(money=False),
+    "max_write_off_cost": _cap(money=True),  # $2,000 is 2000
+    "date_order": _choice(*CHOICES["date_order"]),
+    "distinct_products": _codes,
 }
+READING = ("date_order", "distinct_products")
+"""The settings that say how the input sheets are read, not how the adjustment is chosen."""
+REPEATED = ("distinct_products",)
+"""Settings that may take several rows, read as a tuple of their values."""
+UNUSED: dict[str, tuple[str, ...]] = {
+    "book": (),
+    "fewest": ("max_runs",),
+    "budget": (),
+    "guide": ("max_runs", "max_write_off", "max_write_off_cost"),
+}
+"""The settings each rule does not use: the guide takes no run budget and no cap, and the
+fewest rule no run budget (`max_runs` without a rule makes the rule budget)."""
 POSITIONAL = {"setting": 0, "value": 1}
-DEFAULT_SETTINGS = (("rule", "fewest"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000),
-                    ("max_write_off", None), ("max_write_off_cost", None))
-"""What a new Settings sheet holds (templates, the add-in's New template)."""
+DEFAULT_SETTINGS = (("rule", "book"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000),
+                    ("max_write_off", None), ("max_write_off_cost", None), ("date_order", None),
+                    ("distinct_products", None))
+"""What a new Settings sheet holds (templates, the add-in's New template): blank is not set,
+and a date_order not set is what makes an ambiguous date a warning."""
 
 
-def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> tuple[dict[str, object], list[Problem]]:
+class Settings(NamedTuple):
+    """What the Settings sheet gives: the values by name (`distinct_products`: one tuple of
+    codes per row), the problems with its rows, and the cell each value came from."""
+
+    values: dict[str, object]
+    problems: list[Problem]
+    cells: dict[str, str]
+
+
+def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> Settings:
     """The settings given on the sheet, by name, and the problems with the others."""
     rows = list(rows)
     header = _with_both_columns(find_header(SETTINGS, sheet, iter(rows)), sheet)
@@ -83,10 +133,7 @@ def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> tuple[dict[str, ob
     if settings.get("rule") == "budget" and "max_runs" not in settings:
         del settings["rule"]
         problems.append(Problem(code=Code.SETTING_INVALID, cell=where["rule"], message=BUDGET_WITHOUT_RUNS))
-    if settings.get("rule") in ("fewest", "guide") and "max_runs" in settings:
-        problems.append(Problem(code=Code.SETTING_INVALID, cell=where["max_runs"], severity="warning",
-                                message=RUNS_WITHOUT_BUDGET.format(rule=settings["rule"])))
-    return settings, problems
+    return Settings(settings, problems, where)
 
 
 def _with_both_columns(header: Header | None, sheet: str) -> Header:
@@ -103,8 +150,6 @@ def _with_both_columns(header: Header | None, sheet: str) -> Header:
 
 
 BUDGET_WITHOUT_RUNS = "The budget rule needs a max_runs setting; the fewest rule is used."
-RUNS_WITHOUT_BUDGET = ("max_runs is read only by the budget rule, and the rule here is {rule}, so it is not used."
-                       " To clear within max_runs runs, set rule to budget.")
 
 
 def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]) -> None:
@@ -114,20 +159,43 @@ def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]
     elif name not in PARSERS:
         row.fault("setting", Fault(Code.SETTING_UNKNOWN, f"Unknown setting '{cells.text(row.value('setting'))}';"
                                    f" giveback reads {', '.join(PARSERS)}."))
-    elif name in settings:
+    elif name in settings and name not in REPEATED:
         row.fault("setting", Fault(Code.SETTING_INVALID, f"'{name}' is set twice; the first is used."))
     else:
         value = row.read("value", PARSERS[name])  # blank: not set (templates list max_runs so)
-        if value is not None:
-            settings[name], where[name] = value, row.cell("value")
+        if value is None:
+            return
+        if name in REPEATED:
+            value = (*settings.get(name, ()), value)
+        settings[name] = value
+        where.setdefault(name, row.cell("value"))
 
 
 def policy(settings: Mapping[str, object], overrides: Mapping[str, object] | None = None) -> Policy:
     """The policy from the sheet's settings, with the host's non-None `overrides` on top."""
     given = {key: value for key, value in (overrides or {}).items() if value is not None}
-    chosen = {**settings, **given}
-    if "rule" not in given and "max_runs" in given:
-        chosen["rule"] = "budget"
-    elif "rule" not in chosen and "max_runs" in chosen:
+    chosen = {key: value for key, value in settings.items() if key not in READING} | given
+    if "max_runs" in chosen and ("rule" not in given or given["rule"] == "book") and (
+            "max_runs" in given or chosen.get("rule", "book") == "book"):
         chosen["rule"] = "budget"
     return Policy(**chosen)
+
+
+def unused(settings: Settings, chosen: Policy, overrides: Mapping[str, object] | None = None) -> list[Problem]:
+    """A `setting_not_used` warning on each setting of the sheet that the chosen rule does
+    not use (an option given to the host in its place is the host's business)."""
+    given = {key for key, value in (overrides or {}).items() if value is not None}
+    return [
+        Problem(code=Code.SETTING_NOT_USED, cell=settings.cells[name], severity="warning",
+                message=NOT_USED.format(name=name, rule=chosen.rule, uses=USED_BY[name]))
+        for name in UNUSED[chosen.rule]
+        if name in settings.values and name not in given
+    ]
+
+
+NOT_USED = "The {rule} rule does not use {name}, so it changes nothing here; {uses}"
+USED_BY = {
+    "max_runs": "it is a run budget, for rule book or budget (max_runs without a rule makes the rule budget).",
+    "max_write_off": "the write-off cap is for rule book, fewest or budget.",
+    "max_write_off_cost": "the write-off cap is for rule book, fewest or budget.",
+}

@@ -14,9 +14,9 @@ Parts and relationships (`package` adds them to the sheet being written):
 from __future__ import annotations
 
 from typing import Sequence
-from xml.sax.saxutils import escape
 
-from ..seam import Chart, ChartSeries
+from ..seam import MARKER_SIZE, Chart, ChartSeries, series_colour, sheet_reference
+from .text import xml_text
 
 DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
 CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
@@ -27,13 +27,7 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_COLOURS = ("4472C4", "ED7D31", "A5A5A5", "FFC000")  # Office's first theme colours
 _X_AXIS, _Y_AXIS = 500000001, 500000002
-
-
-def sheet_reference(sheet: str, cells: str) -> str:
-    """`'Options'!$B$7:$X$7`: a range of `sheet` as a chart's formula names it."""
-    return "'" + sheet.replace("'", "''") + "'!" + cells
 
 
 def drawing_xml(charts: Sequence[Chart], relationship_ids: Sequence[str]) -> bytes:
@@ -78,10 +72,10 @@ def chart_xml(chart: Chart, sheet: str) -> bytes:
 
 
 def _series(index: int, series: ChartSeries, sheet: str) -> str:
-    colour = _COLOURS[index % len(_COLOURS)]
+    colour = series_colour(index).lstrip("#")
     if series.markers:
         look = ('<c:spPr><a:ln w="28575"><a:noFill/></a:ln></c:spPr><c:marker><c:symbol val="circle"/>'
-                f'<c:size val="7"/><c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></c:spPr></c:marker>')
+                f'<c:size val="{MARKER_SIZE}"/><c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></c:spPr></c:marker>')
     else:
         look = (f'<c:spPr><a:ln w="28575" cap="rnd"><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
                 '</a:ln></c:spPr><c:marker><c:symbol val="none"/></c:marker>')
@@ -94,21 +88,21 @@ def _series(index: int, series: ChartSeries, sheet: str) -> str:
 
 def _series_name(series: ChartSeries, sheet: str) -> str:
     if not series.name_cell:
-        return f"<c:tx><c:v>{escape(series.name)}</c:v></c:tx>"
-    return (f"<c:tx><c:strRef><c:f>{escape(sheet_reference(sheet, series.name_cell))}</c:f>"
-            f'<c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>{escape(series.name)}</c:v></c:pt>'
+        return f"<c:tx><c:v>{xml_text(series.name)}</c:v></c:tx>"
+    return (f"<c:tx><c:strRef><c:f>{xml_text(sheet_reference(sheet, series.name_cell))}</c:f>"
+            f'<c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>{xml_text(series.name)}</c:v></c:pt>'
             "</c:strCache></c:strRef></c:tx>")
 
 
 def _rich(text: str) -> str:
     """Static text of a title."""
-    return f"<c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(text)}</a:t></a:r></a:p></c:rich></c:tx>"
+    return f"<c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{xml_text(text)}</a:t></a:r></a:p></c:rich></c:tx>"
 
 
 def _numbers(sheet: str, cells: str, values: Sequence[object]) -> str:
     points = "".join(f'<c:pt idx="{i}"><c:v>{value}</c:v></c:pt>'
                      for i, value in enumerate(values) if value is not None)
-    return (f"<c:numRef><c:f>{escape(sheet_reference(sheet, cells))}</c:f><c:numCache>"
+    return (f"<c:numRef><c:f>{xml_text(sheet_reference(sheet, cells))}</c:f><c:numCache>"
             f'<c:formatCode>General</c:formatCode><c:ptCount val="{len(values)}"/>{points}</c:numCache></c:numRef>')
 
 

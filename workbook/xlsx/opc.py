@@ -21,7 +21,8 @@ from urllib.parse import unquote
 from lxml import etree
 
 from . import strict
-from ..files.guard import UnreadableWorkbook, check_workbook_file
+from ..files.guard import UnreadableWorkbook, check_workbook
+from ..files.snapshot import Snapshot
 
 CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"
@@ -64,15 +65,36 @@ def relative_target(source_part: str, target_part: str) -> str:
 
 
 class Package:
-    """An open workbook package: its zip entries, and its XML parts parsed on demand."""
+    """An open workbook package: its zip entries, and its XML parts parsed on demand. It
+    reads the workbook's snapshot (`files.snapshot`: the bytes every reader read), or the
+    file at a path, read once."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, source: Snapshot | Path):
         try:
-            check_workbook_file(self.path)  # the one verdict on files that cannot be read
+            snapshot = source if isinstance(source, Snapshot) else Snapshot.take(source)
+            check_workbook(snapshot)  # the one verdict on files that cannot be read (once a snapshot)
         except UnreadableWorkbook as refusal:
             raise PackageError(refusal.message) from None
-        self.file = _open_file(self.path)
+        self.snapshot = snapshot
+        self._open(snapshot.path, snapshot.stream())
+
+    @classmethod
+    def glance(cls, path: Path) -> "Package":
+        """The package at `path` opened where it lies, to look at its small parts (which
+        sheets giveback wrote) without reading it whole: for a file about to be replaced,
+        never for one giveback reads or copies (those are snapshots). Each part it parses
+        is still bounded and parsed without entities (`xml`)."""
+        package = cls.__new__(cls)
+        package.snapshot = None
+        try:
+            file = open(path, "rb")
+        except OSError as error:
+            raise PackageError(f"{Path(path).name} cannot be opened: {error.strerror or error}.") from None
+        package._open(Path(path), file)
+        return package
+
+    def _open(self, path: Path, file) -> None:
+        self.path, self.file = path, file
         try:
             self.zip = _open_zip(self.path, self.file)
             self.infos = {info.filename: info for info in self.zip.infolist()}
@@ -180,25 +202,13 @@ class Package:
         raise PackageError(_not_a_workbook(self.path))
 
 
-def _open_file(path: Path):
-    try:
-        file = open(path, "rb")
-    except FileNotFoundError:
-        raise PackageError(f"{path.name} was not found: it was moved or deleted while giveback read it.") from None
-    except OSError as error:
-        raise PackageError(f"{path.name} cannot be opened: {error.strerror}.") from None
-    return file
-
-
 def _open_zip(path: Path, file) -> zipfile.ZipFile:
-    """The guard vetted the file (a zip, no encrypted parts); failing here means it
-    changed since."""
+    """The guard vetted these bytes (a zip, no encrypted parts): failing here is a bug or
+    a damage the guard does not see."""
     try:
         return zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise PackageError(
-            f"{path.name} changed or was damaged while giveback read it: close it elsewhere and try again."
-        ) from None
+        raise PackageError(f"{path.name} is damaged: open it in Excel, which offers to repair it, and save it again.") from None
 
 
 def _not_a_workbook(path: Path) -> str:

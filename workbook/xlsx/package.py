@@ -21,7 +21,11 @@ and gigabytes on large books. Here the package is edited at the zip level instea
    their original order (so `[Content_Types].xml` stays first), each copied byte for byte
    with its compressed bytes as they are (`zipcopy`), the edited parts in their places,
    then giveback's new parts, copied compressed from the scratch zip. The temporary file
-   replaces the target only once complete (fsync, then `os.replace`).
+   takes the target's place only once complete (`files.saving`: through symbolic and
+   hard links, writable by its owner, never over an input saved again meanwhile).
+
+Every part comes from the workbook's snapshot (`files.snapshot`), the bytes the readers
+read: the output is wholly one version of the file, whatever happens to it meanwhile.
 
 The run record's custom document properties (`docprops`) are set in `docProps/custom.xml`,
 the user's own kept; a package without that part gains it, with its relationship and
@@ -31,11 +35,9 @@ content type. A very hidden output (the run record sheet) is listed with
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import IO, BinaryIO, Iterator, Mapping, Sequence
@@ -48,8 +50,10 @@ from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
     TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, ROOT_RELS, Package, PackageError, rels_part, relative_target,
 )
+from ..files.saving import real_path, saving, scratch_file
+from ..files.snapshot import Snapshot
+from ..paper import PrintLayout, print_layout
 from ..seam import EXCEL_MAX_ROWS, Column, OutputSheet, table_name
-from ..sheets.schema import column_letter
 from .workbookpart import WorkbookPart
 
 __all__ = ["PackageError", "SheetNotOurs", "write_outputs", "written_by_giveback"]
@@ -64,7 +68,7 @@ LINK = styles.Look(underline=True, color="FF0563C1")
 SHEET_COMPRESSION_LEVEL = 1  # deflate's fastest: sheets are large and written once
 _LONGEST_SHEET_NAME = 31
 _MOST_COLUMNS = 16_384
-_BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$")
+_BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]|^'|'$|^history$", re.IGNORECASE)  # Excel keeps History for itself
 
 
 class SheetNotOurs(Exception):
@@ -79,36 +83,52 @@ class SheetNotOurs(Exception):
 
 
 def write_outputs(
-    source: Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = (),
-    properties: Mapping[str, str] | None = None,
+    source: Snapshot | Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = (),
+    notes: list[str] | None = None, properties: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Copy `source` to `target` atomically (temp file in target's folder + os.replace;
-    target may equal source for in-place), with giveback's output `sheets` created or
-    replaced, giveback-owned sheets named in `drop` removed and the custom document
-    `properties` set (text). Every other part of the user's package is copied byte for
-    byte. Returns the sheet names written.
+    """Copy the workbook `source` (its snapshot, or the file at a path) to `target`
+    atomically (`files.saving`; target may be the input itself, for in-place), with
+    giveback's output `sheets` created or replaced, giveback-owned sheets named in `drop`
+    removed and the custom document `properties` set (text). Every other part of the
+    user's package is copied byte for byte.
+    Returns the sheet names written; what the accountant should know about how the file
+    was saved (a hard link split) is added to `notes`.
 
-    Raises PackageError for a file that is not a readable workbook and SheetNotOurs for a
-    user's sheet in the way; then, as on any error, the target is not written."""
+    Raises PackageError for a file that is not a readable workbook, SheetNotOurs for a
+    user's sheet in the way, and `saving.SaveRefused` for an input saved again meanwhile;
+    then, as on any error, the target is not written."""
     _check_output_names(sheets)
-    source, target = Path(source), Path(target)
-    with Package(source) as package, tempfile.TemporaryFile(dir=target.parent) as spill:
-        edit = _Edit(package, [sheet.name for sheet in sheets], drop, properties)
+    target = Path(target)
+    with Package(source) as package, scratch_file(target) as spill:
+        edit = _Edit(package, [sheet.name for sheet in sheets], drop, notes if notes is not None else [], properties)
         with zipfile.ZipFile(spill, "w", zipfile.ZIP_DEFLATED,
                              compresslevel=SHEET_COMPRESSION_LEVEL) as new_parts:
             written = [name for sheet in sheets for name in _write_output(new_parts, edit, sheet)]
         edited = edit.finish()
+        unchanged = package.snapshot if _is_the_input(target, package.snapshot) else None
         with zipfile.ZipFile(spill) as new_parts, \
-                _replacing_atomically(target, mode_of=source) as file:
+                saving(target, like=package.path, unchanged=unchanged, notes=notes) as file:
             _assemble(package, edited, edit.dropped, (new_parts, spill), file)
     return written
 
 
+def _is_the_input(target: Path, snapshot: Snapshot) -> bool:
+    """Whether `target` names the file the snapshot was read from, however spelled
+    (relative, through a symbolic link, another hard link to it)."""
+    if real_path(target) == real_path(snapshot.path):
+        return True
+    try:
+        status = os.stat(target)
+    except OSError:
+        return False
+    return (status.st_dev, status.st_ino) == snapshot.identity[:2]
+
+
 def written_by_giveback(path: Path) -> bool:
     """Whether the workbook at `path` holds a sheet giveback wrote (a file that is not a
-    readable workbook holds none)."""
+    readable workbook holds none). Only its workbook part is read (`Package.glance`)."""
     try:
-        with Package(Path(path)) as package:
+        with Package.glance(Path(path)) as package:
             return any(sheet.owned for sheet in _workbook_part(package).sheets())
     except PackageError:
         return False
@@ -145,7 +165,8 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
     while rows is not None:
         name = output.name if not names else f"{output.name} ({len(names) + 1})"
         page = output._replace(panel=None) if names else output
-        sheet_part, table_part = edit.claim_sheet(name, page.header_row, page.hidden)
+        layout = print_layout(page)
+        sheet_part, table_part = edit.claim_sheet(name, layout, page.hidden)
         table_name = edit.table_name(name)
         relationships = [("rId1", TABLE, relative_target(sheet_part, table_part))]
         extras = _panel_extras(archive, edit, page, sheet_part, relationships)
@@ -153,9 +174,8 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
         with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
                 edit.spelled_stream(stream), page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
-        if page.panel is not None:  # print the table's width: the hidden cells reach further right
-            last = page.header_row + max(written.data_rows, 1) + (1 if page.has_totals else 0)
-            edit.workbook.print_area(name, f"$A$1:${column_letter(len(page.columns) - 1)}${last}")
+        if area := layout.print_area(page.last_row(written.data_rows)):
+            edit.print_area(name, area)
         table = sheetxml.table_xml(edit.table_id(), table_name, page, written.data_rows)
         archive.writestr(table_part, edit.spelled(table))
         archive.writestr(rels_part(sheet_part), edit.spelled(_rels_xml(relationships)))
@@ -190,10 +210,11 @@ class _Edit:
     """What changes in the package: planned from the workbook as it is, then grown as each
     output sheet is written, and finally serialised into the edited parts."""
 
-    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str],
+    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str], notes: list[str],
                  properties: Mapping[str, str] | None = None):
-        self.package = package
+        self.package, self.notes = package, notes
         self.properties = dict(properties or {})
+        self._print_note_given = False
         self.workbook = _workbook_part(package)
         self.workbook_rels_part = rels_part(package.workbook_part)
         self.workbook_rels = package.xml(self.workbook_rels_part)
@@ -207,10 +228,12 @@ class _Edit:
         self.taken_names = {name.lower() for name in package.infos} | package.targets()
         self.table_ids, self.table_names = self._surviving_tables()
         self.table_names |= self.workbook.defined_names()
+        self.dates = sheetxml.EXCEL_1904 if self.workbook.date1904() else sheetxml.EXCEL_1900
 
-    def claim_sheet(self, name: str, header_row: int = 1, hidden: bool = False) -> tuple[str, str]:
-        """Add (or reuse the slot of) sheet `name`, its header row printed on every page,
-        very hidden if asked; return its new sheet and table parts."""
+    def claim_sheet(self, name: str, layout: PrintLayout = PrintLayout(title_rows=(1, 1)),
+                    hidden: bool = False) -> tuple[str, str]:
+        """Add (or reuse the slot of) sheet `name`, with the rows and columns `layout`
+        prints on every page, very hidden if asked; return its new sheet and table parts."""
         slot = next((i for i, s in enumerate(self.existing) if s.name.casefold() == name.casefold()),
                     None)
         if slot is not None and slot not in self.doomed:
@@ -226,13 +249,35 @@ class _Edit:
         else:
             self.workbook.replace_sheet(slot, name, relationship, hidden)
             self.replaced.add(slot)
-        self.workbook.print_titles(name, header_row)
+        if self._printable(name):
+            self.workbook.print_titles(name, layout.title_rows_reference(), layout.title_columns_reference())
         return sheet_part, table_part
+
+    def print_area(self, name: str, cells: str) -> None:
+        """Print only `cells` of sheet `name` (where LibreOffice can read it, `_printable`)."""
+        if self._printable(name):
+            self.workbook.print_area(name, cells)
+
+    def _printable(self, name: str) -> bool:
+        """Whether sheet `name` can carry its print settings (sheet-scoped names): not when
+        a sheet before it has a name LibreOffice leaves out, which would move the settings
+        to another sheet or past the last one, and LibreOffice could not open the file
+        (`WorkbookPart.names_libreoffice_drops`). The notes then say so, once."""
+        odd = self.workbook.names_libreoffice_drops(self.workbook.index_of(name))
+        if odd and not self._print_note_given:
+            self._print_note_given = True
+            self.notes.append(
+                f'The workbook\'s sheet "{odd[0]}" has a name Excel does not allow (no [ ] : * ? / \\, no apostrophe '
+                "first or last), and LibreOffice leaves that sheet out when it opens the book; so that LibreOffice "
+                "still opens it, giveback's sheets after it do not repeat their header row on every printed page. "
+                "Rename that sheet and run giveback again to have it.")
+        return not odd
 
     def cell_styles(self, columns: Sequence[Column]) -> sheetxml.CellStyles:
         """The sheet's cell styles: each column's format (wrapped where the column wraps,
         every cell at the top of its row when some column wraps), dates in General
-        columns, and the intro, header, link and totals looks."""
+        columns, and the intro, header, link and totals looks; dates in the workbook's
+        own date system."""
         top = any(column.wrap for column in columns)
         formats = [column.number_format or styles.GENERAL for column in columns]
         data = [(f, styles.Look(wrap=c.wrap, top=top)) for f, c in zip(formats, columns)]
@@ -246,6 +291,7 @@ class _Edit:
             columns=tuple(indexes[key] for key in data),
             general=tuple(f == styles.GENERAL for f in formats),
             totals=tuple(indexes[key] for key in totals),
+            date_system=self.dates,
             **{name: indexes[key] for name, key in looks.items()},
         )
 
@@ -255,7 +301,7 @@ class _Edit:
         wanted = [(styles.GENERAL, HEADER)] + [(code, styles.PLAIN) for code in formats]
         indexes = styles.add_cell_styles(self.styles, wanted)
         return panel.PanelStyles(indexes[styles.GENERAL, HEADER],
-                                 {code: indexes[code, styles.PLAIN] for code in formats})
+                                 {code: indexes[code, styles.PLAIN] for code in formats}, self.dates)
 
     def new_part(self, stem: str, content_type: str) -> str:
         """A new part named `stem` + a number, beside the workbook part (`xl/`)."""
@@ -461,32 +507,3 @@ def _rels_xml(relationships: list[tuple[str, str, str]]) -> bytes:
 
 def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-@contextlib.contextmanager
-def _replacing_atomically(target: Path, mode_of: Path) -> Iterator:
-    """An open temporary file beside `target` that replaces it when the block succeeds
-    (flushed to disk first) and is deleted when the block fails."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "w+b") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, (target if target.exists() else mode_of).stat().st_mode & 0o7777)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)

@@ -3,8 +3,8 @@ drop-down lists on its cells (`<dataValidations>`).
 
 Cells are written as `sheetxml` writes a table's (numbers as numbers, text inline); a
 `Formula` carries its value as of writing: a number, a text (`t="str"`), or `#N/A`
-(`t="e"`) for None; a date (a sign-off's) is its serial number in a date format. Text in
-column A is a label, in the header's bold look. Hidden rows
+(`t="e"`) for None; a date (a sign-off's) is its serial number in the workbook's date
+system, in a date format. Text in column A is a label, in the header's bold look. Hidden rows
 (`hidden="1"`) hold what only a chart reads: Excel draws them when the chart says so
 (`plotVisOnly="0"`, see `chart`)."""
 
@@ -13,33 +13,34 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Mapping, NamedTuple
-from xml.sax.saxutils import escape, quoteattr
 
-from ..seam import Formula, Panel, Row
+from ..seam import Formula, Number, Panel, Row
 from ..sheets.schema import column_letter
-from .sheetxml import cell_text, excel_serial
+from .sheetxml import EXCEL_1900, DateSystem, cell_text, excel_serial
 from .styles import DATE_FORMAT, DATETIME_FORMAT
+from .text import xml_attribute, xml_text
 
 NOT_AVAILABLE = "#N/A"
 
 
 class PanelStyles(NamedTuple):
-    """cellXfs indexes: labels, and each number format a panel cell asks for."""
+    """cellXfs indexes: labels, and each number format a panel cell asks for; and the
+    workbook's date system, for a date's serial number."""
 
     label: int
     formats: Mapping[str, int]
+    dates: DateSystem = EXCEL_1900
 
 
 def number_formats(panel: Panel) -> set[str]:
-    """The number formats the panel's formulas and dates ask for."""
-    return {_number_format(cell) for row in panel.rows for cell in row
-            if isinstance(cell, (Formula, dt.date))}
+    """The number formats the panel's formulas, numbers and dates ask for."""
+    return {_number_format(cell) for row in panel.rows for cell in row if isinstance(cell, (Formula, Number, dt.date))}
 
 
-def _number_format(cell: Formula | dt.date) -> str:
-    if isinstance(cell, Formula):
-        return cell.number_format
-    return DATETIME_FORMAT if isinstance(cell, dt.datetime) else DATE_FORMAT
+def _number_format(cell: Formula | Number | dt.date) -> str:
+    if isinstance(cell, dt.date):
+        return DATETIME_FORMAT if isinstance(cell, dt.datetime) else DATE_FORMAT
+    return cell.number_format
 
 
 def rows_xml(panel: Panel, first_row: int, styles: PanelStyles) -> str:
@@ -60,14 +61,17 @@ def _row_xml(row: Row, number: int, hidden: bool, styles: PanelStyles) -> str:
 def _cell_xml(value: object, ref: str, label: bool, styles: PanelStyles) -> str:
     if isinstance(value, Formula):
         style = styles.formats.get(value.number_format, 0)
-        return f'<c r="{ref}"{_style(style)}{_result_type(value.value)}><f>{escape(value.formula)}</f>' \
+        return f'<c r="{ref}"{_style(style)}{_result_type(value.value)}><f>{xml_text(value.formula)}</f>' \
                f"<v>{_result(value.value)}</v></c>"
+    if isinstance(value, Number):
+        return f'<c r="{ref}"{_style(styles.formats.get(value.number_format, 0))}><v>{value.value}</v></c>'
     if isinstance(value, str):
         return f'<c r="{ref}"{_style(styles.label if label else 0)} t="inlineStr"><is><t>{cell_text(value)}</t></is></c>'
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    if isinstance(value, dt.date) and excel_serial(value) is not None:
-        return f'<c r="{ref}"{_style(styles.formats.get(_number_format(value), 0))}><v>{excel_serial(value)}</v></c>'
+    if isinstance(value, dt.date) and excel_serial(value, styles.dates) is not None:
+        style = styles.formats.get(_number_format(value), 0)
+        return f'<c r="{ref}"{_style(style)}><v>{excel_serial(value, styles.dates)}</v></c>'
     if isinstance(value, (bool, dt.date)):  # what an accountant typed in a sign-off cell: kept as text
         shown = value.isoformat() if isinstance(value, dt.date) else str(value).upper()
         return f'<c r="{ref}" t="inlineStr"><is><t>{cell_text(shown)}</t></is></c>'
@@ -101,8 +105,8 @@ def validations_xml(panel: Panel) -> str:
     lists = "".join(
         '<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"'
         f' errorTitle="giveback" error="Pick a value from the list." promptTitle="giveback"'
-        f" prompt={quoteattr(choice.prompt)} sqref={quoteattr(choice.cell)}>"
-        f"<formula1>{escape(choice.source)}</formula1></dataValidation>"
+        f" prompt={xml_attribute(choice.prompt)} sqref={xml_attribute(choice.cell)}>"
+        f"<formula1>{xml_text(choice.source)}</formula1></dataValidation>"
         for choice in panel.choices
     )
     return f'<dataValidations count="{len(panel.choices)}">{lists}</dataValidations>'

@@ -7,19 +7,20 @@ Cells are typed the way Excel stores them:
 | value | cell |
 |---|---|
 | `int`, `float`, `Decimal` | a number (`Decimal` written exactly, `str(d)`); NaN/infinity as `#NUM!` |
-| `date`, `datetime` | a serial number (1900 date system) with the column's format, or a date format when the column's is General |
+| `date`, `datetime` | a serial number in the workbook's date system (1900, or 1904 for older Mac books) with the column's format, or a date format when the column's is General; text (ISO) before the system's first date |
 | `bool` | a boolean |
-| `str` | an inline string (`t="inlineStr"`), XML-escaped, never a formula |
+| `str` | an inline string (`t="inlineStr"`), escaped (`text`: `_xHHHH_` for what XML cannot carry), never a formula; cut, and said to be, past Excel's 32,767 characters |
 | `None` | no cell |
 
-| `Link` | its text, in the link style, with a hyperlink to its target |
+| `Link` | its text, in the link style, with a hyperlink to its target (its sheet's name quoted) |
 
 Each sheet has its intro (a bold title and legend lines, above the table), a bold header
 row, frozen, the columns' widths, a totals row when a column asks for one (a `SUBTOTAL`
 formula with its value), and one table part (a real Excel table with an autofilter) whose
-range is known only once the rows are written. It prints landscape, one page wide, with
-the sheet's name and page numbers in the footer (the header row is repeated on every
-page by the workbook's `Print_Titles` name, see `workbookpart`).
+range is known only once the rows are written. It prints as `workbook.paper` lays it out:
+orientation, fitting or scale, margins, footer and column breaks here; the rows and columns
+repeated on every page and the print area are the workbook's names (`Print_Titles`,
+`Print_Area`, see `workbookpart`).
 """
 
 from __future__ import annotations
@@ -30,34 +31,51 @@ import re
 import sys
 from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
+from ..paper import PrintLayout, print_layout
 from ..sheets.schema import column_letter
-from ..seam import TOTAL_LABEL, text_height, Column, Link, OutputSheet, Row
+from ..seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, intro_heights, plain_sheet_name, sheet_reference, text_height
+from .text import MAX_TEXT, within_cell, xml_attribute, xml_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TABLE_STYLE = "TableStyleMedium2"
 _LARGEST = sys.float_info.max
-MAX_TEXT = 32_767  # Excel's limit on a cell's text
 _ROWS_PER_WRITE = 250  # few enough for a batch's pieces to stay in the CPU's caches
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-_EXCEL_EPOCH_ORDINAL = _EXCEL_EPOCH.toordinal()
-_FIRST_REAL_LEAP_DAY = dt.date(1900, 3, 1)  # before it Excel counts a 29 Feb 1900
 _SECONDS_PER_DAY = 86_400.0
-_TITLE_HEIGHT = 21.0  # points: the 14-point title
 _ROW_START = re.compile(r'<row r="(\d+)">')
 _TEXT_NEEDING_CARE = re.compile(
-    r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
+    r"[&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
 )
-_NOT_XML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LOOKS_LIKE_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_QUOTED_LOCATION = re.compile(r"^'((?:[^']|'')+)'!(.+)$")
+
+
+class DateSystem(NamedTuple):
+    """How a workbook numbers its days. Serial n is `epoch` + n days from `first` on; the
+    1900 system (Windows Excel, and every new book) counts a 29 February 1900 that never
+    was, so its serials from 1 January to 28 February 1900 are one less; the 1904 system
+    (`<workbookPr date1904="1"/>`, older Mac Excel) starts at 1 January 1904, and a date
+    written with the wrong system shows four years and a day off."""
+
+    epoch: dt.date
+    first: dt.date  # from here on, serial = days since epoch
+    earliest: dt.date  # the first date the system can show
+
+    @property
+    def epoch_ordinal(self) -> int:
+        return self.epoch.toordinal()
+
+
+EXCEL_1900 = DateSystem(epoch=dt.date(1899, 12, 30), first=dt.date(1900, 3, 1), earliest=dt.date(1900, 1, 1))
+EXCEL_1904 = DateSystem(epoch=dt.date(1904, 1, 1), first=dt.date(1904, 1, 1), earliest=dt.date(1904, 1, 1))
 
 
 class CellStyles(NamedTuple):
     """Indexes into the workbook's cellXfs: one per column, plus the formats a date or
     date-time value takes in a column whose format is General, and the looks of the
-    intro, the header, links and the totals row (0, the default style, when not given)."""
+    intro, the header, links and the totals row (0, the default style, when not given);
+    and the workbook's date system, which dates' serial numbers follow."""
 
     columns: tuple[int, ...]
     general: tuple[bool, ...]
@@ -68,30 +86,37 @@ class CellStyles(NamedTuple):
     header: int = 0
     link: int = 0
     totals: tuple[int, ...] = ()
+    date_system: DateSystem = EXCEL_1900
 
 
-def excel_serial(value: dt.date) -> float | int | None:
-    """The 1900-system serial of a date or date-time (wall-clock time, any time zone
-    dropped); None before 1 January 1900, which Excel cannot show as a date."""
-    if isinstance(value, dt.datetime):
-        days = value.replace(tzinfo=None) - _EXCEL_EPOCH
-        serial = days.days + days.seconds / _SECONDS_PER_DAY + days.microseconds / 8.64e10
-        date = value.date()
-    else:
-        serial = (value - _EXCEL_EPOCH.date()).days
-        date = value
-    if date.year < 1900:
+def excel_serial(value: dt.date, system: DateSystem = EXCEL_1900) -> float | int | None:
+    """The serial of a date or date-time in the date `system` (wall-clock time, any time
+    zone dropped); None before the system's first date, which Excel cannot show as a date."""
+    date = value.date() if isinstance(value, dt.datetime) else value
+    if date < system.earliest:
         return None
-    return serial - 1 if date < _FIRST_REAL_LEAP_DAY else serial
+    if isinstance(value, dt.datetime):
+        days = value.replace(tzinfo=None) - dt.datetime.combine(system.epoch, dt.time())
+        serial = days.days + days.seconds / _SECONDS_PER_DAY + days.microseconds / 8.64e10
+    else:
+        serial = (value - system.epoch).days
+    return serial - 1 if date < system.first else serial
 
 
 def cell_text(text: str) -> str:
-    """Text as a cell's `<t>` content: Excel's `_xHHHH_` escapes for characters XML
-    cannot carry, XML escapes, and cut to Excel's 32,767 characters."""
-    text = text[:MAX_TEXT]
-    text = _LOOKS_LIKE_ESCAPE.sub(r"_x005F_\1", text)
-    text = _NOT_XML_CHAR.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return escape(text)
+    """Text as a cell's `<t>` content: cut (and said to be) at Excel's 32,767 characters,
+    Excel's `_xHHHH_` escapes for characters XML cannot carry, XML escapes."""
+    return xml_text(within_cell(text))
+
+
+def link_location(target: str) -> str:
+    """A link's target (`Usage!C17`, `'My usage'!C17`), its sheet's name quoted unless it
+    is a plain name (`Usage`): a name with blanks, punctuation, non-Latin letters or that
+    reads as a cell (`A1`, `R2C3`) is quoted, its apostrophes doubled."""
+    if _QUOTED_LOCATION.match(target) or "!" not in target:
+        return target
+    sheet, _, cells = target.rpartition("!")
+    return target if plain_sheet_name(sheet) else sheet_reference(sheet, cells)
 
 
 def unique_headers(columns: Sequence[Column]) -> list[str]:
@@ -139,7 +164,8 @@ def write_sheet(
     first = output.header_row + 1
     links: list[tuple[str, str]] = []
     totals = _Totals(output.columns) if output.has_totals else None
-    stream.write(_sheet_start(output, styles, extras.above).encode())
+    layout = print_layout(output)
+    stream.write(_sheet_start(output, styles, extras.above, layout).encode())
     taken = itertools.islice(rows, max_data_rows)
     encoder = _rows_encoder(styles, links)
     wrapped = _wrapped_columns(output.columns)
@@ -148,7 +174,7 @@ def write_sheet(
     count = _write_rows(stream, encoder, totals.adding(taken) if totals else taken, first)
     if totals:
         stream.write(totals.row_xml(first + max(count, 1), styles, table_name).encode())
-    stream.write(_sheet_end(table_relationship, links, extras, output).encode())
+    stream.write(_sheet_end(table_relationship, links, extras, output, layout).encode())
     following = next(rows, None) if count == max_data_rows else None
     rest = None if following is None else itertools.chain([following], rows)
     return SheetWritten(count, rest)
@@ -162,7 +188,7 @@ def table_xml(table_id: int, name: str, output: OutputSheet, data_rows: int) -> 
     last_data = top + max(data_rows, 1)
     ref = f"A{top}:{last_column}{last_data + (1 if output.has_totals else 0)}"
     table_columns = "".join(
-        f'<tableColumn id="{number}" name={quoteattr(header)}{_totals_attribute(output, number - 1)}/>'
+        f'<tableColumn id="{number}" name={xml_attribute(header)}{_totals_attribute(output, number - 1)}/>'
         for number, header in enumerate(unique_headers(columns), 1)
     )
     totals = ' totalsRowCount="1"' if output.has_totals else ' totalsRowShown="0"'
@@ -211,7 +237,7 @@ class _Totals:
         for i in self.indexes:
             reference = f"{table}[{_structured_name(self.headers[i])}]"
             cells.append(f'<c r="{column_letter(i)}{number}" s="{style[i]}">'
-                         f"<f>SUBTOTAL(109,{escape(reference)})</f><v>{self.sums[i]}</v></c>")
+                         f"<f>SUBTOTAL(109,{xml_text(reference)})</f><v>{self.sums[i]}</v></c>")
         return f'<row r="{number}">{"".join(cells)}</row>'
 
 
@@ -250,18 +276,18 @@ def _structured_name(header: str) -> str:
     return re.sub(r"(['\[\]#])", r"'\1", header)
 
 
-def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> str:
+def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "",
+                 layout: PrintLayout = PrintLayout()) -> str:
     top = output.header_row
     widths = "".join(
         f'<col min="{number}" max="{number}" width="{float(column.width):g}" customWidth="1"/>'
         for number, column in enumerate(output.columns, 1)
     )
-    width = [(0, sum(column.width for column in output.columns))]
     intro = "".join(
-        f'{_row_start(number, _TITLE_HEIGHT if number == 1 else _height([line], width))}'
+        f'{_row_start(number, height)}'
         f'<c r="A{number}" s="{styles.title if number == 1 else styles.legend}"'
         f' t="inlineStr"><is><t>{cell_text(line)}</t></is></c></row>'
-        for number, line in enumerate(output.intro, 1)
+        for number, (line, height) in enumerate(zip(output.intro, intro_heights(output)), 1)
     )
     headers = unique_headers(output.columns)
     header_cells = "".join(
@@ -271,8 +297,8 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> st
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        '<sheetViews><sheetView workbookViewId="0">'
+        + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.fitted else "")
+        + '<sheetViews><sheetView workbookViewId="0">'
         f'<pane ySplit="{top}" topLeftCell="A{top + 1}" activePane="bottomLeft" state="frozen"/>'
         f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/>'
         "</sheetView></sheetViews>"
@@ -282,27 +308,44 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "") -> st
     )
 
 
-# Printing: landscape, one page wide and as many pages tall as needed; the footer names
-# the sheet (&A) and the page (&P of &N).
-_PRINT_SETUP = (
-    '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-    '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-    "<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter></headerFooter>"
-)
+def _breaks_xml(tag: str, starts: tuple[int, ...], extent: int) -> str:
+    """Manual page breaks before each row (or column) in `starts`, counted from 1: a
+    break's id is the last row (column) of the page before it."""
+    if not starts:
+        return ""
+    breaks = "".join(f'<brk id="{number - 1}" max="{extent}" man="1"/>' for number in starts)
+    return f'<{tag} count="{len(starts)}" manualBreakCount="{len(starts)}">{breaks}</{tag}>'
+
+
+def print_setup_xml(layout: PrintLayout) -> str:
+    """The sheet's `<pageMargins>`, `<pageSetup>`, footer and `<colBreaks>` for `layout`
+    (its fitting is `<sheetPr>`'s `fitToPage`, in `_sheet_start`)."""
+    margins = "".join(f' {name}="{inches:g}"' for name, inches in layout.margins._asdict().items())
+    scaling = (f'fitToWidth="{layout.pages_wide}" fitToHeight="{layout.pages_tall}"' if layout.fitted
+               else f'scale="{layout.scale}"')
+    left, right = (xml_text(part) for part in layout.footer)
+    return (
+        f"<pageMargins{margins}/>"
+        f'<pageSetup orientation="{layout.orientation}" {scaling}/>'
+        f"<headerFooter><oddFooter>&amp;L{left}&amp;R{right}</oddFooter></headerFooter>"
+        + _breaks_xml("rowBreaks", layout.row_breaks, 16383) + _breaks_xml("colBreaks", layout.column_breaks, 1048575)
+    )
 
 
 def _legend_merges(output: OutputSheet) -> str:
-    """The legend lines, each merged across the table's width (its text wraps there,
-    and the page is never wider than the table)."""
-    last = column_letter(len(output.columns) - 1)
+    """The legend lines, each merged across the table's width, its first page's when
+    columns print on pages of their own (its text wraps there, and the page is never
+    wider than the table)."""
+    last = column_letter(len(output.legend_columns) - 1)
     merged = [f'<mergeCell ref="A{number}:{last}{number}"/>' for number in range(2, len(output.intro) + 1)]
     return f'<mergeCells count="{len(merged)}">{"".join(merged)}</mergeCells>' if merged and last != "A" else ""
 
 
 def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = (),
-               extras: SheetExtras = SheetExtras(), output: OutputSheet | None = None) -> str:
+               extras: SheetExtras = SheetExtras(), output: OutputSheet | None = None,
+               layout: PrintLayout = PrintLayout()) -> str:
     hyperlinks = "".join(
-        f'<hyperlink ref="{ref}" location={quoteattr(target)} display={quoteattr(target)}/>'
+        f'<hyperlink ref="{ref}" location={xml_attribute(link_location(target))} display={xml_attribute(target)}/>'
         for ref, target in links
     )
     return (
@@ -310,7 +353,7 @@ def _sheet_end(table_relationship: str, links: Sequence[tuple[str, str]] = (),
         + (_legend_merges(output) if output else "")
         + extras.validations
         + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if links else "")
-        + _PRINT_SETUP
+        + print_setup_xml(layout)
         + (f'<drawing r:id="{extras.drawing}"/>' if extras.drawing else "")
         + f'<tableParts count="1"><tablePart r:id="{table_relationship}"/></tableParts>'
         "</worksheet>"
@@ -332,7 +375,7 @@ def _rows_encoder(styles: CellStyles, links: list[tuple[str, str]] | None = None
     go cell by cell (`_cell_by_cell_encoder`, which lists each link's cell and target in
     `links`), and both give the same bytes."""
     markup = _CellMarkup.of(styles)
-    by_cell = _cell_by_cell_encoder(markup, [] if links is None else links, styles.link)
+    by_cell = _cell_by_cell_encoder(markup, [] if links is None else links, styles.link, styles.date_system)
     templates: dict[tuple[type, ...], _RunTemplate | None] = {}
 
     def encode(first: int, rows: list[Row]) -> str:
@@ -341,7 +384,7 @@ def _rows_encoder(styles: CellStyles, links: list[tuple[str, str]] | None = None
         for kinds, group in itertools.groupby(rows, _kinds):
             run = list(group)
             if kinds not in templates:
-                templates[kinds] = _RunTemplate.of(kinds, markup)
+                templates[kinds] = _RunTemplate.of(kinds, markup, styles.date_system)
             template = templates[kinds]
             text = template.fill(number, run) if template else None
             if text is None:
@@ -372,8 +415,8 @@ class _RunTemplate:
     Only for the types whose cell is their text or, for a date, its serial number
     (`_TEMPLATE_KINDS`); `None` is no cell."""
 
-    def __init__(self, kinds: tuple[type, ...], markup: _CellMarkup):
-        self.kinds = kinds
+    def __init__(self, kinds: tuple[type, ...], markup: _CellMarkup, dates: DateSystem = EXCEL_1900):
+        self.kinds, self.dates = kinds, dates
         self.present = [i for i, kind in enumerate(kinds) if kind is not type(None)]
         self.pieces: list[str | None] = ['<row r="', None]  # None: a row number or value
         self.number_slots, self.value_slots = [1], []
@@ -389,12 +432,12 @@ class _RunTemplate:
         self.pieces.append(after + "</row>")
 
     @classmethod
-    def of(cls, kinds: tuple[type, ...], markup: _CellMarkup) -> _RunTemplate | None:
+    def of(cls, kinds: tuple[type, ...], markup: _CellMarkup, dates: DateSystem = EXCEL_1900) -> _RunTemplate | None:
         """The template for rows of these types, or None when some type needs more than
         its text (date-times, booleans, subclasses) or the row is too long (an error)."""
         if len(kinds) > len(markup.starts) or not set(kinds) <= _TEMPLATE_KINDS:
             return None
-        return cls(kinds, markup)
+        return cls(kinds, markup, dates)
 
     def fill(self, first: int, rows: list[Row]) -> str | None:
         """The rows' XML, numbered from `first`; None when a value needs care."""
@@ -421,9 +464,10 @@ class _RunTemplate:
                 text = _text_values(column)
             elif kind is Decimal:
                 text = list(map(str, column)) if _finite_decimals(column) else None
-            elif kind is dt.date:  # Excel's serial; before 1 March 1900 cell by cell
-                text = ([str(date.toordinal() - _EXCEL_EPOCH_ORDINAL) for date in column]
-                        if min(column) >= _FIRST_REAL_LEAP_DAY else None)
+            elif kind is dt.date:  # the serial in the book's date system; early dates cell by cell
+                epoch = self.dates.epoch_ordinal
+                text = ([str(date.toordinal() - epoch) for date in column]
+                        if min(column) >= self.dates.first else None)
             else:  # abs(n) <= the largest float, False for NaN
                 text = list(map(str, column)) if all(map(_LARGEST.__ge__, map(abs, column))) else None
             if text is None:
@@ -436,8 +480,8 @@ def _text_values(texts: tuple[str, ...]) -> Sequence[str] | None:
     """Texts as cell text: as they are, or XML-escaped when `&`, `<` or `>` is all the
     care they need (as `cell_text` would write them); None when some need more."""
     joined = _TEXT_SEPARATOR.join(texts)
-    if not _plain_texts(joined) or (len(joined) > MAX_TEXT and max(map(len, texts)) > MAX_TEXT):
-        return None  # a text longer than a cell holds is cut cell by cell
+    if not _plain_texts(joined) or (len(joined) > MAX_TEXT // 2 and max(map(len, texts)) > MAX_TEXT // 2):
+        return None  # a text that may be longer than a cell holds (in UTF-16) is cut cell by cell
     if "&" in joined or "<" in joined or ">" in joined:
         return list(map(escape, texts))
     return texts
@@ -489,10 +533,12 @@ class _CellMarkup(NamedTuple):
         )
 
 
-def _cell_by_cell_encoder(markup: _CellMarkup, links: list[tuple[str, str]], link_style: int):
+def _cell_by_cell_encoder(markup: _CellMarkup, links: list[tuple[str, str]], link_style: int,
+                          dates: DateSystem = EXCEL_1900):
     """A function appending one row's XML to a list, cell by cell, types checked fastest
     first: every row can go this way."""
     starts, number_tail, text_tail, spaced_text_tail, bool_tail, error_tail, date_tails = markup
+    first_plain_date, epoch = dates.first, dates.epoch_ordinal
     width = len(starts)
     needs_care = _TEXT_NEEDING_CARE.search
 
@@ -506,7 +552,7 @@ def _cell_by_cell_encoder(markup: _CellMarkup, links: list[tuple[str, str]], lin
             if value is None:
                 continue
             if kind is str:
-                if needs_care(value) or len(value) > MAX_TEXT:
+                if needs_care(value) or len(value) > MAX_TEXT // 2:
                     tail = spaced_text_tail if value != value.strip() else text_tail
                     value = cell_text(value)
                 else:
@@ -521,21 +567,22 @@ def _cell_by_cell_encoder(markup: _CellMarkup, links: list[tuple[str, str]], lin
                 out.append(f"{starts[i]}{r}{number_tail[i]}{value}</v></c>")
             elif kind is bool:
                 out.append(f"{starts[i]}{r}{bool_tail[i]}{1 if value else 0}</v></c>")
-            elif kind is dt.date and value >= _FIRST_REAL_LEAP_DAY:
-                serial = value.toordinal() - _EXCEL_EPOCH_ORDINAL
+            elif kind is dt.date and value >= first_plain_date:
+                serial = value.toordinal() - epoch
                 out.append(f"{starts[i]}{r}{date_tails[i][0]}{serial}</v></c>")
             elif kind is Link:
                 out.append(f'{starts[i]}{r}" s="{link_style}" t="inlineStr"><is><t>{cell_text(value.text)}</t></is></c>')
                 links.append((f"{column_letter(i)}{r}", value.target))
             else:
                 out.append(_other_cell(value, starts[i] + r, number_tail[i], bool_tail[i],
-                                       error_tail[i], text_tail[i], date_tails[i]))
+                                       error_tail[i], text_tail[i], date_tails[i], dates))
         out.append("</row>")
 
     return encode
 
 
-def _other_cell(value, start, number_tail, bool_tail, error_tail, text_tail, date_tails) -> str:
+def _other_cell(value, start, number_tail, bool_tail, error_tail, text_tail, date_tails,
+                dates: DateSystem = EXCEL_1900) -> str:
     """Cells of the less common types (and subclasses of the common ones)."""
     if isinstance(value, bool):
         return f"{start}{bool_tail}{int(value)}</v></c>"
@@ -548,7 +595,7 @@ def _other_cell(value, start, number_tail, bool_tail, error_tail, text_tail, dat
             return f"{start}{number_tail}{int(value) if isinstance(value, int) else float(value)}</v></c>"
         return f"{start}{error_tail}#NUM!</v></c>"
     if isinstance(value, dt.date):
-        serial = excel_serial(value)
+        serial = excel_serial(value, dates)
         if serial is not None:
             tail = date_tails[1] if isinstance(value, dt.datetime) else date_tails[0]
             return f"{start}{tail}{serial}</v></c>"

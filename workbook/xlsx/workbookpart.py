@@ -23,6 +23,7 @@ from typing import Iterable, NamedTuple
 from lxml import etree
 
 from .. import ownership
+from ..seam import sheet_reference
 from .sheetxml import MAIN_NS, REL_NS
 
 PRINT_TITLES = "_xlnm.Print_Titles"  # Excel's built-in name: rows printed at the top of every page
@@ -32,6 +33,7 @@ _RELATIONSHIP_ID = f"{{{REL_NS}}}id"
 _BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
 _BEFORE_CALC = _BEFORE_DEFINED_NAMES + ("definedNames",)
 _SHEET_REFERENCE = re.compile(r"'((?:[^']|'')+)'!|(?<![\w.\]])([^\W\d][\w.]*)!")
+_NAME_EXCEL_REFUSES = re.compile(r"^$|^'|'$|[\[\]:*?/\\]")
 
 
 class Sheet(NamedTuple):
@@ -56,6 +58,22 @@ class WorkbookPart:
             for name, element in zip(names, self._sheet_elements())
         ]
 
+    def names_libreoffice_drops(self, before: int) -> list[str]:
+        """The names of the sheets in slots 1 to `before` - 1 that Excel does not allow
+        (empty; an apostrophe first or last; `[ ] : * ? / \\`: other programs write them).
+        LibreOffice leaves such a sheet out when it opens the book (in the first slot it
+        renames it), so the sheets after it move up one place: a sheet-scoped name
+        (`localSheetId`) then belongs to the next sheet, and past the last one LibreOffice
+        cannot open the file at all."""
+        names = [element.get("name") or "" for element in self._sheet_elements()[1:before]]
+        return [name for name in names if _NAME_EXCEL_REFUSES.search(name)]
+
+    def date1904(self) -> bool:
+        """Whether the workbook counts days in the 1904 date system (older Mac Excel):
+        `<workbookPr date1904="1"/>` (or "true")."""
+        properties = self.root.find(f"{_Q}workbookPr")
+        return properties is not None and properties.get("date1904", "0").strip().lower() in ("1", "true")
+
     def defined_names(self) -> set[str]:
         """Every defined name, lower-cased (a table's name must differ from all of them)."""
         return {name.get("name", "").lower() for name in self._name_elements()}
@@ -79,19 +97,24 @@ class WorkbookPart:
         _set_state(element, hidden)
         self._mark(name)
 
-    def print_titles(self, sheet_name: str, row: int) -> None:
-        """Print row `row` of sheet `sheet_name` at the top of every page: the sheet's
-        `_xlnm.Print_Titles` name, set or replaced."""
-        self._set_sheet_name(PRINT_TITLES, sheet_name, f"${row}:${row}")
+    def print_titles(self, sheet_name: str, rows: str, columns: str = "") -> None:
+        """Print `rows` (`$6:$6`) of sheet `sheet_name` at the top of every page and
+        `columns` (`$A:$A`, or "" for none) at the left: the sheet's `_xlnm.Print_Titles`
+        name, set or replaced (Excel spells it `'Summary'!$A:$A,'Summary'!$6:$6`)."""
+        self._set_sheet_name(PRINT_TITLES, sheet_name, *(cells for cells in (columns, rows) if cells))
 
-    def print_area(self, sheet_name: str, columns: str) -> None:
-        """Print only `columns` (`$A:$H`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
-        self._set_sheet_name(PRINT_AREA, sheet_name, columns)
+    def print_area(self, sheet_name: str, cells: str) -> None:
+        """Print only `cells` (`$A$1:$H$40`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
+        self._set_sheet_name(PRINT_AREA, sheet_name, cells)
 
-    def _set_sheet_name(self, builtin: str, sheet_name: str, cells: str) -> None:
-        """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet."""
-        index = next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
-        value = "'" + sheet_name.replace("'", "''") + "'!" + cells
+    def index_of(self, sheet_name: str) -> int:
+        return next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
+
+    def _set_sheet_name(self, builtin: str, sheet_name: str, *cells: str) -> None:
+        """Set or replace the sheet's scoped name `builtin` to `cells` of the sheet (areas
+        joined by commas)."""
+        index = self.index_of(sheet_name)
+        value = ",".join(sheet_reference(sheet_name, area) for area in cells)
         for name in self._name_elements():
             if name.get("name") == builtin and name.get("localSheetId") == str(index):
                 name.text = value

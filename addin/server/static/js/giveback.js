@@ -18,7 +18,9 @@
 //    the After run sheet and the very hidden RunRecord sheet (a few dozen cells of
 //    compressed text: workbook/sheets/run_record.py);
 // 3. the script's actions, replayed by xlwings' runActions (addin/book.py keeps each
-//    block of values under 2 MB).
+//    block of values under 2 MB); among them, calls of giveback's own callbacks
+//    (layout.js: print setup and charts), which the book names as `giveback_client`
+//    when this Excel can run them.
 //
 // xlwings' own `include` option does not do: it reads every included sheet in one
 // request, trims the names it is given (a sheet named "Usage " is left out) and sends an
@@ -83,11 +85,14 @@ export async function check(context, dependencies) {
   return run(context, dependencies, { forCheck: true });
 }
 
-async function run(context, { getBookData, runActions, convertDates, post, auth = "", headers = {} }, which) {
+// `client`: layout.js' clientCapabilities, sent with the book.
+async function run(context, { getBookData, runActions, convertDates, post, auth = "", headers = {}, client = null },
+                   which) {
   const payload = await withinLimit(
     () => getBookData({ auth, headers, lazy: true }, context),
     "This workbook's sheets, tables and names together are",
   );
+  if (client) payload.giveback_client = client;
   const inputs = await addInputValues(context, payload, convertDates, which);
   const response = await post(payload, headers);
   await withinLimit(

@@ -2,12 +2,21 @@
 // (templates/taskpane.html). Reconcile and Check read only the sheets they need, in
 // requests within Excel on the web's limits (giveback.js); Clear results and New template
 // read no cell at all (xlwings' `lazy`). Each runs one of giveback's scripts (addin/scripts.py)
-// through xlwings Server; a ribbon command then tells Office it is done.
+// through xlwings Server; a ribbon command then tells Office it is done. The script's
+// print setup and charts are giveback's callbacks (layout.js), registered here.
 import { xlAlert } from "./alerts/parent.js";
 import { config } from "./config.js";
+import { registerCallback } from "./custom-scripts/index.js";
 import { convertDateValues } from "./custom-scripts/workbook-metadata.js";
 import { check, messageOf, reconcile } from "./giveback.js";
+import { clientCapabilities, registerCallbacks } from "./layout.js";
 import { request } from "./utils.js";
+
+registerCallbacks(registerCallback);
+
+function isSetSupported(name, version) {
+  return Office.context.requirements.isSetSupported(name, version);
+}
 
 async function authentication() {
   const auth =
@@ -40,6 +49,7 @@ async function runReading(scriptName, script) {
         post: postTo(scriptName),
         auth: auth,
         headers: headers,
+        client: clientCapabilities(isSetSupported),
       }),
     );
   } catch (error) {

@@ -1,0 +1,120 @@
+"""The book rule and the book curve (SPEC section 4) against brute force: random books of
+2 to 5 products, every grid W of every product simulated record by record."""
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core import Policy, Status
+from core.book import book_story, recommend_book
+from core.rules import search_space
+from engine_cases import product
+from test_properties import caps, every_w, products, within_cap
+
+ZERO = Decimal(0)
+
+
+def guide_w(item):
+    """The guide's write-off, from SPEC section 4's words: 0 for net positive, else the
+    largest of the quantities and the net; never below what a count's negative delta needs."""
+    quantities = [usage.quantity for usage in item.usage]
+    net = sum(quantities)
+    low = search_space(item).low
+    return low if net > 0 else max(max(abs(q) for q in quantities), abs(net), low)
+
+
+def brute_book(items, policy):
+    """Each product's W under the book rule, by trying every grid W: (W or None, R)."""
+    ranges = []
+    for item in items:
+        cost = item.usage[-1].unit_cost
+        table = [row for row in every_w(item) if within_cap(row[0], policy, cost)]
+        bounded = [row for row in table if row[0] <= guide_w(item)]
+        ranges.append(bounded if any(settled for _, _, settled, _ in bounded) else table)
+    paces = [min((loops for _, loops, settled, _ in rows if settled), default=None) for rows in ranges]
+    runs = max((pace for pace in paces if pace is not None), default=None)
+    chosen = [None if pace is None else min(w for w, loops, settled, _ in rows if settled and loops <= runs)
+              for rows, pace in zip(ranges, paces)]
+    return chosen, runs
+
+
+def brute_curve(items, clearing):
+    """{k: total entry} over the products that clear, every W of their whole range."""
+    tables = [[(w, loops) for w, loops, settled, _ in every_w(item) if settled] for item in clearing]
+    fastest = max(min(loops for _, loops in table) for table in tables)
+    return {k: sum(search_space(item).delta + 2 * min(w for w, loops in table if loops <= k)
+                   for item, table in zip(clearing, tables))
+            for k in range(fastest, 60)}
+
+
+books = st.lists(products(), min_size=2, max_size=5)
+
+
+@settings(max_examples=250, deadline=None)
+@given(books, caps)
+def test_the_book_rule_matches_brute_force(items, cap):
+    policy = Policy(rule="book", max_write_off=cap[0], max_write_off_cost=cap[1])
+    recommendations, book = recommend_book(items, policy)
+    expected, runs = brute_book(items, policy)
+    for rec, w in zip(recommendations, expected):
+        if w is None:
+            assert rec.status is Status.CANNOT_CLEAR
+        else:
+            assert (rec.chosen.w, rec.chosen.settled) == (w, True)
+            assert rec.chosen.loops <= runs
+    assert book.runs == (runs or 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(books)
+def test_no_line_exceeds_the_guides_and_the_book_needs_no_more_runs_than_under_the_guide(items):
+    """SPEC section 4's promise, where the guide's lines clear every product."""
+    recommendations, book = recommend_book(items, Policy())
+    if not all(rec.guide.settled for rec in recommendations):
+        return
+    assert all(rec.chosen.w <= rec.guide.w for rec in recommendations)
+    assert book.runs <= book.guide.runs
+    assert book.gross <= book.guide.gross
+
+
+@settings(max_examples=150, deadline=None)
+@given(books, st.sampled_from(["book", "fewest", "guide"]))
+def test_the_book_curve_matches_brute_force(items, rule):
+    recommendations, book = recommend_book(items, Policy(rule=rule))
+    clearing = [item for item, rec in zip(items, recommendations) if rec.chosen.settled]
+    if not clearing:
+        assert book.options == () and book.runs == 0
+        return
+    expected = brute_curve(items, clearing)
+    assert book.options, "a book that clears has a curve"
+    assert book.options[0].runs == min(expected)
+    assert all(point.gross == expected[point.runs] for point in book.options)
+    assert [point.runs for point in book.options] == sorted({point.runs for point in book.options})
+    if rule != "guide":
+        assert book.options[-1].runs >= book.runs
+    if rule == "book":  # the book rule's entries are the curve's at its runs
+        at_runs = next(point for point in book.options if point.runs == book.runs)
+        assert at_runs.gross == book.gross
+
+
+def test_the_slowest_product_sets_the_books_runs_and_the_others_take_less():
+    """BRACKET's guide line +70 takes 6 runs, its fewest under the guide's bound: the book
+    needs 6. NUT-5 (the seed's net-zero list) would take +7 / -7 in 3 on its own; within
+    6 runs +3 / -3 does."""
+    bracket = product((200, -180, 150, -160, 60)).model_copy(update={"product": "BRACKET"})
+    nut = product((2, 4, 4, -10, 3, -3)).model_copy(update={"product": "NUT-5"})
+    (by_bracket, by_nut), book = recommend_book([bracket, nut], Policy())
+    assert (book.runs, book.paced_by) == (6, ("BRACKET",))
+    assert (by_bracket.chosen.w, by_bracket.chosen.adjustment.on, by_bracket.chosen.loops) == (0, 70, 6)
+    assert (by_nut.chosen.w, by_nut.chosen.loops) == (3, 6)
+    assert by_nut.alone.w == 7
+    assert any("On its own this product would get On 7 / Off -7 (3 runs)" in note for note in by_nut.notes)
+    assert book.faster.runs == 5 and {c.product: c.more for c in book.faster.changes} == {"NUT-5": 1, "BRACKET": 15}
+    assert book_story(book)[0].startswith("The book clears in 6 runs, set by BRACKET.")
+
+
+def test_max_runs_sets_the_books_runs_without_the_guides_bound():
+    bracket = product((200, -180, 150, -160, 60)).model_copy(update={"product": "BRACKET"})
+    (rec,), book = recommend_book([bracket], Policy(rule="budget", max_runs=2))
+    assert (rec.chosen.w, rec.chosen.adjustment.on, rec.chosen.loops, book.runs) == (270, 340, 2, 2)
