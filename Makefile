@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench hostile scale web addin serve clean
+.PHONY: install demo test bench hostile scale web record addin serve clean
 
 install: $(STAMP)
 
@@ -31,6 +31,9 @@ hostile: install  # every hostile case through giveback reconcile, each in a fre
 
 scale: install  # large workbooks end to end (builds bench/.books/ on first use: ~1 min)
 	$(BIN)/python bench/scale.py
+
+record: install  # the run record's cost on the 200k-row book (SPEC section 11)
+	$(BIN)/python bench/record.py
 
 web: install  # Excel on the web: payload sizes against its 5 MB limit, times in process and over HTTP (~5 min)
 	$(BIN)/python bench/web.py

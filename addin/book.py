@@ -253,7 +253,10 @@ class BookWriter:
         charts = output.panel.charts if output.panel is not None else ()
         if charts or (reused and len(sheet.charts)):
             self.host.draw_charts(sheet, charts)
-        self.set_up_paper(sheet, output, len(rows), reused)
+        if output.hidden:  # nobody prints it
+            hide(sheet)
+        else:
+            self.set_up_paper(sheet, output, len(rows), reused)
         freeze_header(sheet, top)
 
     def set_up_paper(self, sheet, output: OutputSheet, data_rows: int, reused: bool) -> None:
@@ -331,6 +334,19 @@ def panel_space(output: OutputSheet) -> list[list]:
     if output.panel is None:
         return []
     return [[None] * len(output.columns) for _ in range(output.header_row - output.panel_row)]
+
+
+def hide(sheet) -> None:
+    """Very hidden (no list of Excel's shows the sheet: giveback's run record) where the
+    host can say so: Office.js (xlwings' `setSheetVisibility` action) and desktop Excel on
+    Windows; hidden on the Mac."""
+    if is_json_book(sheet.book):
+        sheet.impl.append_json_action(func="setSheetVisibility", args="VeryHidden")
+        return
+    try:
+        sheet.api.Visible = 2  # xlSheetVeryHidden
+    except AttributeError:
+        sheet.visible = False
 
 
 def reset_above_table(sheet) -> None:

@@ -5,12 +5,13 @@ xlwings ships `quickstart_addin_ribbon.xlam` (what `xlwings quickstart NAME --ad
 --ribbon` copies): a ribbon add-in whose VBA has xlwings' `RunPython` and one ribbon
 callback, `RibbonMyAddin.RunMain`, which runs `import NAME; NAME.main()` with NAME the
 add-in's file name. The build copies every part of it byte for byte but two:
-`customUI/customUI.xml`, a "Give-Back" tab with three buttons, and `xl/vbaProject.bin`,
-which gains the module `GivebackRibbon` (`addin/ribbon.bas`) with the other two buttons'
+`customUI/customUI.xml`, a "Give-Back" tab with four buttons, and `xl/vbaProject.bin`,
+which gains the module `GivebackRibbon` (`addin/ribbon.bas`) with the other three buttons'
 callbacks (`addin.vba.project`: the template's project has no compiled cache, so Excel
 compiles the module's source when it loads the add-in, as it does xlwings' own module).
 
 - Reconcile -> `RibbonMyAddin.RunMain` -> `giveback.main()` -> `addin.desktop.reconcile()`.
+- Check -> `GivebackRibbon.GivebackCheck` -> `addin.desktop.check()`.
 - Clear results -> `GivebackRibbon.GivebackClearResults` -> `addin.desktop.clear_results()`.
 - New template -> `GivebackRibbon.GivebackNewTemplate` -> `addin.desktop.new_template()`.
 
@@ -50,6 +51,10 @@ RIBBON_XML = f"""\
                   onAction="{TEMPLATE_CALLBACK}"
                   screentip="Reconcile"
                   supertip="Write Adjustments, LoopTrace and Summary for the active workbook." />
+          <button id="givebackCheck" label="Check" size="large" imageMso="ReviewAcceptChange"
+                  onAction="GivebackCheck"
+                  screentip="Check"
+                  supertip="Say whether the results still match the inputs, name what changed, and follow up the After run sheet." />
           <button id="givebackClearResults" label="Clear results" size="large" imageMso="Delete"
                   onAction="GivebackClearResults"
                   screentip="Clear results"

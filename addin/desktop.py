@@ -34,6 +34,10 @@ def reconcile() -> None:
     run_on_active_book(scripts.reconcile_book)
 
 
+def check() -> None:
+    run_on_active_book(scripts.check_book)
+
+
 def clear_results() -> None:
     run_on_active_book(scripts.clear_book)
 

@@ -4,6 +4,10 @@ Attribute VB_Name = "GivebackRibbon"
 ' The Reconcile button uses the template's own RibbonMyAddin.RunMain, which runs
 ' "import giveback; giveback.main()".
 
+Sub GivebackCheck(control As IRibbonControl)
+    RunPython "import addin.desktop; addin.desktop.check()"
+End Sub
+
 Sub GivebackClearResults(control As IRibbonControl)
     RunPython "import addin.desktop; addin.desktop.clear_results()"
 End Sub

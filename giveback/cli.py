@@ -13,9 +13,9 @@ import argparse
 import os
 import sys
 
-from . import demo, inline, reconcile, template
+from . import check, demo, export, inline, reconcile, template
 
-COMMANDS = [inline, reconcile, template, demo]
+COMMANDS = [inline, reconcile, check, export, template, demo]
 
 DONE, PROBLEMS, FAILED = 0, 1, 2
 
@@ -41,12 +41,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from workbook.close.record import version
 
-    try:
-        return version("giveback")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "(not installed)"
+    return version()
 
 
 def main(argv: list[str] | None = None) -> int:

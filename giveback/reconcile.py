@@ -37,6 +37,7 @@ from workbook.files.saving import SaveRefused, refuse_if_open
 from workbook.files.snapshot import Snapshot
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
 from workbook.seam import OutputSheet
+from workbook.sheets.signoff import Block, read_block
 
 from .options import cap_options, print_json, rule_conflict, rule_options
 
@@ -169,14 +170,29 @@ def fewer_collections() -> Iterator[None]:
 def _reconcile_file(book: Source, target: Path, overrides: dict, quiet: bool,
                     notes: list[str] | None) -> Reconciliation:
     with open_book(book) as reader, progress_bar(quiet) as progress:
-        done = reconcile(reader, overrides, progress)
+        done = reconcile(reader, overrides, progress, lambda: replaced_block(reader.snapshot.path, target))
+    properties = done.record.properties() if done.record else None
     try:  # from the snapshot the reader read: one version of the file, whatever happened to it since
         with progress_bar(quiet) as progress:
             write_book(reader.snapshot, target, [_reporting(sheet, progress) for sheet in done.sheets], done.drop,
-                       notes)
+                       notes, properties)
     except OSError as error:
         raise WorkbookError(f"{target}: cannot write it: {why_not_written(target, error)}; nothing was written.") from None
     return done
+
+
+def replaced_block(book: Path, target: Path) -> Block | None:
+    """Summary's run record and sign-off in the giveback output that `target` holds and
+    this run replaces (another file than the input): `march.xlsx` reconciled again into
+    the `march.reconciled.xlsx` someone signed. Read only when the input has no Summary of
+    its own."""
+    if _same_file(book, target) or not target.is_file() or not written_by_giveback(target):
+        return None
+    try:
+        with open_book(target) as reader:
+            return read_block(reader, reader.sheet_names())
+    except WorkbookError:
+        return None
 
 
 def why_not_written(target: Path, error: OSError) -> str:
@@ -252,6 +268,10 @@ def print_summary(done: Reconciliation, target: Path, console: Console | None = 
             reason = rec.why_not_cleared
             console.print(f"[red]{escape(rec.product)}[/red]: {escape(reason)}")
     console.print(f"Wrote {escape(str(target))}.", soft_wrap=True)  # a path is never broken across lines
+    if done.signoff.kept:
+        console.print("Summary's sign-off is kept: the inputs, rule and settings are those it was given for.")
+    elif done.signoff.cleared:
+        console.print(f"Summary's sign-off was cleared ({done.signoff.why}); it is on Summary's History line.")
     if done.problems:
         errors = sum(problem.is_error for problem in done.problems)
         warnings = f", {len(done.problems) - errors} warning(s)" if errors < len(done.problems) else ""

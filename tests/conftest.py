@@ -6,6 +6,8 @@ results), and `xw.Book(json=...)` works. So both variables are set here, before 
 module imports xlwings. `noncommercial` is xlwings PRO's offline key for noncommercial use
 (development and tests); commercial deployments need their own licence key.
 
+`SOURCE_DATE_EPOCH` fixes the time a run records (`workbook.close.record.now`).
+
 `built_dist` and `wheel` build the distribution once a session, for the tests that install
 it (tests/test_wheel.py into a fresh venv, tests/test_pyodide.py into Pyodide).
 """
@@ -19,6 +21,9 @@ import pytest
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+# The run record's time (Summary, the RunRecord sheet, the document properties) is fixed,
+# as reproducible builds fix theirs: two runs of the same inputs write the same values.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1772712000")  # 2026-03-05 12:00 UTC
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import re
 import xlwings as xw
 
 from workbook.sheets.schema import INPUTS, column_letter
+from workbook.sheets.signoff import SCAN_ROWS
 from workbook.xlsx.workbookpart import without_sheet_references
 
 
@@ -83,15 +84,19 @@ def runpython_payload(book: dict) -> dict:
     return sent
 
 
-def client_payload(book: dict) -> dict:
-    """What giveback's Reconcile sends for `book`: xlwings' `getBookData` with `lazy`
-    (every sheet's name, used range, tables, charts, print area and names, no values),
-    then the values of the input sheets, found by name case- and blank-insensitively, and
-    the callbacks it can run."""
+def client_payload(book: dict, for_check: bool = False) -> dict:
+    """What giveback's Reconcile (or Check) sends for `book`: xlwings' `getBookData` with
+    `lazy` (every sheet's name, used range, tables, charts, print area and names, no
+    values), then the values of the input sheets, found by name case- and
+    blank-insensitively, and of Summary's first `SCAN_ROWS` rows (its run record and
+    sign-off), Check's also After run's and RunRecord's; and the callbacks it can run."""
     sent = with_givebacks_client(runpython_payload(book))
-    inputs = {schema.sheet.casefold() for schema in INPUTS}
+    wanted = {schema.sheet.casefold() for schema in INPUTS} | ({"after run", "runrecord"} if for_check else set())
     for sheet in sent["sheets"]:
-        if sheet["name"].strip().casefold() not in inputs:
+        key = sheet["name"].strip().casefold()
+        if key == "summary":
+            sheet["values"] = sheet["values"][:SCAN_ROWS]
+        elif key not in wanted:
             sheet["values"] = [[]]
     return sent
 
@@ -294,8 +299,19 @@ def _look(key):
     return replay
 
 
+def _visibility(book, action):
+    _sheet(book, action)["visibility"] = action["args"][0]
+
+
+def _alert(book, action):
+    prompt, title, buttons, mode, _ = action["args"]
+    book.setdefault("alerts", []).append({"prompt": prompt, "title": title, "mode": mode})
+
+
 REPLAY = {
     "addSheet": _add_sheet,
+    "setSheetVisibility": _visibility,
+    "alert": _alert,
     "setValues": _set_values,
     "sheetClearContents": _clear_contents,
     "sheetDelete": _delete,

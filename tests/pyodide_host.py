@@ -42,7 +42,8 @@ RUNNER = """\
 import { loadPyodide } from "pyodide";
 import { readFileSync } from "node:fs";
 const [wheels, tests, book] = process.argv.slice(2);
-const pyodide = await loadPyodide({ env: { XLWINGS_LICENSE_KEY: "noncommercial", HOME: "/home/pyodide" } });
+const pyodide = await loadPyodide({ env: { XLWINGS_LICENSE_KEY: "noncommercial", HOME: "/home/pyodide",
+                                           SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? "" } });
 for (const [folder, at] of [[wheels, "/wheels"], [tests, "/probe"]]) {
   pyodide.FS.mkdirTree(at);
   pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: folder }, at);

@@ -59,4 +59,25 @@ def test_new_template_and_clear_results_from_the_ribbon(caller):
     desktop.new_template()
     desktop.reconcile()
     desktop.clear_results()
-    assert [sheet.name for sheet in book.sheets] == ["Read me", "Usage", "Lots", "Counts", "Settings"]
+    assert [sheet.name for sheet in book.sheets] == ["Read me", "Usage", "Lots", "Counts", "Settings", "After run"]
+
+
+def test_the_ribbons_check_answers_in_an_alert_and_writes_nothing(caller, monkeypatch):
+    book = caller({"Usage": SEED_USAGE})
+    desktop.reconcile()
+    reconciled = apply_actions(book.payload, book.json()["actions"])
+    sheet_named(reconciled, "Usage")["values"][2][1] = 5  # Usage!B3: 4 -> 5
+    checked = xw.Book(json=copy.deepcopy(reconciled))
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: checked))
+    desktop.check()
+    [(message, title)] = alerts(checked)
+    assert title == "Give-Back: Check" and message.startswith("stale: 1 cell edited since the run of")
+    assert "Usage!B3 changed from 4 to 5 (NUT-5)" in message
+    assert [action["func"] for action in checked.json()["actions"]] == ["alert"]
+
+
+def test_a_book_never_reconciled_is_said_so_by_check(caller):
+    book = caller({"Usage": SEED_USAGE})
+    desktop.check()
+    [(message, _)] = alerts(book)
+    assert message.startswith("never reconciled: Reconcile.xlsx has no run record")

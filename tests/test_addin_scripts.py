@@ -25,8 +25,9 @@ from workbook.files.books import open_book
 from workbook.files.newbook import input_book, save_new
 from workbook.sheets.readme import header_note
 from workbook.sheets.schema import LOTS as LOTS_SCHEMA
+from workbook.sheets.signoff import SCAN_ROWS
 
-OUTPUTS = ("Adjustments", "LoopTrace", "Summary", "Issues")
+OUTPUTS = ("Adjustments", "LoopTrace", "Summary", "Issues", "RunRecord")
 
 
 def run_script(name: str, payload: dict) -> tuple[dict, list[dict]]:
@@ -81,14 +82,16 @@ def test_the_payload_carries_dates_as_office_js_does(demo):
 def test_reconcile_writes_the_same_sheets_and_values_as_the_command_line(demo):
     payload, expected = demo
     after, actions = run_script("reconcile", payload)
-    assert set(expected) == {"Adjustments", "LoopTrace", "Summary", "Issues"}
-    for name, rows in expected.items():
+    assert set(expected) == {"Adjustments", "LoopTrace", "Summary", "Issues", "RunRecord"}
+    for name, rows in expected.items():  # Summary's run record, fingerprint included, and RunRecord too
         assert trimmed(sheet_named(after, name)["values"]) == rows, name
     assert {a["func"] for a in actions} <= {
         "addSheet", "namesAdd", "setValues", "setNumberFormat", "setColumnWidth", "addTable", "freezePaneAtRange",
-        "setFontProperty", "setWrapText", "rangeMerge", "setRowHeight",
+        "setFontProperty", "setWrapText", "rangeMerge", "setRowHeight", "setSheetVisibility",
         "setFormula", "setRowHidden", "setDataValidationList", "setPrintArea", "runMacro",  # Options' panel, paper
     }
+    assert [(s["name"], s["visibility"]) for s in after["sheets"] if s["visibility"] != "Visible"] == [
+        ("RunRecord", "VeryHidden")]
     assert sheet_named(after, "Adjustments")["tables"][0]["name"] == "Adjustments"
 
 
@@ -138,8 +141,9 @@ def test_a_users_sheet_with_an_output_name_stops_the_run_before_anything_is_writ
 def test_a_rerun_with_the_outputs_left_out_of_the_payload_replaces_giveback_sheets(demo):
     payload, expected = demo
     once, _ = run_script("reconcile", payload)
-    sent = client_payload(once)  # what giveback's Reconcile sends: no output's values
-    assert all(sheet_named(sent, name)["values"] == [[]] for name in expected)
+    sent = client_payload(once)  # what giveback's Reconcile sends: no output's values but Summary's first rows
+    assert all(sheet_named(sent, name)["values"] == [[]] for name in expected if name != "Summary")
+    assert sheet_named(sent, "Summary")["values"] == sheet_named(once, "Summary")["values"][:SCAN_ROWS]
     book = xw.Book(json=copy.deepcopy(sent))
     scripts.reconcile_book(book)
     actions = book.json()["actions"]
@@ -192,17 +196,20 @@ def test_clear_results_removes_only_giveback_sheets(demo):
     once, _ = run_script("reconcile", payload)
     once["sheets"].append(book_payload({"issues log": [["mine"]]})["sheets"][0])
     cleared, _ = run_script("clear_results", once)
-    assert [s["name"] for s in cleared["sheets"]] == ["Read me", "Usage", "Lots", "Counts", "Settings", "issues log"]
+    assert [s["name"] for s in cleared["sheets"]] == ["Read me", "Usage", "Lots", "Counts", "Settings", "After run",
+                                                      "issues log"]
 
 
 def test_new_template_adds_the_missing_input_sheets_with_headers():
     payload = book_payload({"Usage": [["Product", "Quantity"], ["A", 3]]})
     after, actions = run_script("new_template", payload)
-    assert [s["name"] for s in after["sheets"]] == ["Read me", "Usage", "Lots", "Counts", "Settings"]
+    assert [s["name"] for s in after["sheets"]] == ["Read me", "Usage", "Lots", "Counts", "Settings", "After run"]
     read_me = sheet_named(after, "Read me")["values"]
     assert read_me[0][0] == "giveback: how to fill in this workbook" and ["Signs", ""] in read_me
     notes = [action["args"] for action in actions if action["func"] == "addNote"]
-    assert len(notes) == 6 + 3 + 2 and notes[0] == ["$A$1", header_note(LOTS_SCHEMA, "product")]
+    assert len(notes) == 6 + 3 + 2 + 1 + 3 and notes[0] == ["$A$1", header_note(LOTS_SCHEMA, "product")]
+    assert sheet_named(after, "After run")["values"] == [["Run", "", ""], ["", "", ""],
+                                                         ["Product", "Quantity", "Reference"]]
     assert sheet_named(after, "Usage")["values"] == [["Product", "Quantity"], ["A", 3]]
     assert sheet_named(after, "Lots")["values"][0] == ["Product", "Lot", "Quantity", "Used", "Date", "Unit Cost"]
     assert sheet_named(after, "Settings")["values"][1] == ["rule", "book"]
@@ -236,3 +243,24 @@ def test_a_rerun_never_copies_a_sheet_through_xlwings_range_api(demo, monkeypatc
     run_script("reconcile", once)
     run_script("clear_results", once)
     assert copies == []
+
+
+def test_check_after_a_ribbon_reconcile_is_current_and_names_an_edit_once_stale(demo):
+    payload, _ = demo
+    once, _ = run_script("reconcile", payload)
+    after, actions = run_script("check", client_payload(once, for_check=True))
+    assert [a["func"] for a in actions] == ["alert"]
+    assert after["alerts"][0]["prompt"].startswith("current: the outputs match the inputs read by the run of")
+    assert after["alerts"][0]["mode"] == "info"
+    sheet_named(once, "Usage")["values"][1][1] = 30  # Usage!B2, WIDGET-RED's 25
+    stale = run_script("check", client_payload(once, for_check=True))[0]["alerts"][0]
+    assert stale["mode"] == "critical"
+    assert stale["prompt"].splitlines()[:2] == [
+        stale["prompt"].splitlines()[0], "  Usage!B2 changed from 25 to 30 (WIDGET-RED)"]
+
+
+def test_a_long_check_report_is_cut_to_what_a_message_box_shows():
+    lines = [f"  Usage!B{row} changed from 1 to 2 (P)" for row in range(2, 200)]
+    text = scripts.alert_text(["stale: 198 changes", *lines])
+    assert len(text) <= scripts.LONGEST_ALERT + 100 and text.startswith("stale: 198 changes\n")
+    assert text.endswith("more lines: giveback check on the file lists them all.")

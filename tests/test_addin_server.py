@@ -17,7 +17,7 @@ import pytest
 import xlwings as xw
 
 from workbooks import table_of
-from officejs import apply_actions, book_payload, sheet_named, with_givebacks_client
+from officejs import apply_actions, book_payload, runpython_payload, sheet_named, with_givebacks_client
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "addin" / "server"
@@ -91,7 +91,7 @@ def test_the_server_loaded_our_functions_and_scripts(server):
     usage = next(f for f in functions if f["id"] == "RECOMMEND_ADJ")["parameters"][0]
     assert usage["description"].startswith("One column or one row of signed")
     scripts = server.get("/xlwings/custom-scripts-meta").json()
-    assert {s["function_name"] for s in scripts} >= {"reconcile", "clear_results", "new_template"}
+    assert {s["function_name"] for s in scripts} >= {"reconcile", "check", "clear_results", "new_template"}
 
 
 def test_recommend_adj_spills_the_seed_adjustment(server):
@@ -107,15 +107,19 @@ def test_a_text_cell_is_http_400_with_the_message(server):
     assert "usage cell 3 (row 3 of the range) is text (abc), not a number" in response.text
 
 
-def test_the_manifest_has_the_give_back_tab_with_three_buttons(server):
+def test_the_manifest_has_the_give_back_tab_with_four_buttons(server):
     manifest = server.get("/manifest").text
     assert 'DefaultValue="Give-Back"' in manifest
     # Office.js prefixes the functions: =GIVEBACK.RECOMMEND_ADJ(B2:B7)
     assert '<bt:String id="Functions.Namespace" DefaultValue="GIVEBACK" />' in manifest
-    for function in ("giveback-reconcile", "giveback-clear-results", "giveback-new-template"):
+    for function in ("giveback-reconcile", "giveback-check", "giveback-clear-results", "giveback-new-template"):
         assert f"<FunctionName>{function}</FunctionName>" in manifest
+    labels = re.findall(r'<bt:String id="(\w+)Button.Label" DefaultValue="([^"]+)" />', manifest)
+    assert labels == [("Reconcile", "Reconcile"), ("Check", "Check"), ("ClearResults", "Clear results"),
+                      ("NewTemplate", "New template")]
     main_js = server.get("/static/js/main.js").text
     assert 'Office.actions.associate("giveback-reconcile", ribbonCommand("reconcile"))' in main_js
+    assert 'Office.actions.associate("giveback-check", ribbonCommand("check"))' in main_js
 
 
 def test_the_served_modules_export_what_the_buttons_import(server):
@@ -133,7 +137,7 @@ def test_the_served_modules_export_what_the_buttons_import(server):
 
 def test_the_task_pane_buttons_run_givebacks_client(server):
     pane = server.get("/taskpane.html").text
-    for script in ("reconcile", "clear_results", "new_template"):
+    for script in ("reconcile", "check", "clear_results", "new_template"):
         assert f'data-giveback-script="{script}"' in pane
     assert "xw-click" not in pane  # xlwings' own binding would send every sheet
 
@@ -146,7 +150,22 @@ def test_the_reconcile_script_returns_actions_that_write_the_adjustments(server)
     after = apply_actions(payload, response.json()["actions"])
     header, *adjustments = table_of(sheet_named(after, "Adjustments")["values"])
     assert [[row[0], row[2], row[3]] for row in adjustments] == [["NUT-5", "On", 7], ["NUT-5", "Off", -7]]
-    assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options"]
+    assert [s["name"] for s in after["sheets"]] == ["Usage", "Adjustments", "LoopTrace", "Summary", "Options",
+                                                    "RunRecord"]
+
+
+def test_the_check_script_answers_with_an_alert_naming_the_changed_cell(server):
+    usage = [["Product", "Quantity", "Reference"]] + [["NUT-5", q, f"NZ-{i}"] for i, (q,) in enumerate(SEED, 1)]
+    payload = book_payload({"Usage": usage})
+    actions = server.post("/xlwings/custom-scripts-call/reconcile", json=payload).json()["actions"]
+    reconciled = runpython_payload(apply_actions(payload, actions))  # what Excel sends back: values, no looks
+    current = server.post("/xlwings/custom-scripts-call/check", json=reconciled).json()["actions"]
+    assert [(a["func"], a["args"][0].split(":")[0], a["args"][1]) for a in current] == [
+        ("alert", "current", "Give-Back: Check")]
+    sheet_named(reconciled, "Usage")["values"][3][1] = 6  # Usage!B4: 4 -> 6
+    stale = server.post("/xlwings/custom-scripts-call/check", json=reconciled).json()["actions"]
+    assert stale[0]["args"][0].startswith("stale: 1 cell edited")
+    assert "Usage!B4 changed from 4 to 6 (NUT-5)" in stale[0]["args"][0]
 
 
 def test_giveback_client_gets_its_print_setup_and_chart_calls_over_http(server):

@@ -41,9 +41,10 @@ def buttons(addin: Path) -> dict[str, str]:
     return {button.get("label"): button.get("onAction") for button in tab.iterfind(".//ui:button", NS)}
 
 
-def test_the_ribbon_tab_has_the_three_buttons(built):
+def test_the_ribbon_tab_has_the_four_buttons(built):
     assert buttons(built / "giveback.xlam") == {
         "Reconcile": "RibbonMyAddin.RunMain",
+        "Check": "GivebackCheck",
         "Clear results": "GivebackClearResults",
         "New template": "GivebackNewTemplate",
     }
@@ -97,6 +98,7 @@ def test_the_other_buttons_callbacks_are_in_the_addin_and_run_our_entry_points(b
     assert (built / "giveback_ribbon.bas").read_text() == build_xlam.RIBBON_MACROS.read_text()  # the fallback
     python = callbacks_in(shipped)
     assert python == {
+        "GivebackCheck": "addin.desktop.check",
         "GivebackClearResults": "addin.desktop.clear_results",
         "GivebackNewTemplate": "addin.desktop.new_template",
     }
@@ -111,7 +113,8 @@ def test_olevba_lists_the_macros_of_every_button(built):
     parser = VBA_Parser(str(built / "giveback.xlam"))
     found = {vba_name: code for _, _, vba_name, code in parser.extract_macros()}
     parser.close()
-    assert set(callbacks_in(found["GivebackRibbon.bas"])) == {"GivebackClearResults", "GivebackNewTemplate"}
+    assert set(callbacks_in(found["GivebackRibbon.bas"])) == {"GivebackCheck", "GivebackClearResults",
+                                                              "GivebackNewTemplate"}
     assert "Sub RunMain(control As IRibbonControl)" in found["RibbonMyAddin.bas"]
     assert "Function RunPython(PythonCommand As String)" in found["xlwings.bas"]
 

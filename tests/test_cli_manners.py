@@ -13,7 +13,7 @@ import pytest
 
 from workbooks import SEED_NET_ZERO, digest, sheet_names, sheets, usage_rows, xlsx
 
-OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options"]
+OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options", "RunRecord"]  # RunRecord: very hidden
 
 
 def giveback(*args, cwd=None):

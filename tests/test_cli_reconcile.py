@@ -14,7 +14,7 @@ from giveback.reconcile import output_path
 from workbook.seam import WorkbookError
 from workbooks import SEED_NET_ZERO, digest, records, sheet_names, sheet_values, sheets, table_values, usage_rows, xlsx
 
-OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options"]
+OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options", "RunRecord"]  # RunRecord: very hidden
 
 
 def run(capsys, *argv):
@@ -179,7 +179,7 @@ def test_re_running_on_an_output_replaces_only_givebacks_sheets_with_the_same_va
     first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
     run(capsys, "reconcile", bad_book, "-o", first)
     run(capsys, "reconcile", first, "-o", second)
-    assert sheet_names(second) == sheet_names(first) == ["Usage"] + OUTPUTS + ["Issues"]
+    assert sheet_names(second) == sheet_names(first) == ["Usage"] + OUTPUTS[:-1] + ["Issues", "RunRecord"]
     for name in OUTPUTS + ["Issues"]:
         assert sheet_values(second, name) == sheet_values(first, name)
 
@@ -216,7 +216,7 @@ def test_the_result_keeps_the_inputs_kind(book, output):
 def test_template_writes_the_input_sheets_and_never_overwrites(capsys, tmp_path):
     path = tmp_path / "new.xlsx"
     assert run(capsys, "template", path)[0] == 0
-    assert sheet_names(path) == ["Read me", "Usage", "Lots", "Counts", "Settings"]
+    assert sheet_names(path) == ["Read me", "Usage", "Lots", "Counts", "Settings", "After run"]
     assert sheet_values(path, "Usage")[0] == ("Product", "Quantity", "Date", "Reference", "Unit Cost")
     assert sheet_values(path, "Settings")[1] == ("rule", "book")
     before = digest(path)

@@ -57,7 +57,7 @@ def written(demo, tmp_path_factory) -> Path:
 PRINTED = [
     ("Adjustments", "header", None, 1),
     ("LoopTrace", "header", None, 1),
-    ("Summary", "header", None, 1),
+    ("Summary", "header", "the table's", 1),  # its run record and sign-off: the print area is the table's
     ("Options", "header", "the table's", 0),  # the panel's hidden cells reach further right; a row break
     ("Issues", "header", None, 1),
 ]

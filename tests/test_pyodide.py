@@ -57,4 +57,4 @@ def test_the_reconcile_script_gives_the_same_actions(reports):
     cpython, pyodide = reports
     assert pyodide["reconcile"] == cpython["reconcile"]
     added = [action["args"][1] for action in cpython["reconcile"] if action["func"] == "addSheet"]
-    assert added == ["Adjustments", "LoopTrace", "Summary", "Options", "Issues"]
+    assert added == ["Adjustments", "LoopTrace", "Summary", "Options", "Issues", "RunRecord"]

@@ -32,7 +32,8 @@ def test_a_clean_book_recommends_every_product_in_sheet_order():
     assert lines(done) == {"NUT-5": [D(7), D(-7)], "BOLT-10": [D(17), D(-17)], "WIDGET": [D(60)]}
     assert (done.book.runs, done.book.paced_by) == (3, ("NUT-5",))
     assert (done.status, done.problems, done.drop) == (0, (), ("Issues",))
-    assert list(by_name(done)) == ["Adjustments", "LoopTrace", "Summary", "Options"]
+    assert list(by_name(done)) == ["Adjustments", "LoopTrace", "Summary", "Options", "RunRecord"]
+    assert [sheet.name for sheet in done.sheets if sheet.hidden] == ["RunRecord"]  # the run record, very hidden
 
 
 def test_a_bad_row_blocks_its_product_and_summary_says_why():

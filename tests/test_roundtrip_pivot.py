@@ -38,10 +38,11 @@ from giveback.cli import main
 SYSTEM_PYTHON = "/usr/bin/python3"
 UNO_SCRIPT = Path(__file__).with_name("uno_pivot_book.py")
 SHAPE_TEXT = "Reviewed by the auditor"  # as in uno_pivot_book.py
-OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options"]
+OUTPUTS = ["Adjustments", "LoopTrace", "Summary", "Options", "RunRecord"]  # RunRecord: very hidden
 # The only parts write_outputs re-serialises (workbook/xlsx/package.py, _Edit.finish). It drops
 # xl/calcChain.xml when it replaces a sheet, but LibreOffice writes none here.
-EDITED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
+EDITED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+          "_rels/.rels"}  # the package root's relationships gain the run record's custom properties part
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PIVOT_CACHE = f"{R_NS}/pivotCacheDefinition"

@@ -25,8 +25,8 @@ def read_me_names(book) -> set[str]:
     return {row[0] for row in book[READ_ME].iter_rows(values_only=True) if row and row[0]}
 
 
-def test_read_me_comes_first_then_the_input_sheets(template):
-    assert template.sheetnames == [READ_ME, "Usage", "Lots", "Counts", "Settings"]
+def test_read_me_comes_first_then_the_input_sheets_then_after_run(template):
+    assert template.sheetnames == [READ_ME, "Usage", "Lots", "Counts", "Settings", "After run"]
 
 
 @pytest.mark.parametrize("schema", INPUTS, ids=lambda schema: schema.sheet)

@@ -88,7 +88,7 @@ def test_make_serve_s_app_serves_the_installed_functions_and_scripts(fresh, tmp_
     assert done.returncode == 0, done.stderr
     functions, scripts = done.stdout.splitlines()
     assert "'RECOMMEND_ADJ'" in functions and "'GIVEBACK_TRACE'" in functions
-    assert eval(scripts) == ["clear_results", "new_template", "reconcile"]
+    assert eval(scripts) == ["check", "clear_results", "new_template", "reconcile"]
 
 
 def test_the_installed_package_builds_the_same_desktop_addin(fresh, tmp_path):

@@ -16,13 +16,16 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
-from core.models import Policy, Recommendation, Status
+from core.models import Policy, ProductUsage, Recommendation, Status
 from core.problems import Code, Problem
 from core.book import Book, recommend_book
 
+from .close.record import Recorder, RunRecord
 from .sheets import inputs, outputs
 from .sheets.options import options_sheet, summary_products
 from .sheets.inputs import Records
+from .sheets.run_record import run_record_sheet
+from .sheets.signoff import Block, Outcome, read_block, signoff_panel
 from .sheets.schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
 from .seam import OutputSheet, SheetReader, WorkbookError
 from .sheets.settings import Settings, read_settings
@@ -44,7 +47,9 @@ class Reconciliation(NamedTuple):
     `recommendations` or in `blocked` with the problems that stopped it. `drop` names
     giveback's sheets to remove (`Issues` when there are no problems). `sheets` can be
     written once, in order: LoopTrace streams each product's trace from the engine and
-    Summary, after it, says where each went."""
+    Summary, after it, says where each went. `record` is the run record (SPEC section 11:
+    also the book's custom document properties), `signoff` what became of Summary's
+    sign-off."""
 
     products: tuple[str, ...]
     recommendations: tuple[Recommendation, ...]
@@ -54,6 +59,9 @@ class Reconciliation(NamedTuple):
     policy: Policy
     sheets: tuple[OutputSheet, ...]
     drop: tuple[str, ...]
+    record: RunRecord | None = None
+    signoff: Outcome = Outcome()
+    ready: tuple[ProductUsage, ...] = ()  # the inputs of `recommendations`, in their order
 
     @property
     def status(self) -> int:
@@ -65,26 +73,35 @@ class Reconciliation(NamedTuple):
 
 
 def reconcile(
-    reader: SheetReader, overrides: Mapping[str, object] | None = None, progress: Progress | None = None
+    reader: SheetReader, overrides: Mapping[str, object] | None = None, progress: Progress | None = None,
+    previous: Callable[[], Block | None] | None = None, recorder: Recorder | None = None,
 ) -> Reconciliation:
     """Reconcile the workbook behind `reader`. `overrides` (rule, lot_order, max_runs,
-    max_loops; None values ignored) take precedence over the Settings sheet.
+    max_loops; None values ignored) take precedence over the Settings sheet. Summary's
+    sign-off is carried over from the book's own Summary, else from what `previous`
+    reads (the Summary of the file the output replaces), called only then. `recorder`
+    records the input values read (by default one that packs them for the run record
+    sheet).
     Raises WorkbookError for a structural problem; input problems are returned."""
     report = progress or _silent
     names = list(reader.sheet_names())
-    settings = _read_settings(reader, names)  # first: its date_order reads the others' dates
+    recorder = recorder or Recorder()
+    settings = _read_settings(reader, names, recorder)  # first: its date_order reads the others' dates
     dates = settings.values.get("date_order")
-    usage = _read(reader, names, USAGE, partial(inputs.read_usage, date_order=dates), report)
-    lots = _read(reader, names, LOTS, partial(inputs.read_lots, date_order=dates), report)
-    counts = _read(reader, names, COUNTS, inputs.read_counts, report)
+    usage = _read(reader, names, USAGE, partial(inputs.read_usage, date_order=dates), report, recorder)
+    lots = _read(reader, names, LOTS, partial(inputs.read_lots, date_order=dates), report, recorder)
+    counts = _read(reader, names, COUNTS, inputs.read_counts, report, recorder)
     products = inputs.assemble(usage, lots, counts, settings.values.get("distinct_products", ()))
     policy = make_policy(settings.values, overrides)
+    record = recorder.record(policy)
+    panel, signoff = signoff_panel(record, read_block(reader, names) or (previous and previous()))
     recommendations, book = recommend_book(products.ready, policy,
                                            lambda done, total: report("Recommending", done, total))
     problems = tuple(products.problems + settings.problems + unused_settings(settings, policy, overrides))
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
     summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy, book)
+    summary = summary._replace(panel=panel)  # the run record and sign-off, above the table
     sheets = [  # in this order: Summary's notes say where LoopTrace put each trace
         outputs.adjustments(recommendations, policy),
         outputs.loop_trace(traces),
@@ -93,6 +110,7 @@ def reconcile(
     ]
     if problems:
         sheets.append(outputs.issues(problems))
+    sheets.append(run_record_sheet(record, recorder))
     return Reconciliation(
         products=tuple(usage.products),
         recommendations=recommendations,
@@ -102,6 +120,9 @@ def reconcile(
         policy=policy,
         sheets=tuple(sheets),
         drop=() if problems else (outputs.ISSUES,),
+        record=record,
+        signoff=signoff,
+        ready=tuple(products.ready),
     )
 
 
@@ -112,8 +133,10 @@ def _silent(task: str, done: int, total: int | None) -> None:
 Codec = Callable[[Header, Iterable[NumberedRow]], Records]
 
 
-def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, report: Progress) -> Records:
-    """A sheet through its codec; an absent or blank optional sheet reads as no rows."""
+def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, report: Progress,
+          recorder: Recorder) -> Records:
+    """A sheet through its codec, the values it reads recorded; an absent or blank
+    optional sheet reads as no rows."""
     name = _sheet_name(names, schema)
     if name is None:
         if schema.required:
@@ -124,7 +147,7 @@ def _read(reader: SheetReader, names: list[str], schema: Schema, codec: Codec, r
     if header is None and not schema.required:
         return Records([], [], {})
     _check_columns(schema, name, header)
-    return codec(header, _reporting(rows, f"Reading {name}", report))
+    return codec(header, recorder.known_columns(schema, header, _reporting(rows, f"Reading {name}", report)))
 
 
 def _no_sheet(reader: SheetReader, schema: Schema) -> WorkbookError:
@@ -171,6 +194,8 @@ def _reporting(rows: Iterator[NumberedRow], task: str, report: Progress) -> Iter
         yield number, row
 
 
-def _read_settings(reader: SheetReader, names: list[str]) -> Settings:
+def _read_settings(reader: SheetReader, names: list[str], recorder: Recorder) -> Settings:
     name = _sheet_name(names, SETTINGS)
-    return read_settings(name, numbered(reader.rows(name))) if name else Settings({}, [], {})
+    if name is None:
+        return Settings({}, [], {})
+    return read_settings(name, recorder.every_cell(SETTINGS, name, numbered(reader.rows(name))))

@@ -177,13 +177,15 @@ class OutputSheet(NamedTuple):
     the header); a `panel` sits between them, a blank row on each side. `rows` may be a
     generator (a long trace is streamed, never held twice);
     a sheet longer than Excel's limit continues on `NAME (2)`, `NAME (3)`, ... (see
-    `continuation_names`)."""
+    `continuation_names`). A `hidden` sheet is giveback's own data (the run record),
+    very hidden: Excel shows it in no list of sheets, yet every host reads its values."""
 
     name: str
     columns: tuple[Column, ...]
     rows: Iterable[Row]
     intro: tuple[str, ...] = ()
     panel: Panel | None = None
+    hidden: bool = False
 
     @property
     def panel_row(self) -> int:

@@ -15,11 +15,12 @@ const { convertDateValues } = await import(pathToFileURL(metadata));
 
 const ACTIONS = { actions: [{ func: "setValues" }] };
 
-// Run Reconcile on `sheets`; returns what Excel was asked, what was posted, what replayed.
-async function reconcile(sheets, { limit, names, post, client } = {}) {
+// Run Reconcile (or `script`) on `sheets`; returns what Excel was asked, what was posted,
+// what replayed.
+async function reconcile(sheets, { limit, names, post, client, script = giveback.reconcile } = {}) {
   const excel = mockExcel(sheets, { limit });
   const seen = { bookData: [], posted: [], replayed: [] };
-  await giveback.reconcile(excel.context, {
+  await script(excel.context, {
     getBookData: async (options, context) => {
       seen.bookData.push(options);
       assert.equal(context, excel.context);
@@ -55,24 +56,55 @@ test("a sheet is read in requests of at most CELLS_PER_READ cells, every row onc
   assert.deepEqual(giveback.readPlan(0, 5), []);
 });
 
-test("Reconcile reads only the input sheets' values and sends every sheet's metadata", async () => {
+// Summary as giveback writes it: its run record and sign-off above a long table.
+function summaryRows(products) {
+  const block = [["Summary: one row per product"], [], ["Reconciled", "2026-03-05 12:00 UTC by giveback 0.1.0"],
+    ["Fingerprint", "3f2a"], ["Prepared by", "Ann Lee", "2026-03-05"], ["Reviewed by"], []];
+  return block.concat([["Product", "Status"]], Array.from({ length: products }, (_, i) => [`SKU-${i}`, "Adjust"]));
+}
+
+test("Reconcile reads the input sheets' values, Summary's sign-off, and sends every sheet's metadata", async () => {
   const sheets = {
     " usage ": usageRows(3),
     LOTS: [["Product", "Lot", "Quantity", "Used"], ["SKU-00001", "L1", 10, 2]],
     Adjustments: [["Product", "Line"], ["SKU-00001", "On"]],
     LoopTrace: usageRows(50),
-    Summary: [["Product"], ["SKU-00001"]],
+    Summary: summaryRows(5000),
+    RunRecord: [["Sheet", "Data"], ["Run record", "{}"]],
+    "After run": [["Run", 2]],
     Notes: [["mine"]],
   };
   const run = await reconcile(sheets);
   assert.deepEqual(run.bookData, [{ auth: "token", headers: { "Auth-Provider": "entraid" }, lazy: true }]);
-  assert.deepEqual(run.log.sheets, [" usage ", "LOTS"]);
+  assert.deepEqual(run.log.sheets, [" usage ", "LOTS", "Summary"]);
+  assert.deepEqual(run.log.reads.at(-1), { sheet: "Summary", first: 0, count: giveback.SUMMARY_ROWS, columns: 3 });
   const [[payload, headers]] = run.posted;
   assert.deepEqual(headers, { "Auth-Provider": "entraid" });
   assert.deepEqual(payload.sheets.map((sheet) => sheet.name), Object.keys(sheets));
-  for (const sheet of payload.sheets.slice(2)) assert.deepEqual(sheet.values, [[]], sheet.name);
+  for (const sheet of payload.sheets.slice(2)) {
+    if (sheet.name !== "Summary") assert.deepEqual(sheet.values, [[]], sheet.name);
+  }
+  assert.deepEqual(payload.sheets[4].values[4], ["Prepared by", "Ann Lee", "2026-03-05"]);
+  assert.equal(payload.sheets[4].values.length, giveback.SUMMARY_ROWS);
   assert.deepEqual(payload.sheets[1].values, sheets.LOTS);
   assert.deepEqual(run.replayed, [[ACTIONS, true]]);
+});
+
+test("Check also reads After run and the very hidden RunRecord sheet, and posts to the check script", async () => {
+  const sheets = {
+    Usage: usageRows(3),
+    LoopTrace: usageRows(50),
+    Summary: summaryRows(10),
+    RunRecord: [["Sheet", "Data"], ["Run record", "{}"], ["Usage", "z:eJwLycxVAAAGdAG/"]],
+    "After run": [["Run", 2], [], ["Product", "Quantity", "Reference"], ["SKU-00001", 3, "INV-9"]],
+  };
+  const run = await reconcile(sheets, { script: giveback.check });
+  assert.deepEqual(run.log.sheets, ["Usage", "Summary", "RunRecord", "After run"]);
+  const [[payload]] = run.posted;
+  const sent = Object.fromEntries(payload.sheets.map((sheet) => [sheet.name, sheet.values]));
+  assert.deepEqual(sent.RunRecord, sheets.RunRecord);
+  assert.deepEqual(sent["After run"][3], ["SKU-00001", 3, "INV-9"]);
+  assert.deepEqual(sent.LoopTrace, [[]]);
 });
 
 test("the book names the callbacks this Excel can run, for the script's print setup and charts", async () => {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 from xml.etree.ElementTree import ParseError
 
 from .guard import UnreadableWorkbook, check_workbook, check_workbook_file
@@ -156,13 +156,14 @@ def unreadable(path: Path, error: BaseException) -> WorkbookError:
 
 
 def write_book(source: Source, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = (),
-               notes: list[str] | None = None) -> list[str]:
+               notes: list[str] | None = None, properties: Mapping[str, str] | None = None) -> list[str]:
     """Write giveback's output `sheets` into a copy of the workbook `source` (the snapshot
     the readers read) at `target` (which may be the input itself, for in-place),
-    atomically, and remove the sheets in `drop`. Returns the sheet names written; adds to
-    `notes` what the accountant should know about the save; raises WorkbookError (a book
-    open in Excel at `target`, an input saved again meanwhile, a sheet in the way, ...)."""
+    atomically, remove the sheets in `drop` and set the custom document `properties` (the
+    run record). Returns the sheet names written; adds to `notes` what the accountant
+    should know about the save; raises WorkbookError (a book open in Excel at `target`, an
+    input saved again meanwhile, a sheet in the way, ...)."""
     try:
-        return write_outputs(as_snapshot(source), target, sheets, drop, notes)
+        return write_outputs(as_snapshot(source), target, sheets, drop, notes, properties)
     except (SheetNotOurs, PackageError, SaveRefused) as error:
         raise WorkbookError(str(error)) from None

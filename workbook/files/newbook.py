@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..sheets.after_run import AFTER_RUN, RUN_LABEL, TEMPLATE_ROWS
 from ..sheets.schema import INPUTS, LOTS, SETTINGS, Schema
 from ..seam import EXCEL_MAX_ROWS, Row, WorkbookError
 from ..sheets.settings import CHOICES, DEFAULT_SETTINGS, PARSERS
@@ -60,7 +61,31 @@ def input_book(rows: Mapping[str, Sequence[Row]] | None = None) -> Workbook:
     printable(add_read_me(book), header_row=False)
     for schema in INPUTS:
         _sheet(book, schema, rows.get(schema.sheet, ()))
+    _after_run(book)
     return book
+
+
+def _after_run(book: Workbook) -> None:
+    """`After run`, for the follow-up: the Run label and its empty cell, the header below."""
+    sheet = book.create_sheet(AFTER_RUN.sheet)
+    for row in TEMPLATE_ROWS:
+        sheet.append(list(row))
+    header = len(TEMPLATE_ROWS)
+    sheet["A1"].font = Font(name="Calibri", bold=True)
+    sheet["A1"].comment = _note(header_note(AFTER_RUN, RUN_LABEL.lower()))
+    runs = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
+                          showErrorMessage=True, error="The runs done: a whole number, 1 or more.",
+                          errorTitle="giveback")
+    runs.add("B1")
+    sheet.add_data_validation(runs)
+    for index, field in enumerate(AFTER_RUN.fields, start=1):
+        cell = sheet.cell(header, index)
+        cell.font = Font(name="Calibri", bold=True)
+        cell.comment = _note(header_note(AFTER_RUN, field.key))
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(field.header) + 4)
+    sheet.freeze_panes = f"A{header + 1}"
+    printable(sheet)
+    sheet.print_title_rows = f"{header}:{header}"
 
 
 def printable(sheet, header_row: bool = True) -> None:

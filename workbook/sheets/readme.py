@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..seam import LINE_HEIGHT, text_lines
+from .after_run import AFTER_RUN, RUN_HELP, RUN_LABEL
 from .outputs import OUTPUT_NAMES
 from .schema import COUNTS, LOTS, SETTINGS, USAGE, Schema
 from .settings import PARSERS
+from .signoff import PREPARED, REVIEWED
 
 TITLE = "giveback: how to fill in this workbook"
 READ_ME = "Read me"
@@ -45,6 +47,13 @@ COLUMNS: dict[tuple[str, str], str] = {
     " changes the balance by Counted minus Balance.",
     (SETTINGS.sheet, "setting"): "A setting's name: one of those listed on the Read me sheet.",
     (SETTINGS.sheet, "value"): "The setting's value. Blank keeps the default.",
+    (AFTER_RUN.sheet, RUN_LABEL.lower()): RUN_HELP + " Type it in the cell right of Run.",
+    (AFTER_RUN.sheet, "product"): "After posting and running the reconciliation: a product the ERP still shows"
+    " unallocated usage for, as on the Usage sheet.",
+    (AFTER_RUN.sheet, "quantity"): "The units still unallocated, signed as on Usage: positive consumption,"
+    " negative returns. The adjustment's own write-off may be listed or left out.",
+    (AFTER_RUN.sheet, "reference"): "The usage record's document, as the ERP shows it: a reference not on the Usage"
+    " sheet is usage posted since the run.",
 }
 
 SETTINGS_HELP: dict[str, tuple[str, str]] = {  # name: (values, what it does)
@@ -82,7 +91,8 @@ OUTPUTS_HELP: dict[str, str] = {
     "Summary": "The whole book first: the runs it needs and the product that sets them, the gross entry, the guide's,"
     " and what one run fewer would cost. Then one row per product: its status (Adjust, No adjustment, Cannot"
     " clear, Blocked), its lines, the runs they take, their gross cost and notes saying why; its usage totals and"
-    " the guide's lines print on pages of their own.",
+    " the guide's lines print on pages of their own. Above the table: the run record (when, the rule, a"
+    " fingerprint of the inputs) and the Prepared by and Reviewed by cells.",
     "LoopTrace": "Every movement of every simulated run: what each COGS reconciliation run will give back and"
     " allocate, lot by lot.",
     "Issues": "Only when there are some: each cell giveback could not use (an Error: its product is Blocked) and"
@@ -135,6 +145,21 @@ POSTING = (
     ("Your file", "giveback writes its sheets into a copy (BOOK.reconciled.xlsx) unless asked to work in place,"
                   " replaces them on every run, and changes nothing else."),
 )
+CLOSE = (
+    (f"{PREPARED}, {REVIEWED}", "Summary records the run (when, the rule, a fingerprint of the inputs) above its"
+     " table. The preparer and then the reviewer type their name in the cell right of the label and the date right"
+     " of that. A run with the same inputs keeps them; a run whose inputs changed clears them and keeps them on a"
+     " History line, so nobody posts figures reviewed for other numbers."),
+    ("Check", "giveback check BOOK (or Check on the giveback ribbon tab) says whether the outputs still match the"
+              " inputs, and if not, names every cell that changed since the run (Usage!D14 changed from 6 to 8)."
+              " Notes, formats and other sheets do not count."),
+    ("Export", "giveback export BOOK --csv FILE writes the lines to post as an import file for the ERP: Adjustment"
+               " ID, Product, Line, Quantity, Unit Cost, Extended Cost, Date, Memo. A stale book is refused."),
+    (AFTER_RUN.sheet, "After posting and running the reconciliation k times, paste what is still unallocated (Product,"
+                      " Quantity, Reference) under the header and type k right of Run. Check then says whether"
+                      " that is what the trace predicted (on track) or which products differ, by how much, and why"
+                      " (usage posted since, lines keyed with another quantity)."),
+)
 
 
 def row_height(name: str, text: str) -> float:
@@ -156,6 +181,7 @@ def parts() -> Iterable[tuple[str, Iterable[tuple[str, str]]]]:
         (name, f"{values}. {text}") for name, (values, text) in SETTINGS_HELP.items() if name in PARSERS]
     yield "What giveback writes", [(name, OUTPUTS_HELP[name]) for name in OUTPUT_NAMES if name in OUTPUTS_HELP]
     yield "Posting the result", POSTING
+    yield "Review, check and follow up", CLOSE
 
 
 def columns(schema: Schema) -> list[tuple[str, str]]:

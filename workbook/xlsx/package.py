@@ -26,6 +26,11 @@ and gigabytes on large books. Here the package is edited at the zip level instea
 
 Every part comes from the workbook's snapshot (`files.snapshot`), the bytes the readers
 read: the output is wholly one version of the file, whatever happens to it meanwhile.
+
+The run record's custom document properties (`docprops`) are set in `docProps/custom.xml`,
+the user's own kept; a package without that part gains it, with its relationship and
+content type. A very hidden output (the run record sheet) is listed with
+`state="veryHidden"`.
 """
 
 from __future__ import annotations
@@ -35,15 +40,15 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
-from typing import IO, BinaryIO, Iterator, Sequence
+from typing import IO, BinaryIO, Iterator, Mapping, Sequence
 
 from lxml import etree
 
-from . import chart, panel, sheetxml, strict, styles, zipcopy
+from . import chart, docprops, panel, sheetxml, strict, styles, zipcopy
 from .background import writing_in_background
 from .opc import (
     CALC_CHAIN, CONTENT_TYPES, CONTENT_TYPES_NS, PACKAGE_RELS_NS, STYLES, STYLES_TYPE, TABLE,
-    TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, Package, PackageError, rels_part, relative_target,
+    TABLE_TYPE, WORKSHEET, WORKSHEET_TYPE, ROOT_RELS, Package, PackageError, rels_part, relative_target,
 )
 from ..files.saving import real_path, saving, scratch_file
 from ..files.snapshot import Snapshot
@@ -79,12 +84,13 @@ class SheetNotOurs(Exception):
 
 def write_outputs(
     source: Snapshot | Path, target: Path, sheets: Sequence[OutputSheet], drop: Sequence[str] = (),
-    notes: list[str] | None = None,
+    notes: list[str] | None = None, properties: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Copy the workbook `source` (its snapshot, or the file at a path) to `target`
     atomically (`files.saving`; target may be the input itself, for in-place), with
-    giveback's output `sheets` created or replaced and giveback-owned sheets named in
-    `drop` removed. Every other part of the user's package is copied byte for byte.
+    giveback's output `sheets` created or replaced, giveback-owned sheets named in `drop`
+    removed and the custom document `properties` set (text). Every other part of the
+    user's package is copied byte for byte.
     Returns the sheet names written; what the accountant should know about how the file
     was saved (a hard link split) is added to `notes`.
 
@@ -94,7 +100,7 @@ def write_outputs(
     _check_output_names(sheets)
     target = Path(target)
     with Package(source) as package, scratch_file(target) as spill:
-        edit = _Edit(package, [sheet.name for sheet in sheets], drop, notes if notes is not None else [])
+        edit = _Edit(package, [sheet.name for sheet in sheets], drop, notes if notes is not None else [], properties)
         with zipfile.ZipFile(spill, "w", zipfile.ZIP_DEFLATED,
                              compresslevel=SHEET_COMPRESSION_LEVEL) as new_parts:
             written = [name for sheet in sheets for name in _write_output(new_parts, edit, sheet)]
@@ -160,7 +166,7 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
         name = output.name if not names else f"{output.name} ({len(names) + 1})"
         page = output._replace(panel=None) if names else output
         layout = print_layout(page)
-        sheet_part, table_part = edit.claim_sheet(name, layout)
+        sheet_part, table_part = edit.claim_sheet(name, layout, page.hidden)
         table_name = edit.table_name(name)
         relationships = [("rId1", TABLE, relative_target(sheet_part, table_part))]
         extras = _panel_extras(archive, edit, page, sheet_part, relationships)
@@ -204,8 +210,10 @@ class _Edit:
     """What changes in the package: planned from the workbook as it is, then grown as each
     output sheet is written, and finally serialised into the edited parts."""
 
-    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str], notes: list[str]):
+    def __init__(self, package: Package, outputs: list[str], drop: Sequence[str], notes: list[str],
+                 properties: Mapping[str, str] | None = None):
         self.package, self.notes = package, notes
+        self.properties = dict(properties or {})
         self._print_note_given = False
         self.workbook = _workbook_part(package)
         self.workbook_rels_part = rels_part(package.workbook_part)
@@ -222,9 +230,10 @@ class _Edit:
         self.table_names |= self.workbook.defined_names()
         self.dates = sheetxml.EXCEL_1904 if self.workbook.date1904() else sheetxml.EXCEL_1900
 
-    def claim_sheet(self, name: str, layout: PrintLayout = PrintLayout(title_rows=(1, 1))) -> tuple[str, str]:
+    def claim_sheet(self, name: str, layout: PrintLayout = PrintLayout(title_rows=(1, 1)),
+                    hidden: bool = False) -> tuple[str, str]:
         """Add (or reuse the slot of) sheet `name`, with the rows and columns `layout`
-        prints on every page; return its new sheet and table parts."""
+        prints on every page, very hidden if asked; return its new sheet and table parts."""
         slot = next((i for i, s in enumerate(self.existing) if s.name.casefold() == name.casefold()),
                     None)
         if slot is not None and slot not in self.doomed:
@@ -236,9 +245,9 @@ class _Edit:
         table_part = self._new_part_name(posixpath.join(folder, "tables/table"), TABLE_TYPE)
         relationship = self._add_workbook_relationship(WORKSHEET, sheet_part)
         if slot is None:
-            self.workbook.append_sheet(name, relationship)
+            self.workbook.append_sheet(name, relationship, hidden)
         else:
-            self.workbook.replace_sheet(slot, name, relationship)
+            self.workbook.replace_sheet(slot, name, relationship, hidden)
             self.replaced.add(slot)
         if self._printable(name):
             self.workbook.print_titles(name, layout.title_rows_reference(), layout.title_columns_reference())
@@ -292,7 +301,7 @@ class _Edit:
         wanted = [(styles.GENERAL, HEADER)] + [(code, styles.PLAIN) for code in formats]
         indexes = styles.add_cell_styles(self.styles, wanted)
         return panel.PanelStyles(indexes[styles.GENERAL, HEADER],
-                                 {code: indexes[code, styles.PLAIN] for code in formats})
+                                 {code: indexes[code, styles.PLAIN] for code in formats}, self.dates)
 
     def new_part(self, stem: str, content_type: str) -> str:
         """A new part named `stem` + a number, beside the workbook part (`xl/`)."""
@@ -318,14 +327,36 @@ class _Edit:
             self.workbook.recalculate_on_open()
         self._remove_relationships_to_dropped_parts()
         self._remove_content_types_of_dropped_parts()
+        properties = self._properties_parts()
         return {
-            self.package.actual_name(part): self.spelled(_serialise(root)) for part, root in [
+            **{self.package.actual_name(part): self.spelled(_serialise(root)) for part, root in [
                 (CONTENT_TYPES, self.content_types),
                 (self.package.workbook_part, self.workbook.root),
                 (self.workbook_rels_part, self.workbook_rels),
                 (self.styles_part, self.styles),
-            ]
+            ]},
+            **properties,
         }
+
+    def _properties_parts(self) -> dict[str, bytes]:
+        """The custom properties part with `properties` set; when the package has none, a
+        new one and the package root's relationships pointing at it."""
+        if not self.properties:
+            return {}
+        strict_package = self.package.strict
+        part = docprops.custom_part(self.package)
+        if part is not None:
+            return {part: docprops.with_properties(self.package.xml(part), self.properties, strict_package)}
+        part = self._new_part_name(docprops.DEFAULT_PART.removesuffix(".xml"), docprops.CUSTOM_TYPE, first="")
+        root_rels = self.package.xml(ROOT_RELS)
+        ids = {element.get("Id") for element in root_rels}
+        number = len(ids) + 1
+        while f"rId{number}" in ids:
+            number += 1
+        etree.SubElement(root_rels, f"{{{PACKAGE_RELS_NS}}}Relationship", Id=f"rId{number}",
+                         Type=docprops.relationship_type(strict_package), Target=part)
+        return {part: docprops.with_properties(None, self.properties, strict_package),
+                self.package.actual_name(ROOT_RELS): self.spelled(_serialise(root_rels))}
 
     def spelled(self, xml: bytes) -> bytes:
         """A part giveback writes, in the package's spelling of Open XML (Strict or not)."""
@@ -398,12 +429,13 @@ class _Edit:
                 names.add(table.get("displayName", "").lower())
         return ids, names
 
-    def _new_part_name(self, stem: str, content_type: str) -> str:
+    def _new_part_name(self, stem: str, content_type: str, first: str | int = 1) -> str:
         """A part name no entry, relationship part or relationship of the package uses
-        (a dangling relationship would take the new part for its own)."""
-        number = 1
+        (a dangling relationship would take the new part for its own): `stem` and a
+        number, the first one being `first` ("" for none: `docProps/custom.xml`)."""
+        number: str | int = first
         while {f"{stem}{number}.xml".lower(), rels_part(f"{stem}{number}.xml").lower()} & self.taken_names:
-            number += 1
+            number = 2 if number == "" else int(number) + 1
         part = f"{stem}{number}.xml"
         self.taken_names.add(part.lower())
         self._add_content_type(part, content_type)

@@ -3,33 +3,44 @@ drop-down lists on its cells (`<dataValidations>`).
 
 Cells are written as `sheetxml` writes a table's (numbers as numbers, text inline); a
 `Formula` carries its value as of writing: a number, a text (`t="str"`), or `#N/A`
-(`t="e"`) for None. Text in column A is a label, in the header's bold look. Hidden rows
+(`t="e"`) for None; a date (a sign-off's) is its serial number in the workbook's date
+system, in a date format. Text in column A is a label, in the header's bold look. Hidden rows
 (`hidden="1"`) hold what only a chart reads: Excel draws them when the chart says so
 (`plotVisOnly="0"`, see `chart`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Mapping, NamedTuple
 
 from ..seam import Formula, Number, Panel, Row
 from ..sheets.schema import column_letter
-from .sheetxml import cell_text
+from .sheetxml import EXCEL_1900, DateSystem, cell_text, excel_serial
+from .styles import DATE_FORMAT, DATETIME_FORMAT
 from .text import xml_attribute, xml_text
 
 NOT_AVAILABLE = "#N/A"
 
 
 class PanelStyles(NamedTuple):
-    """cellXfs indexes: labels, and each number format a panel cell asks for."""
+    """cellXfs indexes: labels, and each number format a panel cell asks for; and the
+    workbook's date system, for a date's serial number."""
 
     label: int
     formats: Mapping[str, int]
+    dates: DateSystem = EXCEL_1900
 
 
 def number_formats(panel: Panel) -> set[str]:
-    """The number formats the panel's formulas and numbers ask for."""
-    return {cell.number_format for row in panel.rows for cell in row if isinstance(cell, (Formula, Number))}
+    """The number formats the panel's formulas, numbers and dates ask for."""
+    return {_number_format(cell) for row in panel.rows for cell in row if isinstance(cell, (Formula, Number, dt.date))}
+
+
+def _number_format(cell: Formula | Number | dt.date) -> str:
+    if isinstance(cell, dt.date):
+        return DATETIME_FORMAT if isinstance(cell, dt.datetime) else DATE_FORMAT
+    return cell.number_format
 
 
 def rows_xml(panel: Panel, first_row: int, styles: PanelStyles) -> str:
@@ -58,6 +69,12 @@ def _cell_xml(value: object, ref: str, label: bool, styles: PanelStyles) -> str:
         return f'<c r="{ref}"{_style(styles.label if label else 0)} t="inlineStr"><is><t>{cell_text(value)}</t></is></c>'
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
+    if isinstance(value, dt.date) and excel_serial(value, styles.dates) is not None:
+        style = styles.formats.get(_number_format(value), 0)
+        return f'<c r="{ref}"{_style(style)}><v>{excel_serial(value, styles.dates)}</v></c>'
+    if isinstance(value, (bool, dt.date)):  # what an accountant typed in a sign-off cell: kept as text
+        shown = value.isoformat() if isinstance(value, dt.date) else str(value).upper()
+        return f'<c r="{ref}" t="inlineStr"><is><t>{cell_text(shown)}</t></is></c>'
     raise TypeError(f"a panel cell cannot hold {type(value).__name__}")
 
 

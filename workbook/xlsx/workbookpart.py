@@ -78,21 +78,23 @@ class WorkbookPart:
         """Every defined name, lower-cased (a table's name must differ from all of them)."""
         return {name.get("name", "").lower() for name in self._name_elements()}
 
-    def replace_sheet(self, index: int, name: str, relationship_id: str) -> None:
+    def replace_sheet(self, index: int, name: str, relationship_id: str, hidden: bool = False) -> None:
         """Point the sheet in slot `index` at a new part, keeping its id, place and names."""
         element = self._sheet_elements()[index]
         element.set("name", name)
         element.set(_RELATIONSHIP_ID, relationship_id)
+        _set_state(element, hidden)
         self._mark(name)
 
-    def append_sheet(self, name: str, relationship_id: str) -> None:
-        """Add a sheet at the end, marked as giveback's."""
+    def append_sheet(self, name: str, relationship_id: str, hidden: bool = False) -> None:
+        """Add a sheet at the end, marked as giveback's; very hidden if asked."""
         elements = self._sheet_elements()
         sheet_id = 1 + max((int(e.get("sheetId", 0)) for e in elements), default=0)
         # nsmap: the `r` prefix Excel writes, whatever lxml has registered (openpyxl registers
         # it when imported; without it lxml would invent `ns0`)
-        etree.SubElement(self._sheets, f"{_Q}sheet", name=name, sheetId=str(sheet_id),
-                         attrib={_RELATIONSHIP_ID: relationship_id}, nsmap={"r": REL_NS})
+        element = etree.SubElement(self._sheets, f"{_Q}sheet", name=name, sheetId=str(sheet_id),
+                                   attrib={_RELATIONSHIP_ID: relationship_id}, nsmap={"r": REL_NS})
+        _set_state(element, hidden)
         self._mark(name)
 
     def print_titles(self, sheet_name: str, rows: str, columns: str = "") -> None:
@@ -212,6 +214,14 @@ class WorkbookPart:
                 position = int(view.get(attribute, 0))
                 if position > index or position >= count:
                     view.set(attribute, str(max(0, min(position - 1, count - 1))))
+
+
+def _set_state(sheet: etree._Element, hidden: bool) -> None:
+    """`state="veryHidden"`: a sheet no list of Excel's shows (only VBA unhides it)."""
+    if hidden:
+        sheet.set("state", "veryHidden")
+    elif "state" in sheet.attrib:
+        del sheet.attrib["state"]
 
 
 def without_sheet_references(formula: str, sheet_names: set[str]) -> str:

@@ -1,4 +1,4 @@
-// giveback's Reconcile for Excel on the web and new Excel, through xlwings Server.
+// giveback's Reconcile and Check for Excel on the web and new Excel, through xlwings Server.
 //
 // xlwings' runPython sends the values and number formats of every sheet in one request,
 // and Excel on the web caps each request and response between an add-in and the workbook
@@ -12,7 +12,11 @@
 //    and blank-insensitively, as the script finds them), from A1 in requests of at most
 //    CELLS_PER_READ cells, with their number formats so that xlwings' convertDateValues
 //    turns date cells into ISO text as getBookData would; a request Excel still refuses
-//    as too large is split in two, down to a single row;
+//    as too large is split in two, down to a single row. Of giveback's own sheets only
+//    Summary's first SUMMARY_ROWS rows, where its run record and sign-off are (a re-run
+//    keeps the names and dates typed there: workbook/sheets/signoff.py), and, for Check,
+//    the After run sheet and the very hidden RunRecord sheet (a few dozen cells of
+//    compressed text: workbook/sheets/run_record.py);
 // 3. the script's actions, replayed by xlwings' runActions (addin/book.py keeps each
 //    block of values under 2 MB); among them, calls of giveback's own callbacks
 //    (layout.js: print setup and charts), which the book names as `giveback_client`
@@ -28,14 +32,27 @@
 // this module under node with office-addin-mock.
 
 export const INPUT_SHEETS = ["Usage", "Lots", "Counts", "Settings"];
+export const CHECK_SHEETS = ["After run", "RunRecord"];
+export const SUMMARY_ROWS = 40; // workbook/sheets/signoff.py: SCAN_ROWS
 export const CELLS_PER_READ = 100000; // about 2 MB of values and number formats
 const PAYLOAD_LIMIT_CODES = ["RequestPayloadSizeLimitExceeded", "ResponsePayloadSizeLimitExceeded"];
 
 export class BeyondLimit extends Error {}
 
 export function isInputSheet(name) {
+  return isNamed(name, INPUT_SHEETS);
+}
+
+function isNamed(name, names) {
   const key = name.trim().toLowerCase();
-  return INPUT_SHEETS.some((input) => input.toLowerCase() === key);
+  return names.some((wanted) => wanted.toLowerCase() === key);
+}
+
+// The rows to read of a sheet: all of an input sheet's, Summary's first SUMMARY_ROWS,
+// and, for Check, all of After run's and RunRecord's; none of any other sheet's.
+export function rowsToRead(name, { forCheck = false } = {}) {
+  if (isInputSheet(name) || (forCheck && isNamed(name, CHECK_SHEETS))) return Infinity;
+  return isNamed(name, ["Summary"]) ? SUMMARY_ROWS : 0;
 }
 
 // The extent from A1 to the last cell of a used range ("B2:E50001" -> 50001 x 5).
@@ -59,14 +76,24 @@ export function readPlan(rows, columns, cellsPerRead = CELLS_PER_READ) {
 }
 
 // Reconcile the workbook of `context`: read, post to the script, replay its actions.
+export async function reconcile(context, dependencies) {
+  return run(context, dependencies, {});
+}
+
+// Check the workbook of `context`: read, post to the script, replay its actions (an alert).
+export async function check(context, dependencies) {
+  return run(context, dependencies, { forCheck: true });
+}
+
 // `client`: layout.js' clientCapabilities, sent with the book.
-export async function reconcile(context, { getBookData, runActions, convertDates, post, auth = "", headers = {}, client = null }) {
+async function run(context, { getBookData, runActions, convertDates, post, auth = "", headers = {}, client = null },
+                   which) {
   const payload = await withinLimit(
     () => getBookData({ auth, headers, lazy: true }, context),
     "This workbook's sheets, tables and names together are",
   );
   if (client) payload.giveback_client = client;
-  const inputs = await addInputValues(context, payload, convertDates);
+  const inputs = await addInputValues(context, payload, convertDates, which);
   const response = await post(payload, headers);
   await withinLimit(
     () => runActions(response, context),
@@ -75,17 +102,20 @@ export async function reconcile(context, { getBookData, runActions, convertDates
   );
 }
 
-// Fill in the values of the payload's input sheets; returns [{name, rows}] of those read.
-export async function addInputValues(context, payload, convertDates) {
-  const inputs = payload.sheets.filter((sheet) => isInputSheet(sheet.name));
-  for (const sheet of inputs) {
-    sheet.values = await readSheet(context, sheet, convertDates);
+// Fill in the values of the payload's sheets to read (`rowsToRead`); returns [{name, rows}]
+// of the input sheets read.
+export async function addInputValues(context, payload, convertDates, which = {}) {
+  const wanted = payload.sheets.filter((sheet) => rowsToRead(sheet.name, which) > 0);
+  for (const sheet of wanted) {
+    sheet.values = await readSheet(context, sheet, convertDates, rowsToRead(sheet.name, which));
   }
+  const inputs = wanted.filter((sheet) => isInputSheet(sheet.name));
   return inputs.map((sheet) => ({ name: sheet.name, rows: extentFromA1(sheet.used_range_address).rows }));
 }
 
-async function readSheet(context, sheet, convertDates) {
-  const { rows, columns } = extentFromA1(sheet.used_range_address);
+async function readSheet(context, sheet, convertDates, most = Infinity) {
+  const extent = extentFromA1(sheet.used_range_address);
+  const { rows, columns } = { ...extent, rows: Math.min(extent.rows, most) };
   if (rows === 0) return [[""]]; // an empty sheet: a blank A1, as getBookData sends it
   const source = { worksheet: context.workbook.worksheets.getItem(sheet.name), name: sheet.name, rows, columns };
   const values = [];

@@ -1,14 +1,14 @@
 // The Give-Back tab's buttons (templates/manifest.xml) and the task pane's
-// (templates/taskpane.html). Reconcile reads only the input sheets, in requests within
-// Excel on the web's limits (giveback.js); Clear results and New template read no cell
-// at all (xlwings' `lazy`). Each runs one of giveback's scripts (addin/scripts.py)
+// (templates/taskpane.html). Reconcile and Check read only the sheets they need, in
+// requests within Excel on the web's limits (giveback.js); Clear results and New template
+// read no cell at all (xlwings' `lazy`). Each runs one of giveback's scripts (addin/scripts.py)
 // through xlwings Server; a ribbon command then tells Office it is done. The script's
 // print setup and charts are giveback's callbacks (layout.js), registered here.
 import { xlAlert } from "./alerts/parent.js";
 import { config } from "./config.js";
 import { registerCallback } from "./custom-scripts/index.js";
 import { convertDateValues } from "./custom-scripts/workbook-metadata.js";
-import { messageOf, reconcile } from "./giveback.js";
+import { check, messageOf, reconcile } from "./giveback.js";
 import { clientCapabilities, registerCallbacks } from "./layout.js";
 import { request } from "./utils.js";
 
@@ -26,25 +26,27 @@ async function authentication() {
   return { auth: auth.token, headers: { "Auth-Provider": auth.provider } };
 }
 
-async function postToReconcile(payload, headers) {
-  const url = window.location.origin + config.appPath + "/xlwings/custom-scripts-call/reconcile";
-  const response = await request.post(url, payload, {
-    headers: headers,
-    timeout: config.requestTimeout * 1000,
-  });
-  return response.data;
+function postTo(scriptName) {
+  return async function (payload, headers) {
+    const url = window.location.origin + config.appPath + "/xlwings/custom-scripts-call/" + scriptName;
+    const response = await request.post(url, payload, {
+      headers: headers,
+      timeout: config.requestTimeout * 1000,
+    });
+    return response.data;
+  };
 }
 
-async function runReconcile() {
+async function runReading(scriptName, script) {
   const { auth, headers } = await authentication();
   try {
     await Office.onReady();
     await Excel.run((context) =>
-      reconcile(context, {
+      script(context, {
         getBookData: xlwings.getBookData,
         runActions: xlwings.runActions,
         convertDates: convertDateValues,
-        post: postToReconcile,
+        post: postTo(scriptName),
         auth: auth,
         headers: headers,
         client: clientCapabilities(isSetSupported),
@@ -62,7 +64,8 @@ async function runLazily(scriptName) {
 }
 
 const SCRIPTS = {
-  reconcile: runReconcile,
+  reconcile: () => runReading("reconcile", reconcile),
+  check: () => runReading("check", check),
   clear_results: () => runLazily("clear_results"),
   new_template: () => runLazily("new_template"),
 };
@@ -78,6 +81,7 @@ function ribbonCommand(scriptName) {
 }
 
 Office.actions.associate("giveback-reconcile", ribbonCommand("reconcile"));
+Office.actions.associate("giveback-check", ribbonCommand("check"));
 Office.actions.associate("giveback-clear-results", ribbonCommand("clear_results"));
 Office.actions.associate("giveback-new-template", ribbonCommand("new_template"));
 

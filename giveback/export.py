@@ -1,0 +1,134 @@
+"""`giveback export BOOK.xlsx --csv FILE`: the lines to post, as an import file for the ERP
+(SPEC section 11; the columns are `workbook.close.export`'s, documented in the README).
+
+    giveback export march.reconciled.xlsx --csv march-adjustments.csv
+    giveback export march.reconciled.xlsx --csv - --date 2026-03-31     to stdout
+
+A stale book (its inputs changed since the reconcile that was reviewed) or one never
+reconciled is refused: its lines are not those anybody reviewed. `--allow-stale` exports
+what the inputs say now, with the run's rule and settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from workbook.close.export import csv_text, export_rows
+from workbook.close.record import Recorder, RunRecord
+from workbook.files.books import check_extension, open_book
+from workbook.reconcile import Reconciliation, reconcile
+from workbook.seam import WorkbookError
+from workbook.sheets.run_record import read_run_record
+from workbook.sheets.signoff import read_block
+from workbook.xlsx.docprops import properties_of
+from workbook.xlsx.opc import PackageError
+
+from .reconcile import why_not_written
+
+DONE, REFUSED, FAILED = 0, 1, 2
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "export",
+        help="write the adjustment lines as a CSV import file for the ERP",
+        description="Write the lines to post (products whose status is Adjust) as a UTF-8 CSV file: Adjustment"
+        " ID, Product, Line, Quantity, Unit Cost, Extended Cost, Date, Memo; one row per line, one adjustment id"
+        " per product. The lines are worked out from the inputs with the run's rule and settings, as reconcile"
+        " does. A workbook whose inputs changed since its reconcile is refused.",
+        epilog="exit status: 0 written, 1 refused (the workbook is stale), 2 never reconciled or a file error",
+    )
+    parser.add_argument("book", type=Path, metavar="BOOK.xlsx", help="the reconciled workbook")
+    parser.add_argument("--csv", type=Path, required=True, metavar="FILE",
+                        help="the import file to write ('-': standard output)")
+    parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="the posting date on every line (default: today)")
+    parser.add_argument("--allow-stale", action="store_true",
+                        help="export even when the inputs changed since the reconcile (what they say now)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        record, done, signed = _reconciled(args.book)
+    except WorkbookError as error:
+        print(f"giveback: {error}", file=sys.stderr)
+        return FAILED
+    if record is None and not args.allow_stale:
+        print(f"giveback: {args.book.name} was never reconciled: reconcile it and have it reviewed first"
+              " (or add --allow-stale).", file=sys.stderr)
+        return FAILED
+    if (record is None or record.fingerprint != done.record.fingerprint) and not args.allow_stale:
+        print(f"giveback: {args.book.name} is stale: its inputs changed since the reconcile, so its lines are not"
+              f" those reviewed. See what changed with: giveback check {args.book}. Reconcile it again and have it"
+              " reviewed, then export (or add --allow-stale).", file=sys.stderr)
+        return REFUSED
+    rows = list(export_rows(done.products, done.recommendations, done.record, args.date or dt.date.today()))
+    try:
+        _write(args.csv, csv_text(rows))
+    except OSError as error:
+        print(f"giveback: {args.csv}: cannot write it: {why_not_written(args.csv, error)}.", file=sys.stderr)
+        return FAILED
+    _report(args, rows, done, signed)
+    return DONE
+
+
+def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, bool]:
+    """The book's run record, its recommendations made again with the run's rule and
+    settings, and whether Summary says it was reviewed."""
+    check_extension(book)
+    with open_book(book) as reader:
+        names = reader.sheet_names()
+        recorded = read_run_record(reader, names)
+        try:
+            record = recorded.record if recorded else RunRecord.from_properties(properties_of(book))
+        except PackageError as error:
+            raise WorkbookError(str(error)) from None
+        block = read_block(reader, names)
+        done = reconcile(reader, record.policy_overrides() if record else None, recorder=Recorder(pack=False))
+    return record, done, bool(block and block.reviewed.given)
+
+
+def _write(target: Path, text: str) -> None:
+    """UTF-8, atomically (a temporary file beside it, then a rename); '-' is stdout."""
+    if str(target) == "-":
+        sys.stdout.write(text)
+        return
+    if target.is_dir():
+        raise IsADirectoryError(21, "a folder", str(target))
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _report(args: argparse.Namespace, rows: list[tuple], done: Reconciliation, signed: bool) -> None:
+    """What was written, on stderr (stdout may be the file itself)."""
+    products = len({row[0] for row in rows})
+    left_out = len(done.products) - products
+    where = "standard output" if str(args.csv) == "-" else str(args.csv)
+    said = [f"Wrote {len(rows)} line(s) of {products} adjustment(s) to {where}."]
+    if left_out:
+        said.append(f"{left_out} product(s) have nothing to post: no adjustment needed, blocked, or cannot be"
+                    " cleared (see Summary).")
+    if not signed:
+        said.append("Summary's Reviewed by is empty: have the adjustment reviewed before posting it.")
+    print("\n".join(said), file=sys.stderr)

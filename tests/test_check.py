@@ -1,0 +1,178 @@
+"""`giveback check` (SPEC section 11): current (0), stale naming what changed cell by cell
+(1), never reconciled (2); editing a note, a format or another sheet keeps a book current."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from workbook.close.changes import MOST_LISTED
+from workbook.close.check import check
+from workbook.reconcile import reconcile
+from workbook.seam import Grids
+from workbook.sheets.run_record import RUN_RECORD
+from test_cli_reconcile import run
+from workbooks import sheets, xlsx
+
+USAGE = [("GASKET", 6, None, "SO-1010"), ("GASKET", -4, None, "RMA-91"), ("NUT-5", 2, None, "NZ-1"),
+         ("NUT-5", 4, None, "NZ-2"), ("NUT-5", -10, None, "NZ-3")]
+
+
+@pytest.fixture
+def reconciled(tmp_path, capsys):
+    """A book reconciled by the command line, with a sheet of notes of the user's."""
+    book = xlsx(tmp_path / "march.xlsx", sheets(usage=USAGE), extra={"Notes": [("call the warehouse",)]})
+    run(capsys, "reconcile", book)
+    return tmp_path / "march.reconciled.xlsx"
+
+
+def edited(path, edit):
+    book = openpyxl.load_workbook(path)
+    edit(book)
+    book.save(path)
+    return path
+
+
+def test_a_reconciled_book_is_current(capsys, reconciled):
+    status, out, _ = run(capsys, "check", reconciled)
+    assert status == 0
+    assert out.splitlines()[0].startswith("current: the outputs match the inputs read by the run of 2026-03-05 12:00")
+    assert "Not signed off yet" in out
+
+
+def test_an_edited_input_cell_makes_it_stale_naming_the_cell_its_old_and_new_value_and_product(capsys, reconciled):
+    edited(reconciled, lambda book: book["Usage"]["B2"].__setattr__("value", 8))
+    status, out, _ = run(capsys, "check", reconciled)
+    assert status == 1
+    first, *rest = out.splitlines()
+    assert first.startswith("stale: 1 cell edited since the run of")
+    assert "  Usage!B2 changed from 6 to 8 (GASKET)" in rest
+
+
+@pytest.mark.parametrize("edit", [
+    lambda book: setattr(book["Usage"]["B2"], "comment", Comment("checked with the warehouse", "Ann")),  # a note
+    lambda book: setattr(book["Usage"]["B3"], "font", Font(bold=True, color="FFFF0000")),  # a format
+    lambda book: setattr(book["Usage"]["A2"], "fill", PatternFill("solid", fgColor="FFFFFF00")),
+    lambda book: setattr(book["Usage"]["B2"], "number_format", "0.00"),
+    lambda book: book["Notes"].append(("and the carrier",)),  # another sheet
+    lambda book: book["Summary"].__setitem__("B12", None),  # giveback's own output
+    lambda book: book.create_sheet("April"),
+    lambda book: setattr(book["Usage"]["F2"], "value", "see ticket 42"),  # a column giveback does not read
+])
+def test_a_note_a_format_or_another_sheet_keeps_it_current(capsys, reconciled, edit):
+    edited(reconciled, edit)
+    assert run(capsys, "check", reconciled)[0] == 0
+
+
+def test_rows_added_and_removed_are_named_not_every_row_below_them(capsys, reconciled):
+    def edit(book):
+        book["Usage"].delete_rows(3)  # GASKET -4
+        book["Usage"].append(("BOLT-10", -20, None, "RMA-90"))
+    edited(reconciled, edit)
+    status, out, _ = run(capsys, "check", "--json", reconciled)
+    report = json.loads(out)
+    assert status == 1 and report["status"] == "stale"
+    changes = [(c["change"], c["cell"], c["product"], c["was"], c["now"]) for c in report["changes"]]
+    assert changes == [
+        ("removed", "Usage!A3", "GASKET", "GASKET", None), ("removed", "Usage!B3", "GASKET", -4, None),
+        ("removed", "Usage!D3", "GASKET", "RMA-91", None),
+        ("moved", "Usage!A3:E5", None, "rows 4 to 6", "rows 3 to 5"),
+        ("added", "Usage!A6", "BOLT-10", None, "BOLT-10"), ("added", "Usage!B6", "BOLT-10", None, -20),
+        ("added", "Usage!D6", "BOLT-10", None, "RMA-90"),
+    ]
+    text = run(capsys, "check", reconciled)[1].splitlines()
+    assert text[0].startswith("stale: 1 row added, 1 row removed, 1 block of rows moved since the run of")
+    assert text[1:4] == ["  Usage row 3 removed: GASKET, -4, RMA-91",
+                         "  Usage rows 4 to 6 moved to rows 3 to 5 (rows inserted or deleted above them)",
+                         "  Usage row 6 added: BOLT-10, -20, RMA-90"]
+
+
+def test_the_json_report_has_the_contracts_keys(capsys, reconciled):
+    edited(reconciled, lambda book: book["Usage"]["B2"].__setattr__("value", 8))
+    report = json.loads(run(capsys, "check", "--json", reconciled)[1])
+    assert {"status", "changes", "follow_up"} <= set(report)
+    assert report["changes"] == [{"cell": "Usage!B2", "product": "GASKET", "was": 6, "now": 8, "change": "edited"}]
+    assert report["follow_up"]["status"] == "none"
+
+
+def test_a_book_giveback_never_reconciled_exits_2(capsys, tmp_path):
+    status, out, _ = run(capsys, "check", xlsx(tmp_path / "book.xlsx"))
+    assert status == 2 and out.startswith("never reconciled: book.xlsx has no run record")
+    report = json.loads(run(capsys, "check", "--json", tmp_path / "book.xlsx")[1])
+    assert (report["status"], report["changes"]) == ("never", [])
+
+
+def test_a_settings_change_is_named_too(capsys, tmp_path):
+    book = xlsx(tmp_path / "b.xlsx", sheets(usage=USAGE, settings=[("lot_order", "fifo")]))
+    run(capsys, "reconcile", book, "--in-place")
+    edited(book, lambda workbook: workbook["Settings"]["B2"].__setattr__("value", "lifo"))
+    assert "  Settings!B2 changed from fifo to lifo" in run(capsys, "check", book)[1].splitlines()
+
+
+def test_without_its_run_record_sheet_the_properties_still_tell_stale_from_current(capsys, reconciled, tmp_path):
+    def without_record_sheet(book):
+        del book[RUN_RECORD]
+    edited(reconciled, without_record_sheet)  # a tool that drops very hidden sheets; openpyxl keeps the properties
+    assert run(capsys, "check", reconciled)[0] == 0
+    edited(reconciled, lambda book: book["Usage"]["B2"].__setattr__("value", 8))
+    status, out, _ = run(capsys, "check", reconciled)
+    assert status == 1 and "the run record sheet is gone" in out.splitlines()[0]
+
+
+def test_a_signed_book_that_went_stale_says_its_sign_off_no_longer_holds(capsys, reconciled):
+    def sign_and_edit(book):
+        labels = {row[0].value: row[0].row for row in book["Summary"].iter_rows(max_col=1) if row[0].value}
+        book["Summary"][f"B{labels['Prepared by']}"] = "Ann Lee"
+        book["Usage"]["B2"] = 8
+    edited(reconciled, sign_and_edit)
+    out = run(capsys, "check", reconciled)[1]
+    assert "Summary's sign-off (prepared by Ann Lee) was given for the inputs as they were; it no longer holds." in out
+
+
+def test_many_changes_are_counted_beyond_those_listed():
+    usage = [("P", n, None, f"R{n}") for n in range(1, MOST_LISTED + 50)]
+    book = sheets(usage=usage)
+    done = reconcile(Grids(book))
+    record = next(sheet for sheet in done.sheets if sheet.name == RUN_RECORD)
+    book["Usage"] = [book["Usage"][0]] + [(p, q * 2, d, r) for p, q, d, r in book["Usage"][1:]]
+    result = check(Grids({**book, RUN_RECORD: [("Sheet", "Data"), *record.rows]}))
+    assert result.status == "stale" and len(result.changes.listed) == MOST_LISTED
+    assert result.changes.not_listed == MOST_LISTED + 49 - MOST_LISTED
+
+
+def test_a_stale_book_stays_stale_after_a_libreoffice_like_copy(capsys, reconciled, tmp_path):
+    """The check reads the file only: it writes nothing, even when the book is stale."""
+    edited(reconciled, lambda book: book["Usage"]["B2"].__setattr__("value", 8))
+    before = reconciled.read_bytes()
+    run(capsys, "check", reconciled)
+    assert reconciled.read_bytes() == before
+    copy = shutil.copyfile(reconciled, tmp_path / "copy.xlsx")
+    with zipfile.ZipFile(copy) as archive:
+        assert "docProps/custom.xml" in archive.namelist()
+
+
+def test_a_long_stretch_between_changes_is_aligned_on_rows_found_once(monkeypatch):
+    """Past `ALIGNED_ROWS` rows between the first and the last change, rows that occur
+    once on each side anchor the alignment: a row inserted near the top and a cell edited
+    near the bottom are one row added and one cell edited, not every row between."""
+    import workbook.close.changes as changes_module
+
+    monkeypatch.setattr(changes_module, "ALIGNED_ROWS", 10)
+    book = sheets(usage=[("P", n, None, f"R{n}") for n in range(1, 101)])
+    done = reconcile(Grids(book))
+    record = next(sheet for sheet in done.sheets if sheet.name == RUN_RECORD)
+    usage = book["Usage"]
+    book["Usage"] = [usage[0], usage[1], ("NEW", 7, None, "X"), *usage[2:95], ("P", 950, None, "R95"), *usage[96:]]
+    result = check(Grids({**book, RUN_RECORD: [("Sheet", "Data"), *record.rows]}))
+    assert [(c.change, c.cell, c.was, c.now) for c in result.changes.listed] == [
+        ("added", "Usage!A3", None, "NEW"), ("added", "Usage!B3", None, 7), ("added", "Usage!D3", None, "X"),
+        ("moved", "Usage!A4:E96", "rows 3 to 95", "rows 4 to 96", ),
+        ("edited", "Usage!B97", 95, 950),
+        ("moved", "Usage!A98:E102", "rows 97 to 101", "rows 98 to 102"),
+    ]

@@ -1,0 +1,124 @@
+"""`giveback export BOOK --csv FILE` (SPEC section 11): the lines to post as an import file,
+equal to `giveback reconcile --json`'s lines; never a blocked product or one that cannot
+be cleared; a stale book refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from giveback.demo import COUNTS, LOTS, USAGE
+from workbook.close.export import HEADER
+from workbook.files.newbook import input_book, save_new
+from test_cli_reconcile import run
+from workbooks import sheets, xlsx
+
+D = Decimal
+
+
+@pytest.fixture
+def demo(tmp_path, capsys):
+    """The demo workbook (every case, WASHER blocked) and a product that cannot be cleared
+    (a count leaving no room for its usage), reconciled, and its --json report."""
+    book = tmp_path / "demo.xlsx"
+    usage = [*USAGE, ("HINGE-Ä", 10, None, "SO-2001", 3.3)]
+    save_new(input_book({"Usage": usage, "Lots": LOTS, "Counts": [*COUNTS, ("HINGE-Ä", 0, 0)]}), book)
+    status, out, _ = run(capsys, "reconcile", book, "--in-place", "--json")
+    assert status == 1
+    return book, json.loads(out)
+
+
+def read_csv(path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_the_export_equals_the_json_lines_of_the_products_to_adjust(demo, tmp_path, capsys):
+    book, report = demo
+    target = tmp_path / "lines.csv"
+    assert run(capsys, "export", book, "--csv", target, "--date", "2026-03-31")[0] == 0
+    rows = read_csv(target)
+    expected = [(product["product"], line["line"], D(str(line["quantity"])))
+                for product in report["products"] if product["status"] == "adjust" for line in product["lines"]]
+    assert [(row["Product"], row["Line"], D(row["Quantity"])) for row in rows] == expected
+    statuses = {product["product"]: product["status"] for product in report["products"]}
+    assert statuses["WASHER"] == "blocked" and statuses["HINGE-Ä"] == "cannot_clear"
+    assert {row["Product"] for row in rows} == {p for p, s in statuses.items() if s == "adjust"}
+
+
+def test_the_columns_ids_costs_and_dates(demo, tmp_path, capsys):
+    book, report = demo
+    target = tmp_path / "lines.csv"
+    run(capsys, "export", book, "--csv", target, "--date", "2026-03-31")
+    with open(target, encoding="utf-8", newline="") as file:
+        assert next(csv.reader(file)) == list(HEADER) == [
+            "Adjustment ID", "Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Date", "Memo"]
+    rows = read_csv(target)
+    fingerprint = dict(prop for prop in ((p.name, p.value) for p in openpyxl.load_workbook(book).custom_doc_props))
+    products = [product["product"] for product in report["products"]]
+    for row in rows:
+        number = products.index(row["Product"]) + 1
+        assert row["Adjustment ID"] == f"GB-{fingerprint['giveback_fingerprint'][:8].upper()}-{number:04d}"
+        assert row["Date"] == "2026-03-31"
+        if row["Unit Cost"]:
+            assert D(row["Extended Cost"]) == D(row["Quantity"]) * D(row["Unit Cost"])
+        else:
+            assert row["Extended Cost"] == ""
+        assert re.fullmatch(r"-?\d+(\.\d+)?", row["Quantity"])
+    ids = {row["Product"]: row["Adjustment ID"] for row in rows}
+    assert len(set(ids.values())) == len(ids)  # one id a product, both its lines under it
+    cable = [row for row in rows if row["Product"] == "CABLE-2M"]
+    assert [(row["Line"], row["Unit Cost"]) for row in cable][0][1] == "12.25"
+
+
+def test_the_same_book_exports_the_same_file(demo, tmp_path, capsys):
+    book, _ = demo
+    run(capsys, "export", book, "--csv", tmp_path / "one.csv", "--date", "2026-03-31")
+    run(capsys, "export", book, "--csv", tmp_path / "two.csv", "--date", "2026-03-31")
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_utf8_with_crlf_rows_and_standard_output(tmp_path, capsys):
+    book = xlsx(tmp_path / "b.xlsx", sheets(usage=[("Schraube-Ø8", 5, None, "Lieferung 7"), ("Schraube-Ø8", -2)]))
+    run(capsys, "reconcile", book, "--in-place")
+    status, out, err = run(capsys, "export", book, "--csv", "-", "--date", "2026-03-31")
+    assert status == 0 and "Wrote 1 line(s) of 1 adjustment(s) to standard output." in err
+    assert "Summary's Reviewed by is empty" in err
+    assert list(csv.DictReader(io.StringIO(out)))[0]["Product"] == "Schraube-Ø8"
+    run(capsys, "export", book, "--csv", tmp_path / "b.csv", "--date", "2026-03-31")
+    data = (tmp_path / "b.csv").read_bytes()
+    assert "Schraube-Ø8".encode("utf-8") in data and data.count(b"\r\n") == 2
+
+
+def test_a_stale_book_is_refused_unless_asked(demo, tmp_path, capsys):
+    book, _ = demo
+    workbook = openpyxl.load_workbook(book)
+    workbook["Usage"]["B5"] = -21  # BOLT-10's return of 20
+    workbook.save(book)
+    status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
+    assert status == 1 and "is stale" in err and "giveback check" in err
+    assert not (tmp_path / "lines.csv").exists()
+    assert run(capsys, "export", book, "--csv", tmp_path / "lines.csv", "--allow-stale")[0] == 0
+    now = json.loads(run(capsys, "reconcile", book, "-o", tmp_path / "now.xlsx", "--json")[1])
+    bolt = next(product for product in now["products"] if product["product"] == "BOLT-10")
+    assert [int(row["Quantity"]) for row in read_csv(tmp_path / "lines.csv") if row["Product"] == "BOLT-10"] == [
+        line["quantity"] for line in bolt["lines"]]  # what the inputs say now
+
+
+def test_a_book_never_reconciled_is_refused(tmp_path, capsys):
+    status, _, err = run(capsys, "export", xlsx(tmp_path / "b.xlsx"), "--csv", tmp_path / "lines.csv")
+    assert status == 2 and "never reconciled" in err
+
+
+def test_the_export_uses_the_runs_rule(tmp_path, capsys):
+    book = xlsx(tmp_path / "b.xlsx")
+    status, out, _ = run(capsys, "reconcile", book, "--in-place", "--rule", "guide", "--json")
+    guide = [(p["product"], line["quantity"]) for p in json.loads(out)["products"] for line in p["lines"]]
+    run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
+    assert [(row["Product"], int(row["Quantity"])) for row in read_csv(tmp_path / "lines.csv")] == guide

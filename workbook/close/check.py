@@ -1,0 +1,236 @@
+"""`giveback check` and the ribbon's Check button (SPEC section 11): do a reconciled book's
+outputs still match its inputs, and did the reconciliation runs after posting go as the
+trace said?
+
+- `current`: the input values read now have the run's fingerprint;
+- `stale`: they do not; what changed is named cell by cell from the run record sheet
+  (`changes`); a book whose record survives only in its document properties (its hidden
+  sheet removed by some tool) is still told apart, without the cells;
+- `never`: the book has no run record: giveback never reconciled it.
+
+The inputs are read, and the products recommended, through the very routine a reconcile
+runs (`workbook.reconcile.reconcile`, with the run's own rule and settings), so the
+fingerprint is computed alike and the follow-up's prediction is the run's (`follow_up`).
+Nothing is written: a check never changes the book.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Mapping, NamedTuple
+
+from core.quantities import json_number
+
+from ..reconcile import reconcile
+from ..seam import SheetReader, WorkbookError
+from ..sheets.after_run import read_after_run
+from ..sheets.run_record import read_run_record
+from ..sheets.signoff import Block, read_block
+from .changes import Change, Changes, changes, shown
+from .follow_up import Compared, FollowUp, follow_up
+from .record import Recorder, RunRecord
+
+CURRENT, STALE, NEVER = "current", "stale", "never"
+SHOWN_CHANGES = 20  # change lines in the text report; --json lists up to changes.MOST_LISTED
+
+
+class Check(NamedTuple):
+    """What a check found. `why` says what made the book stale when no cell can say it
+    (the inputs cannot be read any more, or the run record sheet is gone)."""
+
+    status: str
+    record: RunRecord | None = None
+    changes: Changes = Changes((), 0)
+    why: str = ""
+    signoff: Block | None = None
+    follow_up: FollowUp = FollowUp("none")
+
+
+def check(reader: SheetReader, properties: Mapping[str, str] | None = None) -> Check:
+    """Check the book behind `reader`; `properties` are its custom document properties,
+    where the run record also lives (a file's; a live book's are not to be had)."""
+    names = list(reader.sheet_names())
+    recorded = read_run_record(reader, names)
+    record = recorded.record if recorded else RunRecord.from_properties(dict(properties or {}))
+    if record is None:
+        return Check(NEVER)
+    signoff = read_block(reader, names)
+    recorder = Recorder(keep=recorded is not None, pack=False)
+    try:
+        done = reconcile(reader, record.policy_overrides(), recorder=recorder)
+    except WorkbookError as error:
+        return Check(STALE, record, why=str(error), signoff=signoff)
+    after = follow_up(read_after_run(reader, names), done.recommendations, done.ready, done.blocked)
+    if done.record.fingerprint == record.fingerprint:
+        return Check(CURRENT, record, signoff=signoff, follow_up=after)
+    if recorded is None:
+        why = ("the run record sheet is gone, so the cells that changed cannot be named; the document"
+               " properties' fingerprint differs from the inputs'")
+        return Check(STALE, record, why=why, signoff=signoff, follow_up=after)
+    return Check(STALE, record, changes(recorded, recorder.sheets), signoff=signoff, follow_up=after)
+
+
+# ---- what a check says ------------------------------------------------------------------
+
+
+def report_lines(result: Check, book: str) -> list[str]:
+    """The check in words; the first line holds `current`, `stale` or `never reconciled`
+    (and `on track` when the follow-up is)."""
+    if result.status == NEVER:
+        return [f"never reconciled: {book} has no run record; reconcile it first (giveback reconcile {book})."]
+    record = result.record
+    run = f"the run of {record.shown_time()} (giveback {record.version}, fingerprint {record.fingerprint[:12]})"
+    if result.status == CURRENT:
+        lines = [f"current{_track(result.follow_up)}: the outputs match the inputs read by {run}."]
+        lines.append(_signed(result.signoff) if result.signoff and result.signoff.signed
+                     else "Not signed off yet: Summary's Prepared by and Reviewed by are empty.")
+    else:
+        what = result.why or what_changed(result.changes)
+        lines = [f"stale: {what} since {run}. Reconcile again before posting."]
+        lines += [f"  {line}" for line in change_lines(result.changes)]
+        if result.signoff and result.signoff.signed:
+            lines.append(f"Summary's sign-off ({_signed(result.signoff, sentence=False)}) was given for the inputs"
+                         " as they were; it no longer holds.")
+    lines += follow_up_lines(result.follow_up)
+    return lines
+
+
+def _track(after: FollowUp) -> str:
+    return {"on_track": ", and on track", "off_track": ", but not on track"}.get(after.status, "")
+
+
+def _signed(block: Block, sentence: bool = True) -> str:
+    parts = [signoff.describe(role) for role, signoff in (("prepared by", block.prepared),
+                                                          ("reviewed by", block.reviewed)) if signoff.given]
+    text = "; ".join(parts)
+    return f"Signed off: {text}." if sentence else text
+
+
+def what_changed(found: Changes) -> str:
+    """`1 cell edited, 2 rows added`: the changes counted as the report lists them."""
+    counts = Counter(change.change for change, _ in _by_row(found.listed))
+    words = {"edited": ("cell", "edited"), "added": ("row", "added"), "removed": ("row", "removed"),
+             "moved": ("block of rows", "moved")}
+    parts = [f"{counts[kind]:,} {_plural(thing, counts[kind])} {done}"
+             for kind, (thing, done) in words.items() if counts[kind]]
+    if found.not_listed:
+        parts.append(f"{found.not_listed:,} more {_plural('cell', found.not_listed)} changed")
+    return ", ".join(parts) or "the input values changed"
+
+
+def _plural(thing: str, count: int) -> str:
+    if count == 1:
+        return thing
+    return "blocks of rows" if thing == "block of rows" else f"{thing}s"
+
+
+def change_lines(found: Changes, most: int = SHOWN_CHANGES) -> list[str]:
+    """One line per cell edited, row added or removed, block of rows moved."""
+    lines: list[str] = []
+    groups = _by_row(found.listed)
+    for change, cells in groups[:most]:
+        lines.append(_change_line(change, cells))
+    rest = len(groups) - most + found.not_listed
+    if rest > 0:
+        lines.append(f"... and {rest:,} more (giveback check --json lists them).")
+    return lines
+
+
+def _by_row(listed: tuple[Change, ...]) -> list[tuple[Change, list[Change]]]:
+    """Edits and moves one by one; an added or removed row's cells together."""
+    groups: list[tuple[Change, list[Change]]] = []
+    for change in listed:
+        last = groups[-1][0] if groups else None
+        if change.change in ("added", "removed") and last is not None and last.change == change.change \
+                and _row_of(last.cell) == _row_of(change.cell):
+            groups[-1][1].append(change)
+        else:
+            groups.append((change, [change]))
+    return groups
+
+
+def _row_of(cell: str) -> tuple[str, str]:
+    sheet, _, address = cell.rpartition("!")
+    return sheet, address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _change_line(change: Change, cells: list[Change]) -> str:
+    product = f" ({change.product})" if change.product else ""
+    sheet, row = _row_of(change.cell)
+    if change.change == "edited":
+        return f"{change.cell} changed from {shown(change.was)} to {shown(change.now)}{product}"
+    if change.change == "moved":
+        return f"{sheet.strip(chr(39))} {change.was} moved to {change.now} (rows inserted or deleted above them)"
+    values = ", ".join(shown(cell.now if change.change == "added" else cell.was) for cell in cells)
+    return f"{sheet.strip(chr(39))} row {row} {change.change}: {values}"
+
+
+def follow_up_lines(after: FollowUp) -> list[str]:
+    if after.status == "none":
+        return []
+    lines = [f"Follow-up: {after.message}"]
+    for compared in after.products:
+        lines.append(f"  {compared.product}: expected {_net(compared.expected.net)}, found {_net(compared.found.net)}"
+                     f" ({_signed_number(compared.difference)}): {compared.cause}")
+    return lines
+
+
+def _net(quantity) -> str:
+    return f"{json_number(quantity)}"
+
+
+def _signed_number(quantity) -> str:
+    return f"{'+' if quantity > 0 else ''}{json_number(quantity)}"
+
+
+def report_json(result: Check) -> dict:
+    """`{"status", "changes": [{"cell", "product", "was", "now", "change"}], "follow_up": {...}}`
+    and what else the check knows: the record, the sign-off, why."""
+    return {
+        "status": result.status,
+        "changes": [change._asdict() for change in result.changes.listed],
+        "changes_not_listed": result.changes.not_listed,
+        "why": result.why or None,
+        "record": result.record._asdict() if result.record else None,
+        "signoff": _signoff_json(result.signoff),
+        "follow_up": follow_up_json(result.follow_up),
+    }
+
+
+def _signoff_json(block: Block | None) -> dict | None:
+    if block is None:
+        return None
+    return {role: {"name": _plain(signoff.name), "date": _plain(signoff.date)}
+            for role, signoff in (("prepared", block.prepared), ("reviewed", block.reviewed))}
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def follow_up_json(after: FollowUp) -> dict:
+    return {
+        "status": after.status,
+        "run": after.run,
+        "message": after.message,
+        "compared": after.compared,
+        "products": [_compared_json(compared) for compared in after.products],
+        "skipped": list(after.skipped),
+    }
+
+
+def _compared_json(compared: Compared) -> dict:
+    return {
+        "product": compared.product,
+        "expected": json_number(compared.expected.net),
+        "expected_write_off": json_number(compared.expected.write_off),
+        "found": json_number(compared.found.net),
+        "difference": json_number(compared.difference),
+        "cause": compared.cause,
+    }
+
+
+def exit_status(result: Check) -> int:
+    """0 current, 1 stale, 2 never reconciled."""
+    return {CURRENT: 0, STALE: 1, NEVER: 2}[result.status]

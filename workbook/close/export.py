@@ -1,0 +1,90 @@
+"""The hand-off (SPEC section 11): the adjustment lines as an import file for the ERP, one
+row per line, ready to map onto an import template.
+
+| column | holds |
+|---|---|
+| Adjustment ID | one per product: both lines of a product are one beginning-balance adjustment |
+| Product | the product, as on the Usage sheet |
+| Line | On (creates the beginning-balance lot) or Off (the write-off) |
+| Quantity | signed: On positive, Off negative |
+| Unit Cost | the unit cost giveback priced the entry at; blank when unknown |
+| Extended Cost | Quantity x Unit Cost, exactly; blank when the cost is unknown |
+| Date | the posting date (`--date`, else the day of the export), ISO `yyyy-mm-dd` |
+| Memo | how to post the line, and the run it comes from |
+
+The adjustment id is `GB-` + the first 8 hex digits of the run's input fingerprint + `-` +
+the product's number on the Usage sheet (in order of first appearance, from 1, four
+digits at least): `GB-3F2A9C01-0003`. It is stable: exporting the same inputs again gives
+the same ids (an ERP that refuses a duplicate document id refuses a second import), and
+other inputs give other ids (a new adjustment, not an edit of the reviewed one).
+
+Only products whose status is Adjust are exported: a product that is blocked, that cannot
+be cleared, or that needs no adjustment has no line to post. The lines come from the
+recommendations a reconcile makes of the inputs (`workbook.reconcile.reconcile`, the run's
+rule and settings), never from the Adjustments sheet's cells, so they equal
+`giveback reconcile --json`'s lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Iterator, Sequence
+
+from core.models import Recommendation, Status
+from core.quantities import show
+
+from .record import RunRecord
+
+HEADER = ("Adjustment ID", "Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Date", "Memo")
+
+
+def adjustment_id(fingerprint: str, number: int) -> str:
+    """`GB-3F2A9C01-0003`: the run's inputs, the product's number on the Usage sheet."""
+    return f"GB-{fingerprint[:8].upper()}-{number:04d}"
+
+
+def export_rows(products: Sequence[str], recommendations: Sequence[Recommendation], record: RunRecord,
+                date: dt.date) -> Iterator[tuple]:
+    """One row per adjustment line of every product to adjust, in Usage sheet order."""
+    numbers = {product: number for number, product in enumerate(products, start=1)}
+    for rec in recommendations:
+        if rec.status is not Status.ADJUST:
+            continue
+        identity = adjustment_id(record.fingerprint, numbers[rec.product])
+        lines = rec.chosen.lines
+        for number, line in enumerate(lines, start=1):
+            cost = rec.unit_cost
+            extended = line.quantity * cost if cost is not None else None
+            yield (identity, rec.product, line.kind, _number(line.quantity), _number(cost), _number(extended),
+                   date.isoformat(), _memo(identity, line.kind, line.quantity, number, len(lines), rec, record))
+
+
+def _memo(identity: str, kind: str, quantity: Decimal, number: int, count: int, rec: Recommendation,
+          record: RunRecord) -> str:
+    what = f"creates a lot of {show(quantity)}" if kind == "On" else f"writes off {show(-quantity)}"
+    return (f"Beginning-balance adjustment {identity}, line {number} of {count}: {what}. Clears the unallocated"
+            f" usage in {rec.chosen.loops} reconciliation run{'s' if rec.chosen.loops != 1 else ''}."
+            f" giveback {record.version}, run of {record.shown_time()}.")
+
+
+def _number(value: Decimal | None) -> str:
+    """A quantity or an amount as an import file takes it: plain digits, a point, no
+    exponent and no grouping; blank for None."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def csv_text(rows: Sequence[tuple]) -> str:
+    """The import file: a header row, then the rows (RFC 4180 quoting, CRLF line ends)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,334 @@
+"""The run record (SPEC section 11): what a reconciled book was computed from.
+
+A reconcile run records giveback's version, the time, the rule and settings it ran with
+(the `Policy`, as run) and a fingerprint of the input values it read, so that `giveback
+check` can later tell whether the outputs still match the inputs, and name what changed.
+
+What is fingerprinted is what the codecs read, not the file: for Usage, Lots and Counts
+the cells of the columns their schema knows, on every row below the header with a cell
+in them; for Settings every non-blank row (its few cells are all settings).
+Formats, notes, other sheets, unknown columns, title rows and blank rows are not read, so
+editing them keeps the book current.
+
+Each value is put in a canonical form that every host gives alike: a number is a float
+(calamine reads 5.0 where Office.js sends 5), a date cell is its ISO date whether the
+reader made it a date or a datetime, empty text is a blank. So a book reconciled on the
+command line is current for Excel's Check button, and the other way round.
+
+The rows recorded (those not blank in every column read) go in batches of `BATCH` rows, a
+batch one line of JSON: the rows' numbers (the first, then the step to each next one: 1,
+mostly) and each field's values as a column, in the schema's order:
+
+    Usage, rows 2 to 4097   [[2,1,1,...],["GASKET","GASKET",...],[6.0,-4.0,...],[...],...]
+    Settings                [[1,1],["Setting","lot_order"],["Value","lifo"]]
+
+Each sheet's lines are hashed (SHA-256) and, on a reconcile, kept zlib-compressed for the
+run record sheet (`workbook.sheets.run_record`), so that a later check can name the cells
+that changed and what they held (`rows_of`). The fingerprint is the SHA-256 of the four
+sheets' hashes in schema order: it does not depend on the order the sheets are read in.
+
+Cost: the rows the codecs read anyway pass through one more generator; values are made
+canonical a column of a batch at a time (a column of one type in one comprehension), and
+columns of like values compress to about a twelfth (`bench/record.py` has the figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import zlib
+from decimal import Decimal
+from itertools import accumulate, zip_longest
+from operator import itemgetter, sub
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+
+from core.models import Policy
+
+from ..seam import Uncalculated
+from ..sheets.schema import INPUTS, Header, NumberedRow, Schema
+
+PROPERTY_NAMES = ("giveback_version", "giveback_rule", "giveback_settings", "giveback_fingerprint", "giveback_time")
+LONGEST_TEXT = 1_000  # characters of a text recorded as it is; a longer one is recorded by its digest
+BATCH = 4_096  # rows a line
+COMPRESSION = 4  # zlib's level: 4% larger than its default 6 on the benchmark book, 2.7 times as fast
+UNCALCULATED_VALUE = {"formula": "without a value"}
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+_HALF_SECOND = dt.timedelta(microseconds=500_000)
+
+
+def version() -> str:
+    """giveback's version as installed ("(not installed)" in a checkout never installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("giveback")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def now() -> dt.datetime:
+    """The time of a run, in UTC to the second; `SOURCE_DATE_EPOCH` (seconds since 1970,
+    the reproducible-builds convention) fixes it, for outputs that must not vary."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if fixed.isdigit():
+        return dt.datetime.fromtimestamp(int(fixed), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def canonical(value: object) -> object:
+    """A cell's value as every host gives it (see the module's docstring): None, a bool,
+    a float (every number: calamine reads 5.0 where Office.js sends 5), text, or a dict
+    standing for what is not a value (a formula saved without its result, a text too long
+    to keep)."""
+    kind = type(value)
+    if kind is str:
+        if len(value) > LONGEST_TEXT:
+            return {"text": f"{len(value):,} characters",
+                    "sha256": hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()}
+        return value or None
+    if kind is float or value is None or kind is bool:
+        return value
+    if kind is int:
+        return float(value)
+    if kind is dt.date:
+        return value.isoformat()
+    if isinstance(value, dt.datetime):
+        value = (value.replace(tzinfo=None) + _HALF_SECOND).replace(microsecond=0)  # to the nearest second
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Uncalculated):
+        return UNCALCULATED_VALUE
+    if isinstance(value, (int, float, str)):  # subclasses (numpy's, xlwings')
+        return canonical((int if isinstance(value, int) else float if isinstance(value, float) else str)(value))
+    return str(value)
+
+
+_TEXT, _FLOATS, _NUMBERS = {str, type(None)}, {float, type(None)}, {float, int, type(None)}
+
+
+def canonical_column(values: Sequence[object]) -> list:
+    """`canonical` of every value, the common columns without a Python call a value: text
+    (unchanged unless too long or empty), a file's numbers (floats already), dates."""
+    kinds = set(map(type, values))
+    if kinds <= _TEXT and "" not in values and max(map(len, filter(None, values)), default=0) <= LONGEST_TEXT:
+        return list(values)
+    if kinds <= _FLOATS:
+        return list(values)
+    if kinds <= _NUMBERS:
+        return [float(value) if type(value) is int else value for value in values]
+    if kinds == {dt.date}:
+        return list(map(dt.date.isoformat, values))
+    return [canonical(value) for value in values]
+
+
+def batch_line(numbers: Sequence[int], rows: Sequence[Sequence[object]]) -> bytes:
+    """Rows `numbers` as one line: their numbers as steps, their values by column."""
+    steps = [numbers[0], *map(sub, numbers[1:], numbers)]
+    columns = [canonical_column(column) for column in zip_longest(*rows)]
+    return _encode([steps, *columns]).encode("ascii") + b"\n"
+
+
+def rows_of(lines: Iterable[bytes]) -> list[tuple[int, list]]:
+    """The recorded rows of a sheet's lines: (row number, values), trailing blanks dropped."""
+    rows = []
+    for text in lines:
+        steps, *columns = json.loads(text)
+        for number, values in zip(accumulate(steps), zip(*columns) if columns else ((),) * len(steps)):
+            values = list(values)
+            while values and values[-1] is None:
+                values.pop()
+            rows.append((number, values))
+    return rows
+
+
+class SheetRead:
+    """What was read of one input sheet: the hash of its lines and, as asked, the lines
+    themselves (`keep`, for a check's comparison) or their compressed stream (`pack`, for
+    the run record sheet). `name` is the sheet's name as the book spells it; `fields`
+    names the values after the row number: the schema's field keys, or None for every
+    column from A (Settings); `columns` says where each field was on the sheet (0-based),
+    for naming its cells."""
+
+    def __init__(self, name: str, fields: tuple[str, ...] | None, columns: dict[str, int],
+                 keep: bool, pack: bool):
+        self.name, self.fields, self.columns = name, fields, columns
+        self.rows = 0
+        self.lines: list[bytes] | None = [] if keep else None
+        self._hash = hashlib.sha256()
+        self._packer = zlib.compressobj(COMPRESSION) if pack else None
+        self._packed: list[bytes] = []
+        self._numbers: list[int] = []
+        self._batch: list[Sequence[object]] = []
+
+    def add(self, number: int, values: Sequence[object]) -> None:
+        self._numbers.append(number)
+        self._batch.append(values)
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def adding(self) -> tuple[Callable[[int], None], Callable[[Sequence[object]], None], Callable[[], None]]:
+        """`add` in three parts, for a loop over many rows: append the number, append the
+        values, and check whether the batch is full (`full`)."""
+        return self._numbers.append, self._batch.append, self._flush_if_full
+
+    def _flush_if_full(self) -> None:
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        data = batch_line(self._numbers, self._batch)
+        self.rows += len(self._batch)
+        self._numbers.clear()
+        self._batch.clear()
+        self._hash.update(data)
+        if self._packer is not None:
+            self._packed.append(self._packer.compress(data))
+        if self.lines is not None:
+            self.lines.append(data)
+
+    def digest(self) -> str:
+        self._flush()
+        return self._hash.hexdigest()
+
+    def packed(self) -> bytes:
+        """The lines, zlib-compressed (once every row has been read)."""
+        self._flush()
+        if self._packer is not None:
+            self._packed.append(self._packer.flush())
+            self._packer = None
+        return b"".join(self._packed)
+
+
+def unpack(packed: bytes) -> list[bytes]:
+    """The lines of a sheet's compressed stream."""
+    return zlib.decompress(packed).splitlines(keepends=True)
+
+
+class Recorder:
+    """Records the input values the codecs read, by wrapping the rows on their way to
+    them (`known_columns`, `every_cell`). `keep` keeps each sheet's lines (a check
+    compares them); `pack` compresses them for the run record sheet (a reconcile)."""
+
+    def __init__(self, keep: bool = False, pack: bool = True):
+        self.keep, self.pack = keep, pack
+        self.sheets: dict[str, SheetRead] = {}
+
+    def known_columns(self, schema: Schema, header: Header, rows: Iterable[NumberedRow]) -> Iterator[NumberedRow]:
+        """`rows`, passed on unchanged, their cells in the schema's columns recorded."""
+        columns = [header.columns.get(field.key) for field in schema.fields]
+        sheet = self._sheet(schema, header.sheet, tuple(field.key for field in schema.fields), dict(header.columns))
+        add_number, add_values, full = sheet.adding()
+        blanks, pick = len(columns), _one_by_one(columns)
+        # in C when the sheet has every column and the row reaches them (readers pad rows)
+        fast = itemgetter(*columns) if None not in columns and len(columns) > 1 else pick
+        for number, row in rows:
+            try:
+                values = fast(row)
+            except IndexError:  # a short row (a reader that does not pad)
+                values = pick(row)
+            if values.count(None) < blanks:
+                add_number(number)
+                add_values(values)
+                if number % 512 == 0:
+                    full()
+            yield number, row
+        full()
+
+    def every_cell(self, schema: Schema, name: str, rows: Iterable[NumberedRow]) -> Iterator[NumberedRow]:
+        """`rows` of sheet `name`, passed on unchanged, every non-blank one recorded whole."""
+        sheet = self._sheet(schema, name, None, {})
+        for number, row in rows:
+            if any(canonical(value) is not None for value in row):
+                sheet.add(number, list(row))
+            yield number, row
+
+    def _sheet(self, schema: Schema, name: str, fields: tuple[str, ...] | None, columns: dict[str, int]) -> SheetRead:
+        sheet = SheetRead(name, fields, columns, self.keep, self.pack)
+        self.sheets[schema.sheet] = sheet
+        return sheet
+
+    def digests(self) -> dict[str, str]:
+        """Each input sheet's hash, by the schema's sheet name; a sheet not read (absent,
+        or blank) has the hash of no lines."""
+        empty = hashlib.sha256().hexdigest()
+        return {schema.sheet: self.sheets[schema.sheet].digest() if schema.sheet in self.sheets else empty
+                for schema in INPUTS}
+
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.digests())
+
+    def record(self, policy: Policy, when: dt.datetime | None = None) -> "RunRecord":
+        return RunRecord(version=version(), time=_iso(when or now()), rule=policy.rule,
+                         settings=settings_text(policy), fingerprint=self.fingerprint())
+
+
+def _one_by_one(columns: list[int | None]) -> Callable[[Sequence[object]], tuple]:
+    """Picks `columns` of a row as a tuple, None for a column the sheet lacks or the row
+    does not reach."""
+    def pick(row: Sequence[object]) -> tuple:
+        return tuple(row[column] if column is not None and column < len(row) else None for column in columns)
+
+    return pick
+
+
+def fingerprint_of(digests: dict[str, str]) -> str:
+    """The fingerprint of the inputs: the hash of each input sheet's hash, in schema order."""
+    joined = "".join(f"{schema.sheet}:{digests[schema.sheet]}\n" for schema in INPUTS)
+    return hashlib.sha256(joined.encode("ascii")).hexdigest()
+
+
+def settings_text(policy: Policy) -> str:
+    """The policy's settings but the rule, as JSON text (`{"lot_order":"fifo","max_loops":10000}`),
+    whatever fields the policy has."""
+    settings = policy.model_dump(mode="json", exclude={"rule"}, exclude_none=True)
+    return json.dumps(settings, sort_keys=True, separators=(",", ":"))
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RunRecord(NamedTuple):
+    """One reconcile run: giveback's `version`, the `time` (ISO 8601, UTC), the `rule`, the
+    other `settings` of the policy (JSON text) and the `fingerprint` of the inputs read
+    (64 hex digits). All text: they are the book's custom document properties."""
+
+    version: str
+    time: str
+    rule: str
+    settings: str
+    fingerprint: str
+
+    def properties(self) -> dict[str, str]:
+        """The custom document properties: `giveback_version`, ... `giveback_time`."""
+        return dict(zip(PROPERTY_NAMES, (self.version, self.rule, self.settings, self.fingerprint, self.time)))
+
+    @classmethod
+    def from_properties(cls, properties: dict[str, str]) -> "RunRecord | None":
+        """The record kept in a book's custom properties; None unless all five are there."""
+        if not all(isinstance(properties.get(name), str) for name in PROPERTY_NAMES):
+            return None
+        version, rule, settings, fingerprint, time = (properties[name] for name in PROPERTY_NAMES)
+        return cls(version=version, time=time, rule=rule, settings=settings, fingerprint=fingerprint)
+
+    def policy_overrides(self) -> dict[str, object] | None:
+        """The policy the run used, as overrides for another run of the same inputs (a
+        check's follow-up, an export); None when this version cannot read it."""
+        try:
+            settings = json.loads(self.settings)
+            Policy(rule=self.rule, **settings)
+        except (ValueError, TypeError):
+            return None
+        return {"rule": self.rule, **settings}
+
+    def shown_time(self) -> str:
+        """`2026-03-05 14:02 UTC`."""
+        return self.time.replace("T", " ")[:16] + " UTC" if len(self.time) >= 16 else self.time
