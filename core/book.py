@@ -214,25 +214,39 @@ def _cost_total(costs) -> Decimal | None:
     return sum(known, ZERO) if known else None
 
 
-def book_story(book: Book) -> tuple[str, ...]:
-    """The book in the accountant's words, as Summary opens and the command line ends:
-    its runs and who sets them, the entry, the guide's, and what one run fewer costs."""
+def book_story(book: Book) -> tuple[str, str, str]:
+    """The book in the accountant's words, as Summary opens and the command line ends, in
+    three sentences whatever the book (Summary's rows stay where they were, so a re-run
+    finds its table where it left it): its runs and who sets them with the gross entry;
+    the guide's; what one run fewer would cost."""
     if not book.runs:
-        return ("Nothing to post: no product needs an adjustment.",)
-    said = [f"The book clears in {runs(book.runs)}, set by {_names(book.paced_by)}. Gross entry: {_entry(book)}."]
-    guide = book.guide
-    if book.rule != "guide":
-        cleared = "" if guide.settled else "; its lines do not clear every product"
-        said.append(f"The ERP guide's rule of thumb: {runs(guide.runs)}, gross {_entry(guide)}{cleared}.")
-    if book.faster is not None:
-        faster = book.faster
-        changes = ", ".join(f"{change.product} {units(change.more, 'more')} on each line"
-                            + (f" ({money(change.cost)} each way)" if change.cost is not None else "")
-                            for change in faster.changes)
-        partly = " where known" if faster.gross_cost is not None and any(c.cost is None for c in faster.changes) else ""
-        said.append(f"Clearing in {runs(faster.runs)} would add {units(faster.gross)} gross"
-                    f"{_at_cost(faster.gross_cost)}{partly}: {changes}.")
-    return tuple(said)
+        return ("Nothing to post: no product's lines clear its usage yet (see Status).",
+                "The ERP guide's rule of thumb clears none of them either." if not book.guide.runs else
+                f"The ERP guide's rule of thumb: {runs(book.guide.runs)}, gross {_entry(book.guide)}.",
+                "Fix what Issues lists, or read the notes of the products that cannot be cleared.")
+    said = f"The book clears in {runs(book.runs)}, set by {_names(book.paced_by)}. Gross entry: {_entry(book)}."
+    return said, _guide_said(book), _faster_said(book)
+
+
+def _guide_said(book: Book) -> str:
+    if book.rule == "guide":
+        return "These are the ERP guide's own lines (rule guide)."
+    cleared = "" if book.guide.settled else "; its lines do not clear every product"
+    return f"The ERP guide's rule of thumb: {runs(book.guide.runs)}, gross {_entry(book.guide)}{cleared}."
+
+
+def _faster_said(book: Book) -> str:
+    faster = book.faster
+    if faster is None:
+        return ("Options shows, for the whole book and per product, what other runs would take."
+                if book.rule == "guide" else
+                f"No adjustment clears the book in fewer than {runs(book.runs)}.")
+    changes = ", ".join(f"{change.product} {units(change.more, 'more')} on each line"
+                        + (f" ({money(change.cost)} each way)" if change.cost is not None else "")
+                        for change in faster.changes)
+    partly = " where known" if faster.gross_cost is not None and any(c.cost is None for c in faster.changes) else ""
+    return (f"Clearing in {runs(faster.runs)} would add {units(faster.gross)} gross"
+            f"{_at_cost(faster.gross_cost)}{partly}: {changes}.")
 
 
 def _entry(totals: "Book | BookTotals") -> str:

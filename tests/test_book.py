@@ -118,3 +118,14 @@ def test_max_runs_sets_the_books_runs_without_the_guides_bound():
     bracket = product((200, -180, 150, -160, 60)).model_copy(update={"product": "BRACKET"})
     (rec,), book = recommend_book([bracket], Policy(rule="budget", max_runs=2))
     assert (rec.chosen.w, rec.chosen.adjustment.on, rec.chosen.loops, book.runs) == (270, 340, 2, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(books, st.sampled_from(["book", "fewest", "guide", "budget"]))
+def test_the_books_story_is_always_three_sentences(items, rule):
+    """Summary's intro keeps its height whatever the book: a re-run finds its table on
+    the row where it left it (Excel will not move a table's header when resizing it)."""
+    policy = Policy(rule=rule, max_runs=3 if rule == "budget" else None)
+    _, book = recommend_book(items, policy)
+    story = book_story(book)
+    assert len(story) == 3 and all(sentence.endswith(".") for sentence in story)
