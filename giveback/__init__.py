@@ -1,5 +1,7 @@
 """giveback's command line: `giveback recommend`, `loops`, `reconcile`, `template`, `demo`."""
 
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
+
 
 def main() -> None:
     """The desktop ribbon's Reconcile button. xlwings' ribbon add-in template runs
