@@ -152,16 +152,20 @@ def simulate(book: Ledger, policy: Policy = Policy()) -> Simulation:
 
     Returns the loops that moved quantity, whether every usage is allocated (`settled`),
     whether the run limit stopped it (`capped`), the final state and the trace.
-    The invariants of SPEC section 2 hold after every run (see `check_invariants`)."""
-    state = opening_state(book)
+    The invariants of SPEC section 2 hold after every run (see `check_invariants`).
+
+    The runs work on one copy of the state, changed in place, so a run costs the records
+    it touches and the lots, not the whole usage list: 10,000 runs of an adjustment of 1
+    against 20,000 records took 1.4 s as pure `run`s, 0.03 s so (`bench/udf.py`)."""
+    opening = opening_state(book)
+    remaining, used, starts = list(opening.remaining), list(opening.used), [0, 0]
     trace: list[TraceRow] = []
-    for loop in range(1, policy.max_loops + 1):
-        state, rows = run(book, state, loop, policy.lot_order)
-        if not rows:
-            return Simulation(loop - 1, is_settled(state), False, state, tuple(trace))
-        trace.extend(rows)
-    capped = not is_settled(state) and bool(run(book, state, 0, policy.lot_order)[1])
-    return Simulation(policy.max_loops, is_settled(state), capped, state, tuple(trace))
+    loops = 0
+    while loops < policy.max_loops and _run_in_place(book, remaining, used, starts, loops + 1, policy.lot_order, trace):
+        loops += 1
+    state = LoopState(tuple(used), tuple(remaining), *starts)
+    capped = loops == policy.max_loops and not is_settled(state) and bool(run(book, state, 0, policy.lot_order)[1])
+    return Simulation(loops, is_settled(state), capped, state, tuple(trace))
 
 
 def is_settled(state: LoopState) -> bool:
@@ -173,22 +177,29 @@ def run(
 ) -> tuple[LoopState, list[TraceRow]]:
     """One run of the reconciliation: give back, then allocate. Returns the new state and
     the run's trace rows (none when the run moved nothing). `state` is not changed."""
-    remaining = list(state.remaining)
+    remaining, used, starts = list(state.remaining), list(state.used), [state.next_return, state.next_consumption]
     rows: list[TraceRow] = []
+    _run_in_place(book, remaining, used, starts, loop, lot_order, rows)
+    return LoopState(tuple(used), tuple(remaining), *starts), rows
+
+
+def _run_in_place(
+    book: Ledger, remaining: list, used: list, starts: list, loop: int, lot_order: LotOrder, rows: list
+) -> bool:
+    """One run on the state's lists (`remaining`, `used`, `starts`: the first return and
+    consumption that may be unallocated), changed in place; its trace rows are added to
+    `rows`. Returns whether it moved anything."""
+    before = len(rows)
     oldest_first = range(len(book.lots))
     quantities = [lot.quantity for lot in book.lots]
-
-    used = list(state.used)  # give back: a lot takes at most its used
-    next_return = _phase(
-        book, loop, "give_back", state.next_return, remaining, used, oldest_first[::-1], rows
-    )
-    available = [quantity - u for quantity, u in zip(quantities, used)]  # allocate: its available
-    next_consumption = _phase(
-        book, loop, "allocate", state.next_consumption, remaining, available,
+    starts[0] = _phase(book, loop, "give_back", starts[0], remaining, used, oldest_first[::-1], rows)  # a lot takes at most its used
+    available = [quantity - u for quantity, u in zip(quantities, used)]  # and gives at most its available
+    starts[1] = _phase(
+        book, loop, "allocate", starts[1], remaining, available,
         oldest_first if lot_order == "fifo" else oldest_first[::-1], rows,
     )
-    used = [quantity - a for quantity, a in zip(quantities, available)]
-    return LoopState(tuple(used), tuple(remaining), next_return, next_consumption), rows
+    used[:] = [quantity - a for quantity, a in zip(quantities, available)]
+    return len(rows) > before
 
 
 def _phase(

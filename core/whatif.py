@@ -46,8 +46,7 @@ def usage_list(
         amount = quantity(value, f"quantity {position}")
         if amount == 0:
             raise BadQuantity(f"quantity {position}", value, "is 0: usage quantities are never 0")
-        records.append(Usage(product=product, quantity=amount, row=position, source=f"#{position}",
-                             unit_cost=unit_cost))
+        records.append(Usage.checked(product, amount, None, "", unit_cost, position, f"#{position}"))  # checked above
     return tuple(records)
 
 
@@ -79,11 +78,12 @@ def _swapped(count: Count) -> str:
 
 
 def what_if(
-    quantities: Iterable[object], on: object, off: object = 0, policy: Policy = Policy()
+    quantities: Iterable[object], on: object, off: object = 0, policy: Policy = Policy(), with_trace: bool = True
 ) -> WhatIf:
-    """Loops, settled and the trace for a given adjustment (the off line's sign is ignored:
-    it always writes units off). The run count is exact even past `max_loops`; the trace
-    then holds the first `max_loops` runs and the outcome says `capped`."""
+    """Loops, settled and, `with_trace`, the trace for a given adjustment (the off line's
+    sign is ignored: it always writes units off). The run count is exact even past
+    `max_loops`, in constant time; the trace then holds the first `max_loops` runs and the
+    outcome says `capped`. Without the trace nothing is simulated."""
     usage = usage_list(quantities)
     on_units = quantity(on, "on")
     if on_units < 0:
@@ -98,7 +98,6 @@ def what_if(
             returns=balance.negative,
         )
     )
-    simulation = simulate(ledger(INLINE, usage, (), adjustment), policy)
     outcome = Outcome(
         rule="what-if",
         w=adjustment.off,
@@ -108,4 +107,4 @@ def what_if(
         capped=count.loops > policy.max_loops,
         unallocated=count.unallocated,
     )
-    return WhatIf(outcome, simulation.trace)
+    return WhatIf(outcome, simulate(ledger(INLINE, usage, (), adjustment), policy).trace if with_trace else ())
