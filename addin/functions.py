@@ -26,6 +26,8 @@ every cell in Python, trying to import Pyodide's `JsNull` for each, 60 of `RECOM
 a flat list, one cell its value, and an error cell Excel's `{"type": "Error",
 "basicValue": "#N/A"}`, read here as its text as xlwings' `err_to_str` reads it. Desktop
 COM converts cells cheaply and keeps xlwings' conversion (`ndim=2`, errors as text).
+Likewise a trace's rows (numbers and text only) go back to Office.js as they are
+(`ROWS_RESULT`), not looked at cell by cell: 20,000 rows of 7 cells took 0.1 s so.
 """
 
 from __future__ import annotations
@@ -45,8 +47,13 @@ USAGE_DOC = (
 TRACE_HEADER = ["Loop", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
 OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Entry Size"]
 RULES = ("fewest", "guide")
+# GIVEBACK_TRACE spills at most this many runs (about 2,000 rows), then a row saying where it
+# stopped: a sheet has no use for more, and the 10,000 runs of `max_loops` took a quarter
+# of a second over HTTP to send (bench/udf.py). The run counts are exact whatever the runs.
+TRACE_RUNS = 1_000
 OFFICE_JS = xw.arg.__module__.startswith("xlwings.pro")  # xlwings Server's and Lite's dispatch
 USAGE_RANGE = {"convert": "raw"} if OFFICE_JS else {"ndim": 2, "err_to_str": True}
+ROWS_RESULT = {"convert": "raw"} if OFFICE_JS else {}  # rows of numbers and text, sent as they are
 try:
     from pyodide.ffi import JsNull  # Pyodide >= 0.28 hands a blank cell over as this, not None
 except ImportError:
@@ -104,6 +111,7 @@ def giveback_loops(usage, on, off=None):
 @xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
 @xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.")
 @xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).")
+@xw.ret(**ROWS_RESULT)
 def giveback_trace(usage, on, off=None):
     """Every movement of every run under a header row: loop, phase, usage, lot, quantity moved, lot used after, unallocated after; a last row says where a trace that stops at its run limit stopped."""
     result = run_what_if(usage, on, off)
@@ -241,6 +249,8 @@ def policy_for(rule, max_write_off=None) -> Policy:
 
 
 def run_what_if(usage, on, off, with_trace: bool = True):
+    """What the adjustment does to the usage range; its trace (`with_trace`) at most
+    `TRACE_RUNS` runs long."""
     quantities = usage_quantities(usage)
     on_line = optional_quantity(on, "on")
     if on_line is None:
@@ -249,7 +259,7 @@ def run_what_if(usage, on, off, with_trace: bool = True):
         raise xw.XlwingsError(f"on cannot be negative; got {cell_number(on_line)}")
     off_line = optional_quantity(off, "off") or Decimal(0)
     try:
-        return what_if(quantities, on_line, off_line, with_trace=with_trace)
+        return what_if(quantities, on_line, off_line, Policy(max_loops=TRACE_RUNS), with_trace)
     except ValidationError as error:  # a bug if reached: the values were checked above
         raise xw.XlwingsError(f"Cannot simulate: {error.errors()[0]['msg']}") from None
 
@@ -299,10 +309,9 @@ def trace_row(row: TraceRow) -> list:
 
 
 def stopped_row(outcome: Outcome) -> list:
-    """The row under a trace cut at `Policy.max_loops` runs (`what_if`'s bound: 10,000 runs,
-    at most about 20,000 rows, well under a second whatever the range): where it stopped,
-    and what the exact count says of the rest."""
-    shown = Policy().max_loops
+    """The row under a trace cut at `TRACE_RUNS` runs: where it stopped, and what the
+    exact count says of the rest."""
+    shown = TRACE_RUNS
     if outcome.settled:
         rest = f"it settles after {outcome.loops:,} runs"
     else:

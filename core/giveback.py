@@ -89,11 +89,15 @@ def in_order(records: Sequence[Usage] | Sequence[Lot], key: Callable[..., tuple]
 
     When every record is dated, (date, row) orders them alike, and `attrgetter` builds
     those keys without a Python call per record; records already in row order (as read)
-    need only their dates compared, the sort being stable (a third of the time again).
+    need only their dates compared, the sort being stable (half the time again), and
+    none at all when none is dated.
     With an undated record among dated ones that sort compares None with a date and
     raises TypeError before returning anything; the full key then sorts them."""
+    in_row_order = _in_row_order(records)
+    if in_row_order and not any(map(BY_DATE, records)):  # none dated (a typed list): as they are
+        return list(records)
     try:
-        return sorted(records, key=BY_DATE if _in_row_order(records) else BY_DATE_AND_ROW)
+        return sorted(records, key=BY_DATE if in_row_order else BY_DATE_AND_ROW)
     except TypeError:
         return sorted(records, key=key)
 

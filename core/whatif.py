@@ -41,13 +41,24 @@ def usage_list(
 ) -> tuple[Usage, ...]:
     """Usage records in the given order, each at `unit_cost`; `source` is the position,
     counted from 1. Raises BadQuantity for text or a 0."""
-    records = []
+    return _records(usage_amounts(quantities), product, unit_cost)
+
+
+def usage_amounts(quantities: Iterable[object]) -> list[Decimal]:
+    """The quantities as exact amounts, in the given order. Raises BadQuantity for text or
+    a 0, naming its position counted from 1."""
+    amounts = []
     for position, value in enumerate(quantities, start=1):
         amount = quantity(value, f"quantity {position}")
         if amount == 0:
             raise BadQuantity(f"quantity {position}", value, "is 0: usage quantities are never 0")
-        records.append(Usage.checked(product, amount, None, "", unit_cost, position, f"#{position}"))  # checked above
-    return tuple(records)
+        amounts.append(amount)
+    return amounts
+
+
+def _records(amounts: list[Decimal], product: str = INLINE, unit_cost: Decimal | None = None) -> tuple[Usage, ...]:
+    return tuple(Usage.checked(product, amount, None, "", unit_cost, position, f"#{position}")  # checked already
+                 for position, amount in enumerate(amounts, start=1))
 
 
 def recommend_quantities(
@@ -84,12 +95,12 @@ def what_if(
     sign is ignored: it always writes units off). The run count is exact even past
     `max_loops`, in constant time; the trace then holds the first `max_loops` runs and the
     outcome says `capped`. Without the trace nothing is simulated."""
-    usage = usage_list(quantities)
+    amounts = usage_amounts(quantities)
     on_units = quantity(on, "on")
     if on_units < 0:
         raise BadQuantity("on", on, "is negative: the on line creates a lot")
     adjustment = Adjustment(on=on_units, off=abs(quantity(off, "off")))
-    balance = classify(u.quantity for u in usage)
+    balance = classify(amounts)
     count = count_loops(
         Totals(
             capacity=adjustment.on,
@@ -107,4 +118,6 @@ def what_if(
         capped=count.loops > policy.max_loops,
         unallocated=count.unallocated,
     )
-    return WhatIf(outcome, simulate(ledger(INLINE, usage, (), adjustment), policy).trace if with_trace else ())
+    if not with_trace:  # the count is all: no record is made
+        return WhatIf(outcome, ())
+    return WhatIf(outcome, simulate(ledger(INLINE, _records(amounts), (), adjustment), policy).trace)

@@ -310,13 +310,14 @@ def test_giveback_loops_counts_without_simulating(monkeypatch):
     "usage, said",
     [
         (column([1_000_000, -999_999]),
-         "Stopped after 10,000 runs; the usage does not settle: 1 unit stays unallocated after 1,000,000 runs."),
-        (column([100_000, -100_000]), "Stopped after 10,000 runs; it settles after 100,001 runs."),
+         "Stopped after 1,000 runs; the usage does not settle: 1 unit stays unallocated after 1,000,000 runs."),
+        (column([100_000, -100_000]), "Stopped after 1,000 runs; it settles after 100,001 runs."),
     ],
 )
 def test_a_trace_cut_at_its_run_limit_says_where_it_stopped(usage, said):
     rows = giveback_trace(usage, 1, 1)
-    assert rows[-2][0] == 10_000 and rows[-1] == [10_000, "Stopped", said, "", "", "", ""]
+    assert rows[-2][0] == functions.TRACE_RUNS == 1_000 and rows[-1] == [1_000, "Stopped", said, "", "", "", ""]
+    assert len(rows) == 1 + (1 + 2 * 999) + 1  # the header; run 1 allocates, each later one gives back too; the stop
 
 
 def test_a_trace_that_ends_by_itself_has_no_stop_row():
