@@ -76,7 +76,8 @@ def recommend_quantities(
         if count.counted < 0:
             raise BadQuantity("count", count.counted, "is negative: a physical count cannot be. " + _swapped(count))
     cost = None if unit_cost is None else quantity(unit_cost, "unit cost")
-    return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities, unit_cost=cost), count=count), policy)
+    usage = usage_list(quantities, unit_cost=cost)  # checked: the product is not validated again
+    return recommend(ProductUsage.model_construct(product=INLINE, usage=usage, lots=(), count=count), policy)
 
 
 def _swapped(count: Count) -> str:
