@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, model_validator
 
 from .quantities import ZERO
 
@@ -149,7 +149,7 @@ class ProductUsage(Frozen):
     """Everything the engine knows about one product."""
 
     product: str
-    usage: tuple[Usage, ...]
+    usage: tuple[InstanceOf[Usage], ...]  # records are checked when made: not made again here
     lots: tuple[Lot, ...] = ()
     count: Count | None = None
 
