@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, InstanceOf, model_validator
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, TypeAdapter, model_validator
 
 from .quantities import ZERO
 
@@ -68,17 +68,18 @@ class Usage(_UsageFields):
     is a million of these, and a model's instance dictionary made each record 3.5 times
     the size, its reading, sorting and freeing slower; on the 200k-row book the whole
     reconcile took 18% longer and 47 MB more (bench/scale.py). `Usage(...)` validates as
-    the model did (`_UsageCheck`: types, numbers made Decimal, a quantity other than 0);
-    a codec that has checked the values makes one with `Usage.checked`."""
+    the model did (pydantic checks the types and makes numbers Decimal; a quantity is never
+    0); a codec that has checked the values makes one with `Usage.checked`."""
 
     __slots__ = ()
 
     def __new__(cls, product: str, quantity: Decimal, date: dt.date | None = None, reference: str = "",
                 unit_cost: Decimal | None = None, row: int = 0, source: str = "") -> "Usage":
-        valid = _UsageCheck(product=product, quantity=quantity, date=date, reference=reference,
-                            unit_cost=unit_cost, row=row, source=source)
-        return _tuple_new(cls, (valid.product, valid.quantity, valid.date, valid.reference, valid.unit_cost,
-                                valid.row, valid.source))
+        valid = _validate_usage(dict(product=product, quantity=quantity, date=date, reference=reference,
+                                     unit_cost=unit_cost, row=row, source=source))
+        if valid.quantity == 0:
+            raise ValueError("a usage quantity cannot be 0")
+        return _tuple_new(cls, valid)
 
     @property
     def is_return(self) -> bool:
@@ -93,26 +94,7 @@ class Usage(_UsageFields):
 
 
 _tuple_new = tuple.__new__
-
-
-class _UsageCheck(Frozen):
-    """What `Usage(...)` checks, as pydantic checks every model here."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", title="Usage")  # errors name the record
-
-    product: str
-    quantity: Decimal
-    date: dt.date | None = None
-    reference: str = ""
-    unit_cost: Decimal | None = None
-    row: int = 0
-    source: str = ""
-
-    @model_validator(mode="after")
-    def _not_zero(self) -> "_UsageCheck":
-        if self.quantity == 0:
-            raise ValueError("a usage quantity cannot be 0")
-        return self
+_validate_usage = TypeAdapter(_UsageFields, config=ConfigDict(title="Usage")).validate_python  # as a model's fields
 
 
 class Count(Frozen):
