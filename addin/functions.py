@@ -21,11 +21,12 @@ shows with the cell's error.
 
 Under Office.js (xlwings Server and xlwings Lite) the usage range is taken as Excel sent
 it (`USAGE_RANGE`, xlwings' `raw`) and read once here: xlwings' own conversion looks at
-every cell in Python, trying to import Pyodide's `JsNull` for each: nine tenths of
-`RECOMMEND_ADJ`'s time on 1,000 cells (`bench/udf.py`: 49.5 ms before, 5.2 ms after). Raw, a range is a matrix (a list of rows), one row
-a flat list, one cell its value, and an error cell Excel's `{"type": "Error",
-"basicValue": "#N/A"}`, read here as its text as xlwings' `err_to_str` reads it. Desktop
-COM converts cells cheaply and keeps xlwings' conversion (`ndim=2`, errors as text).
+every cell in Python, trying to import Pyodide's `JsNull` for each, nine tenths of
+`RECOMMEND_ADJ`'s time on 1,000 cells (`bench/udf.py`: 49.5 ms before, 5.2 ms after).
+Raw, a range is a matrix (a list of rows), one row a flat list, one cell its value, and an
+error cell Excel's `{"type": "Error", "basicValue": "#N/A"}`, read here as its text as
+xlwings' `err_to_str` reads it. Desktop COM converts cells cheaply and keeps xlwings'
+conversion (`ndim=2`, errors as text).
 Likewise a trace's rows (numbers and text only) go back to Office.js as they are
 (`ROWS_RESULT`), not looked at cell by cell: 20,000 rows of 7 cells took 0.1 s so.
 """
