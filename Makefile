@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench hostile scale web record addin serve clean
+.PHONY: install demo test bench hostile scale web record startup udf addin serve clean
 
 install: $(STAMP)
 
@@ -37,6 +37,12 @@ record: install  # the run record's cost on the 200k-row book (SPEC section 11)
 
 web: install  # Excel on the web: payload sizes against its 5 MB limit, times in process and over HTTP (~5 min)
 	$(BIN)/python bench/web.py
+
+startup: install  # each command's start against a bare python, and the libraries it loads
+	$(BIN)/python bench/startup.py
+
+udf: install  # the Excel functions through the real xlwings Server over HTTP (~1 min)
+	$(BIN)/python bench/udf.py
 
 # Desktop ribbon add-in from xlwings' template, its VBA module built in: dist/giveback.xlam
 # (+ giveback_ribbon.bas, the module's source, a fallback).

@@ -15,8 +15,20 @@ xlwings Server and xlwings Lite run the same code: arguments are plain values
 This module only parses cells and calls `core`. Hosts differ at the boundary, and it is
 normalised here: whole numbers arrive as `int` over Office.js and as `float` over COM;
 floats become exact decimals rounded to 6 places (`core.quantities.to_quantity`); blank
-cells arrive as `None` or `""` and are skipped. A text cell, an error cell or a 0 in the
-usage is an `xw.XlwingsError` naming its position, which Excel shows with the cell's error.
+cells arrive as `None` or `""` (or Pyodide's `JsNull`) and are skipped. A text cell, an
+error cell or a 0 in the usage is an `xw.XlwingsError` naming its position, which Excel
+shows with the cell's error.
+
+Under Office.js (xlwings Server and xlwings Lite) the usage range is taken as Excel sent
+it (`USAGE_RANGE`, xlwings' `raw`) and read once here: xlwings' own conversion looks at
+every cell in Python, trying to import Pyodide's `JsNull` for each, nine tenths of
+`RECOMMEND_ADJ`'s time on 1,000 cells (`bench/udf.py`: 49.5 ms before, 5.2 ms after).
+Raw, a range is a matrix (a list of rows), one row a flat list, one cell its value, and an
+error cell Excel's `{"type": "Error", "basicValue": "#N/A"}`, read here as its text as
+xlwings' `err_to_str` reads it. Desktop COM converts cells cheaply and keeps xlwings'
+conversion (`ndim=2`, errors as text).
+Likewise a trace's rows (numbers and text only) go back to Office.js as they are
+(`ROWS_RESULT`), not looked at cell by cell: 20,000 rows of 7 cells took 0.1 s so.
 """
 
 from __future__ import annotations
@@ -25,7 +37,7 @@ from decimal import Decimal
 import xlwings as xw
 from pydantic import ValidationError
 
-from core import (BadQuantity, NotAQuantity, Option, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
+from core import (BadQuantity, NotAQuantity, Option, Outcome, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
                   recommend_quantities, to_quantity, what_if)
 from core.models import PHASE_WORDS
 from core.quantities import show_number
@@ -37,13 +49,25 @@ USAGE_DOC = (
 TRACE_HEADER = ["Run", "Phase", "Usage", "Lot", "Moved", "Lot Used After", "Left to Allocate"]
 OPTIONS_HEADER = ["Runs", "Write-off", "On", "Off", "Gross Units"]
 RULES = ("book", "fewest", "guide")
+# GIVEBACK_TRACE spills at most this many runs (about 2,000 rows), then a row saying where it
+# stopped: a sheet has no use for more, and the 10,000 runs of `max_loops` took a quarter
+# of a second over HTTP to send (bench/udf.py). The run counts are exact whatever the runs.
+TRACE_RUNS = 1_000
+OFFICE_JS = xw.arg.__module__.startswith("xlwings.pro")  # xlwings Server's and Lite's dispatch
+USAGE_RANGE = {"convert": "raw"} if OFFICE_JS else {"ndim": 2, "err_to_str": True}
+ROWS_RESULT = {"convert": "raw"} if OFFICE_JS else {}  # rows of numbers and text, sent as they are
+try:
+    from pyodide.ffi import JsNull  # Pyodide >= 0.28 hands a blank cell over as this, not None
+except ImportError:
+    class JsNull:  # outside Pyodide: nothing is one
+        pass
 
 
 # ---- the functions -------------------------------------------------------------------
 
 
 @xw.func
-@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
 @xw.arg("rule", doc='Optional rule: "book" (default: the smallest lines within the guide\'s runs), "fewest" (fewest runs,'
@@ -58,26 +82,26 @@ def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None
 
 
 @xw.func
-@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
 def usage_case(usage):
     """The usage's case: "Net positive", "Net negative" or "Net zero"."""
     return classify(usage_quantities(usage)).case.label
 
 
 @xw.func
-@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
 def net_unallocated(usage):
     """Net unallocated usage: consumption minus returns."""
     return cell_number(classify(usage_quantities(usage)).net)
 
 
 @xw.func
-@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
 @xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.")
 @xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).")
 def giveback_loops(usage, on, off=None):
     """Reconciliation runs (loops) the adjustment needs to clear the usage; an error if it never settles."""
-    outcome = run_what_if(usage, on, off).outcome
+    outcome = run_what_if(usage, on, off, with_trace=False).outcome
     if not outcome.settled:
         raise xw.XlwingsError(
             f"Never settles: {cell_number(outcome.unallocated)} units stay unallocated"
@@ -87,16 +111,19 @@ def giveback_loops(usage, on, off=None):
 
 
 @xw.func
-@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
 @xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.")
 @xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).")
+@xw.ret(**ROWS_RESULT)
 def giveback_trace(usage, on, off=None):
-    """Every movement of every run under a header row: loop, phase, usage, lot, quantity moved, lot used after, unallocated after."""
-    return [TRACE_HEADER] + [trace_row(row) for row in run_what_if(usage, on, off).trace]
+    """Every movement of every run under a header row: loop, phase, usage, lot, quantity moved, lot used after, unallocated after; a last row says where a trace that stops at its run limit stopped."""
+    result = run_what_if(usage, on, off)
+    rows = [TRACE_HEADER] + [trace_row(row) for row in result.trace]
+    return rows + [stopped_row(result.outcome)] if result.outcome.capped else rows
 
 
 @xw.func
-@xw.arg("usage", ndim=2, err_to_str=True, doc=USAGE_DOC)
+@xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
 @xw.arg("count", doc="Optional physical count of the product (give it with balance).")
 @xw.arg("balance", doc="Optional system balance of the product (give it with count).")
 def giveback_options(usage, count=None, balance=None):
@@ -118,20 +145,24 @@ def usage_quantities(usage) -> list[Decimal]:
     cells, axis = range_cells(usage)
     quantities = []
     for position, value in enumerate(cells, start=1):
+        value = plain(value)
         if is_blank(value):
             continue
-        quantities.append(usage_quantity(value, f"usage cell {position} ({axis} {position} of the range)"))
+        quantities.append(usage_quantity(value, position, axis))
     if not quantities:
         raise xw.XlwingsError("usage has no quantities: every cell is blank.")
     return quantities
 
 
 def range_cells(usage) -> tuple[list, str]:
-    """The cells of a one-column or one-row range, and the word for a position in it."""
-    if usage is None:  # a single blank cell
-        return [], "row"
-    grid = usage if isinstance(usage, list) else [[usage]]
-    grid = [row if isinstance(row, list) else [row] for row in grid]
+    """The cells of a one-column or one-row range, and the word for a position in it. A
+    range is a list of rows, one row also a flat list (as xlwings' raw values give it),
+    one cell its value."""
+    if not isinstance(usage, list):  # one cell
+        return [usage], "row"
+    if not any(isinstance(row, list) for row in usage):  # one row
+        return usage, "column"
+    grid = [row if isinstance(row, list) else [row] for row in usage]
     width = max((len(row) for row in grid), default=0)
     if len(grid) > 1 and width > 1:
         raise xw.XlwingsError(
@@ -142,8 +173,24 @@ def range_cells(usage) -> tuple[list, str]:
     return [row[0] if row else None for row in grid], "row"
 
 
-def usage_quantity(value: object, where: str) -> Decimal:
-    """One usage cell as an exact quantity, or an XlwingsError naming `where`."""
+def plain(value: object) -> object:
+    """A cell as xlwings' conversion would give it: an Office.js error cell as its text
+    (`#N/A`), another Office.js value (a formatted number) as its value, a blank as None."""
+    if type(value) is dict:
+        return value.get("basicValue")
+    return None if type(value) is JsNull else value
+
+
+def usage_quantity(value: object, position: int, axis: str) -> Decimal:
+    """One usage cell, at `position` of the range's `axis`, as an exact quantity, or an
+    XlwingsError naming that position."""
+    try:
+        quantity = to_quantity(value) if type(value) in (int, float) else None  # the common cell, quickly
+    except NotAQuantity:
+        quantity = None
+    if quantity:
+        return quantity
+    where = f"usage cell {position} ({axis} {position} of the range)"
     quantity = cell_quantity(value, where)
     if quantity == 0:
         raise xw.XlwingsError(f"{where} is 0: a usage quantity cannot be 0")
@@ -216,7 +263,9 @@ def policy_for(rule, max_write_off=None) -> Policy:
     return Policy(rule=name, max_write_off=cap)
 
 
-def run_what_if(usage, on, off):
+def run_what_if(usage, on, off, with_trace: bool = True):
+    """What the adjustment does to the usage range; its trace (`with_trace`) at most
+    `TRACE_RUNS` runs long."""
     quantities = usage_quantities(usage)
     on_line = optional_quantity(on, "on")
     if on_line is None:
@@ -225,7 +274,7 @@ def run_what_if(usage, on, off):
         raise xw.XlwingsError(f"on cannot be negative; got {cell_number(on_line)}")
     off_line = optional_quantity(off, "off") or Decimal(0)
     try:
-        return what_if(quantities, on_line, off_line)
+        return what_if(quantities, on_line, off_line, Policy(max_loops=TRACE_RUNS), with_trace)
     except ValidationError as error:  # a bug if reached: the values were checked above
         raise xw.XlwingsError(f"Cannot simulate: {error.errors()[0]['msg']}") from None
 
@@ -273,6 +322,18 @@ def trace_row(row: TraceRow) -> list:
         cell_number(row.unallocated_after),
     ]
 
+
+def stopped_row(outcome: Outcome) -> list:
+    """The row under a trace cut at `TRACE_RUNS` runs: where it stopped, and what the
+    exact count says of the rest."""
+    shown = TRACE_RUNS
+    if outcome.settled:
+        rest = f"it settles after {outcome.loops:,} runs"
+    else:
+        left = cell_number(outcome.unallocated)
+        rest = (f"the usage does not settle: {left} {'unit stays' if left == 1 else 'units stay'} unallocated"
+                f" after {outcome.loops:,} runs")
+    return [shown, "Stopped", f"Stopped after {shown:,} runs; {rest}.", "", "", "", ""]
 
 
 def option_row(option: Option) -> list:

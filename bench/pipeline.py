@@ -41,15 +41,16 @@ class Stopwatch:
         return result
 
 
-def run(path: Path, target: Path, reader: str = "fast") -> dict:
-    """Reconcile `path` into `target`; seconds per stage and the trace's length."""
+def run(path: Path, target: Path, reader: str = "fast", rule: str | None = None) -> dict:
+    """Reconcile `path` into `target` (with `rule`, as `--rule` would; None: the
+    book's Settings, else the default); seconds per stage and the trace's length."""
     engine = reconciling.recommend = Stopwatch(reconciling.recommend)
     tracing = outputs.trace_of = Stopwatch(outputs.trace_of)  # simulated as LoopTrace is written
     writing = command.write_book = Stopwatch(command.write_book)
     if reader != "fast":
         command.open_book = READERS[reader]  # the guard still runs: FileBook checks the file first
     started = time.perf_counter()
-    command.reconcile_file(path, target, {}, quiet=True)
+    command.reconcile_file(path, target, {"rule": rule}, quiet=True)
     total = time.perf_counter() - started
     return {
         "read": total - writing.seconds - engine.seconds,

@@ -1,8 +1,10 @@
 """Scale benchmark: reconcile usage workbooks of 10k to 1M rows, stage by stage, beside
 baselines measured in the same run.
 
-    .venv/bin/python bench/scale.py [--sizes 10k 100k 200k 1m big] [--repeat 3] [--markdown]
+    .venv/bin/python bench/scale.py [--sizes 10k 100k 200k 1m big] [--repeat 3] [--rule guide] [--markdown]
     .venv/bin/python bench/scale.py --last --markdown    # the last run's table again
+
+`--rule` reconciles with that rule (`giveback reconcile --rule`); without it, the default.
 
 For every book (see `make_books.py`; generated and cached on first use) it measures, each
 in a fresh subprocess so that peak memory (`ru_maxrss`) is that measurement's own:
@@ -46,7 +48,7 @@ LAST_RUN = make_books.BOOKS_DIR / "scale-last-run.json"
 # --- measurements, each run in its own process -------------------------------------
 
 
-def measure_calamine(path: Path) -> dict:
+def measure_calamine(path: Path, rule: str | None = None) -> dict:
     from python_calamine import CalamineWorkbook
 
     started = time.perf_counter()
@@ -55,7 +57,7 @@ def measure_calamine(path: Path) -> dict:
     return {"read": time.perf_counter() - started, "rows": rows - 1}
 
 
-def measure_openpyxl(path: Path) -> dict:
+def measure_openpyxl(path: Path, rule: str | None = None) -> dict:
     from openpyxl import load_workbook
 
     started = time.perf_counter()
@@ -65,24 +67,25 @@ def measure_openpyxl(path: Path) -> dict:
     return {"read": time.perf_counter() - started, "rows": rows - 1}
 
 
-def measure_giveback(path: Path, reader: str = "fast") -> dict:
+def measure_giveback(path: Path, rule: str | None = None, reader: str = "fast") -> dict:
     """The pipeline by stages: `pipeline.run` returns seconds per stage."""
     import pipeline
 
     with tempfile.TemporaryDirectory() as folder:
-        return pipeline.run(path, Path(folder) / "out.xlsx", reader)
+        return pipeline.run(path, Path(folder) / "out.xlsx", reader, rule)
 
 
-def measure_giveback_openpyxl(path: Path) -> dict:
-    return measure_giveback(path, "openpyxl")
+def measure_giveback_openpyxl(path: Path, rule: str | None = None) -> dict:
+    return measure_giveback(path, rule, "openpyxl")
 
 
-def measure_command(path: Path) -> dict:
+def measure_command(path: Path, rule: str | None = None) -> dict:
     """`giveback reconcile BOOK -o OUT --json` as an accountant runs it: a fresh process,
     the interpreter's start and imports included (its peak memory is reported as ours)."""
     giveback = Path(sys.executable).with_name("giveback")
     with tempfile.TemporaryDirectory() as folder:
-        command = [str(giveback), "reconcile", str(path), "-o", str(Path(folder) / "out.xlsx"), "--json"]
+        command = [str(giveback), "reconcile", str(path), "-o", str(Path(folder) / "out.xlsx"), "--json",
+                   *(["--rule", rule] if rule else [])]
         started = time.perf_counter()
         done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         seconds = time.perf_counter() - started
@@ -96,22 +99,22 @@ MEASURES = {"calamine": measure_calamine, "openpyxl": measure_openpyxl, "givebac
 SKIPPED_AT_1M = {"openpyxl", "giveback_openpyxl"}  # a minute or two each, and the point is made below
 
 
-def child(what: str, path: str) -> None:
-    figures = MEASURES[what](Path(path))
+def child(what: str, path: str, rule: str | None) -> None:
+    figures = MEASURES[what](Path(path), rule)
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(figures))
 
 
-def measured(what: str, path: Path) -> dict:
-    command = [sys.executable, __file__, "--child", what, str(path)]
+def measured(what: str, path: Path, rule: str | None) -> dict:
+    command = [sys.executable, __file__, "--child", what, str(path), *([rule] if rule else [])]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"{what} on {path.name} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def median_of(what: str, path: Path, repeat: int) -> dict:
-    runs = [measured(what, path) for _ in range(repeat)]
+def median_of(what: str, path: Path, repeat: int, rule: str | None) -> dict:
+    runs = [measured(what, path, rule) for _ in range(repeat)]
     figures = {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "peak_mb"}
     figures["peak_mb"] = max(run["peak_mb"] for run in runs)
     return figures
@@ -120,17 +123,20 @@ def median_of(what: str, path: Path, repeat: int) -> dict:
 # --- the table ------------------------------------------------------------------------
 
 
-def bench(size: str, repeat: int) -> dict:
+def bench(size: str, repeat: int, rule: str | None = None) -> dict:
     path = make_books.ensure(size)
     runs = 1 if size == "1m" else repeat
     wanted = [what for what in MEASURES if not (size == "1m" and what in SKIPPED_AT_1M)]
-    return {what: median_of(what, path, runs) for what in wanted} | {"size": size, "mb": path.stat().st_size / 2**20}
+    return ({what: median_of(what, path, runs, rule) for what in wanted}
+            | {"size": size, "mb": path.stat().st_size / 2**20, "rule": rule or "default"})
 
 
 def table_rows(result: dict) -> list[list[str]]:
     size, base, ours = result["size"], result["calamine"], result["giveback"]
     rows, total = base["rows"], ours["total"]
     label = f"{size} ({result['mb']:.0f} MB)" if size == make_books.BIG else size
+    if result.get("rule", "default") != "default":
+        label += f", --rule {result['rule']}"
     lines = [[label, "calamine read (baseline)", *figures(rows, base["read"], base["peak_mb"]), ""]]
     if "openpyxl" in result:
         slow = result["openpyxl"]
@@ -182,7 +188,7 @@ def goals(results: list[dict]) -> str:
     if GOAL_RATIO_SIZE in by_size:
         result = by_size[GOAL_RATIO_SIZE]
         ratio = result["giveback"]["total"] / result["calamine"]["read"]
-        said.append(f"{GOAL_RATIO_SIZE}: total / calamine read = {ratio:.2f}x (goal <= {GOAL_RATIO:g}x): {'met' if ratio <= GOAL_RATIO else 'NOT met'}")
+        said.append(f"{GOAL_RATIO_SIZE} ({result.get('rule', 'default')} rule): total / calamine read = {ratio:.2f}x (goal <= {GOAL_RATIO:g}x): {'met' if ratio <= GOAL_RATIO else 'NOT met'}")
     if GOAL_MEMORY_SIZE in by_size:
         peak = by_size[GOAL_MEMORY_SIZE]["giveback"]["peak_mb"]
         said.append(f"{GOAL_MEMORY_SIZE}: peak memory {peak:.0f} MB (goal < {GOAL_MEMORY_MB} MB): {'met' if peak < GOAL_MEMORY_MB else 'NOT met'}")
@@ -191,10 +197,11 @@ def goals(results: list[dict]) -> str:
 
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        return child(sys.argv[2], sys.argv[3])
+        return child(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--sizes", nargs="+", default=SIZES, choices=SIZES)
     options.add_argument("--repeat", type=int, default=3)
+    options.add_argument("--rule", help="reconcile with this rule (giveback reconcile --rule); default: the default rule")
     options.add_argument("--markdown", action="store_true", help="print the table as markdown (for the README)")
     options.add_argument("--last", action="store_true", help=f"print the last run's table again (from {LAST_RUN.name})")
     arguments = options.parse_args()
@@ -202,7 +209,7 @@ def main() -> None:
         return print_table(json.loads(LAST_RUN.read_text()), arguments.markdown)
     results = []
     for size in arguments.sizes:
-        results.append(bench(size, arguments.repeat))
+        results.append(bench(size, arguments.repeat, arguments.rule))
         print(f"measured {size}", file=sys.stderr)
     LAST_RUN.write_text(json.dumps(results, indent=1))
     print_table(results, arguments.markdown)

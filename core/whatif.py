@@ -58,14 +58,24 @@ def usage_list(
 ) -> tuple[Usage, ...]:
     """Usage records in the given order, each at `unit_cost`; `source` is the position,
     counted from 1. Raises BadQuantity for text or a 0."""
-    records = []
+    return _records(usage_amounts(quantities), product, unit_cost)
+
+
+def usage_amounts(quantities: Iterable[object]) -> list[Decimal]:
+    """The quantities as exact amounts, in the given order. Raises BadQuantity for text or
+    a 0, naming its position counted from 1."""
+    amounts = []
     for position, value in enumerate(quantities, start=1):
         amount = quantity(value, f"quantity {position}")
         if amount == 0:
             raise BadQuantity(f"quantity {position}", value, "is 0: usage quantities are never 0")
-        records.append(Usage(product=product, quantity=amount, row=position, source=f"#{position}",
-                             unit_cost=unit_cost))
-    return tuple(records)
+        amounts.append(amount)
+    return amounts
+
+
+def _records(amounts: list[Decimal], product: str = INLINE, unit_cost: Decimal | None = None) -> tuple[Usage, ...]:
+    return tuple(Usage.checked(product, amount, None, "", unit_cost, position, f"#{position}")  # checked already
+                 for position, amount in enumerate(amounts, start=1))
 
 
 def recommend_quantities(
@@ -83,21 +93,23 @@ def recommend_quantities(
         if problem := negative_count(count.counted, count.balance):
             raise BadQuantity("count", count.counted, "is negative", problem.rstrip("."))  # callers end the sentence
     cost = None if unit_cost is None else quantity(unit_cost, "unit cost")
-    return recommend(ProductUsage(product=INLINE, usage=usage_list(quantities, unit_cost=cost), count=count), policy)
+    usage = usage_list(quantities, unit_cost=cost)  # checked: the product is not validated again
+    return recommend(ProductUsage.model_construct(product=INLINE, usage=usage, lots=(), count=count), policy)
 
 
 def what_if(
-    quantities: Iterable[object], on: object, off: object = 0, policy: Policy = Policy()
+    quantities: Iterable[object], on: object, off: object = 0, policy: Policy = Policy(), with_trace: bool = True
 ) -> WhatIf:
-    """Loops, settled and the trace for a given adjustment (the off line's sign is ignored:
-    it always writes units off). The run count is exact even past `max_loops`; the trace
-    then holds the first `max_loops` runs and the outcome says `capped`."""
-    usage = usage_list(quantities)
+    """Loops, settled and, `with_trace`, the trace for a given adjustment (the off line's
+    sign is ignored: it always writes units off). The run count is exact even past
+    `max_loops`, in constant time; the trace then holds the first `max_loops` runs and the
+    outcome says `capped`. Without the trace nothing is simulated."""
+    amounts = usage_amounts(quantities)
     on_units = quantity(on, "on")
     if on_units < 0:
         raise BadQuantity("on", on, "is negative: the on line creates a lot")
     adjustment = Adjustment(on=on_units, off=abs(quantity(off, "off")))
-    balance = classify(u.quantity for u in usage)
+    balance = classify(amounts)
     count = count_loops(
         Totals(
             capacity=adjustment.on,
@@ -106,7 +118,6 @@ def what_if(
             returns=balance.negative,
         )
     )
-    simulation = simulate(ledger(INLINE, usage, (), adjustment), policy)
     outcome = Outcome(
         rule="what-if",
         w=adjustment.off,
@@ -116,4 +127,6 @@ def what_if(
         capped=count.loops > policy.max_loops,
         unallocated=count.unallocated,
     )
-    return WhatIf(outcome, simulation.trace)
+    if not with_trace:  # the count is all: no record is made
+        return WhatIf(outcome, ())
+    return WhatIf(outcome, simulate(ledger(INLINE, _records(amounts), (), adjustment), policy).trace)

@@ -1,4 +1,6 @@
-"""giveback's command line: `giveback recommend`, `loops`, `reconcile`, `template`, `demo`."""
+"""giveback's command line: `giveback recommend`, `loops`, `reconcile`, `check`, `export`, `template`, `demo`."""
+
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
 
 
 def main() -> None:

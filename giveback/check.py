@@ -28,7 +28,6 @@ FAILED = 2
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "check",
-        help="say whether a reconciled workbook's outputs still match its inputs",
         description="Compare the input values of a reconciled workbook (Usage, Lots, Counts, Settings) with"
         " those its last reconcile read, naming every cell that changed; and compare its After run sheet, if"
         " filled in, with what the trace predicted for that run.",

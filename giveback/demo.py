@@ -53,7 +53,6 @@ COUNTS = [("WIDGET-RED", -60, 0)]  # product, system balance, counted: delta = 6
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "demo",
-        help="write a sample workbook covering every case and reconcile it",
         description=f"Write DIR/{NAME} (usage, lots and a count covering every case, one bad "
         "row included) and reconcile it into DIR/giveback-demo.reconciled.xlsx.",
     )

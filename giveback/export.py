@@ -37,7 +37,6 @@ DONE, REFUSED, FAILED = 0, 1, 2
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "export",
-        help="write the adjustment lines as a CSV import file for the ERP",
         description="Write the lines to post (products whose status is Adjust) as a UTF-8 CSV file: Adjustment"
         " ID, Product, Line, Quantity, Unit Cost, Extended Cost, Date, Memo; one row per line, one adjustment id"
         " per product. The lines are worked out from the inputs with the run's rule and settings, as reconcile"

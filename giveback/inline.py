@@ -13,7 +13,6 @@ from core import Policy, Status
 from core.report import outcome_json, product_json, trace_json
 from core.whatif import BadQuantity, recommend_quantities, what_if
 
-from . import render
 from .options import cap_options, positive_int, print_json, rule_conflict, rule_options, units
 
 
@@ -23,7 +22,6 @@ DONE, PROBLEMS = 0, 1  # as giveback.cli (which imports this module)
 def add_parser(commands) -> None:
     recommend = commands.add_parser(
         "recommend",
-        help="recommend the adjustment for one product's usage list",
         description="Recommend the beginning-balance adjustment for one product's "
         "unallocated usage, listed after '--' (positive = consumption, negative = return), "
         "and show what every reconciliation run will do.",
@@ -39,7 +37,6 @@ def add_parser(commands) -> None:
 
     loops = commands.add_parser(
         "loops",
-        help="what-if: runs needed for a given adjustment",
         description="What-if: how many reconciliation runs a given adjustment needs for the "
         "usage listed after '--', whether it settles, and the trace of every run.",
         epilog="example: giveback loops --on 1 --off 1 -- 2 4 4 -10 3 -3",
@@ -91,6 +88,8 @@ def run_recommend(args: argparse.Namespace) -> int:
     if args.json:
         print_json(product_json(rec, with_trace=True))
     else:
+        from . import render  # rich: only for tables, not for --json
+
         render.recommendation(rec)
     return PROBLEMS if rec.status is Status.CANNOT_CLEAR else DONE
 
@@ -103,6 +102,8 @@ def run_loops(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**outcome_json(result.outcome), "trace": trace_json(result.trace)})
     else:
+        from . import render
+
         render.what_if(result, args.max_loops)
     return 0
 

@@ -47,7 +47,6 @@ DONE, FAILED = 0, 2  # as giveback.cli (imported there, so not imported from it)
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "reconcile",
-        help="reconcile a workbook: write Adjustments, LoopTrace, Summary, Options and Issues",
         description="Recommend an adjustment for every product on the workbook's Usage sheet "
         "(with its Lots, Counts and Settings sheets) and write the output sheets into a copy "
         "of the workbook, NAME.reconciled.xlsx beside it unless -o or --in-place is given.",

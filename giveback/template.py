@@ -9,15 +9,12 @@ from pathlib import Path
 
 from workbook.seam import WorkbookError
 
-from .reconcile import why_not_written
-
 DONE, FAILED = 0, 2
 
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "template",
-        help="write an empty input workbook to fill in",
         description="Write an empty input workbook with the Usage, Lots, Counts and Settings "
         "sheets, their headers and data validation. An existing file is never overwritten.",
     )
@@ -36,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"giveback: {error}", file=sys.stderr)
         return FAILED
     except OSError as error:
+        from .reconcile import why_not_written  # its module loads rich and the readers: only on failure
+
         print(f"giveback: {args.book}: cannot write it: {why_not_written(args.book, error)}; nothing was written.",
               file=sys.stderr)
         return FAILED

@@ -258,3 +258,72 @@ def test_xlwings_dispatch_turns_cells_into_the_spilled_result():
 def test_xlwings_dispatch_passes_a_single_cell_as_a_matrix():
     body = office_js_call("usage_case", [[-4]])
     assert asyncio.run(xlwings.server.custom_functions_call(body, functions)) == [["Net negative"]]
+
+
+# ---- what Office.js sends, read raw (issue 21) --------------------------------------------
+
+NOT_AVAILABLE = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+
+
+@pytest.mark.parametrize(
+    "usage, lines",
+    [
+        pytest.param(column(SEED), [[7, "On"], [-7, "Off"]], id="a column"),
+        pytest.param([SEED], [[7, "On"], [-7, "Off"]], id="a row (xlwings hands it over flat)"),
+        pytest.param(column([2, None, 4, "", 4, -10, 3, " ", -3]), [[7, "On"], [-7, "Off"]], id="blanks"),
+        pytest.param(column([{"type": "FormattedNumber", "basicValue": 5, "numberFormat": "0"}, 3]), [[8, "On"]],
+                     id="a formatted number"),
+        pytest.param([[-4]], [[4, "On"], [-4, "Off"]], id="one cell"),
+    ],
+)
+def test_office_js_ranges_are_read_as_excel_sent_them(usage, lines):
+    body = office_js_call("recommend_adj", usage, [[None]], [[None]], [[None]], [[None]])
+    assert asyncio.run(xlwings.server.custom_functions_call(body, functions)) == lines
+
+
+@pytest.mark.parametrize(
+    "usage, message",
+    [
+        ([[2, "abc", 4]], "usage cell 2 (column 2 of the range) is text (abc), not a number"),
+        (column([2, NOT_AVAILABLE]), "usage cell 2 (row 2 of the range) holds the error #N/A"),
+        (column([2, 0]), "usage cell 2 (row 2 of the range) is 0"),
+        (column([2, True]), "usage cell 2 (row 2 of the range) is not a number (True)"),
+        ([[1, 2], [3, 4]], "one column or one row; got 2 rows by 2 columns"),
+        (column([None, ""]), "every cell is blank"),
+    ],
+)
+def test_office_js_cells_in_error_are_named_as_before(usage, message):
+    body = office_js_call("recommend_adj", usage, [[None]], [[None]], [[None]], [[None]])
+    with pytest.raises(xw.XlwingsError) as raised:
+        asyncio.run(xlwings.server.custom_functions_call(body, functions))
+    assert message in str(raised.value)
+
+
+def test_pyodides_null_is_a_blank_cell():
+    """Pyodide 0.28 and later hand a blank cell over as `JsNull`, not None (here a stand-in)."""
+    assert recommend_adj(column([2, functions.JsNull(), -2])) == [[2, "On"], [-2, "Off"]]
+
+
+def test_giveback_loops_counts_without_simulating(monkeypatch):
+    """The count is exact from the totals; a simulation would cost a run per loop."""
+    monkeypatch.setattr("core.whatif.simulate", lambda *args: pytest.fail("simulated"))
+    with pytest.raises(xw.XlwingsError, match="Never settles: 1 units stay unallocated after 1000000 loops"):
+        giveback_loops(column([1_000_000, -999_999]), 1, 1)
+
+
+@pytest.mark.parametrize(
+    "usage, said",
+    [
+        (column([1_000_000, -999_999]),
+         "Stopped after 1,000 runs; the usage does not settle: 1 unit stays unallocated after 1,000,000 runs."),
+        (column([100_000, -100_000]), "Stopped after 1,000 runs; it settles after 100,001 runs."),
+    ],
+)
+def test_a_trace_cut_at_its_run_limit_says_where_it_stopped(usage, said):
+    rows = giveback_trace(usage, 1, 1)
+    assert rows[-2][0] == functions.TRACE_RUNS == 1_000 and rows[-1] == [1_000, "Stopped", said, "", "", "", ""]
+    assert len(rows) == 1 + (1 + 2 * 999) + 1  # the header; run 1 allocates, each later one gives back too; the stop
+
+
+def test_a_trace_that_ends_by_itself_has_no_stop_row():
+    assert giveback_trace(column(SEED), 1, 1)[-1][1] == "Allocate"
