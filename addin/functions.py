@@ -40,6 +40,7 @@ from pydantic import ValidationError
 from core import (BadQuantity, NotAQuantity, Option, Outcome, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
                   recommend_quantities, to_quantity, what_if)
 from core.models import PHASE_WORDS
+from core.rules import unused
 from core.quantities import show_number
 
 USAGE_DOC = (
@@ -259,7 +260,10 @@ def policy_for(rule, max_write_off=None) -> Policy:
         return Policy(max_write_off=cap)
     name = str(rule).strip().lower()
     if name not in RULES:
-        raise xw.XlwingsError(f"rule must be one of {', '.join(RULES)}; got {rule!r}")
+        raise xw.XlwingsError(f"rule must be one of {', '.join(RULES)}; got {str(rule).strip()}")
+    if cap is not None and unused(name, ["max_write_off"]):
+        raise xw.XlwingsError(f"the {name} rule takes no write-off cap: leave max_write_off blank, or use the book"
+                              " or fewest rule")
     return Policy(rule=name, max_write_off=cap)
 
 

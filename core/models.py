@@ -268,7 +268,6 @@ class Recommendation(Frozen):
     notes: tuple[str, ...] = ()
     trace: tuple[TraceRow, ...] = ()
     options: tuple[Option, ...] = ()  # fewest runs first
-    curve: tuple[tuple[int, Decimal], ...] = ()  # (k, the smallest W settling within k) at the book's run counts
 
     @property
     def status(self) -> Status:

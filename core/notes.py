@@ -104,7 +104,10 @@ def _why_not_cleared(product: ProductUsage, space: Space, chosen: Outcome) -> st
 
 
 def not_cleared(outcome: Outcome) -> str:
-    """What lines that do not clear leave, as every sheet and screen says it."""
+    """What lines that do not clear leave, as every sheet and screen says it; with no
+    lines (nothing within the rule's limits), what the usage leaves without any."""
+    if outcome.adjustment is None:
+        return f"no lines within the limits; without an adjustment {units(outcome.unallocated)} stay unallocated"
     left = f"{units(outcome.unallocated)} left unallocated"
     return f"{left} after {runs(outcome.loops)}" if outcome.loops else f"{left} (no run moves anything)"
 

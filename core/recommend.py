@@ -6,18 +6,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Sequence
 
 from .giveback import ledger, simulate
 from .models import Adjustment, Option, Outcome, Policy, ProductUsage, Recommendation, TraceRow
 from .notes import Said, notes
-from .options import Step, smallest_at, staircase
+from .options import Step, staircase
 from .rules import RULES, Pace, Space, book, guide, in_steps, outcome, pace_of, write_off_cap
 
 
 def recommend(
     product: ProductUsage, policy: Policy = Policy(), with_trace: bool = True,
-    book_runs: int | None = None, curve: Sequence[int] = (), pace: Pace | None = None,
+    book_runs: int | None = None, pace: Pace | None = None,
 ) -> Recommendation:
     """The adjustment `policy.rule` chooses for `product`, the guide's for comparison,
     the options, plain-language notes and, `with_trace`, the chosen adjustment's trace (at
@@ -25,9 +24,7 @@ def recommend(
     exact from the totals, and a writer can stream `trace_of` product by product.
 
     In a book (`core.book`), `book_runs` is the runs the whole book needs (the book rule's
-    pace), `curve` the book's run counts at which the product's smallest entry is wanted
-    (`Recommendation.curve`), and `pace` what `pace_of` found; alone, the product sets its
-    own pace."""
+    pace) and `pace` what `pace_of` found; alone, the product sets its own pace."""
     pace = pace or pace_of(product, policy)
     space = pace.space
     chosen = outcome(space, RULES[policy.rule](space, policy, book_runs), policy.rule, policy)
@@ -53,7 +50,6 @@ def recommend(
         notes=notes(Said(product, space, chosen, by_guide, policy, choices, alone, book_runs)),
         trace=trace_of(product, chosen, policy) if with_trace else (),
         options=choices,
-        curve=curve_points(space, steps, curve) if chosen.settled else (),
     )
 
 
@@ -86,12 +82,6 @@ def options(space: Space, steps: list[Step], chosen: Outcome, by_guide: Outcome,
     guide's run count."""
     cap = write_off_cap(space, policy)
     return tuple(_option(space, space.w_at(step.steps), step.loops, cap, chosen, by_guide) for step in steps)
-
-
-def curve_points(space: Space, steps: list[Step], curve: Sequence[int]) -> tuple[tuple[int, Decimal], ...]:
-    """(k, W_k) for each of the book's run counts k: the smallest W settling within k runs
-    (`core.options.smallest_at`), the product's share of the book curve."""
-    return tuple((k, space.w_at(at)) for k, at in smallest_at(space.grid(), steps, curve))
 
 
 def _option(space: Space, w: Decimal, loops: int, cap: Decimal | None, chosen: Outcome, by_guide: Outcome) -> Option:

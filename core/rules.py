@@ -28,7 +28,7 @@ in whole grid steps (`Grid`).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from .classify import Balance, balance_change, classify
 from .counting import Totals, count_loops, settles_within
@@ -234,6 +234,21 @@ def budget(space: Space, policy: Policy, runs: int | None = None) -> Decimal | N
 
 Rule = Callable[[Space, Policy, "int | None"], "Decimal | None"]
 RULES: dict[str, Rule] = {"book": book, "guide": guide, "fewest": fewest, "budget": budget}
+UNUSED: dict[str, tuple[str, ...]] = {
+    "book": (),
+    "fewest": ("max_runs",),
+    "budget": (),
+    "guide": ("max_runs", "max_write_off", "max_write_off_cost"),
+}
+"""The settings each rule does not use (SPEC section 4: said, never silently ignored):
+the guide takes no run budget and no cap, the fewest rule no run budget (`max_runs`
+with the book rule, or no rule, makes the rule budget)."""
+
+
+def unused(rule: str, given: "Iterable[str]") -> list[str]:
+    """The settings of `given` (names) that `rule` does not use, in `UNUSED`'s order."""
+    names = set(given)
+    return [name for name in UNUSED[rule] if name in names]
 
 
 class Pace(NamedTuple):
@@ -263,9 +278,12 @@ def pace_of(product: ProductUsage, policy: Policy, space: Space | None = None) -
 
 
 def outcome(space: Space, w: Decimal | None, rule: str, policy: Policy) -> Outcome:
-    """What adjustment W does, counted exactly from the totals."""
+    """What adjustment W does, counted exactly from the totals. No W (nothing within the
+    rule's limits): what the usage does with no adjustment posted, never settled."""
     if w is None:
-        return Outcome(rule=rule, w=None, adjustment=None, loops=0, settled=False)
+        alone = count_loops(space.totals(ZERO)._replace(capacity=space.lots_capacity))
+        return Outcome(rule=rule, w=None, adjustment=None, loops=alone.loops, settled=False,
+                       unallocated=alone.unallocated)
     count = count_loops(space.totals(w))
     return Outcome(
         rule=rule,

@@ -39,12 +39,18 @@ units = at_least(to_quantity, 0, "a number")  # exact: core.to_quantity
 
 def rule_conflict(rule: str | None, max_runs: int | None, capped: bool = False) -> str | None:
     """What is wrong with options that the rule asked for would not use (SPEC section 4:
-    never silence), if anything: a run budget beside the guide's or the fewest rule, a
-    write-off cap beside the guide's."""
-    if max_runs and rule in ("guide", "fewest"):
+    never silence; `core.rules.UNUSED`), if anything: a run budget beside the guide's or
+    the fewest rule, a write-off cap beside the guide's."""
+    from core.rules import unused
+
+    if rule is None:
+        return None
+    given = [name for name, on in (("max_runs", max_runs), ("max_write_off", capped)) if on]
+    not_used = unused(rule, given)
+    if "max_runs" in not_used:
         return (f"--rule {rule} and --max-runs do not go together: --max-runs K asks for the smallest adjustments"
                 f" that clear the whole book within K runs, which the {rule} rule does not do. Give one of them.")
-    if capped and rule == "guide":
+    if not_used:
         return ("--rule guide and a write-off cap do not go together: the guide's rule of thumb is shown as it is."
                 " Leave out --max-write-off and --max-write-off-cost, or use the book or fewest rule.")
     return None

@@ -306,6 +306,8 @@ def summary_table(done: Reconciliation) -> Table:
 
 def _runs(outcome) -> str:
     """The runs lines take; for lines that do not clear, the units they leave too."""
+    if outcome.adjustment is None and not outcome.settled:
+        return "-"  # no lines within the rule's limits: the line under the table says why
     return f"{outcome.loops:,}" if outcome.settled else f"{outcome.loops:,}, {show(outcome.unallocated)} left"
 
 

@@ -43,7 +43,8 @@ def status_line(rec: Recommendation) -> str:
     meaning = {
         Status.ADJUST: "post the lines below as one beginning-balance adjustment",
         Status.NO_ADJUSTMENT: "existing lots clear the usage",
-        Status.CANNOT_CLEAR: "[red]no adjustment clears this usage: do not post these lines[/red]",
+        Status.CANNOT_CLEAR: "[red]no lines within the rule's limits clear this usage: post nothing; the notes say"
+                             " why[/red]",
     }[rec.status]
     return f"Status: [bold]{rec.status.label}[/] ({meaning})"
 
@@ -61,9 +62,11 @@ def outcomes_table(outcomes: list[Outcome]) -> Table:
     for header in ("Rule", "Write-off", "Lines", "Runs", "Clears"):
         table.add_column(header, justify="right" if header in ("Write-off", "Runs") else "left")
     for outcome in outcomes:
-        lines = "  ".join(f"{line.kind} {show(line.quantity)}" for line in outcome.lines) or "none"
+        none = "none" if outcome.adjustment is not None else "none within the limits"
+        lines = "  ".join(f"{line.kind} {show(line.quantity)}" for line in outcome.lines) or none
         clears = "yes" if outcome.settled else f"no ({show(outcome.unallocated)} left)"
-        table.add_row(RULE_WORDS[outcome.rule], show(outcome.w), lines, f"{outcome.loops:,}", clears)
+        loops = f"{outcome.loops:,}" if outcome.adjustment is not None else "-"
+        table.add_row(RULE_WORDS[outcome.rule], show(outcome.w), lines, loops, clears)
     return table
 
 

@@ -79,6 +79,7 @@ def test_recommend_adj_keeps_the_write_off_within_the_cap(usage, cap, lines):
         ((column([-20, 3]), None, None, "fewest", 10),
          "Cannot clear within the write-off cap of 10 units: 7 units stay"),
         ((column(SEED), None, None, None, -1), "max_write_off cannot be negative"),
+        ((column(SEED), None, None, "guide", 3), "the guide rule takes no write-off cap"),  # never silently ignored
     ],
 )
 def test_recommend_adj_is_an_error_with_the_reason_when_nothing_within_the_cap_clears(args, message):
@@ -209,7 +210,7 @@ def test_hostile_single_cell_arguments_are_errors_naming_the_argument(value, mes
     "call, message",
     [
         (lambda: recommend_adj(column(SEED), 5, None), "both count and balance"),
-        (lambda: recommend_adj(column(SEED), None, None, "cheapest"), "rule must be one of book, fewest, guide"),
+        (lambda: recommend_adj(column(SEED), None, None, "cheapest"), "rule must be one of book, fewest, guide; got cheapest"),
         (lambda: recommend_adj(column(SEED), "ten", 3), "count is text (ten), not a number"),
         (lambda: giveback_loops(column(SEED), None), "on is blank"),
         (lambda: giveback_loops(column(SEED), -1), "on cannot be negative"),

@@ -10,6 +10,7 @@ from core import Policy, Status
 from core.book import book_story, recommend_book
 from core.rules import search_space
 from engine_cases import product
+SEED = (2, 4, 4, -10, 3, -3)
 from test_properties import caps, every_w, products, within_cap
 
 ZERO = Decimal(0)
@@ -79,10 +80,12 @@ def test_no_line_exceeds_the_guides_and_the_book_needs_no_more_runs_than_under_t
 
 
 @settings(max_examples=150, deadline=None)
-@given(books, st.sampled_from(["book", "fewest", "guide"]))
+@given(books, st.sampled_from(["book", "fewest", "guide", "budget"]))
 def test_the_book_curve_matches_brute_force(items, rule):
-    recommendations, book = recommend_book(items, Policy(rule=rule))
-    clearing = [item for item, rec in zip(items, recommendations) if rec.chosen.settled]
+    """Over every product some lines clear, whether or not the rule's lines do (a budget
+    of 2 runs leaves some that 3 would clear on the curve)."""
+    recommendations, book = recommend_book(items, Policy(rule=rule, max_runs=2 if rule == "budget" else None))
+    clearing = [item for item in items if any(settled for _, _, settled, _ in every_w(item))]
     if not clearing:
         assert book.options == () and book.runs == 0
         return
@@ -91,7 +94,7 @@ def test_the_book_curve_matches_brute_force(items, rule):
     assert book.options[0].runs == min(expected)
     assert all(point.gross == expected[point.runs] for point in book.options)
     assert [point.runs for point in book.options] == sorted({point.runs for point in book.options})
-    if rule != "guide":
+    if rule in ("book", "fewest"):
         assert book.options[-1].runs >= book.runs
     if rule == "book":  # the book rule's entries are the curve's at its runs
         at_runs = next(point for point in book.options if point.runs == book.runs)
@@ -129,3 +132,41 @@ def test_the_books_story_is_always_three_sentences(items, rule):
     _, book = recommend_book(items, policy)
     story = book_story(book)
     assert len(story) == 3 and all(sentence.endswith(".") for sentence in story)
+
+
+def named(quantities, name):
+    return product(quantities).model_copy(update={"product": name})
+
+
+def test_products_that_cannot_be_cleared_are_named_and_the_guide_counted_over_every_product():
+    """max_runs 1: BRACKET and the seed's net zero cannot clear within 1 run; the book's
+    story says so rather than that it clears, and the guide's totals are the guide's."""
+    bracket, nut, widget = named((200, -180, 150, -160, 60), "BRACKET"), named(SEED, "NUT-5"), named((60,), "W")
+    recs, book = recommend_book([bracket, nut, widget], Policy(rule="budget", max_runs=1))
+    assert [rec.status.value for rec in recs] == ["cannot_clear", "cannot_clear", "adjust"]
+    assert (book.runs, book.cannot_clear, book.gross) == (1, ("BRACKET", "NUT-5"), 60)
+    assert (book.guide.runs, book.guide.gross, book.guide.settled) == (6, 70 + 20 + 60, True)
+    assert [point.runs for point in book.options][:2] == [2, 3]  # the curve: every product some lines clear
+    said = book_story(book)
+    assert said[0].startswith("The book clears in 1 run, set by W, but 2 products cannot be cleared"
+                              " (BRACKET, NUT-5; see Summary).")
+    assert said[1].startswith("The ERP guide's rule of thumb: 6 runs, gross 150 units")
+    (_, nothing), = [recommend_book([nut], Policy(rule="budget", max_runs=1))]
+    assert book_story(nothing)[0] == ("No product can be cleared yet: 1 product cannot (NUT-5); Summary's notes"
+                                      " say why.")
+    assert book_story(recommend_book([], Policy())[1])[0] == "Nothing to post: no product could be recommended."
+
+
+def test_the_curve_shows_where_the_options_change_not_only_the_last_runs():
+    """+1,000 -999 has options at 2 to 12 runs and at 1,000; the curve shows those, not
+    990 to 1,000 where nothing changes."""
+    _, book = recommend_book([named((1000, -999), "P"), named(SEED, "Q")], Policy(rule="guide"))
+    shown = [point.runs for point in book.options]
+    assert len(shown) <= 12 and shown[0] == 2 and shown[-1] == 1000 and 3 in shown and 12 not in shown[-2:]
+
+
+def test_the_step_one_run_faster_says_when_a_cap_stands_in_its_way():
+    bracket = named((200, -180, 150, -160, 60), "BRACKET")
+    _, book = recommend_book([bracket], Policy(rule="fewest", max_write_off=20))
+    (change,) = book.faster.changes
+    assert not change.within_cap and "over its write-off cap" in book_story(book)[2]

@@ -324,7 +324,7 @@ def test_lines_that_cannot_clear_come_last_marked_and_without_a_cost():
         ("P", "Adjust", "On", D(2), None), ("P", "Adjust", "Off", D(-2), None),
         ("Q", "Cannot clear", "On", D(40), None),
     ]
-    assert rows[2][-1] == "Not for posting: these lines leave 20 units left unallocated after 1 run. See Summary."
+    assert rows[2][-1] == "Not for posting: 20 units left unallocated after 1 run. See Summary."
 
 
 def worked(quantities, product="P"):

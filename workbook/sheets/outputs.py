@@ -104,7 +104,7 @@ def _lines(rec: Recommendation) -> Iterator[Row]:
 def _memo(rec: Recommendation, kind: str, quantity: Decimal, number: int, count: int) -> str:
     outcome = rec.chosen
     if rec.status is Status.CANNOT_CLEAR:
-        return f"Not for posting: these lines leave {not_cleared(outcome)}. See Summary."
+        return f"Not for posting: {not_cleared(outcome)}. See Summary."
     which = "The whole adjustment" if count == 1 else f"Line {number} of {count} of one adjustment"
     if kind == "Off":
         said = f"{which}: writes {show(-quantity)} units off the books, allocated after the product's usage."

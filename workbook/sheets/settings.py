@@ -16,7 +16,7 @@ The header row is optional: without one, column A holds the setting and B the va
 Setting names match like headers (`Lot Order` is `lot_order`, `Max write-off` is
 `max_write_off`). Given `max_runs` and no `rule` or the `book` rule, the rule is `budget`
 (SPEC section 4: `max_runs = K` sets the runs of the whole book). A setting the chosen
-rule does not use (`UNUSED`: a write-off cap under `guide`) is a `setting_not_used`
+rule does not use (`core.rules.UNUSED`: a write-off cap under `guide`) is a `setting_not_used`
 warning on its cell. The sheet is read before the others: `date_order` decides how their
 dates read.
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, NamedTuple
 
+from core import rules
 from core.models import Policy
 from core.problems import Code, Problem
 
@@ -92,14 +93,6 @@ READING = ("date_order", "distinct_products")
 """The settings that say how the input sheets are read, not how the adjustment is chosen."""
 REPEATED = ("distinct_products",)
 """Settings that may take several rows, read as a tuple of their values."""
-UNUSED: dict[str, tuple[str, ...]] = {
-    "book": (),
-    "fewest": ("max_runs",),
-    "budget": (),
-    "guide": ("max_runs", "max_write_off", "max_write_off_cost"),
-}
-"""The settings each rule does not use: the guide takes no run budget and no cap, and the
-fewest rule no run budget (`max_runs` without a rule makes the rule budget)."""
 POSITIONAL = {"setting": 0, "value": 1}
 DEFAULT_SETTINGS = (("rule", "book"), ("lot_order", "fifo"), ("max_runs", None), ("max_loops", 10_000),
                     ("max_write_off", None), ("max_write_off_cost", None), ("date_order", None),
@@ -132,7 +125,8 @@ def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> Settings:
             problems += row_cells.problems(None)
     if settings.get("rule") == "budget" and "max_runs" not in settings:
         del settings["rule"]
-        problems.append(Problem(code=Code.SETTING_INVALID, cell=where["rule"], message=BUDGET_WITHOUT_RUNS))
+        problems.append(Problem(code=Code.SETTING_INVALID, cell=where["rule"], message=BUDGET_WITHOUT_RUNS,
+                                severity="warning"))  # nothing is held back: the default rule is used
     return Settings(settings, problems, where)
 
 
@@ -149,7 +143,8 @@ def _with_both_columns(header: Header | None, sheet: str) -> Header:
     return header._replace(columns=columns)
 
 
-BUDGET_WITHOUT_RUNS = "The budget rule needs a max_runs setting; the fewest rule is used."
+BUDGET_WITHOUT_RUNS = ("The budget rule needs a max_runs setting, so the book rule is used: add a max_runs row,"
+                       " or set rule to book.")
 
 
 def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]) -> None:
@@ -188,8 +183,8 @@ def unused(settings: Settings, chosen: Policy, overrides: Mapping[str, object] |
     return [
         Problem(code=Code.SETTING_NOT_USED, cell=settings.cells[name], severity="warning",
                 message=NOT_USED.format(name=name, rule=chosen.rule, uses=USED_BY[name]))
-        for name in UNUSED[chosen.rule]
-        if name in settings.values and name not in given
+        for name in rules.unused(chosen.rule, settings.values)
+        if name not in given
     ]
 
 
