@@ -83,7 +83,10 @@ def test_every_output_sheet_prints_landscape_with_its_header_on_every_page(demo,
 
 def test_a_sheet_with_a_new_page_column_prints_in_pages_of_columns_at_a_scale():
     layout = print_layout(DETAIL)
-    assert layout == PrintLayout(pages_wide=0, scale=100, title_rows=(4, 4), title_columns=(1, 1), column_breaks=(8,))
+    assert layout == PrintLayout(pages_wide=0, scale=100, title_rows=(4, 4), title_columns=(1, 1), column_breaks=(8,),
+                                 print_columns=9)
+    # the first page's columns with the intro; the detail's from under the header (its intro would be cut)
+    assert layout.print_areas(29) == ("$A$1:$G$29", "$H$5:$I$29")
     assert (layout.title_rows_reference(), layout.title_columns_reference()) == ("$4:$4", "$A:$A")
     wider = DETAIL._replace(columns=DETAIL.columns[:-1] + (Column("More notes", width=100),))
     assert print_layout(wider).scale == 87  # A + H + I = 158 widths (3 columns), 841 points, on 734
@@ -106,8 +109,8 @@ def test_the_file_writer_writes_the_layout(demo, written, name):
     assert (sheet.print_title_cols or "") == layout.title_columns_reference()
     assert [brk.id + 1 for brk in sheet.col_breaks.brk] == list(layout.column_breaks)
     data_rows = len(list(output.rows))
-    assert (sheet.print_area or "") == (f"'{name}'!{layout.print_area(output.last_row(data_rows))}"
-                                        if layout.print_columns else "")
+    assert (sheet.print_area or "") == ",".join(f"'{name}'!{area}"
+                                                for area in layout.print_areas(output.last_row(data_rows)))
     margins = sheet.page_margins
     assert (margins.left, margins.right, margins.top, margins.bottom, margins.header, margins.footer) == layout.margins
     assert (sheet.oddFooter.left.text, sheet.oddFooter.right.text) == layout.footer

@@ -81,11 +81,24 @@ class PrintLayout(NamedTuple):
         first, last = (column_letter(number - 1) for number in self.title_columns)
         return f"${first}:${last}"
 
-    def print_area(self, last_row: int) -> str:
-        """`$A$1:$H$40`: the printed columns down to `last_row`; "" when every column prints."""
+    def print_areas(self, last_row: int) -> tuple[str, ...]:
+        """The areas printed, down to `last_row`: `$A$1:$H$40`, the printed columns; with
+        pages of columns, the first page's columns from row 1 (the intro with them), then
+        each page of columns from under the header row (the intro's merged text would be
+        cut there; the header and column A print at every page's top and left as titles).
+        () when the whole sheet prints as it is."""
         if not self.print_columns:
-            return ""
-        return f"$A$1:${column_letter(self.print_columns - 1)}${last_row}"
+            return ()
+        ends = (*self.column_breaks, self.print_columns + 1)  # each page's first column, then past the last
+        below = self.title_rows[1] + 1 if self.title_rows else 1
+        first_page = f"$A$1:${column_letter(ends[0] - 2)}${last_row}"
+        return (first_page, *(f"${column_letter(first - 1)}${below}:${column_letter(end - 2)}${last_row}"
+                              for first, end in zip(ends, ends[1:])))
+
+    def print_area(self, last_row: int) -> str:
+        """The print areas as one address, comma-separated (as PageSetup.PrintArea and
+        Office.js' setPrintArea take them); "" when the whole sheet prints."""
+        return ",".join(self.print_areas(last_row))
 
 
 def print_layout(output: OutputSheet) -> PrintLayout:
@@ -100,7 +113,7 @@ def print_layout(output: OutputSheet) -> PrintLayout:
         title_columns=(1, 1) if breaks else None,
         column_breaks=breaks,
         row_breaks=rows,
-        print_columns=len(output.columns) if output.panel is not None else None,
+        print_columns=len(output.columns) if output.panel is not None or breaks else None,
     )
 
 

@@ -282,7 +282,7 @@ def _recommended(rec: Recommendation, sheets: tuple[str, ...] | None) -> Row:
     return (rec.product, rec.status.label, _on(chosen), _off(chosen), chosen.loops,
             rec.gross_cost if posted and chosen.lines else None, " ".join(notes),
             rec.case.label, rec.positive, rec.negative, rec.net, rec.delta, rec.gross, _yes(chosen.settled),
-            _on(guide), _off(guide), guide.loops if guide.settled else None, _yes(guide.settled))
+            _on(guide), _off(guide), guide.loops if guide.adjustment else None, _yes(guide.settled))
 
 
 def _on(outcome) -> Decimal | None:

@@ -174,8 +174,8 @@ def _write_output(archive: zipfile.ZipFile, edit: _Edit, output: OutputSheet) ->
         with archive.open(sheet_part, "w") as entry, writing_in_background(entry) as stream:
             written = sheetxml.write_sheet(
                 edit.spelled_stream(stream), page, cell_styles, rows, per_sheet, "rId1", table_name, extras)
-        if area := layout.print_area(page.last_row(written.data_rows)):
-            edit.print_area(name, area)
+        if areas := layout.print_areas(page.last_row(written.data_rows)):
+            edit.print_area(name, areas)
         table = sheetxml.table_xml(edit.table_id(), table_name, page, written.data_rows)
         archive.writestr(table_part, edit.spelled(table))
         archive.writestr(rels_part(sheet_part), edit.spelled(_rels_xml(relationships)))
@@ -253,10 +253,10 @@ class _Edit:
             self.workbook.print_titles(name, layout.title_rows_reference(), layout.title_columns_reference())
         return sheet_part, table_part
 
-    def print_area(self, name: str, cells: str) -> None:
-        """Print only `cells` of sheet `name` (where LibreOffice can read it, `_printable`)."""
+    def print_area(self, name: str, areas: tuple[str, ...]) -> None:
+        """Print only `areas` of sheet `name` (where LibreOffice can read it, `_printable`)."""
         if self._printable(name):
-            self.workbook.print_area(name, cells)
+            self.workbook.print_area(name, *areas)
 
     def _printable(self, name: str) -> bool:
         """Whether sheet `name` can carry its print settings (sheet-scoped names): not when

@@ -103,9 +103,9 @@ class WorkbookPart:
         name, set or replaced (Excel spells it `'Summary'!$A:$A,'Summary'!$6:$6`)."""
         self._set_sheet_name(PRINT_TITLES, sheet_name, *(cells for cells in (columns, rows) if cells))
 
-    def print_area(self, sheet_name: str, cells: str) -> None:
-        """Print only `cells` (`$A$1:$H$40`) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
-        self._set_sheet_name(PRINT_AREA, sheet_name, cells)
+    def print_area(self, sheet_name: str, *areas: str) -> None:
+        """Print only `areas` (`$A$1:$H$40`, ...) of sheet `sheet_name`: its `_xlnm.Print_Area`."""
+        self._set_sheet_name(PRINT_AREA, sheet_name, *areas)
 
     def index_of(self, sheet_name: str) -> int:
         return next(i for i, e in enumerate(self._sheet_elements()) if e.get("name") == sheet_name)
