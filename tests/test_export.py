@@ -13,9 +13,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from desktop_books import excel_owner_file
 from giveback.demo import COUNTS, LOTS, USAGE
 from workbook.close.export import HEADER
 from workbook.files.newbook import input_book, save_new
+from workbook.files.saving import PREFIX, SUFFIX
 from test_cli_reconcile import run
 from workbooks import sheets, xlsx
 
@@ -122,3 +124,35 @@ def test_the_export_uses_the_runs_rule(tmp_path, capsys):
     guide = [(p["product"], line["quantity"]) for p in json.loads(out)["products"] for line in p["lines"]]
     run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
     assert [(row["Product"], int(row["Quantity"])) for row in read_csv(tmp_path / "lines.csv")] == guide
+
+
+# ---- saved as every giveback output is (workbook.files.saving) ---------------------------
+
+
+def test_a_linked_import_file_is_written_through_its_link(demo, tmp_path, capsys):
+    book, _ = demo
+    (tmp_path / "erp").mkdir()
+    real = tmp_path / "erp" / "lines.csv"
+    real.write_text("the previous export\n")
+    link = tmp_path / "lines.csv"
+    link.symlink_to(real)
+    assert run(capsys, "export", book, "--csv", link, "--date", "2026-03-31")[0] == 0
+    assert link.is_symlink() and read_csv(real)[0]["Date"] == "2026-03-31"
+
+
+def test_an_import_file_open_in_excel_is_not_replaced(demo, tmp_path, capsys):
+    book, _ = demo
+    target = tmp_path / "lines.csv"
+    target.write_text("open in Excel\n")
+    excel_owner_file(target, "Jane Doe")
+    status, _, err = run(capsys, "export", book, "--csv", target)
+    assert status == 2 and "lines.csv is open in Excel by Jane Doe" in err and "Traceback" not in err
+    assert target.read_text() == "open in Excel\n"
+
+
+def test_a_killed_exports_temporary_file_is_removed_by_the_next_and_none_is_left(demo, tmp_path, capsys):
+    book, _ = demo
+    left = tmp_path / f"{PREFIX}lines.csv.0badf00d{SUFFIX}"  # a run killed while writing
+    left.write_text("half a file")
+    assert run(capsys, "export", book, "--csv", tmp_path / "lines.csv")[0] == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["demo.xlsx", "lines.csv"]
