@@ -87,7 +87,7 @@ def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, bool]:
         names = reader.sheet_names()
         recorded = read_run_record(reader, names)
         try:
-            record = recorded.record if recorded else RunRecord.from_properties(properties_of(book))
+            record = recorded.record if recorded else RunRecord.from_properties(properties_of(reader.snapshot))
         except PackageError as error:
             raise WorkbookError(str(error)) from None
         block = read_block(reader, names)

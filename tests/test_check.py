@@ -12,6 +12,7 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from giveback import check as command
 from workbook.close.changes import MOST_LISTED
 from workbook.close.check import check
 from workbook.reconcile import reconcile
@@ -123,6 +124,23 @@ def test_without_its_run_record_sheet_the_properties_still_tell_stale_from_curre
     edited(reconciled, lambda book: book["Usage"]["B2"].__setattr__("value", 8))
     status, out, _ = run(capsys, "check", reconciled)
     assert status == 1 and "the run record sheet is gone" in out.splitlines()[0]
+
+
+def test_the_properties_come_from_the_snapshot_the_cells_come_from(capsys, reconciled, tmp_path, monkeypatch):
+    """The book replaced (saved, synced) after giveback read it: the check is of the version
+    read, properties included, never properties of one version and cells of another."""
+    edited(reconciled, lambda book: book.remove(book[RUN_RECORD]))  # the record in the properties only
+    never_reconciled = tmp_path / "march.xlsx"
+    real_open = command.open_book
+
+    def replaced_once_read(source):
+        reader = real_open(source)
+        shutil.copy(never_reconciled, reconciled)
+        return reader
+
+    monkeypatch.setattr(command, "open_book", replaced_once_read)
+    status, out, _ = run(capsys, "check", reconciled)
+    assert status == 0 and out.startswith("current:")
 
 
 def test_a_signed_book_that_went_stale_says_its_sign_off_no_longer_holds(capsys, reconciled):

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from desktop_books import excel_owner_file
+from giveback import export as command
 from giveback.demo import COUNTS, LOTS, USAGE
 from workbook.close.export import HEADER
 from workbook.files.newbook import input_book, save_new
@@ -116,6 +117,27 @@ def test_a_stale_book_is_refused_unless_asked(demo, tmp_path, capsys):
 def test_a_book_never_reconciled_is_refused(tmp_path, capsys):
     status, _, err = run(capsys, "export", xlsx(tmp_path / "b.xlsx"), "--csv", tmp_path / "lines.csv")
     assert status == 2 and "never reconciled" in err
+
+
+def test_the_runs_record_comes_from_the_snapshot_the_inputs_come_from(tmp_path, capsys, monkeypatch):
+    """The book replaced after giveback read it: the export is of the version read, its
+    record (kept only in the document properties here) included."""
+    book = xlsx(tmp_path / "b.xlsx")
+    before = book.read_bytes()
+    run(capsys, "reconcile", book, "--in-place")
+    workbook = openpyxl.load_workbook(book)
+    workbook.remove(workbook["RunRecord"])
+    workbook.save(book)
+    real_open = command.open_book
+
+    def replaced_once_read(source):
+        reader = real_open(source)
+        book.write_bytes(before)  # the book as it was before its reconcile
+        return reader
+
+    monkeypatch.setattr(command, "open_book", replaced_once_read)
+    status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
+    assert status == 0, err
 
 
 def test_the_export_uses_the_runs_rule(tmp_path, capsys):
