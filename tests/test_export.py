@@ -5,6 +5,7 @@ be cleared; a stale book refused."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -63,11 +64,13 @@ def test_the_columns_ids_costs_and_dates(demo, tmp_path, capsys):
         assert next(csv.reader(file)) == list(HEADER) == [
             "Adjustment ID", "Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Date", "Memo"]
     rows = read_csv(target)
-    fingerprint = dict(prop for prop in ((p.name, p.value) for p in openpyxl.load_workbook(book).custom_doc_props))
+    record = dict(prop for prop in ((p.name, p.value) for p in openpyxl.load_workbook(book).custom_doc_props))
+    run_digest = hashlib.sha256("\n".join(record[f"giveback_{name}"] for name in ("fingerprint", "rule", "settings"))
+                                .encode()).hexdigest()
     products = [product["product"] for product in report["products"]]
     for row in rows:
         number = products.index(row["Product"]) + 1
-        assert row["Adjustment ID"] == f"GB-{fingerprint['giveback_fingerprint'][:8].upper()}-{number:04d}"
+        assert row["Adjustment ID"] == f"GB-{run_digest[:8].upper()}-{number:04d}"
         assert row["Date"] == "2026-03-31"
         if row["Unit Cost"]:
             assert D(row["Extended Cost"]) == D(row["Quantity"]) * D(row["Unit Cost"])
@@ -178,3 +181,18 @@ def test_a_killed_exports_temporary_file_is_removed_by_the_next_and_none_is_left
     left.write_text("half a file")
     assert run(capsys, "export", book, "--csv", tmp_path / "lines.csv")[0] == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == ["demo.xlsx", "lines.csv"]
+
+
+def test_another_rule_on_the_same_inputs_gives_other_ids(demo, tmp_path, capsys):
+    """Other lines (BOLT-10: the book rule's 17, the guide's 20) are another adjustment:
+    an ERP that refuses a duplicate id must not take them for the reviewed one."""
+    book, _ = demo
+    run(capsys, "export", book, "--csv", tmp_path / "book.csv")
+    run(capsys, "reconcile", book, "--in-place", "--rule", "guide")
+    run(capsys, "export", book, "--csv", tmp_path / "guide.csv")
+    bolt = {name: [row for row in read_csv(tmp_path / f"{name}.csv") if row["Product"] == "BOLT-10"]
+            for name in ("book", "guide")}
+    assert [row["Quantity"] for row in bolt["book"]] == ["17", "-17"]
+    assert [row["Quantity"] for row in bolt["guide"]] == ["20", "-20"]
+    assert bolt["book"][0]["Adjustment ID"] != bolt["guide"][0]["Adjustment ID"]
+    assert bolt["book"][0]["Adjustment ID"][-5:] == bolt["guide"][0]["Adjustment ID"][-5:]  # the same product
