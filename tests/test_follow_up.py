@@ -142,3 +142,40 @@ def test_the_command_line_reports_the_follow_up_first_line_and_json(tmp_path, ca
 
 def test_the_template_rows_are_a_run_label_then_the_header():
     assert TEMPLATE_ROWS == (("Run", None), (), ("Product", "Quantity", "Reference"))
+
+
+@pytest.mark.parametrize("run, rows, cells", [
+    ("abc", [("WIDGET", "x", "SO-2")], ["'After run'!B1", "'After run'!B4"]),  # nothing readable but typed
+    (None, [("WIDGET", "x", "SO-2")], ["'After run'!B1", "'After run'!B4"]),
+    ("abc", [], ["'After run'!B1"]),
+])
+def test_a_filled_in_sheet_that_cannot_be_read_is_incomplete_naming_its_cells(run, rows, cells):
+    follow_up = check(reconciled(rows, run=run)).follow_up
+    assert follow_up.status == "incomplete", follow_up
+    assert all(cell in follow_up.message for cell in cells), follow_up.message
+    assert "empty" not in follow_up.message.replace("is empty:", "")  # the Run cell may be; the sheet is not
+
+
+def test_rows_pasted_without_a_header_are_incomplete_not_empty():
+    book = reconciled([], run=None)
+    book.sheets["After run"] = [("Run", None), (), ("WIDGET", 10, "SO-2")]
+    follow_up = check(book).follow_up
+    assert follow_up.status == "incomplete" and "'After run'!A3" in follow_up.message
+    assert "No row names the Product and Quantity columns" in follow_up.message
+
+
+def test_the_command_line_says_what_is_incomplete(tmp_path, capsys):
+    book = xlsx(tmp_path / "march.xlsx", sheets(usage=USAGE))
+    main(["reconcile", str(book), "--in-place"])
+    workbook = openpyxl.load_workbook(book)
+    after = workbook.create_sheet("After run")
+    for row in [("Run", "abc"), (), ("Product", "Quantity", "Reference"), ("WIDGET", "x", "SO-2")]:
+        after.append(row)
+    workbook.save(book)
+    capsys.readouterr()
+    main(["check", str(book)])
+    out = capsys.readouterr().out
+    assert "Follow-up: The run number ('After run'!B1) holds 'abc'" in out and "'After run'!B4" in out
+    main(["check", "--json", str(book)])
+    follow_up = json.loads(capsys.readouterr().out)["follow_up"]
+    assert follow_up["status"] == "incomplete" and "'After run'!B4" in follow_up["message"]

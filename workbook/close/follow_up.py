@@ -99,11 +99,11 @@ def follow_up(after: AfterRun | None, recommendations: Sequence[Recommendation],
     if after is None:
         return FollowUp("none", message=f"No {AFTER_RUN.sheet} sheet: nothing to follow up.")
     if after.run is None:
-        if not after.rows:
+        if not (after.rows or after.problems or after.run_typed):
             return FollowUp("none", message=f"The {AFTER_RUN.sheet} sheet is empty: nothing to follow up yet.")
         typed = f" holds '{after.run_typed}'" if after.run_typed else " is empty"
         return FollowUp("incomplete", message=f"The run number ({after.run_cell}){typed}: type how many"
-                        " reconciliation runs were done since posting, 1 or more, to compare.")
+                        " reconciliation runs were done since posting, 1 or more, to compare." + _unread(after))
     listed = _listed_by_product(after.rows)
     known = {rec.product: (rec, product) for rec, product in zip(recommendations, inputs)}
     skipped = tuple(name for name in listed if name in blocked)
@@ -115,10 +115,16 @@ def follow_up(after: AfterRun | None, recommendations: Sequence[Recommendation],
     message = _message(status, after.run, differing, len(compared))
     if skipped:
         message += f" Not compared (blocked at the run, no prediction): {', '.join(skipped[:5])}."
-    if after.problems:
-        cells = ", ".join(problem.cell for problem in after.problems[:5])
-        message += f" Left out, as they cannot be read: {cells} ({after.problems[0].message})."
-    return FollowUp(status, after.run, message, differing, len(compared), skipped)
+    return FollowUp(status, after.run, message + _unread(after), differing, len(compared), skipped)
+
+
+def _unread(after: AfterRun) -> str:
+    """The cells of the sheet that cannot be read, and why (the first's reason)."""
+    if not after.problems:
+        return ""
+    cells = ", ".join(problem.cell for problem in after.problems[:5])
+    more = f" and {len(after.problems) - 5} more" if len(after.problems) > 5 else ""
+    return f" Left out, as they cannot be read: {cells}{more} ({after.problems[0].message})."
 
 
 def _listed_by_product(rows: Sequence[Listed]) -> dict[str, list[Listed]]:
