@@ -15,9 +15,10 @@ import openpyxl
 import pytest
 
 from core.models import Adjustment
+from core.rules import search_space
 from giveback.cli import main
 from workbook.close.check import check
-from workbook.close.follow_up import left_after
+from workbook.close.follow_up import predicted
 from workbook.reconcile import reconcile
 from workbook.seam import Grids
 from workbook.sheets.after_run import TEMPLATE_ROWS
@@ -40,10 +41,10 @@ def reconciled(extra_rows=None, run=None) -> Grids:
 
 
 def test_the_prediction_after_each_run():
-    nut = reconcile(Grids(sheets(usage=USAGE, settings=[("rule", "fewest")]))).ready[0]
-    assert left_after(nut, Adjustment(on=D(13), off=D(13)), 1) == (0, 13, 13)
-    assert left_after(nut, Adjustment(on=D(13), off=D(13)), 2) == (0, 0, 0)
-    assert left_after(nut, Adjustment(on=D(10), off=D(10)), 1) == (3, 13, 10)
+    nut = search_space(reconcile(Grids(sheets(usage=USAGE, settings=[("rule", "fewest")]))).ready[0])
+    assert predicted(nut, Adjustment(on=D(13), off=D(13)), 1) == (0, 13, 13)
+    assert predicted(nut, Adjustment(on=D(13), off=D(13)), 2) == (0, 0, 0)
+    assert predicted(nut, Adjustment(on=D(10), off=D(10)), 1) == (3, 13, 10)
 
 
 @pytest.mark.parametrize("rows", [
