@@ -17,8 +17,8 @@ import pytest
 from core.models import Adjustment
 from core.rules import search_space
 from giveback.cli import main
-from workbook.close.check import check
-from workbook.close.follow_up import predicted
+from workbook.close.check import check, compared_words, follow_up_lines
+from workbook.close.follow_up import Compared, Left, predicted
 from workbook.reconcile import reconcile
 from workbook.seam import Grids
 from workbook.sheets.after_run import TEMPLATE_ROWS
@@ -72,7 +72,7 @@ def causes(rows, run) -> dict[str, tuple]:
 def test_usage_posted_since_the_run_is_named_by_its_reference():
     found = causes([("NUT-5", -10, "NZ-4"), ("NUT-5", -3, "NZ-6"), ("NUT-5", 5, "SO-77"),
                     ("WIDGET", 10, "SO-2"), ("WIDGET", -10, "RMA-1")], run=1)
-    assert found["NUT-5"][0] == 5
+    assert found["NUT-5"][0] == (5, 0)  # consumption 5 more, returns as predicted
     assert found["NUT-5"][1].startswith("usage posted since the run: SO-77 (5) is not on the Usage sheet; without it"
                                         " the product is on track")
 
@@ -133,12 +133,14 @@ def test_the_command_line_reports_the_follow_up_first_line_and_json(tmp_path, ca
     first, *rest = capsys.readouterr().out.splitlines()
     assert first.startswith("current, but not on track: the outputs match the inputs")
     assert "Follow-up: not on track after 1 run: 1 of 2 products differ from the trace's prediction." in rest
-    assert any(line.startswith("  NUT-5: expected -13, found -10 (+3): the lines look keyed") for line in rest)
+    assert any(line.startswith("  NUT-5: expected -13 (+13 more with the write-off listed), found +3 / -13"
+                               " (consumption 3 more than predicted): the lines look keyed") for line in rest)
     main(["check", "--json", str(book)])
     follow_up = json.loads(capsys.readouterr().out)["follow_up"]
     assert (follow_up["status"], follow_up["run"], follow_up["compared"]) == ("off_track", 1, 2)
     assert {key: follow_up["products"][0][key] for key in ("product", "expected", "found", "difference")} == {
-        "product": "NUT-5", "expected": -13, "found": -10, "difference": 3}
+        "product": "NUT-5", "expected": {"consumption": 0, "returns": 13}, "found": {"consumption": 3, "returns": 13},
+        "difference": {"consumption": 3, "returns": 0}}
 
 
 def test_the_template_rows_are_a_run_label_then_the_header():
@@ -180,3 +182,30 @@ def test_the_command_line_says_what_is_incomplete(tmp_path, capsys):
     main(["check", "--json", str(book)])
     follow_up = json.loads(capsys.readouterr().out)["follow_up"]
     assert follow_up["status"] == "incomplete" and "'After run'!B4" in follow_up["message"]
+
+
+@pytest.mark.parametrize("expected, found, words", [
+    (Left(D(100), D(100)), Left(D(3), D(0)),
+     "expected +100 / -100, found +3 (consumption 97 less, returns 100 less than predicted)"),
+    (Left(D(0), D(0)), Left(D(5), D(5)), "expected nothing, found +5 / -5 (consumption 5 more, returns 5 more than"
+                                         " predicted)"),
+    (Left(D(0), D(13), D(13)), Left(D(13), D(10), D(13)),
+     "expected +13 / -13 (the write-off's 13 included, as listed), found +13 / -10 (returns 3 less than predicted)"),
+    (Left(D(1200), D(0)), Left(D(0), D(0)), "expected +1,200, found nothing (consumption 1,200 less than predicted)"),
+])
+def test_consumption_and_returns_are_compared_and_said_each_on_its_own(expected, found, words):
+    compared = Compared("P", expected, found)
+    assert not compared.on_track and compared_words(compared) == words
+
+
+def test_a_remainder_whose_net_is_right_but_not_its_sides_is_not_on_track(tmp_path, capsys):
+    """WIDGET: 10 of consumption and 10 of returns are left after run 1; 15 of each nets the
+    same, but is not what the trace predicted."""
+    found = causes([("NUT-5", -10, "NZ-4"), ("NUT-5", -3, "NZ-6"), ("WIDGET", 15, "SO-2"), ("WIDGET", -15, "RMA-1")],
+                   run=1)
+    assert list(found) == ["WIDGET"] and found["WIDGET"][0] == (5, 5)
+    follow_up = check(reconciled([("NUT-5", -10, "NZ-4"), ("NUT-5", -3, "NZ-6"), ("WIDGET", 15, "SO-2"),
+                                  ("WIDGET", -15, "RMA-1")], run=1)).follow_up
+    [line] = follow_up_lines(follow_up)[1:]
+    assert line.startswith("  WIDGET: expected +10 / -10, found +15 / -15 (consumption 5 more, returns 5 more than"
+                           " predicted): ")

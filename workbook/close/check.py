@@ -20,7 +20,7 @@ import datetime as dt
 from collections import Counter
 from typing import Mapping, NamedTuple
 
-from core.quantities import json_number
+from core.quantities import json_number, show
 
 from ..reconcile import reconcile
 from ..seam import SheetReader, WorkbookError
@@ -28,7 +28,7 @@ from ..sheets.after_run import read_after_run
 from ..sheets.run_record import read_run_record
 from ..sheets.signoff import Block, read_block
 from .changes import Change, Changes, changes, shown
-from .follow_up import Compared, FollowUp, follow_up
+from .follow_up import Compared, FollowUp, Left, follow_up
 from .record import Recorder, RunRecord
 
 CURRENT, STALE, NEVER = "current", "stale", "never"
@@ -171,17 +171,28 @@ def follow_up_lines(after: FollowUp) -> list[str]:
         return []
     lines = [f"Follow-up: {after.message}"]
     for compared in after.products:
-        lines.append(f"  {compared.product}: expected {_net(compared.expected.net)}, found {_net(compared.found.net)}"
-                     f" ({_signed_number(compared.difference)}): {compared.cause}")
+        lines.append(f"  {compared.product}: {compared_words(compared)}: {compared.cause}")
     return lines
 
 
-def _net(quantity) -> str:
-    return f"{json_number(quantity)}"
+def compared_words(compared: Compared) -> str:
+    """`expected +100 / -100, found +3 (consumption 97 less, returns 100 less than
+    predicted)`: consumption (+) and returns (-) each, as the After run sheet lists them."""
+    expected, write_off = compared.compared_with, compared.expected.write_off
+    if compared.write_off_listed:
+        note = f" (the write-off's {show(write_off)} included, as listed)"
+    else:
+        note = f" (+{show(write_off)} more with the write-off listed)" if write_off else ""
+    differences = [f"{side} {show(abs(by))} {'more' if by > 0 else 'less'}"
+                   for side, by in compared.difference._asdict().items() if by]
+    return (f"expected {_unallocated(expected)}{note}, found {_unallocated(compared.found)}"
+            f" ({', '.join(differences)} than predicted)")
 
 
-def _signed_number(quantity) -> str:
-    return f"{'+' if quantity > 0 else ''}{json_number(quantity)}"
+def _unallocated(left: Left) -> str:
+    """`+100 / -100`, `+3`, `nothing`: consumption and returns still unallocated."""
+    sides = [f"+{show(left.consumption)}"] * bool(left.consumption) + [f"-{show(left.returns)}"] * bool(left.returns)
+    return " / ".join(sides) or "nothing"
 
 
 def report_json(result: Check) -> dict:
@@ -221,12 +232,17 @@ def follow_up_json(after: FollowUp) -> dict:
 
 
 def _compared_json(compared: Compared) -> dict:
+    """Consumption and returns each, as magnitudes (units still unallocated); `expected`
+    as compared (the write-off's remainder in its consumption when the listing holds it,
+    `write_off_listed`), and the write-off predicted."""
+    expected, found, difference = compared.compared_with, compared.found, compared.difference
     return {
         "product": compared.product,
-        "expected": json_number(compared.expected.net),
+        "expected": {"consumption": json_number(expected.consumption), "returns": json_number(expected.returns)},
         "expected_write_off": json_number(compared.expected.write_off),
-        "found": json_number(compared.found.net),
-        "difference": json_number(compared.difference),
+        "write_off_listed": compared.write_off_listed,
+        "found": {"consumption": json_number(found.consumption), "returns": json_number(found.returns)},
+        "difference": {"consumption": json_number(difference.consumption), "returns": json_number(difference.returns)},
         "cause": compared.cause,
     }
 

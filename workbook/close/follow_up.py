@@ -57,11 +57,20 @@ class Left(NamedTuple):
         return self.consumption - self.returns
 
 
+class Difference(NamedTuple):
+    """Found less expected: units of consumption and of returns (magnitudes: a negative
+    returns difference is fewer returns left than predicted)."""
+
+    consumption: Decimal
+    returns: Decimal
+
+
 class Compared(NamedTuple):
     """One product's pasted remainder against the prediction: `found` as listed (all its
     consumption in `consumption`; `found.write_off` the part of it listed under a
     reference that is not on the Usage sheet, which may be the write-off's), and the
-    likely cause when they differ."""
+    likely cause when they differ. Consumption and returns are compared each on its own:
+    100 of each left is not nothing left."""
 
     product: str
     expected: Left
@@ -73,12 +82,24 @@ class Compared(NamedTuple):
         return matches(self.found, self.expected)
 
     @property
-    def difference(self) -> Decimal:
-        """Found less expected, net, the write-off left out when the listing leaves it out."""
-        listed_write_off = self.found.consumption - self.expected.consumption == self.expected.write_off \
-            and self.found.returns == self.expected.returns
-        expected = self.expected.net + (self.expected.write_off if listed_write_off else ZERO)
-        return self.found.net - expected
+    def write_off_listed(self) -> bool:
+        """Whether the listing holds the write-off's remainder (under a reference the
+        Usage sheet does not have): it is then compared as consumption too."""
+        return ZERO < self.expected.write_off <= self.found.write_off
+
+    @property
+    def compared_with(self) -> Left:
+        """The prediction as the listing is compared with it: the write-off in the
+        consumption when the listing holds it."""
+        if self.write_off_listed:
+            return Left(self.expected.consumption + self.expected.write_off, self.expected.returns)
+        return self.expected
+
+    @property
+    def difference(self) -> Difference:
+        """Found less expected (`compared_with`), consumption and returns each."""
+        expected = self.compared_with
+        return Difference(self.found.consumption - expected.consumption, self.found.returns - expected.returns)
 
 
 class FollowUp(NamedTuple):
