@@ -109,20 +109,32 @@ def _signed(block: Block, sentence: bool = True) -> str:
 
 def what_changed(found: Changes) -> str:
     """`1 cell edited, 2 rows added`: the changes counted as the report lists them."""
-    counts = Counter(change.change for change, _ in _by_row(found.listed))
-    words = {"edited": ("cell", "edited"), "added": ("row", "added"), "removed": ("row", "removed"),
-             "moved": ("block of rows", "moved")}
-    parts = [f"{counts[kind]:,} {_plural(thing, counts[kind])} {done}"
-             for kind, (thing, done) in words.items() if counts[kind]]
+    counts = Counter(_counted_as(change) for change, _ in _by_row(found.listed))
+    parts = [f"{counts[kind]:,} {_plural(kind[0], counts[kind])} {kind[1]}" for kind in COUNTED if counts[kind]]
     if found.not_listed:
         parts.append(f"{found.not_listed:,} more {_plural('cell', found.not_listed)} changed")
     return ", ".join(parts) or "the input values changed"
 
 
+COUNTED = (("cell", "edited"), ("row", "added"), ("row", "removed"), ("row", "moved"), ("block of rows", "moved"),
+           ("pair of rows", "swapped"), ("block of rows", "shifted"))  # what_changed's words, in its order
+
+
+def _counted_as(change: Change) -> tuple[str, str]:
+    """What `what_changed` counts a change as: (the thing, what happened to it)."""
+    if change.change == "edited":
+        return "cell", "edited"
+    if change.change == "moved":
+        return ("row" if change.was.startswith("row ") else "block of rows"), "moved"
+    thing = {"swapped": "pair of rows", "shifted": "block of rows"}.get(change.change, "row")
+    return thing, change.change
+
+
 def _plural(thing: str, count: int) -> str:
     if count == 1:
         return thing
-    return "blocks of rows" if thing == "block of rows" else f"{thing}s"
+    kind, of, rows = thing.partition(" of ")
+    return f"{kind}s{of}{rows}"
 
 
 def change_lines(found: Changes, most: int = SHOWN_CHANGES) -> list[str]:
@@ -160,8 +172,12 @@ def _change_line(change: Change, cells: list[Change]) -> str:
     sheet, row = _row_of(change.cell)
     if change.change == "edited":
         return f"{change.cell} changed from {shown(change.was)} to {shown(change.now)}{product}"
+    if change.change == "shifted":
+        return f"{sheet.strip(chr(39))} {change.was} shifted to {change.now} (rows inserted or deleted above them)"
     if change.change == "moved":
-        return f"{sheet.strip(chr(39))} {change.was} moved to {change.now} (rows inserted or deleted above them)"
+        return f"{sheet.strip(chr(39))} {change.was} moved to {change.now}{product}"
+    if change.change == "swapped":
+        return f"{sheet.strip(chr(39))} {change.was.replace('row', 'rows')} and {change.now[4:]} swapped{product}"
     values = ", ".join(shown(cell.now if change.change == "added" else cell.was) for cell in cells)
     return f"{sheet.strip(chr(39))} row {row} {change.change}: {values}"
 
