@@ -209,3 +209,9 @@ def test_a_remainder_whose_net_is_right_but_not_its_sides_is_not_on_track(tmp_pa
     [line] = follow_up_lines(follow_up)[1:]
     assert line.startswith("  WIDGET: expected +10 / -10, found +15 / -15 (consumption 5 more, returns 5 more than"
                            " predicted): ")
+
+
+def test_runs_and_lines_are_worded_as_every_sheet_words_them():
+    """core.notes' `runs` and `describe`: a thousands separator in a run count too."""
+    follow_up = check(reconciled([], run=1000)).follow_up
+    assert follow_up.status == "on_track" and follow_up.message.startswith("on track after 1,000 runs:")
