@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import json
 import re
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 import xlwings as xw
 
@@ -258,6 +258,11 @@ class BookWriter:
         else:
             self.set_up_paper(sheet, output, len(rows), reused)
         freeze_header(sheet, top)
+
+    def set_properties(self, properties: Mapping[str, str]) -> None:
+        """The workbook's custom document properties (the run record), where the host can
+        write them; where it cannot, Summary's legend has said so (`addin.hosts`)."""
+        self.host.set_properties(self.book, properties)
 
     def set_up_paper(self, sheet, output: OutputSheet, data_rows: int, reused: bool) -> None:
         """The print area (an xlwings call on every host; cleared on a reused sheet that

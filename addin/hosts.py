@@ -1,18 +1,20 @@
 """What each host does beyond xlwings' portable calls: a sheet's print setup (as
-`workbook.paper` lays it out) and its charts (`seam.Chart`), the two things xlwings has
-no call for on every host.
+`workbook.paper` lays it out), its charts (`seam.Chart`) and the workbook's custom
+document properties (the run record, `giveback_fingerprint` and the others, SPEC section
+11), the things xlwings has no call for on every host.
 
-| host | print setup | charts |
-|---|---|---|
-| desktop Excel, Windows | COM: `sheet.page_setup.api` (Excel's PageSetup), a column's `PageBreak` | xlwings' `sheet.charts`, each series added through COM (`SeriesCollection().NewSeries()`) |
-| desktop Excel, macOS | AppleScript: the sheet's page setup object, a column's `page break` | the same, each series made through AppleScript (`make new series`) |
-| Excel on the web and new Excel, giveback's client (xlwings Server) | `givebackPageLayout`, a callback of giveback's client script (`static/js/layout.js`) | `givebackCharts`, the same |
-| any other JSON book (xlwings Lite, xlwings' own `runPython`) | none | none |
+| host | print setup | charts | document properties |
+|---|---|---|---|
+| desktop Excel, Windows | COM: `sheet.page_setup.api` (Excel's PageSetup), a column's `PageBreak` | xlwings' `sheet.charts`, each series added through COM (`SeriesCollection().NewSeries()`) | COM: `book.api.CustomDocumentProperties` |
+| desktop Excel, macOS | AppleScript: the sheet's page setup object, a column's `page break` | the same, each series made through AppleScript (`make new series`) | AppleScript: the workbook's `custom document properties` |
+| Excel on the web and new Excel, giveback's client (xlwings Server) | `givebackPageLayout`, a callback of giveback's client script (`static/js/layout.js`) | `givebackCharts`, the same | `givebackProperties`, the same (`workbook.properties.custom`) |
+| any other JSON book (xlwings Lite, xlwings' own `runPython`) | none | none | none |
 
 Where a host cannot do one of them, the sheet's legend says so (`notes`): its words are
-`paper.NOT_SET_UP` and each chart's `missing_note`. Everything else a sheet carries (its
-panel's formulas, hidden rows and drop-down lists, its print area) goes through xlwings'
-own calls on every host (`addin.book`).
+`paper.NOT_SET_UP`, each chart's `missing_note`, and on Summary (where the run record is
+shown) `PROPERTIES_NOT_SET`. Everything else a sheet carries (its panel's formulas, hidden
+rows and drop-down lists, its print area) goes through xlwings' own calls on every host
+(`addin.book`).
 
 giveback's client sends, with the book, the callbacks this Excel can run
 (`giveback_client: {"callbacks": [...]}`); the script calls one as xlwings' `runMacro`
@@ -27,32 +29,40 @@ fakes that record them; only desktop Excel can run them (docs/excel.md).
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from workbook.paper import LANDSCAPE, NOT_SET_UP, PrintLayout
 from workbook.seam import MARKER_SIZE, Chart, ChartSeries, OutputSheet, series_colour, sheet_reference
+from workbook.sheets.outputs import SUMMARY
 from workbook.sheets.schema import column_letter
 
 CLIENT = "giveback_client"  # what giveback's client adds to the book it sends
-PAGE_LAYOUT, CHARTS = "givebackPageLayout", "givebackCharts"  # its callbacks (static/js/layout.js)
+PAGE_LAYOUT, CHARTS, PROPERTIES = "givebackPageLayout", "givebackCharts", "givebackProperties"  # its callbacks (static/js/layout.js)
 LINES, MARKERS = "xy_scatter_lines_no_markers", "xy_scatter"  # xlwings' names of Excel's chart types
+PROPERTIES_NOT_SET = ("This copy of Excel cannot write the file's document properties (giveback_fingerprint and the"
+                      " others): they still hold an earlier run's record, if any; the record above is this run's.")
 
 
 class Host:
-    """A host that can do neither (a JSON book without giveback's client): its charts
-    are removed on a re-run, through xlwings, and nothing more."""
+    """A host that can do none of them (a JSON book without giveback's client): its
+    charts are removed on a re-run, through xlwings, and nothing more."""
 
-    paper = charts = False
+    paper = charts = properties = False
 
     def notes(self, output: OutputSheet) -> str:
         """What the sheet's legend says that this host could not do, or ""."""
         missing = [] if self.paper else [NOT_SET_UP]
         if output.panel is not None and not self.charts:
             missing += [chart.missing_note() for chart in output.panel.charts]
+        if output.name == SUMMARY and not self.properties:
+            missing.append(PROPERTIES_NOT_SET)
         return " ".join(missing)
 
     def set_up_paper(self, sheet, layout: PrintLayout) -> None:
         pass
+
+    def set_properties(self, book, properties: Mapping[str, str]) -> None:
+        """Set the workbook's custom document `properties` (text), the user's own kept."""
 
     def draw_charts(self, sheet, charts: Sequence[Chart]) -> None:
         """Remove the sheet's charts (giveback's, as the sheet is) and draw `charts`."""
@@ -65,10 +75,15 @@ class GivebackClient(Host):
 
     def __init__(self, callbacks: Sequence[str]):
         self.paper, self.charts = PAGE_LAYOUT in callbacks, CHARTS in callbacks
+        self.properties = PROPERTIES in callbacks
 
     def set_up_paper(self, sheet, layout: PrintLayout) -> None:
         if self.paper:
             call_client(sheet.book, PAGE_LAYOUT, sheet.name, office_layout(layout))
+
+    def set_properties(self, book, properties: Mapping[str, str]) -> None:
+        if self.properties:
+            call_client(book, PROPERTIES, dict(properties))
 
     def draw_charts(self, sheet, charts: Sequence[Chart]) -> None:
         if self.charts:
@@ -81,13 +96,16 @@ class DesktopExcel(Host):
     """Desktop Excel through xlwings: charts through xlwings' calls, a series's ranges and
     the page setup through Excel's own object (`native`: `Windows` or `Mac`)."""
 
-    paper = charts = True
+    paper = charts = properties = True
 
     def __init__(self, native):
         self.native = native
 
     def set_up_paper(self, sheet, layout: PrintLayout) -> None:
         self.native.set_up_paper(sheet, layout)
+
+    def set_properties(self, book, properties: Mapping[str, str]) -> None:
+        self.native.set_properties(book, properties)
 
     def draw_charts(self, sheet, charts: Sequence[Chart]) -> None:
         super().draw_charts(sheet, charts)
@@ -123,6 +141,7 @@ class Windows:
 
     LANDSCAPE, PORTRAIT = 2, 1  # xlLandscape, xlPortrait
     PAGE_BREAK_MANUAL = -4135  # xlPageBreakManual
+    TEXT_PROPERTY = 4  # msoPropertyTypeString
 
     def set_up_paper(self, sheet, layout: PrintLayout) -> None:
         """Every PageSetup property, with Excel's printer communication off meanwhile
@@ -161,6 +180,17 @@ class Windows:
 
     def plot_hidden_cells(self, chart) -> None:
         chart.PlotVisibleOnly = False
+
+    def set_properties(self, book, properties: Mapping[str, str]) -> None:
+        """Office's DocumentProperties collection (`Item` counts from 1): a property there
+        gets its new value, another is added as text."""
+        custom = book.api.CustomDocumentProperties
+        existing = {item.Name: item for item in map(custom.Item, range(1, custom.Count + 1))}
+        for name, value in properties.items():
+            if name in existing:
+                existing[name].Value = value
+            else:
+                custom.Add(name, False, self.TEXT_PROPERTY, value)
 
 
 class Mac:
@@ -205,6 +235,19 @@ class Mac:
 
     def plot_hidden_cells(self, chart) -> None:
         chart.plot_visible_only.set(False)
+
+    def set_properties(self, book, properties: Mapping[str, str]) -> None:
+        """The workbook's `custom document properties` elements, by name: one there gets
+        its new value, another is made as text (`property type string`)."""
+        workbook, k = book.api, self.k
+        custom = workbook.custom_document_properties
+        existing = set(custom.name.get())
+        for name, value in properties.items():
+            if name in existing:
+                custom[name].value.set(value)
+            else:
+                workbook.make(new=k.custom_document_property, at=workbook, with_properties={
+                    k.name: name, k.value: value, k.document_property_type: k.property_type_string})
 
 
 def host_of(book) -> Host:

@@ -75,7 +75,8 @@ def new_template(book: xw.Book):
 
 def reconcile_book(book: xw.Book) -> Reconciliation:
     """Read the inputs (and Summary's sign-off, once it is sure to be giveback's), recommend,
-    write the outputs; remove a stale Issues sheet."""
+    write the outputs and the run record's document properties; remove a stale Issues
+    sheet."""
     refuse_foreign(book, [SUMMARY])
     try:
         done = reconcile_workbook(BookReader(book))
@@ -84,6 +85,7 @@ def reconcile_book(book: xw.Book) -> Reconciliation:
     writer = BookWriter(book)
     writer.write(done.sheets)
     writer.remove(done.drop)
+    writer.set_properties(done.record.properties())
     return done
 
 

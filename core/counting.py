@@ -9,7 +9,8 @@ unallocated. (The tests check this against the record-by-record `giveback.simula
 Once the lots are full and at least `C` of both returns and consumption wait, every run
 gives back `C` and draws `C` again, ending full: `k = min(R // C, P // C)` such runs are
 counted at once. Only a handful of runs fall outside such a stretch, so `count_loops`
-answers a what-if of 1 unit against a million in microseconds, exactly.
+answers a what-if of 1 unit against a million in microseconds, exactly. `left_after` is
+the same walk cut at k runs: what a follow-up expects the ERP to show after them.
 """
 
 from __future__ import annotations
@@ -58,3 +59,25 @@ def settles_within(totals: Totals, runs: int) -> bool:
     count = count_loops(totals)
     return count.settled and count.loops <= runs
 
+
+
+def left_after(totals: Totals, runs: int) -> Totals:
+    """The totals after `runs` runs (or after the last run that moves anything, when that
+    comes first): the capacity as it was, the lots' used, and the consumption and returns
+    still unallocated. Stretches of full runs are counted at once, as in `count_loops`."""
+    capacity, used, consumption, returns = totals
+    while runs > 0:
+        if capacity and used == capacity and returns >= capacity and consumption >= capacity:
+            stretch = int(min(returns // capacity, consumption // capacity, runs))
+            returns -= stretch * capacity
+            consumption -= stretch * capacity
+            runs -= stretch
+            continue
+        given = min(returns, used)
+        used, returns = used - given, returns - given
+        drawn = min(consumption, capacity - used)
+        used, consumption = used + drawn, consumption - drawn
+        if not (given or drawn):
+            break
+        runs -= 1
+    return Totals(capacity, used, consumption, returns)

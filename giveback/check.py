@@ -58,7 +58,7 @@ def check_file(book: Path):
     check_extension(book)
     with open_book(book) as reader:
         try:
-            properties = properties_of(book)
+            properties = properties_of(reader.snapshot)
         except PackageError as error:
             raise WorkbookError(str(error)) from None
         return check(reader, properties)

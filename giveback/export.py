@@ -12,16 +12,14 @@ what the inputs say now, with the run's rule and settings.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from workbook.close.export import csv_text, export_rows
 from workbook.close.record import Recorder, RunRecord
 from workbook.files.books import check_extension, open_book
+from workbook.files.saving import SaveRefused, saving
 from workbook.reconcile import Reconciliation, reconcile
 from workbook.seam import WorkbookError
 from workbook.sheets.run_record import read_run_record
@@ -70,11 +68,14 @@ def run(args: argparse.Namespace) -> int:
         return REFUSED
     rows = list(export_rows(done.products, done.recommendations, done.record, args.date or dt.date.today()))
     try:
-        _write(args.csv, csv_text(rows))
+        notes = write_text(args.csv, csv_text(rows))
+    except SaveRefused as refusal:
+        print(f"giveback: {refusal}", file=sys.stderr)
+        return FAILED
     except OSError as error:
         print(f"giveback: {args.csv}: cannot write it: {why_not_written(args.csv, error)}.", file=sys.stderr)
         return FAILED
-    _report(args, rows, done, signed)
+    _report(args, rows, done, signed, notes)
     return DONE
 
 
@@ -86,7 +87,7 @@ def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, bool]:
         names = reader.sheet_names()
         recorded = read_run_record(reader, names)
         try:
-            record = recorded.record if recorded else RunRecord.from_properties(properties_of(book))
+            record = recorded.record if recorded else RunRecord.from_properties(properties_of(reader.snapshot))
         except PackageError as error:
             raise WorkbookError(str(error)) from None
         block = read_block(reader, names)
@@ -94,32 +95,24 @@ def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, bool]:
     return record, done, bool(block and block.reviewed.given)
 
 
-def _write(target: Path, text: str) -> None:
-    """UTF-8, atomically (a temporary file beside it, then a rename); '-' is stdout."""
+def write_text(target: Path, text: str) -> list[str]:
+    """`text` in UTF-8 at `target` as every giveback output is saved (`saving`: never under a
+    file open in Excel, atomically, through a symbolic link, temporary files giveback's
+    own); '-' is standard output. Returns what the accountant should know about the save;
+    raises SaveRefused or OSError."""
+    notes: list[str] = []
     if str(target) == "-":
         sys.stdout.write(text)
-        return
+        return notes
     if target.is_dir():
         raise IsADirectoryError(21, "a folder", str(target))
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    with saving(target, notes=notes) as file:
+        file.write(text.encode("utf-8"))
+    return notes
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _report(args: argparse.Namespace, rows: list[tuple], done: Reconciliation, signed: bool) -> None:
+def _report(args: argparse.Namespace, rows: list[tuple], done: Reconciliation, signed: bool,
+            notes: list[str]) -> None:
     """What was written, on stderr (stdout may be the file itself)."""
     products = len({row[0] for row in rows})
     left_out = len(done.products) - products
@@ -130,4 +123,5 @@ def _report(args: argparse.Namespace, rows: list[tuple], done: Reconciliation, s
                     " cleared (see Summary).")
     if not signed:
         said.append("Summary's Reviewed by is empty: have the adjustment reviewed before posting it.")
+    said += notes
     print("\n".join(said), file=sys.stderr)

@@ -32,7 +32,8 @@ from core.models import RULE_WORDS, Status
 from core.notes import runs
 from core.book import book_story
 from core.report import blocked_json, book_json, problem_json, product_json
-from workbook.files.books import EXTENSIONS, Source, check_extension, open_book, read_book, write_book, written_by_giveback
+from workbook.files.books import (EXTENSIONS, Source, StreamBook, check_extension, open_book, read_book, write_book,
+                                  written_by_giveback)
 from workbook.files.saving import SaveRefused, refuse_if_open
 from workbook.files.snapshot import Snapshot
 from workbook.reconcile import Reconciliation, WorkbookError, reconcile
@@ -184,11 +185,12 @@ def replaced_block(book: Path, target: Path) -> Block | None:
     """Summary's run record and sign-off in the giveback output that `target` holds and
     this run replaces (another file than the input): `march.xlsx` reconciled again into
     the `march.reconciled.xlsx` someone signed. Read only when the input has no Summary of
-    its own."""
+    its own, and only Summary's first rows (`read_block`'s), where the file lies: the
+    rest of a large output is never inflated."""
     if _same_file(book, target) or not target.is_file() or not written_by_giveback(target):
         return None
     try:
-        with open_book(target) as reader:
+        with StreamBook.glance(target) as reader:
             return read_block(reader, reader.sheet_names())
     except WorkbookError:
         return None

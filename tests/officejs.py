@@ -67,7 +67,7 @@ def book_payload(sheets: dict[str, list[list]], name: str = "Reconcile.xlsx") ->
     }
 
 
-GIVEBACK_CLIENT = {"callbacks": ["givebackPageLayout", "givebackCharts"]}  # layout.js' clientCapabilities, ExcelApi 1.9
+GIVEBACK_CLIENT = {"callbacks": ["givebackPageLayout", "givebackCharts", "givebackProperties"]}  # layout.js' clientCapabilities, ExcelApi 1.9
 
 
 def with_givebacks_client(payload: dict, client: dict = GIVEBACK_CLIENT) -> dict:
@@ -273,7 +273,12 @@ def _delete_chart(book, action):
 
 def _run_macro(book, action):
     """giveback's client callbacks (static/js/layout.js), by name: recorded on the sheet
-    they name under `client`; `givebackCharts` also replaces the sheet's charts."""
+    they name under `client`; `givebackCharts` also replaces the sheet's charts;
+    `givebackProperties` sets the book's `custom_properties` (the user's kept)."""
+    if action["args"][0] == "givebackProperties":
+        _, properties = action["args"]
+        book.setdefault("custom_properties", {}).update(properties)
+        return
     callback, sheet_name, description = action["args"]
     assert callback in {"givebackPageLayout", "givebackCharts"}, callback
     sheet = sheet_named(book, sheet_name)

@@ -27,11 +27,12 @@ import xlwings.server
 
 from addin import scripts
 from addin.book import BookReader, BookWriter
-from addin.hosts import DesktopExcel, GivebackClient, Host, Mac, Windows, host_of
+from addin.hosts import PROPERTIES_NOT_SET, DesktopExcel, GivebackClient, Host, Mac, Windows, host_of
 from giveback import cli
 from giveback.demo import COUNTS, LOTS, USAGE
 from officejs import apply_actions, book_payload, client_payload, sheet_named, with_givebacks_client
 from test_addin_client import JS_TESTS, node  # noqa: F401 (a fixture)
+from workbook.close.record import PROPERTY_NAMES
 from workbook.files.books import open_book
 from workbook.files.newbook import input_book, save_new
 from workbook.paper import NOT_SET_UP, print_layout
@@ -212,6 +213,96 @@ def test_the_host_is_what_the_book_came_from(monkeypatch):
     live = type("Live", (), {"impl": object()})()
     monkeypatch.setattr(sys, "platform", "win32")
     assert isinstance(host_of(live), DesktopExcel) and isinstance(host_of(live).native, Windows)
+
+
+# ---- the run record's document properties, on every host ---------------------------------
+
+
+def record_in_file(path) -> dict:
+    """The giveback_* custom document properties the command line's file carries."""
+    return {prop.name: prop.value for prop in openpyxl.load_workbook(path).custom_doc_props
+            if prop.name in PROPERTY_NAMES}
+
+
+def test_giveback_client_sets_the_files_run_record_properties(demo):
+    payload, target = demo
+    after, actions = run(with_givebacks_client(payload))
+    assert after["custom_properties"] == record_in_file(target) and set(after["custom_properties"]) == set(PROPERTY_NAMES)
+    summary = sheet_named(after, "Summary")["values"]
+    assert PROPERTIES_NOT_SET not in json.dumps(summary)
+
+
+@pytest.mark.parametrize("callbacks", [[], ["givebackPageLayout", "givebackCharts"]],
+                         ids=["xlwings' own client", "giveback's client before ExcelApi 1.7"])
+def test_a_host_that_cannot_write_the_properties_says_so_on_summary(demo, callbacks):
+    payload, _ = demo
+    sent = with_givebacks_client(payload, {"callbacks": callbacks}) if callbacks else payload
+    after, actions = run(sent)
+    assert "custom_properties" not in after
+    column_a = [row[0] for row in sheet_named(after, "Summary")["values"]]
+    legend = column_a[:column_a.index("Reconciled")]  # the intro, above the run record
+    assert legend[-2].endswith(PROPERTIES_NOT_SET)  # its last line (a blank row under it)
+    assert all(PROPERTIES_NOT_SET not in json.dumps(sheet_named(after, name)["values"])
+               for name in ("Adjustments", "LoopTrace", "Options"))
+
+
+class FakeDocumentProperties:
+    """Office's DocumentProperties over COM: `Count`, `Item(index from 1)`, `Add`."""
+
+    def __init__(self, log: list, existing: dict):
+        self.log = log
+        self.items = [Recorder(log, f"property[{name}]", Name=name) for name in existing]
+
+    @property
+    def Count(self):  # noqa: N802 (COM's name)
+        return len(self.items)
+
+    def Item(self, index):  # noqa: N802
+        return self.items[index - 1]
+
+    def Add(self, *args):  # noqa: N802
+        self.log.append(("Add", *args))
+
+
+RECORD = {"giveback_version": "0.1.0", "giveback_rule": "book", "giveback_settings": '{"lot_order":"fifo"}',
+          "giveback_fingerprint": "f45f0f04", "giveback_time": "2026-03-05T14:02:00Z"}
+
+
+def test_desktop_windows_writes_the_run_record_through_com_keeping_the_users_properties():
+    log: list = []
+    properties = FakeDocumentProperties(log, {"Client": "ACME Ltd", "giveback_fingerprint": "old"})
+    book = type("Book", (), {"api": type("Workbook", (), {"CustomDocumentProperties": properties})()})()
+    DesktopExcel(Windows()).set_properties(book, RECORD)
+    assert ("set", "property[giveback_fingerprint].Value", "f45f0f04") in log  # the previous run's, replaced
+    added = [entry[1:] for entry in log if entry[0] == "Add"]
+    assert added == [(name, False, Windows.TEXT_PROPERTY, value) for name, value in RECORD.items()
+                     if name != "giveback_fingerprint"]
+    assert not [entry for entry in log if "Client" in str(entry[1])]  # the user's own: untouched
+
+
+class FakeAppleScriptProperties:
+    """A workbook's `custom document properties` through appscript: `name.get()`, an
+    element by name, its `value.set`, and the workbook's `make`."""
+
+    def __init__(self, log: list, names: list[str]):
+        self.log, self.names = log, names
+        self.name = type("Names", (), {"get": lambda _: list(names)})()
+
+    def __getitem__(self, name):
+        return Recorder(self.log, f"custom[{name}]")
+
+
+def test_desktop_mac_writes_the_run_record_through_applescript():
+    log: list = []
+    mac = Mac.__new__(Mac)
+    mac.k = FakeAppscript()
+    workbook = Recorder(log, "workbook", custom_document_properties=FakeAppleScriptProperties(log, ["giveback_rule"]))
+    mac.set_properties(type("Book", (), {"api": workbook})(), RECORD)
+    assert ("call", "custom[giveback_rule].value.set", ("book",), {}) in log
+    made = [kwargs["with_properties"] for kind, path, args, kwargs in (e for e in log if e[0] == "call")
+            if path == "workbook.make"]
+    assert made == [{"k.name": name, "k.value": value, "k.document_property_type": "k.property_type_string"}
+                    for name, value in RECORD.items() if name != "giveback_rule"]
 
 
 # ---- desktop Excel: COM and AppleScript against recording fakes --------------------------
@@ -399,8 +490,10 @@ def test_the_client_callbacks_give_excel_the_files_print_setup_and_chart(node, d
     done = subprocess.run([node, str(JS_TESTS / "replay.mjs"), str(tmp_path / "calls.json")], cwd=JS_TESTS,
                           capture_output=True, text=True, timeout=120, env=os.environ)
     assert done.returncode == 0, done.stderr
-    excel = json.loads(done.stdout)
+    replayed = json.loads(done.stdout)
+    excel = replayed["sheets"]
     book = openpyxl.load_workbook(target)
+    assert replayed["properties"] == record_in_file(target)  # the same run record, where other programs read it
     for name in OUTPUTS:
         page = excel[name]["pageLayout"]
         zoom = page["zoom"]

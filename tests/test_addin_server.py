@@ -16,6 +16,7 @@ import httpx
 import pytest
 import xlwings as xw
 
+from workbook.close.record import PROPERTY_NAMES
 from workbooks import table_of
 from officejs import apply_actions, book_payload, runpython_payload, sheet_named, with_givebacks_client
 
@@ -177,9 +178,11 @@ def test_giveback_client_gets_its_print_setup_and_chart_calls_over_http(server):
     response = server.post("/xlwings/custom-scripts-call/reconcile", json=payload)
     assert response.status_code == 200, response.text
     actions = response.json()["actions"]
-    calls = [(action["args"][0], action["args"][1]) for action in actions if action["func"] == "runMacro"]
-    assert calls == [("givebackPageLayout", "Adjustments"), ("givebackPageLayout", "LoopTrace"),
-                     ("givebackPageLayout", "Summary"), ("givebackCharts", "Options"), ("givebackPageLayout", "Options")]
+    *calls, properties = [action["args"] for action in actions if action["func"] == "runMacro"]
+    assert [(name, sheet) for name, sheet, _ in calls] == [
+        ("givebackPageLayout", "Adjustments"), ("givebackPageLayout", "LoopTrace"), ("givebackPageLayout", "Summary"),
+        ("givebackCharts", "Options"), ("givebackPageLayout", "Options")]
+    assert properties[0] == "givebackProperties" and set(properties[1]) == set(PROPERTY_NAMES)  # the run record, last
     options = sheet_named(apply_actions(payload, actions), "Options")
     assert options["validations"] and options["hidden_rows"] and options["print_area"]
     header = re.match(r"\$A\$(\d+):", options["tables"][0]["range_address"]).group(1)  # the table's first row

@@ -12,6 +12,7 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from giveback import check as command
 from workbook.close.changes import MOST_LISTED
 from workbook.close.check import check
 from workbook.reconcile import reconcile
@@ -82,14 +83,14 @@ def test_rows_added_and_removed_are_named_not_every_row_below_them(capsys, recon
     assert changes == [
         ("removed", "Usage!A3", "GASKET", "GASKET", None), ("removed", "Usage!B3", "GASKET", -4, None),
         ("removed", "Usage!D3", "GASKET", "RMA-91", None),
-        ("moved", "Usage!A3:E5", None, "rows 4 to 6", "rows 3 to 5"),
+        ("shifted", "Usage!A3:E5", None, "rows 4 to 6", "rows 3 to 5"),
         ("added", "Usage!A6", "BOLT-10", None, "BOLT-10"), ("added", "Usage!B6", "BOLT-10", None, -20),
         ("added", "Usage!D6", "BOLT-10", None, "RMA-90"),
     ]
     text = run(capsys, "check", reconciled)[1].splitlines()
-    assert text[0].startswith("stale: 1 row added, 1 row removed, 1 block of rows moved since the run of")
+    assert text[0].startswith("stale: 1 row added, 1 row removed, 1 block of rows shifted since the run of")
     assert text[1:4] == ["  Usage row 3 removed: GASKET, -4, RMA-91",
-                         "  Usage rows 4 to 6 moved to rows 3 to 5 (rows inserted or deleted above them)",
+                         "  Usage rows 4 to 6 shifted to rows 3 to 5 (rows inserted or deleted above them)",
                          "  Usage row 6 added: BOLT-10, -20, RMA-90"]
 
 
@@ -123,6 +124,23 @@ def test_without_its_run_record_sheet_the_properties_still_tell_stale_from_curre
     edited(reconciled, lambda book: book["Usage"]["B2"].__setattr__("value", 8))
     status, out, _ = run(capsys, "check", reconciled)
     assert status == 1 and "the run record sheet is gone" in out.splitlines()[0]
+
+
+def test_the_properties_come_from_the_snapshot_the_cells_come_from(capsys, reconciled, tmp_path, monkeypatch):
+    """The book replaced (saved, synced) after giveback read it: the check is of the version
+    read, properties included, never properties of one version and cells of another."""
+    edited(reconciled, lambda book: book.remove(book[RUN_RECORD]))  # the record in the properties only
+    never_reconciled = tmp_path / "march.xlsx"
+    real_open = command.open_book
+
+    def replaced_once_read(source):
+        reader = real_open(source)
+        shutil.copy(never_reconciled, reconciled)
+        return reader
+
+    monkeypatch.setattr(command, "open_book", replaced_once_read)
+    status, out, _ = run(capsys, "check", reconciled)
+    assert status == 0 and out.startswith("current:")
 
 
 def test_a_signed_book_that_went_stale_says_its_sign_off_no_longer_holds(capsys, reconciled):
@@ -172,7 +190,57 @@ def test_a_long_stretch_between_changes_is_aligned_on_rows_found_once(monkeypatc
     result = check(Grids({**book, RUN_RECORD: [("Sheet", "Data"), *record.rows]}))
     assert [(c.change, c.cell, c.was, c.now) for c in result.changes.listed] == [
         ("added", "Usage!A3", None, "NEW"), ("added", "Usage!B3", None, 7), ("added", "Usage!D3", None, "X"),
-        ("moved", "Usage!A4:E96", "rows 3 to 95", "rows 4 to 96", ),
+        ("shifted", "Usage!A4:E96", "rows 3 to 95", "rows 4 to 96", ),
         ("edited", "Usage!B97", 95, 950),
-        ("moved", "Usage!A98:E102", "rows 97 to 101", "rows 98 to 102"),
+        ("shifted", "Usage!A98:E102", "rows 97 to 101", "rows 98 to 102"),
     ]
+
+
+MORE_USAGE = [*USAGE, ("BOLT-10", -20, None, "RMA-90"), ("BOLT-10", 3, None, "SO-1005")]  # rows 2 to 8
+
+
+def rows_placed(order: list[int]):
+    """An edit putting Usage's rows 2 to 8 in `order` (their old numbers)."""
+    def edit(book):
+        sheet = book["Usage"]
+        rows = {number: [cell.value for cell in sheet[number]] for number in range(2, 9)}
+        for number, old in enumerate(order, start=2):
+            for column, value in enumerate(rows[old], start=1):
+                sheet.cell(number, column, value)
+    return edit
+
+
+@pytest.mark.parametrize("order, first, lines, changes", [
+    ([3, 2, 4, 5, 6, 7, 8], "1 pair of rows swapped", ["  Usage rows 2 and 3 swapped (GASKET)"],
+     [("swapped", "Usage!A2:E2", "GASKET", "row 2", "row 3")]),
+    ([6, 3, 4, 5, 2, 7, 8], "1 pair of rows swapped", ["  Usage rows 2 and 6 swapped (NUT-5 and GASKET)"],
+     [("swapped", "Usage!A2:E2", "NUT-5 and GASKET", "row 2", "row 6")]),
+    ([2, 7, 3, 4, 5, 6, 8], "1 row moved", ["  Usage row 7 moved to row 3 (BOLT-10)"],
+     [("moved", "Usage!A3:E3", "BOLT-10", "row 7", "row 3")]),
+    ([4, 5, 6, 7, 2, 3, 8], "1 block of rows moved", ["  Usage rows 2 to 3 moved to rows 6 to 7 (GASKET)"],
+     [("moved", "Usage!A6:E7", "GASKET", "rows 2 to 3", "rows 6 to 7")]),
+], ids=["adjacent rows swapped", "rows far apart swapped", "a row moved up", "two rows moved down"])
+def test_a_swap_or_a_move_is_said_once_in_words(capsys, tmp_path, order, first, lines, changes):
+    book = xlsx(tmp_path / "b.xlsx", sheets(usage=MORE_USAGE))
+    run(capsys, "reconcile", book, "--in-place")
+    edited(book, rows_placed(order))
+    status, out, _ = run(capsys, "check", book)
+    text = out.splitlines()
+    assert status == 1 and text[0].startswith(f"stale: {first} since the run of") and text[1:] == lines
+    report = json.loads(run(capsys, "check", "--json", book)[1])
+    assert [(c["change"], c["cell"], c["product"], c["was"], c["now"]) for c in report["changes"]] == changes
+
+
+def test_a_moved_row_beside_real_edits_still_names_the_edits(capsys, tmp_path):
+    book = xlsx(tmp_path / "b.xlsx", sheets(usage=MORE_USAGE))
+    run(capsys, "reconcile", book, "--in-place")
+
+    def edit(workbook):
+        rows_placed([2, 7, 3, 4, 5, 6, 8])(workbook)
+        workbook["Usage"]["B8"] = 4  # SO-1005's 3
+        workbook["Usage"].append(("WASHER", 1, None, "SO-2000"))
+    edited(book, edit)
+    text = run(capsys, "check", book)[1].splitlines()
+    assert text[0].startswith("stale: 1 cell edited, 1 row added, 1 row moved since")
+    assert text[1:] == ["  Usage row 7 moved to row 3 (BOLT-10)", "  Usage!B8 changed from 3 to 4 (BOLT-10)",
+                        "  Usage row 9 added: WASHER, 1, SO-2000"]

@@ -5,6 +5,7 @@ be cleared; a stale book refused."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -13,9 +14,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from desktop_books import excel_owner_file
+from giveback import export as command
 from giveback.demo import COUNTS, LOTS, USAGE
 from workbook.close.export import HEADER
 from workbook.files.newbook import input_book, save_new
+from workbook.files.saving import PREFIX, SUFFIX
 from test_cli_reconcile import run
 from workbooks import sheets, xlsx
 
@@ -60,11 +64,13 @@ def test_the_columns_ids_costs_and_dates(demo, tmp_path, capsys):
         assert next(csv.reader(file)) == list(HEADER) == [
             "Adjustment ID", "Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Date", "Memo"]
     rows = read_csv(target)
-    fingerprint = dict(prop for prop in ((p.name, p.value) for p in openpyxl.load_workbook(book).custom_doc_props))
+    record = dict(prop for prop in ((p.name, p.value) for p in openpyxl.load_workbook(book).custom_doc_props))
+    run_digest = hashlib.sha256("\n".join(record[f"giveback_{name}"] for name in ("fingerprint", "rule", "settings"))
+                                .encode()).hexdigest()
     products = [product["product"] for product in report["products"]]
     for row in rows:
         number = products.index(row["Product"]) + 1
-        assert row["Adjustment ID"] == f"GB-{fingerprint['giveback_fingerprint'][:8].upper()}-{number:04d}"
+        assert row["Adjustment ID"] == f"GB-{run_digest[:8].upper()}-{number:04d}"
         assert row["Date"] == "2026-03-31"
         if row["Unit Cost"]:
             assert D(row["Extended Cost"]) == D(row["Quantity"]) * D(row["Unit Cost"])
@@ -116,9 +122,77 @@ def test_a_book_never_reconciled_is_refused(tmp_path, capsys):
     assert status == 2 and "never reconciled" in err
 
 
+def test_the_runs_record_comes_from_the_snapshot_the_inputs_come_from(tmp_path, capsys, monkeypatch):
+    """The book replaced after giveback read it: the export is of the version read, its
+    record (kept only in the document properties here) included."""
+    book = xlsx(tmp_path / "b.xlsx")
+    before = book.read_bytes()
+    run(capsys, "reconcile", book, "--in-place")
+    workbook = openpyxl.load_workbook(book)
+    workbook.remove(workbook["RunRecord"])
+    workbook.save(book)
+    real_open = command.open_book
+
+    def replaced_once_read(source):
+        reader = real_open(source)
+        book.write_bytes(before)  # the book as it was before its reconcile
+        return reader
+
+    monkeypatch.setattr(command, "open_book", replaced_once_read)
+    status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
+    assert status == 0, err
+
+
 def test_the_export_uses_the_runs_rule(tmp_path, capsys):
     book = xlsx(tmp_path / "b.xlsx")
     status, out, _ = run(capsys, "reconcile", book, "--in-place", "--rule", "guide", "--json")
     guide = [(p["product"], line["quantity"]) for p in json.loads(out)["products"] for line in p["lines"]]
     run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
     assert [(row["Product"], int(row["Quantity"])) for row in read_csv(tmp_path / "lines.csv")] == guide
+
+
+# ---- saved as every giveback output is (workbook.files.saving) ---------------------------
+
+
+def test_a_linked_import_file_is_written_through_its_link(demo, tmp_path, capsys):
+    book, _ = demo
+    (tmp_path / "erp").mkdir()
+    real = tmp_path / "erp" / "lines.csv"
+    real.write_text("the previous export\n")
+    link = tmp_path / "lines.csv"
+    link.symlink_to(real)
+    assert run(capsys, "export", book, "--csv", link, "--date", "2026-03-31")[0] == 0
+    assert link.is_symlink() and read_csv(real)[0]["Date"] == "2026-03-31"
+
+
+def test_an_import_file_open_in_excel_is_not_replaced(demo, tmp_path, capsys):
+    book, _ = demo
+    target = tmp_path / "lines.csv"
+    target.write_text("open in Excel\n")
+    excel_owner_file(target, "Jane Doe")
+    status, _, err = run(capsys, "export", book, "--csv", target)
+    assert status == 2 and "lines.csv is open in Excel by Jane Doe" in err and "Traceback" not in err
+    assert target.read_text() == "open in Excel\n"
+
+
+def test_a_killed_exports_temporary_file_is_removed_by_the_next_and_none_is_left(demo, tmp_path, capsys):
+    book, _ = demo
+    left = tmp_path / f"{PREFIX}lines.csv.0badf00d{SUFFIX}"  # a run killed while writing
+    left.write_text("half a file")
+    assert run(capsys, "export", book, "--csv", tmp_path / "lines.csv")[0] == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["demo.xlsx", "lines.csv"]
+
+
+def test_another_rule_on_the_same_inputs_gives_other_ids(demo, tmp_path, capsys):
+    """Other lines (BOLT-10: the book rule's 17, the guide's 20) are another adjustment:
+    an ERP that refuses a duplicate id must not take them for the reviewed one."""
+    book, _ = demo
+    run(capsys, "export", book, "--csv", tmp_path / "book.csv")
+    run(capsys, "reconcile", book, "--in-place", "--rule", "guide")
+    run(capsys, "export", book, "--csv", tmp_path / "guide.csv")
+    bolt = {name: [row for row in read_csv(tmp_path / f"{name}.csv") if row["Product"] == "BOLT-10"]
+            for name in ("book", "guide")}
+    assert [row["Quantity"] for row in bolt["book"]] == ["17", "-17"]
+    assert [row["Quantity"] for row in bolt["guide"]] == ["20", "-20"]
+    assert bolt["book"][0]["Adjustment ID"] != bolt["guide"][0]["Adjustment ID"]
+    assert bolt["book"][0]["Adjustment ID"][-5:] == bolt["guide"][0]["Adjustment ID"][-5:]  # the same product

@@ -15,9 +15,10 @@ import openpyxl
 import pytest
 
 from core.models import Adjustment
+from core.rules import search_space
 from giveback.cli import main
-from workbook.close.check import check
-from workbook.close.follow_up import left_after
+from workbook.close.check import check, compared_words, follow_up_lines
+from workbook.close.follow_up import Compared, Left, predicted
 from workbook.reconcile import reconcile
 from workbook.seam import Grids
 from workbook.sheets.after_run import TEMPLATE_ROWS
@@ -40,10 +41,10 @@ def reconciled(extra_rows=None, run=None) -> Grids:
 
 
 def test_the_prediction_after_each_run():
-    nut = reconcile(Grids(sheets(usage=USAGE, settings=[("rule", "fewest")]))).ready[0]
-    assert left_after(nut, Adjustment(on=D(13), off=D(13)), 1) == (0, 13, 13)
-    assert left_after(nut, Adjustment(on=D(13), off=D(13)), 2) == (0, 0, 0)
-    assert left_after(nut, Adjustment(on=D(10), off=D(10)), 1) == (3, 13, 10)
+    nut = search_space(reconcile(Grids(sheets(usage=USAGE, settings=[("rule", "fewest")]))).ready[0])
+    assert predicted(nut, Adjustment(on=D(13), off=D(13)), 1) == (0, 13, 13)
+    assert predicted(nut, Adjustment(on=D(13), off=D(13)), 2) == (0, 0, 0)
+    assert predicted(nut, Adjustment(on=D(10), off=D(10)), 1) == (3, 13, 10)
 
 
 @pytest.mark.parametrize("rows", [
@@ -71,7 +72,7 @@ def causes(rows, run) -> dict[str, tuple]:
 def test_usage_posted_since_the_run_is_named_by_its_reference():
     found = causes([("NUT-5", -10, "NZ-4"), ("NUT-5", -3, "NZ-6"), ("NUT-5", 5, "SO-77"),
                     ("WIDGET", 10, "SO-2"), ("WIDGET", -10, "RMA-1")], run=1)
-    assert found["NUT-5"][0] == 5
+    assert found["NUT-5"][0] == (5, 0)  # consumption 5 more, returns as predicted
     assert found["NUT-5"][1].startswith("usage posted since the run: SO-77 (5) is not on the Usage sheet; without it"
                                         " the product is on track")
 
@@ -132,13 +133,85 @@ def test_the_command_line_reports_the_follow_up_first_line_and_json(tmp_path, ca
     first, *rest = capsys.readouterr().out.splitlines()
     assert first.startswith("current, but not on track: the outputs match the inputs")
     assert "Follow-up: not on track after 1 run: 1 of 2 products differ from the trace's prediction." in rest
-    assert any(line.startswith("  NUT-5: expected -13, found -10 (+3): the lines look keyed") for line in rest)
+    assert any(line.startswith("  NUT-5: expected -13 (+13 more with the write-off listed), found +3 / -13"
+                               " (consumption 3 more than predicted): the lines look keyed") for line in rest)
     main(["check", "--json", str(book)])
     follow_up = json.loads(capsys.readouterr().out)["follow_up"]
     assert (follow_up["status"], follow_up["run"], follow_up["compared"]) == ("off_track", 1, 2)
     assert {key: follow_up["products"][0][key] for key in ("product", "expected", "found", "difference")} == {
-        "product": "NUT-5", "expected": -13, "found": -10, "difference": 3}
+        "product": "NUT-5", "expected": {"consumption": 0, "returns": 13}, "found": {"consumption": 3, "returns": 13},
+        "difference": {"consumption": 3, "returns": 0}}
 
 
 def test_the_template_rows_are_a_run_label_then_the_header():
     assert TEMPLATE_ROWS == (("Run", None), (), ("Product", "Quantity", "Reference"))
+
+
+@pytest.mark.parametrize("run, rows, cells", [
+    ("abc", [("WIDGET", "x", "SO-2")], ["'After run'!B1", "'After run'!B4"]),  # nothing readable but typed
+    (None, [("WIDGET", "x", "SO-2")], ["'After run'!B1", "'After run'!B4"]),
+    ("abc", [], ["'After run'!B1"]),
+])
+def test_a_filled_in_sheet_that_cannot_be_read_is_incomplete_naming_its_cells(run, rows, cells):
+    follow_up = check(reconciled(rows, run=run)).follow_up
+    assert follow_up.status == "incomplete", follow_up
+    assert all(cell in follow_up.message for cell in cells), follow_up.message
+    assert "empty" not in follow_up.message.replace("is empty:", "")  # the Run cell may be; the sheet is not
+
+
+def test_rows_pasted_without_a_header_are_incomplete_not_empty():
+    book = reconciled([], run=None)
+    book.sheets["After run"] = [("Run", None), (), ("WIDGET", 10, "SO-2")]
+    follow_up = check(book).follow_up
+    assert follow_up.status == "incomplete" and "'After run'!A3" in follow_up.message
+    assert "No row names the Product and Quantity columns" in follow_up.message
+
+
+def test_the_command_line_says_what_is_incomplete(tmp_path, capsys):
+    book = xlsx(tmp_path / "march.xlsx", sheets(usage=USAGE))
+    main(["reconcile", str(book), "--in-place"])
+    workbook = openpyxl.load_workbook(book)
+    after = workbook.create_sheet("After run")
+    for row in [("Run", "abc"), (), ("Product", "Quantity", "Reference"), ("WIDGET", "x", "SO-2")]:
+        after.append(row)
+    workbook.save(book)
+    capsys.readouterr()
+    main(["check", str(book)])
+    out = capsys.readouterr().out
+    assert "Follow-up: The run number ('After run'!B1) holds 'abc'" in out and "'After run'!B4" in out
+    main(["check", "--json", str(book)])
+    follow_up = json.loads(capsys.readouterr().out)["follow_up"]
+    assert follow_up["status"] == "incomplete" and "'After run'!B4" in follow_up["message"]
+
+
+@pytest.mark.parametrize("expected, found, words", [
+    (Left(D(100), D(100)), Left(D(3), D(0)),
+     "expected +100 / -100, found +3 (consumption 97 less, returns 100 less than predicted)"),
+    (Left(D(0), D(0)), Left(D(5), D(5)), "expected nothing, found +5 / -5 (consumption 5 more, returns 5 more than"
+                                         " predicted)"),
+    (Left(D(0), D(13), D(13)), Left(D(13), D(10), D(13)),
+     "expected +13 / -13 (the write-off's 13 included, as listed), found +13 / -10 (returns 3 less than predicted)"),
+    (Left(D(1200), D(0)), Left(D(0), D(0)), "expected +1,200, found nothing (consumption 1,200 less than predicted)"),
+])
+def test_consumption_and_returns_are_compared_and_said_each_on_its_own(expected, found, words):
+    compared = Compared("P", expected, found)
+    assert not compared.on_track and compared_words(compared) == words
+
+
+def test_a_remainder_whose_net_is_right_but_not_its_sides_is_not_on_track(tmp_path, capsys):
+    """WIDGET: 10 of consumption and 10 of returns are left after run 1; 15 of each nets the
+    same, but is not what the trace predicted."""
+    found = causes([("NUT-5", -10, "NZ-4"), ("NUT-5", -3, "NZ-6"), ("WIDGET", 15, "SO-2"), ("WIDGET", -15, "RMA-1")],
+                   run=1)
+    assert list(found) == ["WIDGET"] and found["WIDGET"][0] == (5, 5)
+    follow_up = check(reconciled([("NUT-5", -10, "NZ-4"), ("NUT-5", -3, "NZ-6"), ("WIDGET", 15, "SO-2"),
+                                  ("WIDGET", -15, "RMA-1")], run=1)).follow_up
+    [line] = follow_up_lines(follow_up)[1:]
+    assert line.startswith("  WIDGET: expected +10 / -10, found +15 / -15 (consumption 5 more, returns 5 more than"
+                           " predicted): ")
+
+
+def test_runs_and_lines_are_worded_as_every_sheet_words_them():
+    """core.notes' `runs` and `describe`: a thousands separator in a run count too."""
+    follow_up = check(reconciled([], run=1000)).follow_up
+    assert follow_up.status == "on_track" and follow_up.message.startswith("on track after 1,000 runs:")

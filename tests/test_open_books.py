@@ -124,6 +124,16 @@ def test_a_stale_owner_file_says_how_to_tell_and_what_to_delete(capsys, book):
     assert run(capsys, "reconcile", book, "--in-place")[0] == 0
 
 
+def test_a_book_named_without_its_folder_gets_the_folder_by_its_full_path(capsys, book, monkeypatch):
+    """`giveback reconcile march.xlsx` run in the book's folder: "delete ~$march.xlsx in ."
+    tells an accountant nothing; the folder is named as a file manager shows it."""
+    excel_owner_file(book, "Jane Doe")
+    monkeypatch.chdir(book.parent)
+    status, out, err = run(capsys, "reconcile", book.name, "--in-place")
+    refused(status, err, f"delete ~$march.xlsx in {book.parent.absolute()} and run again")
+    assert " in . " not in err
+
+
 def test_an_owner_file_beside_the_target_of_a_link_counts(capsys, tmp_path):
     """Both programs resolve a symbolic link and keep their owner file beside the real
     book; the book is open whichever name giveback is given."""

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from core import (Adjustment, Count, Lot, Policy, ProductUsage, Status, Usage, check_invariants, ledger, recommend,
                   run, simulate)
-from core.counting import count_loops
+from core.counting import Totals, count_loops, left_after
 from core.giveback import opening_state
 from core.rules import search_space
 
@@ -105,6 +105,32 @@ def test_counting_from_totals_equals_the_simulation(product, on, off, order):
     )
     count = count_loops(totals)
     assert (count.loops, count.settled, count.unallocated) == (sim.loops, sim.settled, sum(sim.state.remaining))
+
+
+@settings(max_examples=300, deadline=None)
+@given(products(), st.integers(0, 15), st.integers(0, 15), st.sampled_from(["fifo", "lifo"]), st.integers(1, 40))
+def test_what_k_runs_leave_from_totals_equals_the_simulation_cut_at_k(product, on, off, order, runs):
+    """`left_after` against the record-by-record simulation stopped after `runs` runs:
+    the lots' used, and the consumption and returns still unallocated."""
+    adjustment = Adjustment(on=Decimal(on), off=Decimal(off))
+    book = ledger("P", product.usage, product.lots, adjustment)
+    sim = simulate(book, Policy(lot_order=order, max_loops=runs))
+    space = search_space(product)
+    totals = space.totals(adjustment.off)._replace(capacity=space.lots_capacity + adjustment.on)
+    left = left_after(totals, runs)
+    returns = sum((left for usage, left in zip(book.usage, sim.state.remaining) if usage.quantity < 0), Decimal(0))
+    consumption = sum(sim.state.remaining, Decimal(0)) - returns
+    assert left == (totals.capacity, sum(sim.state.used, Decimal(0)), consumption, returns)
+
+
+def test_a_stretch_of_full_runs_is_cut_at_k_runs():
+    """A full lot of 1 against 1,000 of each: every run gives back 1 and draws 1, the
+    stretch counted at once yet stopped at run 7."""
+    usage = (Usage(product="P", quantity=Decimal(1000), row=1), Usage(product="P", quantity=Decimal(-1000), row=2))
+    book = ledger("P", usage, [Lot(product="P", id="L1", quantity=Decimal(1), used=Decimal(1), row=1)])
+    sim = simulate(book, Policy(max_loops=7))
+    assert left_after(Totals(Decimal(1), Decimal(1), Decimal(1000), Decimal(1000)), 7) == (1, 1, 993, 993)
+    assert sim.loops == 7 and sim.state.remaining == (993, 993)
 
 
 @settings(max_examples=300, deadline=None)

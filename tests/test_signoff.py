@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,6 +17,7 @@ import xlwings as xw
 from addin import scripts
 from giveback.cli import main
 from officejs import apply_actions, client_payload, file_payload, sheet_named
+from workbook.files.snapshot import Snapshot
 from workbook.sheets.signoff import HISTORY, MOST_HISTORY, PREPARED, REVIEWED, SCAN_ROWS, block_of
 from workbooks import sheets, xlsx
 
@@ -116,6 +119,34 @@ def test_reconciling_the_input_again_into_the_signed_output_keeps_the_sign_off(t
     sign(target)
     main(["reconcile", str(source)])  # march.xlsx has no Summary: the one replaced is read
     assert signoff_cells(target)[PREPARED][0] == "Ann Lee"
+
+
+def test_the_output_replaced_is_glanced_at_never_read_whole(tmp_path, monkeypatch):
+    """Only Summary's first rows of the output a re-run replaces are read, where the file
+    lies: no snapshot of it, no other sheet opened (a large LoopTrace costs nothing)."""
+    source = xlsx(tmp_path / "march.xlsx", sheets(usage=USAGE))
+    target = tmp_path / "march.reconciled.xlsx"
+    main(["reconcile", str(source)])
+    sign(target)
+    summary = openpyxl.load_workbook(target).sheetnames.index("Summary") + 1
+    taken, opened, take, open_part = [], [], Snapshot.take.__func__, zipfile.ZipFile.open
+
+    def taking(cls, path, *args, **kwargs):
+        taken.append(Path(path).name)
+        return take(cls, path, *args, **kwargs)
+
+    def opening(archive, name, *args, **kwargs):
+        if Path(str(archive.filename)).name == target.name:
+            opened.append(getattr(name, "filename", name))
+        return open_part(archive, name, *args, **kwargs)
+
+    monkeypatch.setattr(Snapshot, "take", classmethod(taking))
+    monkeypatch.setattr(zipfile.ZipFile, "open", opening)
+    main(["reconcile", str(source)])
+    monkeypatch.undo()
+    assert taken == ["march.xlsx"]
+    assert [part for part in opened if part.startswith("xl/worksheets/")] == [f"xl/worksheets/sheet{summary}.xml"]
+    assert signoff_cells(target)[PREPARED] == ("Ann Lee", dt.datetime(2026, 3, 5))
 
 
 def test_the_block_is_read_back_from_summarys_first_rows():

@@ -97,9 +97,13 @@ function letters(column) {
 // A workbook for giveback's layout callbacks (layout.js): each sheet asked for is a mock
 // with a pageLayout, vertical page breaks and a chart collection; what the callbacks set
 // stays on them, and `excelState` reads it back. `charts`: {sheet: number of charts
-// already there}.
-export function mockLayoutWorkbook({ charts = {} } = {}) {
+// already there}. The workbook's custom document properties (`properties`, {key: value},
+// as the file had them) are Office.js' CustomPropertyCollection: `add` sets the property
+// whose key matches whatever its case, else makes one, once the request is synced.
+export function mockLayoutWorkbook({ charts = {}, properties = {} } = {}) {
   const sheets = {};
+  const custom = { ...properties };
+  const queued = [];
   const context = new OfficeMockObject({
     workbook: {
       worksheets: {
@@ -108,12 +112,24 @@ export function mockLayoutWorkbook({ charts = {} } = {}) {
           return sheets[name];
         },
       },
+      properties: {
+        custom: {
+          add(key, value) {
+            if (typeof value !== "string") throw new Error(`a property's value as sent: ${typeof value}`);
+            queued.push([key, value]);
+          },
+        },
+      },
     },
     async sync() {
       for (const sheet of Object.values(sheets)) await sheet.charts.sync();
+      for (const [key, value] of queued.splice(0)) {
+        const same = Object.keys(custom).find((name) => name.toLowerCase() === key.toLowerCase());
+        custom[same ?? key] = value;
+      }
     },
   });
-  return { context, sheets };
+  return { context, sheets, properties: custom };
 }
 
 function layoutSheet(name, existing) {

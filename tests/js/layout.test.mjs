@@ -24,14 +24,28 @@ const CHART = {
 test("the callbacks are registered under the names the script calls", () => {
   const names = [];
   layout.registerCallbacks((callback) => names.push(callback.name)); // xlwings' registerCallback keys by name
-  assert.deepEqual(names, [layout.PAGE_LAYOUT, layout.CHARTS]);
+  assert.deepEqual(names, [layout.PAGE_LAYOUT, layout.CHARTS, layout.PROPERTIES]);
 });
 
 test("the client offers only the callbacks this Excel's API can run", () => {
   const upTo = (highest) => (set, version) => set === "ExcelApi" && Number(version.split(".")[1]) <= highest;
-  assert.deepEqual(layout.clientCapabilities(upTo(9)), { callbacks: ["givebackPageLayout", "givebackCharts"] });
-  assert.deepEqual(layout.clientCapabilities(upTo(8)), { callbacks: ["givebackCharts"] });
-  assert.deepEqual(layout.clientCapabilities(upTo(7)), { callbacks: [] });
+  assert.deepEqual(layout.clientCapabilities(upTo(9)),
+    { callbacks: ["givebackPageLayout", "givebackCharts", "givebackProperties"] });
+  assert.deepEqual(layout.clientCapabilities(upTo(8)), { callbacks: ["givebackCharts", "givebackProperties"] });
+  assert.deepEqual(layout.clientCapabilities(upTo(7)), { callbacks: ["givebackProperties"] });
+  assert.deepEqual(layout.clientCapabilities(upTo(6)), { callbacks: [] });
+});
+
+test("the run record replaces the previous run's properties; the user's own are kept", async () => {
+  const before = { Client: "ACME Ltd", giveback_fingerprint: "old", GIVEBACK_TIME: "2026-02-01T09:00:00Z" };
+  const { context, properties } = mockLayoutWorkbook({ properties: before });
+  const record = { giveback_version: "0.1.0", giveback_rule: "book", giveback_settings: '{"lot_order":"fifo"}',
+                   giveback_fingerprint: "f45f0f04", giveback_time: "2026-03-05T14:02:00Z" };
+  await layout.givebackProperties(context, record);
+  assert.deepEqual(properties, {
+    Client: "ACME Ltd", giveback_fingerprint: "f45f0f04", GIVEBACK_TIME: "2026-03-05T14:02:00Z",
+    giveback_version: "0.1.0", giveback_rule: "book", giveback_settings: '{"lot_order":"fifo"}',
+  });
 });
 
 test("a sheet printed in pages of columns: a scale, column A repeated, the old breaks replaced", async () => {

@@ -20,7 +20,7 @@ import datetime as dt
 from collections import Counter
 from typing import Mapping, NamedTuple
 
-from core.quantities import json_number
+from core.quantities import json_number, show
 
 from ..reconcile import reconcile
 from ..seam import SheetReader, WorkbookError
@@ -28,7 +28,7 @@ from ..sheets.after_run import read_after_run
 from ..sheets.run_record import read_run_record
 from ..sheets.signoff import Block, read_block
 from .changes import Change, Changes, changes, shown
-from .follow_up import Compared, FollowUp, follow_up
+from .follow_up import Compared, FollowUp, Left, follow_up
 from .record import Recorder, RunRecord
 
 CURRENT, STALE, NEVER = "current", "stale", "never"
@@ -109,20 +109,32 @@ def _signed(block: Block, sentence: bool = True) -> str:
 
 def what_changed(found: Changes) -> str:
     """`1 cell edited, 2 rows added`: the changes counted as the report lists them."""
-    counts = Counter(change.change for change, _ in _by_row(found.listed))
-    words = {"edited": ("cell", "edited"), "added": ("row", "added"), "removed": ("row", "removed"),
-             "moved": ("block of rows", "moved")}
-    parts = [f"{counts[kind]:,} {_plural(thing, counts[kind])} {done}"
-             for kind, (thing, done) in words.items() if counts[kind]]
+    counts = Counter(_counted_as(change) for change, _ in _by_row(found.listed))
+    parts = [f"{counts[kind]:,} {_plural(kind[0], counts[kind])} {kind[1]}" for kind in COUNTED if counts[kind]]
     if found.not_listed:
         parts.append(f"{found.not_listed:,} more {_plural('cell', found.not_listed)} changed")
     return ", ".join(parts) or "the input values changed"
 
 
+COUNTED = (("cell", "edited"), ("row", "added"), ("row", "removed"), ("row", "moved"), ("block of rows", "moved"),
+           ("pair of rows", "swapped"), ("block of rows", "shifted"))  # what_changed's words, in its order
+
+
+def _counted_as(change: Change) -> tuple[str, str]:
+    """What `what_changed` counts a change as: (the thing, what happened to it)."""
+    if change.change == "edited":
+        return "cell", "edited"
+    if change.change == "moved":
+        return ("row" if change.was.startswith("row ") else "block of rows"), "moved"
+    thing = {"swapped": "pair of rows", "shifted": "block of rows"}.get(change.change, "row")
+    return thing, change.change
+
+
 def _plural(thing: str, count: int) -> str:
     if count == 1:
         return thing
-    return "blocks of rows" if thing == "block of rows" else f"{thing}s"
+    kind, of, rows = thing.partition(" of ")
+    return f"{kind}s{of}{rows}"
 
 
 def change_lines(found: Changes, most: int = SHOWN_CHANGES) -> list[str]:
@@ -160,8 +172,12 @@ def _change_line(change: Change, cells: list[Change]) -> str:
     sheet, row = _row_of(change.cell)
     if change.change == "edited":
         return f"{change.cell} changed from {shown(change.was)} to {shown(change.now)}{product}"
+    if change.change == "shifted":
+        return f"{sheet.strip(chr(39))} {change.was} shifted to {change.now} (rows inserted or deleted above them)"
     if change.change == "moved":
-        return f"{sheet.strip(chr(39))} {change.was} moved to {change.now} (rows inserted or deleted above them)"
+        return f"{sheet.strip(chr(39))} {change.was} moved to {change.now}{product}"
+    if change.change == "swapped":
+        return f"{sheet.strip(chr(39))} {change.was.replace('row', 'rows')} and {change.now[4:]} swapped{product}"
     values = ", ".join(shown(cell.now if change.change == "added" else cell.was) for cell in cells)
     return f"{sheet.strip(chr(39))} row {row} {change.change}: {values}"
 
@@ -171,17 +187,28 @@ def follow_up_lines(after: FollowUp) -> list[str]:
         return []
     lines = [f"Follow-up: {after.message}"]
     for compared in after.products:
-        lines.append(f"  {compared.product}: expected {_net(compared.expected.net)}, found {_net(compared.found.net)}"
-                     f" ({_signed_number(compared.difference)}): {compared.cause}")
+        lines.append(f"  {compared.product}: {compared_words(compared)}: {compared.cause}")
     return lines
 
 
-def _net(quantity) -> str:
-    return f"{json_number(quantity)}"
+def compared_words(compared: Compared) -> str:
+    """`expected +100 / -100, found +3 (consumption 97 less, returns 100 less than
+    predicted)`: consumption (+) and returns (-) each, as the After run sheet lists them."""
+    expected, write_off = compared.compared_with, compared.expected.write_off
+    if compared.write_off_listed:
+        note = f" (the write-off's {show(write_off)} included, as listed)"
+    else:
+        note = f" (+{show(write_off)} more with the write-off listed)" if write_off else ""
+    differences = [f"{side} {show(abs(by))} {'more' if by > 0 else 'less'}"
+                   for side, by in compared.difference._asdict().items() if by]
+    return (f"expected {_unallocated(expected)}{note}, found {_unallocated(compared.found)}"
+            f" ({', '.join(differences)} than predicted)")
 
 
-def _signed_number(quantity) -> str:
-    return f"{'+' if quantity > 0 else ''}{json_number(quantity)}"
+def _unallocated(left: Left) -> str:
+    """`+100 / -100`, `+3`, `nothing`: consumption and returns still unallocated."""
+    sides = [f"+{show(left.consumption)}"] * bool(left.consumption) + [f"-{show(left.returns)}"] * bool(left.returns)
+    return " / ".join(sides) or "nothing"
 
 
 def report_json(result: Check) -> dict:
@@ -221,12 +248,17 @@ def follow_up_json(after: FollowUp) -> dict:
 
 
 def _compared_json(compared: Compared) -> dict:
+    """Consumption and returns each, as magnitudes (units still unallocated); `expected`
+    as compared (the write-off's remainder in its consumption when the listing holds it,
+    `write_off_listed`), and the write-off predicted."""
+    expected, found, difference = compared.compared_with, compared.found, compared.difference
     return {
         "product": compared.product,
-        "expected": json_number(compared.expected.net),
+        "expected": {"consumption": json_number(expected.consumption), "returns": json_number(expected.returns)},
         "expected_write_off": json_number(compared.expected.write_off),
-        "found": json_number(compared.found.net),
-        "difference": json_number(compared.difference),
+        "write_off_listed": compared.write_off_listed,
+        "found": {"consumption": json_number(found.consumption), "returns": json_number(found.returns)},
+        "difference": {"consumption": json_number(difference.consumption), "returns": json_number(difference.returns)},
         "cause": compared.cause,
     }
 

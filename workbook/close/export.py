@@ -12,11 +12,13 @@ row per line, ready to map onto an import template.
 | Date | the posting date (`--date`, else the day of the export), ISO `yyyy-mm-dd` |
 | Memo | how to post the line, and the run it comes from |
 
-The adjustment id is `GB-` + the first 8 hex digits of the run's input fingerprint + `-` +
-the product's number on the Usage sheet (in order of first appearance, from 1, four
-digits at least): `GB-3F2A9C01-0003`. It is stable: exporting the same inputs again gives
-the same ids (an ERP that refuses a duplicate document id refuses a second import), and
-other inputs give other ids (a new adjustment, not an edit of the reviewed one).
+The adjustment id is `GB-` + the first 8 hex digits of the SHA-256 of the run's input
+fingerprint, rule and settings (`run_digest`) + `-` + the product's number on the Usage
+sheet (in order of first appearance, from 1, four digits at least): `GB-3F2A9C01-0003`.
+It is stable: exporting the same run again gives the same ids (an ERP that refuses a
+duplicate document id refuses a second import), and other inputs, another rule or other
+settings give other ids, as they give other lines (a new adjustment, not an edit of the
+reviewed one).
 
 Only products whose status is Adjust are exported: a product that is blocked, that cannot
 be cleared, or that needs no adjustment has no line to post. The lines come from the
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from decimal import Decimal
 from typing import Iterator, Sequence
@@ -41,9 +44,16 @@ from .record import RunRecord
 HEADER = ("Adjustment ID", "Product", "Line", "Quantity", "Unit Cost", "Extended Cost", "Date", "Memo")
 
 
-def adjustment_id(fingerprint: str, number: int) -> str:
-    """`GB-3F2A9C01-0003`: the run's inputs, the product's number on the Usage sheet."""
-    return f"GB-{fingerprint[:8].upper()}-{number:04d}"
+def adjustment_id(record: RunRecord, number: int) -> str:
+    """`GB-3F2A9C01-0003`: the run (its inputs, rule and settings), the product's number on
+    the Usage sheet."""
+    return f"GB-{run_digest(record)[:8].upper()}-{number:04d}"
+
+
+def run_digest(record: RunRecord) -> str:
+    """The SHA-256 (hex) of what decides the lines: the input fingerprint, the rule and the
+    settings, one a line (`giveback_fingerprint`, `giveback_rule`, `giveback_settings`)."""
+    return hashlib.sha256(f"{record.fingerprint}\n{record.rule}\n{record.settings}".encode("utf-8")).hexdigest()
 
 
 def export_rows(products: Sequence[str], recommendations: Sequence[Recommendation], record: RunRecord,
@@ -53,7 +63,7 @@ def export_rows(products: Sequence[str], recommendations: Sequence[Recommendatio
     for rec in recommendations:
         if rec.status is not Status.ADJUST:
             continue
-        identity = adjustment_id(record.fingerprint, numbers[rec.product])
+        identity = adjustment_id(record, numbers[rec.product])
         lines = rec.chosen.lines
         for number, line in enumerate(lines, start=1):
             cost = rec.unit_cost

@@ -4,8 +4,8 @@ reconciliation k times, is what the ERP still shows unallocated what the trace p
 The prediction for run k is worked out again from the inputs and the recommendation (not
 read back from LoopTrace's cells, which may be stale or spill onto other sheets): a run's
 give-back phase gives back `min(returns left, lots' used)` and its allocate phase draws
-`min(consumption left, lots' room)`, whatever the lots' order (`core.counting`), so k
-runs of four totals give the consumption and returns left after run k. The write-off is
+`min(consumption left, lots' room)`, whatever the lots' order, so k runs of four totals
+give the consumption and returns left after run k (`core.counting.left_after`). The write-off is
 the product's last consumption: what is left of consumption is first its own, so the
 usage the accountant pasted may list the write-off's remainder or leave it out.
 
@@ -31,8 +31,12 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Collection, Iterator, NamedTuple, Sequence
 
+from core.counting import left_after
 from core.models import Adjustment, ProductUsage, Recommendation, Status
+from core.notes import describe
+from core.notes import runs as count_runs
 from core.quantities import ZERO, show
+from core.rules import Space, search_space
 
 from ..sheets.after_run import AFTER_RUN, AfterRun, Listed
 
@@ -53,11 +57,20 @@ class Left(NamedTuple):
         return self.consumption - self.returns
 
 
+class Difference(NamedTuple):
+    """Found less expected: units of consumption and of returns (magnitudes: a negative
+    returns difference is fewer returns left than predicted)."""
+
+    consumption: Decimal
+    returns: Decimal
+
+
 class Compared(NamedTuple):
     """One product's pasted remainder against the prediction: `found` as listed (all its
     consumption in `consumption`; `found.write_off` the part of it listed under a
     reference that is not on the Usage sheet, which may be the write-off's), and the
-    likely cause when they differ."""
+    likely cause when they differ. Consumption and returns are compared each on its own:
+    100 of each left is not nothing left."""
 
     product: str
     expected: Left
@@ -69,12 +82,24 @@ class Compared(NamedTuple):
         return matches(self.found, self.expected)
 
     @property
-    def difference(self) -> Decimal:
-        """Found less expected, net, the write-off left out when the listing leaves it out."""
-        listed_write_off = self.found.consumption - self.expected.consumption == self.expected.write_off \
-            and self.found.returns == self.expected.returns
-        expected = self.expected.net + (self.expected.write_off if listed_write_off else ZERO)
-        return self.found.net - expected
+    def write_off_listed(self) -> bool:
+        """Whether the listing holds the write-off's remainder (under a reference the
+        Usage sheet does not have): it is then compared as consumption too."""
+        return ZERO < self.expected.write_off <= self.found.write_off
+
+    @property
+    def compared_with(self) -> Left:
+        """The prediction as the listing is compared with it: the write-off in the
+        consumption when the listing holds it."""
+        if self.write_off_listed:
+            return Left(self.expected.consumption + self.expected.write_off, self.expected.returns)
+        return self.expected
+
+    @property
+    def difference(self) -> Difference:
+        """Found less expected (`compared_with`), consumption and returns each."""
+        expected = self.compared_with
+        return Difference(self.found.consumption - expected.consumption, self.found.returns - expected.returns)
 
 
 class FollowUp(NamedTuple):
@@ -99,11 +124,11 @@ def follow_up(after: AfterRun | None, recommendations: Sequence[Recommendation],
     if after is None:
         return FollowUp("none", message=f"No {AFTER_RUN.sheet} sheet: nothing to follow up.")
     if after.run is None:
-        if not after.rows:
+        if not (after.rows or after.problems or after.run_typed):
             return FollowUp("none", message=f"The {AFTER_RUN.sheet} sheet is empty: nothing to follow up yet.")
         typed = f" holds '{after.run_typed}'" if after.run_typed else " is empty"
         return FollowUp("incomplete", message=f"The run number ({after.run_cell}){typed}: type how many"
-                        " reconciliation runs were done since posting, 1 or more, to compare.")
+                        " reconciliation runs were done since posting, 1 or more, to compare." + _unread(after))
     listed = _listed_by_product(after.rows)
     known = {rec.product: (rec, product) for rec, product in zip(recommendations, inputs)}
     skipped = tuple(name for name in listed if name in blocked)
@@ -115,10 +140,16 @@ def follow_up(after: AfterRun | None, recommendations: Sequence[Recommendation],
     message = _message(status, after.run, differing, len(compared))
     if skipped:
         message += f" Not compared (blocked at the run, no prediction): {', '.join(skipped[:5])}."
-    if after.problems:
-        cells = ", ".join(problem.cell for problem in after.problems[:5])
-        message += f" Left out, as they cannot be read: {cells} ({after.problems[0].message})."
-    return FollowUp(status, after.run, message, differing, len(compared), skipped)
+    return FollowUp(status, after.run, message + _unread(after), differing, len(compared), skipped)
+
+
+def _unread(after: AfterRun) -> str:
+    """The cells of the sheet that cannot be read, and why (the first's reason)."""
+    if not after.problems:
+        return ""
+    cells = ", ".join(problem.cell for problem in after.problems[:5])
+    more = f" and {len(after.problems) - 5} more" if len(after.problems) > 5 else ""
+    return f" Left out, as they cannot be read: {cells}{more} ({after.problems[0].message})."
 
 
 def _listed_by_product(rows: Sequence[Listed]) -> dict[str, list[Listed]]:
@@ -161,42 +192,22 @@ def posted(rec: Recommendation) -> Adjustment:
     return rec.chosen.adjustment if rec.status is Status.ADJUST and rec.chosen.adjustment else NOTHING
 
 
-class Totals(NamedTuple):
-    """A product's lots and usage, as totals: all a run's movements depend on."""
-
-    capacity: Decimal
-    used: Decimal
-    consumption: Decimal
-    returns: Decimal
-
-
-def totals(product: ProductUsage) -> Totals:
-    return Totals(sum((lot.quantity for lot in product.lots), ZERO), sum((lot.used for lot in product.lots), ZERO),
-                  sum((u.quantity for u in product.usage if u.quantity > 0), ZERO),
-                  -sum((u.quantity for u in product.usage if u.quantity < 0), ZERO))
-
-
-def left_after(product: ProductUsage | Totals, adjustment: Adjustment, runs: int) -> Left:
-    """What is unallocated after `runs` runs of the reconciliation with `adjustment`."""
-    capacity, used, consumption, returns = product if isinstance(product, Totals) else totals(product)
-    capacity, consumption = capacity + adjustment.on, consumption + adjustment.off
-    for _ in range(runs):
-        given = min(returns, used)
-        used, returns = used - given, returns - given
-        drawn = min(consumption, capacity - used)
-        used, consumption = used + drawn, consumption - drawn
-        if not (given or drawn):
-            break
+def predicted(space: Space, adjustment: Adjustment, runs: int) -> Left:
+    """What is unallocated after `runs` runs of the reconciliation with `adjustment` posted
+    (`space`: the product's `search_space`, its totals)."""
+    totals = space.totals(adjustment.off)._replace(capacity=space.lots_capacity + adjustment.on)
+    _, _, consumption, returns = left_after(totals, runs)
     write_off = min(consumption, adjustment.off)
     return Left(consumption - write_off, returns, write_off)
 
 
 def _compare(rec: Recommendation, product: ProductUsage, rows: Sequence[Listed], runs: int) -> Compared:
-    expected = left_after(product, posted(rec), runs)
+    space = search_space(product)
+    expected = predicted(space, posted(rec), runs)
     found = _found(rows, _references(product))
     if matches(found, expected):
         return Compared(rec.product, expected, found)
-    return Compared(rec.product, expected, found, _cause(rec, product, rows, runs, found))
+    return Compared(rec.product, expected, found, _cause(rec, product, space, rows, runs, found))
 
 
 def _unknown(name: str, rows: Sequence[Listed]) -> Compared:
@@ -206,14 +217,15 @@ def _unknown(name: str, rows: Sequence[Listed]) -> Compared:
                     " code is spelled otherwise in the ERP.")
 
 
-def _cause(rec: Recommendation, product: ProductUsage, rows: Sequence[Listed], runs: int, found: Left) -> str:
-    return (_posted_since(product, rows, runs, rec) or _other_run(product, rec, runs, found)
-            or _not_posted(product, rec, runs, found) or _keyed_otherwise(product, rec, runs, found)
+def _cause(rec: Recommendation, product: ProductUsage, space: Space, rows: Sequence[Listed], runs: int,
+           found: Left) -> str:
+    return (_posted_since(product, space, rows, runs, rec) or _other_run(space, rec, runs, found)
+            or _not_posted(space, rec, runs, found) or _keyed_otherwise(space, rec, runs, found)
             or "giveback cannot tell why: compare the product's unallocated usage in the ERP with its rows on the"
                " Usage sheet, and the lines posted with those on Adjustments.")
 
 
-def _posted_since(product: ProductUsage, rows: Sequence[Listed], runs: int, rec: Recommendation) -> str:
+def _posted_since(product: ProductUsage, space: Space, rows: Sequence[Listed], runs: int, rec: Recommendation) -> str:
     references = _references(product)
     new = [row for row in rows if row.reference and _key(row.reference) not in references]
     if not new:
@@ -221,34 +233,34 @@ def _posted_since(product: ProductUsage, rows: Sequence[Listed], runs: int, rec:
     shown = ", ".join(f"{row.reference} ({show(row.quantity)})" for row in new[:5])
     more = f" and {len(new) - 5} more" if len(new) > 5 else ""
     rest = _found([row for row in rows if row not in new], references)
-    if matches(rest, left_after(product, posted(rec), runs)):
+    if matches(rest, predicted(space, posted(rec), runs)):
         return f"usage posted since the run: {shown}{more} {_are(new)} not on the Usage sheet; without {_them(new)} the" \
                " product is on track. Reconcile again with the new usage added."
     return f"usage posted since the run, at least in part: {shown}{more} {_are(new)} not on the Usage sheet."
 
 
-def _other_run(product: ProductUsage, rec: Recommendation, runs: int, found: Left) -> str:
+def _other_run(space: Space, rec: Recommendation, runs: int, found: Left) -> str:
     adjustment = posted(rec)
     for other in range(max(1, runs - 10), runs + 11):
-        if other != runs and matches(found, left_after(product, adjustment, other)):
-            return f"it is what {_runs(other)} would leave: were {other} runs done, not {runs}? Type the runs" \
+        if other != runs and matches(found, predicted(space, adjustment, other)):
+            return f"it is what {count_runs(other)} would leave: were {other} runs done, not {runs}? Type the runs" \
                    " done in the Run cell."
     return ""
 
 
-def _not_posted(product: ProductUsage, rec: Recommendation, runs: int, found: Left) -> str:
-    if posted(rec) != NOTHING and matches(found, left_after(product, NOTHING, runs)):
+def _not_posted(space: Space, rec: Recommendation, runs: int, found: Left) -> str:
+    if posted(rec) != NOTHING and matches(found, predicted(space, NOTHING, runs)):
         return "it is what the usage leaves with no adjustment: the lines look not posted yet."
     return ""
 
 
-def _keyed_otherwise(product: ProductUsage, rec: Recommendation, runs: int, found: Left) -> str:
+def _keyed_otherwise(space: Space, rec: Recommendation, runs: int, found: Left) -> str:
     """Another On/Off that leaves what was found after `runs` runs: lines the sheets
     showed (the guide's, another option's) first, else the nearest to the recommended."""
-    recommended, before = posted(rec), totals(product)
+    recommended = posted(rec)
 
     def leaves_it(adjustment: Adjustment) -> bool:
-        return adjustment != recommended and matches(found, left_after(before, adjustment, runs))
+        return adjustment != recommended and matches(found, predicted(space, adjustment, runs))
 
     shown = next(((adjustment, where) for adjustment, where in _shown_lines(rec) if leaves_it(adjustment)), None)
     if shown is None:
@@ -258,8 +270,8 @@ def _keyed_otherwise(product: ProductUsage, rec: Recommendation, runs: int, foun
         nearest = min(hits, key=lambda a: (abs(a.on - recommended.on) + abs(a.off - recommended.off), a.on, a.off))
         shown = (nearest, "")
     adjustment, where = shown
-    return (f"the lines look keyed with another quantity: {_lines(adjustment)}{where} leaves exactly this after"
-            f" {_runs(runs)}, where {_lines(recommended)} was recommended. Check the quantities posted in the ERP.")
+    return (f"the lines look keyed with another quantity: {describe(adjustment)}{where} leaves exactly this after"
+            f" {count_runs(runs)}, where {describe(recommended)} was recommended. Check the quantities posted in the ERP.")
 
 
 def _shown_lines(rec: Recommendation) -> Iterator[tuple[Adjustment, str]]:
@@ -267,7 +279,7 @@ def _shown_lines(rec: Recommendation) -> Iterator[tuple[Adjustment, str]]:
     if rec.guide.adjustment is not None:
         yield rec.guide.adjustment, " (the guide's lines)"
     for option in rec.options:
-        yield option.adjustment, f" (the Options sheet's {_runs(option.loops)})"
+        yield option.adjustment, f" (the Options sheet's {count_runs(option.loops)})"
 
 
 def _candidates(rec: Recommendation, recommended: Adjustment) -> Iterator[Adjustment]:
@@ -286,17 +298,6 @@ def _candidates(rec: Recommendation, recommended: Adjustment) -> Iterator[Adjust
         yield Adjustment(on=recommended.on, off=quantity)
 
 
-def _lines(adjustment: Adjustment) -> str:
-    if adjustment == NOTHING:
-        return "no adjustment"
-    lines = [f"On {show(adjustment.on)}"] + ([f"Off -{show(adjustment.off)}"] if adjustment.off else [])
-    return " / ".join(lines)
-
-
-def _runs(count: int) -> str:
-    return f"{count} run{'s' if count != 1 else ''}"
-
-
 def _are(rows: Sequence) -> str:
     return "is" if len(rows) == 1 else "are"
 
@@ -307,7 +308,7 @@ def _them(rows: Sequence) -> str:
 
 def _message(status: str, runs: int, differing: Sequence[Compared], compared: int) -> str:
     if status == "on_track":
-        return (f"on track after {_runs(runs)}: what is still unallocated is what the trace predicted for"
+        return (f"on track after {count_runs(runs)}: what is still unallocated is what the trace predicted for"
                 f" all {compared} product{'s' if compared != 1 else ''}.")
-    return (f"not on track after {_runs(runs)}: {len(differing)} of {compared} product{'s' if compared != 1 else ''}"
+    return (f"not on track after {count_runs(runs)}: {len(differing)} of {compared} product{'s' if compared != 1 else ''}"
             " differ from the trace's prediction.")

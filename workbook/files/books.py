@@ -22,6 +22,7 @@ from .parts import read_contents
 from .saving import SaveRefused
 from .snapshot import Snapshot
 from .stream_reader import Worksheets, as_damage, damaged
+from ..xlsx.opc import Package
 from ..xlsx.package import PackageError, SheetNotOurs, write_outputs, written_by_giveback
 from ..seam import OutputSheet, Row, WorkbookError
 
@@ -102,7 +103,34 @@ class StreamBook:
         self.snapshot = as_snapshot(source)
         self.path = self.snapshot.path
         self._archive = self.snapshot.zip()
+        self._package: Package | None = None
         self._sheets = Worksheets.of(self.path, self._archive)
+
+    @classmethod
+    def glance(cls, path: Path) -> "StreamBook":
+        """The workbook at `path` read where it lies, each sheet only as far as its rows
+        are asked for (`Package.glance`, the shared strings and styles refused if they are
+        a zip bomb): to look at the first rows of a file about to be replaced, never for
+        one giveback reads or copies (those are snapshots, judged by the guard). Raises
+        WorkbookError."""
+        book = cls.__new__(cls)
+        book.snapshot, book.path = None, Path(path)
+        try:
+            book._package = Package.glance(book.path)
+        except PackageError as error:
+            raise WorkbookError(str(error)) from None
+        book._archive = book._package.zip
+        try:
+            book._sheets = Worksheets.of(book.path, book._archive)
+            for part in filter(None, (book._sheets.contents.shared_strings, book._sheets.contents.styles)):
+                book._package.refuse_bomb(part)
+        except PackageError as error:
+            book.close()
+            raise WorkbookError(str(error)) from None
+        except BaseException:
+            book.close()
+            raise
+        return book
 
     def sheet_names(self) -> list[str]:
         return self._sheets.contents.worksheets()
@@ -112,6 +140,8 @@ class StreamBook:
 
     def close(self) -> None:
         self._archive.close()
+        if self._package is not None:
+            self._package.close()
 
     def __enter__(self) -> "StreamBook":
         return self

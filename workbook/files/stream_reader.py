@@ -23,11 +23,12 @@ Memory stays flat: each row is dropped from the parsed tree once it is read.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import iterparse
@@ -63,8 +64,9 @@ class Worksheets:
 
     def _cell_reader(self) -> Cells:
         if self._cells is None:
-            strings = self._parsed(self.contents.shared_strings, shared_strings, [])
-            styles = self._parsed(self.contents.styles, date_styles, Styles(frozenset(), frozenset()))
+            strings = functools.partial(self._parsed, self.contents.shared_strings, shared_strings, [])
+            styles = functools.partial(self._parsed, self.contents.styles, date_styles,
+                                       Styles(frozenset(), frozenset()))
             self._cells = Cells(strings, styles, self.contents.date1904)
         return self._cells
 
@@ -159,14 +161,28 @@ def unescaped(text: str) -> str:
 
 class Cells:
     """Turns `<c>` elements into plain values, knowing the shared strings, which styles are
-    dates and the workbook's date system."""
+    dates and the workbook's date system. The shared strings are read (`strings`) at the
+    first cell that needs them, the styles (and openpyxl's rules for them) at the first
+    number: a glance at the run record above the table of giveback's own Summary (inline
+    text) needs neither, and in a large book they cost more than those rows."""
 
-    def __init__(self, strings: list[str], styles: Styles, date1904: bool):
+    def __init__(self, strings: Callable[[], list[str]], styles: Callable[[], Styles], date1904: bool):
+        self._read_strings, self._read_styles, self.date1904 = strings, styles, date1904
+
+    @functools.cached_property
+    def strings(self) -> list[str]:
+        return self._read_strings()
+
+    @functools.cached_property
+    def styles(self) -> Styles:
+        return self._read_styles()
+
+    @functools.cached_property
+    def _dates(self):
+        """openpyxl's (epoch, from_excel, from_ISO8601) for this workbook."""
         from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
-        self.strings, self.styles = strings, styles
-        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-        self.from_excel, self.from_iso = from_excel, from_ISO8601
+        return (CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900), from_excel, from_ISO8601
 
     def value(self, cell) -> object:
         kind = cell.get("t", "n")
@@ -186,7 +202,7 @@ class Cells:
         if kind == "b":
             return bool(int(value))
         if kind == "d":
-            return self.from_iso(value)
+            return self._dates[2](value)
         return unescaped(value) if kind == "str" else value  # a formula's text; "e": the error's text
 
     def _number(self, value: str, style: int) -> object:
@@ -194,7 +210,8 @@ class Cells:
         if style not in self.styles.dates:
             return number
         try:
-            return self.from_excel(number, self.epoch, timedelta=style in self.styles.durations)
+            epoch, from_excel, _ = self._dates
+            return from_excel(number, epoch, timedelta=style in self.styles.durations)
         except (OverflowError, ValueError):
             return "#VALUE!"  # a date format on a number no date has: openpyxl's reading too
 

@@ -39,6 +39,8 @@ TEMPLATE_ROWS: tuple[Row, ...] = ((RUN_LABEL, None), (), tuple(field.header for 
 RUN_HELP = "The number of COGS reconciliation runs done since posting the adjustment: 1 or more."
 PRODUCT_BLANK = Fault(Code.PRODUCT_BLANK, "The product is blank; every row needs one.")
 QUANTITY_BLANK = Fault(Code.QUANTITY_BLANK, "The quantity is blank.")
+NO_HEADER = ("No row names the Product and Quantity columns, so the rows pasted cannot be read: type the header"
+             " (Product, Quantity, Reference) above them.")
 
 
 class Listed(NamedTuple):
@@ -73,7 +75,7 @@ def read_after_run(reader: SheetReader, names: list[str]) -> AfterRun | None:
     run, run_cell, run_typed = _run(sheet, before)
     problems: list[Problem] = []
     if header is None or header.missing(AFTER_RUN):
-        return AfterRun(run, (), (), run_cell, run_typed)
+        return AfterRun(run, (), _no_header(sheet, [*before, *rows], run_cell), run_cell, run_typed)
     listed = []
     for number, row in rows:
         row_cells = Cells(header, number, row)
@@ -89,6 +91,22 @@ def read_after_run(reader: SheetReader, names: list[str]) -> AfterRun | None:
     return AfterRun(run, tuple(listed), tuple(problems + list(header.problems)), run_cell, run_typed)
 
 
+def _no_header(sheet: str, rows: list[NumberedRow], run_cell: str) -> tuple[Problem, ...]:
+    """A sheet with cells typed but no header naming Product and Quantity: its rows cannot
+    be read (one problem, at the first such cell); a sheet with nothing but the Run line
+    has none."""
+    for number, row in rows:
+        for column, value in enumerate(row):
+            cell = cell_address(sheet, number, column)
+            if not cells.is_blank(value) and cell != run_cell and not _is_run_label(value):
+                return (Problem(code=Code.COLUMN_MISSING, cell=cell, message=NO_HEADER),)
+    return ()
+
+
+def _is_run_label(value: object) -> bool:
+    return isinstance(value, str) and normal_name(value) == normal_name(RUN_LABEL)
+
+
 def _keeping(rows: Iterable[NumberedRow], kept: list[NumberedRow]) -> Iterable[NumberedRow]:
     """`rows`, each also kept in `kept` (the rows above the header hold the Run cell)."""
     for numbered_row in rows:
@@ -101,7 +119,7 @@ def _run(sheet: str, rows: list[NumberedRow]) -> tuple[int | None, str, str]:
     what it holds when that is not a number of runs."""
     for number, row in rows:
         for column, value in enumerate(row):
-            if isinstance(value, str) and normal_name(value) == normal_name(RUN_LABEL):
+            if _is_run_label(value):
                 cell = cell_address(sheet, number, column + 1)
                 typed = row[column + 1] if column + 1 < len(row) else None
                 if cells.is_blank(typed):

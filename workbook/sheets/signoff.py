@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import islice
 from typing import Iterable, NamedTuple
 
 from core.models import RULE_WORDS
@@ -96,12 +97,7 @@ def read_block(reader: SheetReader, names: list[str]) -> Block | None:
     summary = next((name for name in names if normal_name(name) == "summary"), None)
     if summary is None:
         return None
-    rows = []
-    for number, row in enumerate(reader.rows(summary), start=1):
-        if number > SCAN_ROWS:
-            break
-        rows.append(row)
-    return block_of(rows)
+    return block_of(islice(reader.rows(summary), SCAN_ROWS))  # read no further than the table's header
 
 
 def block_of(rows: Iterable[Row]) -> Block | None:

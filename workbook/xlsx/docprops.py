@@ -18,10 +18,12 @@ XML book has the part in Strict's namespaces; they are kept.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Mapping
 
 from lxml import etree
 
+from ..files.snapshot import Snapshot
 from .opc import DOC_RELS, Package
 
 CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -85,7 +87,9 @@ def relationship_type(strict: bool) -> str:
     return STRICT_CUSTOM_PROPERTIES if strict else CUSTOM_PROPERTIES
 
 
-def properties_of(path) -> dict[str, str]:
-    """The custom properties of the workbook file at `path`; raises PackageError."""
-    with Package(path) as package:
+def properties_of(source: Snapshot | Path) -> dict[str, str]:
+    """The custom properties of the workbook: the snapshot its readers read (never its path
+    again, so properties and cells come from one version of the file), or a file read
+    once; raises PackageError."""
+    with Package(source) as package:
         return read_properties(package)

@@ -129,7 +129,7 @@ class Package:
         info = self.infos.get(self.actual_name(part))
         if info is None:
             raise PackageError(f"{self.path.name} is damaged: its part {part} is missing.")
-        _refuse_bomb(self.path, info)
+        self.refuse_bomb(part)
         try:
             root = etree.fromstring(self.zip.read(info), _PARSER)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as error:
@@ -145,6 +145,13 @@ class Package:
         if self.strict:
             return etree.fromstring(strict.to_transitional(etree.tostring(root, encoding="UTF-8")), _PARSER)
         return root
+
+    def refuse_bomb(self, part: str) -> None:
+        """PackageError when `part` would unpack past what giveback parses whole (a zip
+        bomb: see `xml`); nothing when the package has no such part."""
+        info = self.infos.get(self.actual_name(part))
+        if info is not None:
+            _refuse_bomb(self.path, info)
 
     def relationships(self, part: str) -> list[Relationship]:
         """The relationships of `part` (none when it has no rels part)."""

@@ -1,27 +1,33 @@
 // What xlwings' own actions cannot do in Excel on the web, done for giveback's script:
-// a sheet's print setup and its charts. The script (addin/book.py, addin/hosts.py) sends
-// each as xlwings' `runMacro` action naming one of these callbacks, which main.js
-// registers with xlwings' `registerCallback`; runActions calls them in order with the
-// other actions, as `callback(context, sheetName, description)`.
+// a sheet's print setup and its charts, and the workbook's custom document properties.
+// The script (addin/book.py, addin/hosts.py) sends each as xlwings' `runMacro` action
+// naming one of these callbacks, which main.js registers with xlwings'
+// `registerCallback`; runActions calls them in order with the other actions, as
+// `callback(context, sheetName, description)` (`callback(context, properties)` for the
+// properties).
 //
 // The description comes from the same layout and charts the file writer writes
 // (workbook/paper.py, workbook/seam.py's Chart), so a sheet prints and draws alike from
-// every host:
+// every host; the properties are the run record the file writer keeps in the file's
+// custom properties (workbook/close/record.py), which other programs read:
 //
 //   givebackPageLayout: {orientation, pages_wide, pages_tall, scale, title_rows: "$6:$6",
 //     title_columns: "$A:$A" or "", column_breaks: ["H1"], row_breaks: ["A23"], footer: {left, right},
 //     margins: {left, right, top, bottom, header, footer} (points)}
 //   givebackCharts: [{title, x_title, y_title, from: "A12", to: "F30",
 //     series: [{name, x: "B8:X8", y: "B9:X9", markers, marker_size, color: "#4472C4"}]}]
+//   givebackProperties: {giveback_version: "0.1.0", giveback_rule: "book", ...} (text)
 //
-// Office.js has them from ExcelApi 1.9 (pageLayout, page breaks) and 1.8 (a chart's
-// plotVisibleOnly: the charts read hidden rows); `clientCapabilities` lists the callbacks
-// this Excel can run, and the client sends that list with the book, so that the script
-// writes a legend note instead where Excel cannot (an older Excel 2016 or 2019).
+// Office.js has them from ExcelApi 1.9 (pageLayout, page breaks), 1.8 (a chart's
+// plotVisibleOnly: the charts read hidden rows) and 1.7 (workbook.properties.custom);
+// `clientCapabilities` lists the callbacks this Excel can run, and the client sends that
+// list with the book, so that the script writes a legend note instead where Excel cannot
+// (an older Excel 2016 or 2019).
 
 export const PAGE_LAYOUT = "givebackPageLayout";
 export const CHARTS = "givebackCharts";
-const NEEDS = { [PAGE_LAYOUT]: "1.9", [CHARTS]: "1.8" };
+export const PROPERTIES = "givebackProperties";
+const NEEDS = { [PAGE_LAYOUT]: "1.9", [CHARTS]: "1.8", [PROPERTIES]: "1.7" };
 
 // {callbacks: [...]}: what goes with the book as `giveback_client`.
 export function clientCapabilities(isSetSupported) {
@@ -31,6 +37,15 @@ export function clientCapabilities(isSetSupported) {
 export function registerCallbacks(register) {
   register(givebackPageLayout);
   register(givebackCharts);
+  register(givebackProperties);
+}
+
+// The workbook's custom document properties: each of `properties` set as text, made when
+// missing (`add` sets an existing one, whatever its case); the user's own left alone.
+export async function givebackProperties(context, properties) {
+  const custom = context.workbook.properties.custom;
+  for (const [key, value] of Object.entries(properties)) custom.add(key, String(value));
+  await context.sync();
 }
 
 export async function givebackPageLayout(context, sheetName, layout) {
