@@ -76,14 +76,12 @@ def recommending(rule: str, products) -> float:
 
 
 def read_products():
+    """The book's products as `reconcile` assembles them."""
     from workbook.files.books import open_book
-    from workbook.reconcile import _read
-    from workbook.sheets import inputs
-    from workbook.sheets.schema import USAGE
+    from workbook.reconcile import reconcile
 
     with open_book(BOOK) as reader:
-        usage = _read(reader, reader.sheet_names(), USAGE, inputs.read_usage, lambda *args: None)
-    return inputs.assemble(usage, inputs.Records([], [], {}), inputs.Records([], [], {})).ready
+        return reconcile(reader, {"rule": "guide"}).ready
 
 
 def main() -> None:

@@ -4,8 +4,9 @@ summary), with the reader chosen (`fast`: python-calamine; `openpyxl`: read-only
 
 - read: open the book, read the input sheets and turn them into models (the codecs),
   group by product; everything `workbook.reconcile.reconcile` does but the engine;
-- engine: `core.recommend` for every product, and `core.trace_of`, each product's trace
-  simulated while LoopTrace is written (timed around each call);
+- engine: `core.book.recommend_book` (every product, and the whole book), and
+  `core.trace_of`, each product's trace simulated while LoopTrace is written (timed
+  around each call);
 - write: `workbook.files.books.write_book`, the output sheets into a byte copy of the user's
   book, less the trace simulation inside it.
 """
@@ -44,7 +45,7 @@ class Stopwatch:
 def run(path: Path, target: Path, reader: str = "fast", rule: str | None = None) -> dict:
     """Reconcile `path` into `target` (with `rule`, as `--rule` would; None: the
     book's Settings, else the default); seconds per stage and the trace's length."""
-    engine = reconciling.recommend = Stopwatch(reconciling.recommend)
+    engine = reconciling.recommend_book = Stopwatch(reconciling.recommend_book)
     tracing = outputs.trace_of = Stopwatch(outputs.trace_of)  # simulated as LoopTrace is written
     writing = command.write_book = Stopwatch(command.write_book)
     if reader != "fast":
