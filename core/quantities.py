@@ -29,12 +29,12 @@ def to_quantity(value: object) -> Decimal:
 
     Accepts int, float, Decimal and numeric text ("1,234.50" is not accepted: thousands
     separators are ambiguous across locales)."""
-    quick = _quick_quantity(value)
+    quick = plain_quantity(value)
     return quick if quick is not None else _exact_quantity(value)
 
 
-def _quick_quantity(value: object) -> Decimal | None:
-    """The common cells of a large sheet, with `_exact_quantity`'s result but 1.6x (two
+def plain_quantity(value: object) -> Decimal | None:
+    """`to_quantity` of a plain number (a non-zero int or float), or None. The common cells of a large sheet, with `_exact_quantity`'s result but 1.6x (two
     decimals) to 3.7x (whole) faster: a whole number, or a float whose shortest repr has
     at most 6 decimals (`433.93`: its Decimal needs no rounding and has no trailing
     zeros). None for anything else."""

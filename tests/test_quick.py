@@ -4,7 +4,9 @@ problems of reading every row cell by cell: it only ever declines a row, never j
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import Iterator
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,6 +50,7 @@ def both_ways(rows: list[list]) -> tuple[inputs.Records, inputs.Records]:
 
 def same(quick: inputs.Records, full: inputs.Records) -> None:
     assert [r._asdict() for r in quick.records] == [r._asdict() for r in full.records]
+    assert list(map(repr, quick.records)) == list(map(repr, full.records))  # 1.0 written as 1.0, not 1
     assert [type(r.quantity) for r in quick.records] == [Decimal] * len(quick.records)
     assert quick.problems == full.problems
     assert list(quick.products) == list(full.products)
@@ -57,6 +60,56 @@ def same(quick: inputs.Records, full: inputs.Records) -> None:
 @given(ROWS)
 def test_quick_path_reads_as_the_cell_by_cell_path(data_rows):
     same(*both_ways([HEADER, *data_rows]))
+
+
+@contextmanager
+def chunks_of(rows: int) -> Iterator[None]:
+    """The quick path reads `rows` rows at a time (`inputs.CHUNK`)."""
+    before, inputs.CHUNK = inputs.CHUNK, rows
+    try:
+        yield
+    finally:
+        inputs.CHUNK = before
+
+
+COMMON_ROWS = st.lists(st.tuples(st.sampled_from(["A", "B", " C", 7, 7.0]),
+                                 st.sampled_from([1, 1.0, 2.5, "1.50", "3", -4, "-4.0", "(2)"]),
+                                 st.sampled_from([dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 8), 46_000, None,
+                                                  "2026-01-03", "3/1/2026"]),
+                                 st.sampled_from(["INV-1", " INV-2 ", None, 1001, 1001.5, "#7"]),
+                                 st.sampled_from([None, 2.5, 2.50, "2.50", 3, "$1.00"])).map(list),
+                       max_size=30)
+
+
+@SETTINGS
+@given(ROWS, st.integers(1, 5))
+def test_quick_path_a_chunk_at_a_time(data_rows, chunk):
+    with chunks_of(chunk):
+        same(*both_ways([HEADER, *data_rows]))
+
+
+@SETTINGS
+@given(COMMON_ROWS, st.integers(1, 7))
+def test_common_rows_a_chunk_at_a_time(data_rows, chunk):
+    """Chunks of common rows are read a column at a time, and values first met are
+    shared in the rows' order: "1.50" then 1.5 is 1.50 twice, as cell by cell."""
+    with chunks_of(chunk):
+        same(*both_ways([HEADER, *data_rows]))
+
+
+def test_a_chunk_of_common_rows_is_read_a_column_at_a_time():
+    rows = [["A", 3.0, dt.date(2026, 3, 1), "INV-1", 2.5], ["B", "1.50", None, 1001.0, None], ["A", 1.5, 46_000, None, "2"]]
+    numbered_rows = numbered([HEADER])
+    header = find_header(USAGE, "Usage", numbered_rows)
+    records = QuickUsage(header, inputs.Shared()).batch([2, 3, 4], rows)
+    assert [(r.product, r.quantity, r.date, r.reference, r.unit_cost, r.source) for r in records] == [
+        ("A", 3, dt.date(2026, 3, 1), "INV-1", Decimal("2.5"), "Usage!B2"),
+        ("B", Decimal("1.5"), None, "1001", None, "Usage!B3"),
+        ("A", Decimal("1.5"), dt.date(2025, 12, 9), "", Decimal(2), "Usage!B4"),
+    ]
+    one_by_one = QuickUsage(header, inputs.Shared())
+    assert list(map(repr, records)) == [repr(one_by_one(number, row)) for number, row in zip([2, 3, 4], rows)]
+    assert QuickUsage(header, inputs.Shared()).batch([2], [["A", True, None, None, None]]) is None  # a bool: not a quantity
 
 
 @SETTINGS

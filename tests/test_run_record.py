@@ -165,3 +165,39 @@ def test_recording_keeps_only_what_it_is_asked_to():
     recorder = Recorder(keep=True, pack=False)
     reconcile(grids(usage=demo_usage()), recorder=recorder)
     assert len(rows_of(recorder.sheets["Usage"].lines)) == 11 and recorder.sheets["Usage"].packed() == b""
+
+
+def lines_one_row_at_a_time(rows: list[tuple[int, tuple]]) -> list[bytes]:
+    """The lines as recorded before rows were read in chunks: a row at a time, a line
+    ended at a row numbered a multiple of 512 once it held 4,096 rows (the lines of books
+    reconciled then, which must stay current)."""
+    lines, numbers, values = [], [], []
+    for number, row in rows:
+        if row.count(None) < len(row):
+            numbers.append(number)
+            values.append(row)
+            if number % 512 == 0 and len(values) >= 4_096:
+                lines.append(batch_line(numbers, values))
+                numbers, values = [], []
+    if values:
+        lines.append(batch_line(numbers, values))
+    return lines
+
+
+@pytest.mark.parametrize("chunk", [1, 700, 4_096, 9_000])
+def test_rows_read_in_chunks_make_the_lines_rows_read_one_by_one_made(chunk, monkeypatch):
+    import random
+
+    from workbook.close import record
+    from workbook.sheets.schema import USAGE, find_header, numbered
+
+    monkeypatch.setattr(record, "CHUNK", chunk)
+    pick = random.Random(chunk)
+    data = [("A", 1.0, None, None, None) if pick.random() < 0.95 else (None,) * 5 for _ in range(20_000)]
+    rows = numbered([("Product", "Quantity", "Date", "Reference", "Unit Cost"), *data])
+    header = find_header(USAGE, "Usage", rows)
+    recorder = Recorder(keep=True)
+    passed = list(recorder.known_columns(USAGE, header, rows))
+    assert passed == list(zip(range(2, 20_002), data))
+    recorder.digests()
+    assert recorder.sheets["Usage"].lines == lines_one_row_at_a_time(passed)

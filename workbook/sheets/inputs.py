@@ -15,7 +15,9 @@ it is not set, and a date that could be read two ways is then a warning).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterable, NamedTuple
+from itertools import islice
+from operator import itemgetter
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from core import counts
 from core.counts import negative_count
@@ -44,31 +46,54 @@ class Records(NamedTuple):
 
 
 RowReader = Callable[[Cells], "tuple[object | None, str | None]"]  # a row's record (None if bad), its product
-QuickReader = Callable[[int, Row], "object | None"]  # a common row's record, or None: read it in full
+CHUNK = 4_096  # rows the quick path reads at once
 
 
 def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader,
-               quick: QuickReader | None = None) -> Records:
-    records, problems, products = [], list(header.problems), {}
-    for number, row in rows:
-        if quick is not None:
-            record = quick(number, row)
-            if record is not None:
-                records.append(record)
-                if record.product not in products:
-                    products[record.product] = cell_address(header.sheet, number, header.columns["product"])
-                continue
-        row_cells = Cells(header, number, row)
-        if row_cells.is_blank():
-            continue
-        record, product = read_row(row_cells)
-        if product is not None and product not in products:
-            products[product] = row_cells.cell("product")
-        if row_cells.faults:
-            problems.extend(row_cells.problems(product))
-        if not row_cells.blocked:
-            records.append(record)
-    return Records(records, problems, products)
+               quick: QuickUsage | None = None) -> Records:
+    read = Records([], list(header.problems), {})
+    if quick is None:
+        for number, row in rows:
+            _read_row(header, number, row, read_row, read)
+        return read
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK)):
+        numbers, chunk_rows = zip(*chunk)
+        records = quick.batch(numbers, chunk_rows)
+        if records is None:
+            for number, row in chunk:
+                _read_row(header, number, row, read_row, read, quick)
+        else:
+            read.records.extend(records)
+            _first_cells(header, numbers, list(map(itemgetter(0), records)), read.products)  # products
+    return read
+
+
+def _read_row(header: Header, number: int, row: Row, read_row: RowReader, read: Records,
+              quick: QuickUsage | None = None) -> None:
+    """One row into `read`: through the quick path when it takes it, else cell by cell."""
+    record = None if quick is None else quick(number, row)
+    if record is not None:
+        read.records.append(record)
+        if record.product not in read.products:
+            read.products[record.product] = cell_address(header.sheet, number, header.columns["product"])
+        return
+    row_cells = Cells(header, number, row)
+    if row_cells.is_blank():
+        return
+    record, product = read_row(row_cells)
+    if product is not None and product not in read.products:
+        read.products[product] = row_cells.cell("product")
+    if row_cells.faults:
+        read.problems.extend(row_cells.problems(product))
+    if not row_cells.blocked:
+        read.records.append(record)
+
+
+def _first_cells(header: Header, numbers: Sequence[int], products: list[str], first: dict[str, str]) -> None:
+    """Each product new to `first` with its first cell among rows `numbers`."""
+    for product in [product for product in dict.fromkeys(products) if product not in first]:
+        first[product] = cell_address(header.sheet, numbers[products.index(product)], header.columns["product"])
 
 
 class Shared:
