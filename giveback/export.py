@@ -106,7 +106,7 @@ def write_text(target: Path, text: str) -> list[str]:
         return notes
     if target.is_dir():
         raise IsADirectoryError(21, "a folder", str(target))
-    with saving(target, notes=notes) as file:
+    with saving(target, notes=notes, option="--csv") as file:
         file.write(text.encode("utf-8"))
     return notes
 

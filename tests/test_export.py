@@ -172,6 +172,7 @@ def test_an_import_file_open_in_excel_is_not_replaced(demo, tmp_path, capsys):
     excel_owner_file(target, "Jane Doe")
     status, _, err = run(capsys, "export", book, "--csv", target)
     assert status == 2 and "lines.csv is open in Excel by Jane Doe" in err and "Traceback" not in err
+    assert "another file with --csv" in " ".join(err.split())  # export's option, not reconcile's -o
     assert target.read_text() == "open in Excel\n"
 
 

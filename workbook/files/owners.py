@@ -56,16 +56,17 @@ def open_by(book: Path) -> Owner | None:
     return None
 
 
-def refusal(book: Path, owner: Owner) -> str:
+def refusal(book: Path, owner: Owner, option: str = "-o") -> str:
     """The message for a run that wrote nothing because `book` is open: who has it, what
-    to do, and how to tell a stale owner file."""
+    to do (`option`: the command's option naming another file), and how to tell a stale
+    owner file."""
     who = owner.user or "someone (the owner file does not say who)"
     where = f" on {owner.computer}" if owner.computer else ""
     folder = owner.file.parent.absolute()  # "." for a book named without its folder: no help to anyone
     return (
         f"{book.name} is open in {owner.program} by {who}{where} since {owner.since}: nothing was "
         f"written. Close it in {owner.program} and run giveback again, or write the result to another file "
-        f"with -o. If nobody has it open ({owner.program} closed without tidying up, after a crash or a power "
+        f"with {option}. If nobody has it open ({owner.program} closed without tidying up, after a crash or a power "
         f"cut), delete {owner.file.name} in {folder} and run again."
     )
 

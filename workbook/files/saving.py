@@ -64,11 +64,12 @@ class SaveRefused(Exception):
 
 @contextlib.contextmanager
 def saving(target: Path, like: Path | None = None, unchanged: Snapshot | None = None,
-           notes: list[str] | None = None, replace: bool = True) -> Iterator[BinaryIO]:
+           notes: list[str] | None = None, replace: bool = True, option: str = "-o") -> Iterator[BinaryIO]:
     """An open temporary file beside `target` (beside the file a symbolic link points at)
     that takes the target's place when the block succeeds, and is removed when it fails.
-    See the module's notes for `like`, `unchanged`, `notes` and `replace`."""
-    refuse_if_open(target)
+    See the module's notes for `like`, `unchanged`, `notes` and `replace`; `option` is the
+    command's option naming another file, for the refusal of a file open in Excel."""
+    refuse_if_open(target, option)
     real = real_path(target)
     remove_stale_temporaries(real.parent)
     temporary, handle = create_temporary(real)
@@ -96,11 +97,11 @@ def create_temporary(real: Path) -> tuple[Path, int]:
     return temporary, handle
 
 
-def refuse_if_open(target: Path) -> None:
+def refuse_if_open(target: Path, option: str = "-o") -> None:
     """SaveRefused when Excel or LibreOffice has `target` open (its owner file is there)."""
     owner = open_by(target)
     if owner is not None:
-        raise SaveRefused(refusal(Path(target), owner))
+        raise SaveRefused(refusal(Path(target), owner, option))
 
 
 def real_path(target: Path) -> Path:
