@@ -74,7 +74,8 @@ def export_rows(products: Sequence[str], recommendations: Sequence[Recommendatio
 
 def _memo(identity: str, kind: str, quantity: Decimal, number: int, count: int, rec: Recommendation,
           record: RunRecord) -> str:
-    what = f"creates a lot of {show(quantity)}" if kind == "On" else f"writes off {show(-quantity)}"
+    what = (f"writes {show(quantity)} units on to the books as a lot" if kind == "On"  # Adjustments' words
+            else f"writes {show(-quantity)} units off the books")
     return (f"Beginning-balance adjustment {identity}, line {number} of {count}: {what}. Clears the unallocated"
             f" usage in {rec.chosen.loops} reconciliation run{'s' if rec.chosen.loops != 1 else ''}."
             f" giveback {record.version}, run of {record.shown_time()}.")
