@@ -27,9 +27,11 @@ run record sheet (`workbook.sheets.run_record`), so that a later check can name 
 that changed and what they held (`rows_of`). The fingerprint is the SHA-256 of the four
 sheets' hashes in schema order: it does not depend on the order the sheets are read in.
 
-Cost: the rows the codecs read anyway pass through one more generator; values are made
-canonical a column of a batch at a time (a column of one type in one comprehension), and
-columns of like values compress to about a twelfth (`bench/record.py` has the figures).
+Cost: the rows the codecs read anyway pass through one more generator, which takes
+them a chunk at a time; values are made canonical a column of a line at a time (a
+column of one type in one comprehension), and the lines are compressed on a thread of
+their own once the sheet is read; columns of like values compress to about a twelfth
+(`bench/record.py` has the figures).
 """
 
 from __future__ import annotations
