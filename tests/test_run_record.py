@@ -201,3 +201,21 @@ def test_rows_read_in_chunks_make_the_lines_rows_read_one_by_one_made(chunk, mon
     assert passed == list(zip(range(2, 20_002), data))
     recorder.digests()
     assert recorder.sheets["Usage"].lines == lines_one_row_at_a_time(passed)
+
+
+def test_a_reading_that_stops_leaves_no_thread_behind():
+    """The lines are compressed on a thread while a sheet is read; a read that fails half
+    way (a file gone unreadable) ends it too, so a server's failed requests leave none."""
+    import threading
+
+    class Failing(Grids):
+        def rows(self, name):
+            yield ["Product", "Quantity"]
+            for number in range(6_000):  # past the first line's end (row 4,608)
+                yield ["A", 1.0 + number]
+            raise OSError("the file went away")
+
+    before = threading.active_count()
+    with pytest.raises(OSError):
+        reconcile(Failing({"Usage": []}))
+    assert threading.active_count() == before

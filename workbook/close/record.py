@@ -41,9 +41,7 @@ import hashlib
 import json
 import os
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from functools import partial
 from itertools import accumulate, compress, islice, repeat, zip_longest
 from operator import itemgetter, not_, sub
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -51,6 +49,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 from core.models import Policy
 
 from ..seam import Uncalculated
+from ..xlsx.background import BackgroundWriter, in_background
 from ..sheets.schema import INPUTS, Header, NumberedRow, Schema
 
 PROPERTY_NAMES = ("giveback_version", "giveback_rule", "giveback_settings", "giveback_fingerprint", "giveback_time")
@@ -167,8 +166,8 @@ class SheetRead:
         self.rows = 0
         self.lines: list[bytes] | None = [] if keep else None
         self._hash = hashlib.sha256()
-        self._to_pack: list[bytes] | None = [] if pack else None
-        self._packed: Callable[[], bytes] | None = None
+        self._compressed = Compressed() if pack else None
+        self._packing: BackgroundWriter | Compressed | None = None  # the lines on their way to `_compressed`
         self._numbers: list[int] = []
         self._batch: list[Sequence[object]] = []
 
@@ -200,17 +199,20 @@ class SheetRead:
         self.rows += end
         del self._numbers[:end], self._batch[:end]
         self._hash.update(data)
-        if self._to_pack is not None:
-            self._to_pack.append(data)
+        if self._compressed is not None:
+            if self._packing is None:
+                self._packing = in_background(self._compressed)
+            self._packing.write(data)
         if self.lines is not None:
             self.lines.append(data)
 
     def done(self) -> None:
-        """Every row has been read: the last line is made, and compressing the lines begun."""
+        """Every row has been read (or the reading stopped): the last line is made, and
+        compressed, and the thread that compressed the lines ends."""
         self._flush()
-        if self._to_pack is not None and self._packed is None:
-            self._packed = begun(partial(zlib.compress, b"".join(self._to_pack), COMPRESSION))
-            self._to_pack = None
+        if isinstance(self._packing, BackgroundWriter):
+            self._packing.close()
+        self._packing = None
 
     def digest(self) -> str:
         self._flush()
@@ -219,22 +221,28 @@ class SheetRead:
     def packed(self) -> bytes:
         """The lines, zlib-compressed (once every row has been read)."""
         self.done()
-        return self._packed() if self._packed is not None else b""
+        return b"" if self._compressed is None else self._compressed.packed()
 
 
-def begun(work: Callable[[], bytes]) -> Callable[[], bytes]:
-    """`work` begun on a thread of its own, and what waits for its result: zlib lets go of
-    Python's lock, so on a second core the run record is compressed while the products
-    are worked out (0.09 s of the 200k-row book's run). Where no thread can start
-    (Pyodide), the work is done at once."""
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(work).result
-    except RuntimeError:
-        result = work()
-        return lambda: result
-    finally:
-        pool.shutdown(wait=False)
+class Compressed:
+    """A stream that keeps what is written to it zlib-compressed. The run record's lines
+    are handed to it on a second thread (`in_background`) while the sheet is read:
+    compressing them there (zlib lets go of Python's lock) takes 0.09 s of the 200k-row
+    book's run off the main thread, and only the compressed lines are kept."""
+
+    def __init__(self) -> None:
+        self._packer = zlib.compressobj(COMPRESSION)
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(self._packer.compress(data))
+        return len(data)
+
+    def packed(self) -> bytes:
+        if self._packer is not None:
+            self._parts.append(self._packer.flush())
+            self._packer = None
+        return b"".join(self._parts)
 
 
 def unpack(packed: bytes) -> list[bytes]:
@@ -260,27 +268,31 @@ class Recorder:
         # in C when the sheet has every column and the row reaches them (readers pad rows)
         fast = itemgetter(*columns) if None not in columns and len(columns) > 1 else pick
         rows = iter(rows)
-        while chunk := list(islice(rows, CHUNK)):
-            numbers, cells = zip(*chunk)
-            try:
-                values = list(map(fast, cells))
-            except IndexError:  # a short row (a reader that does not pad)
-                values = list(map(pick, cells))
-            blank = list(map(blanks.__eq__, map(tuple.count, values, repeat(None))))
-            if any(blank):  # rows blank in every column read are not recorded
-                numbers, values = [*compress(numbers, map(not_, blank))], [*compress(values, map(not_, blank))]
-            sheet.extend(numbers, values)
-            yield from chunk
-        sheet.done()
+        try:
+            while chunk := list(islice(rows, CHUNK)):
+                numbers, cells = zip(*chunk)
+                try:
+                    values = list(map(fast, cells))
+                except IndexError:  # a short row (a reader that does not pad)
+                    values = list(map(pick, cells))
+                blank = list(map(blanks.__eq__, map(tuple.count, values, repeat(None))))
+                if any(blank):  # rows blank in every column read are not recorded
+                    numbers, values = [*compress(numbers, map(not_, blank))], [*compress(values, map(not_, blank))]
+                sheet.extend(numbers, values)
+                yield from chunk
+        finally:  # also when the reading stops early: no thread is left behind
+            sheet.done()
 
     def every_cell(self, schema: Schema, name: str, rows: Iterable[NumberedRow]) -> Iterator[NumberedRow]:
         """`rows` of sheet `name`, passed on unchanged, every non-blank one recorded whole."""
         sheet = self._sheet(schema, name, None, {})
-        for number, row in rows:
-            if any(canonical(value) is not None for value in row):
-                sheet.add(number, list(row))
-            yield number, row
-        sheet.done()
+        try:
+            for number, row in rows:
+                if any(canonical(value) is not None for value in row):
+                    sheet.add(number, list(row))
+                yield number, row
+        finally:
+            sheet.done()
 
     def _sheet(self, schema: Schema, name: str, fields: tuple[str, ...] | None, columns: dict[str, int]) -> SheetRead:
         sheet = SheetRead(name, fields, columns, self.keep, self.pack)

@@ -66,6 +66,15 @@ class BackgroundWriter:
                     self.error = error
 
 
+def in_background(stream: IO[bytes]) -> BackgroundWriter | IO[bytes]:
+    """A `BackgroundWriter` over `stream` (to be closed), or the stream itself where no
+    thread can start (Pyodide)."""
+    try:
+        return BackgroundWriter(stream)
+    except RuntimeError:
+        return stream
+
+
 @contextlib.contextmanager
 def writing_in_background(stream: IO[bytes]) -> Iterator[BackgroundWriter]:
     """A `BackgroundWriter` over `stream`, closed at the end of the block: everything is
