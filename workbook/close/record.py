@@ -127,8 +127,8 @@ def canonical_column(values: Sequence[object]) -> list:
         return list(values)
     if kinds <= _NUMBERS:
         return [float(value) if type(value) is int else value for value in values]
-    if kinds == {dt.date}:
-        return list(map(dt.date.isoformat, values))
+    if kinds == {dt.date}:  # a year's rows have at most 366 dates: each written once
+        return list(map({date: date.isoformat() for date in set(values)}.__getitem__, values))
     return [canonical(value) for value in values]
 
 
