@@ -7,18 +7,56 @@ written on the other core. Writes are handed over about a megabyte at a time (ea
 hand-over costs the thread a wait for the GIL) and the batches in flight are bounded
 (`BATCHES_IN_FLIGHT`), so memory stays flat. An error in the thread (a full disk) is
 raised again, the same exception, by the next `write` or by the end of the block.
+
+Each batch the thread takes back the GIL four times (from the queue, after the CRC, the
+deflate and the file's write), and the main thread, busy making XML, gives it up only
+when Python's switch interval has passed: 5 ms by default, longer than deflating a
+megabyte takes. At that interval the thread waited on the GIL as long as it deflated
+(LoopTrace of the 200k book: 0.85 s for 0.42 s of deflate) and the main thread waited
+0.25 s on a full queue; so while a writer works, the interval is `SWITCH_INTERVAL`
+(`sys.setswitchinterval`, the process's, set back when the last writer ends). The
+thread asks only when it has work, so the main thread is not interrupted more often,
+only sooner.
 """
 
 from __future__ import annotations
 
 import contextlib
 import queue
+import sys
 import threading
 from typing import IO, Iterator
 
 BATCHES_IN_FLIGHT = 4
 BATCH_BYTES = 1 << 20
+SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
 _DONE = None
+
+
+class _PromptSwitching:
+    """The switch interval at `SWITCH_INTERVAL` while any writer works; the one before
+    restored when the last one ends."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._writers = 0
+        self._before = 0.0
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._writers == 0:
+                self._before = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._before, SWITCH_INTERVAL))
+            self._writers += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._writers -= 1
+            if self._writers == 0:
+                sys.setswitchinterval(self._before)
+
+
+_prompt_switching = _PromptSwitching()
 
 
 class BackgroundWriter:
@@ -29,9 +67,15 @@ class BackgroundWriter:
         self.error: BaseException | None = None
         self._pending: list[bytes] = []
         self._pending_bytes = 0
+        self._closed = False
         self._batches: queue.Queue[bytes | None] = queue.Queue(BATCHES_IN_FLIGHT)
         self._thread = threading.Thread(target=self._write_batches, name="zip-writer", daemon=True)
-        self._thread.start()
+        _prompt_switching.enter()
+        try:
+            self._thread.start()
+        except BaseException:
+            _prompt_switching.leave()
+            raise
 
     def write(self, data: bytes) -> int:
         self._raise_error()
@@ -43,9 +87,14 @@ class BackgroundWriter:
 
     def close(self) -> None:
         """Wait for every batch to be written; raise the thread's error if it had one."""
-        self._hand_over()
-        self._batches.put(_DONE)
-        self._thread.join()
+        if not self._closed:
+            try:
+                self._hand_over()
+                self._batches.put(_DONE)
+                self._thread.join()
+            finally:
+                self._closed = True
+                _prompt_switching.leave()
         self._raise_error()
 
     def _hand_over(self) -> None:
