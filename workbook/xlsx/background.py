@@ -3,21 +3,23 @@ making its contents.
 
 zipfile's deflate (`zlib`), its CRC and the file's writes all let go of the GIL, so a
 sheet's XML is made on the main thread while the previous batches are compressed and
-written on the other core. Writes are handed over about a megabyte at a time (each
-hand-over costs the thread a wait for the GIL) and the batches in flight are bounded
-(`BATCHES_IN_FLIGHT`), so memory stays flat. An error in the thread (a full disk) is
-raised again, the same exception, by the next `write` or by the end of the block.
+written on the other core. Writes are handed over a few megabytes at a time and the
+batches in flight are bounded (`BATCHES_IN_FLIGHT`), so memory stays flat. An error in
+the thread (a full disk) is raised again, the same exception, by the next `write` or by
+the end of the block.
 
-Each batch the thread takes back the GIL four times (from the queue, after the CRC, the
-deflate and the file's write), and the main thread, busy making XML, gives it up only
-when Python's switch interval has passed: 5 ms by default, longer than deflating a
-megabyte takes. At that interval the thread waited on the GIL as long as it deflated
+Each time the thread comes back from C (the queue, joining the batch, the CRC, each
+block of deflate's output, the file's write: about eight times a batch) it must take the
+GIL back, and the main thread, busy making XML, gives it up only when Python's switch
+interval has passed: 5 ms by default, longer than deflating a megabyte takes. At that
+interval, with 1 MB batches, the thread waited on the GIL as long as it deflated
 (LoopTrace of the 200k book: 0.85 s in the thread for a deflate of 0.42 s alone) and the
-main thread waited 0.25 s on a full queue; so while a writer works, the interval is
+main thread waited 0.25 s on a full queue. So while a writer works the interval is
 `SWITCH_INTERVAL` (`sys.setswitchinterval`, the process's, set back when the last
-writer ends). The thread asks only when it has work, so the main thread is not
-interrupted more often, only sooner. The thread also joins each batch's writes (a
-copy that lets go of the GIL), off the main thread.
+writer ends), and batches are 4 MB (fewer returns a byte): the thread's time is its
+deflate's (0.34 s) and the main thread hardly waits. The thread asks only when it has
+work, so the main thread is interrupted as often as before, only sooner. The thread
+also joins each batch's writes (a copy that lets go of the GIL), off the main thread.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ import threading
 from typing import IO, Iterator
 
 BATCHES_IN_FLIGHT = 4
-BATCH_BYTES = 1 << 20
-SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
+BATCH_BYTES = 4 << 20
+SWITCH_INTERVAL = 0.0001  # seconds; Python's default is 0.005
 _DONE = None
 
 
