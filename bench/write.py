@@ -204,7 +204,7 @@ def make_big_workbook(folder: Path, megabytes: int) -> tuple[Path, int]:
     """A workbook of about `megabytes` MB: a small user sheet plus one large sheet."""
     rows_needed = megabytes * 1_000_000 // 62  # about 62 compressed bytes a row
     big = folder / "big.xlsx"
-    write_outputs(folder / "small.xlsx", big, [OutputSheet("History", COLUMNS, rows(rows_needed))])
+    write_outputs(folder / "small.xlsx", big, [OutputSheet("Archive", COLUMNS, rows(rows_needed))])
     return big, rows_needed
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import sys
 import threading
 
 import pytest
@@ -62,3 +63,24 @@ def test_the_callers_error_wins_and_the_thread_stops(batch_bytes):
             writer.write(b"rows")
             raise KeyError("the rows' own error")
     assert threading.active_count() == threads
+
+
+def test_the_switch_interval_is_short_while_writing_and_set_back_after(batch_bytes):
+    before = sys.getswitchinterval()
+    seen = []
+
+    class Watched(io.BytesIO):
+        def write(self, data: bytes) -> int:
+            seen.append(sys.getswitchinterval())
+            return super().write(data)
+
+    with writing_in_background(Watched()) as first, writing_in_background(Watched()) as second:
+        first.write(b"rows")
+        second.write(b"rows")
+    assert seen and all(interval == pytest.approx(background.SWITCH_INTERVAL) for interval in seen)
+    assert sys.getswitchinterval() == before
+    with pytest.raises(KeyError), writing_in_background(io.BytesIO()) as writer:
+        writer.write(b"rows")
+        raise KeyError("the rows' own error")
+    writer.close()  # closing again changes nothing
+    assert sys.getswitchinterval() == before

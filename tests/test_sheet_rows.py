@@ -45,9 +45,11 @@ ODD_VALUES = [
     "", "plain", "two words", " lead", "trail ", "\tlead", "trail\n", "a\u00a0b", "\u2028", "a&b", "<tag>",
     "x > y", "_x0041_", "_x00e9_", "tax_x", "_x", "ctrl\x01", "nul\x00", "\x1f", "\ud800", "\ufffe", "\uffff",
     "Müller", "日本", "%s", "%", "|", "| x", "x |", "a | b", "x" * 40_000, "&" * 40_000, "=1+1",
+    "x" * 20_000, "x" * 32_767, "x" * 32_768, "é" * 20_000, "&" * 20_000, "\U0001F600" * 16_384,
     0, -7, 10**308, 10**400, -(10**400), 2**1023, 1.5, -0.0, 1e300, float("inf"), float("-inf"), float("nan"),
     Decimal("12.5"), Decimal("-0"), Decimal("0E-7"), Decimal("1E+3"), Decimal("1E+307"), Decimal("9.99E+307"),
     Decimal("1E+308"), Decimal("1E-400"), Decimal("NaN"), Decimal("-sNaN"), Decimal("Infinity"), Decimal("-Infinity"),
+    Decimal("9" * 308), Decimal("1" + "0" * 308), Decimal("-1" + "0" * 308 + ".5"), Decimal("0E+400"), Decimal("-0E-9"),
     True, False, dt.date(2024, 1, 1), dt.date(1900, 2, 28), dt.date(1850, 1, 1), dt.datetime(2024, 1, 1, 18),
     Level.LOW, Tag("tag"), Tag(" tag"), None,
 ]

@@ -44,6 +44,7 @@ TABLE_STYLE = "TableStyleMedium2"
 _LARGEST = sys.float_info.max
 _ROWS_PER_WRITE = 250  # few enough for a batch's pieces to stay in the CPU's caches
 _SECONDS_PER_DAY = 86_400.0
+_DECIMAL_DIGITS = 309  # a plain Decimal's text this long may be 1E308 or more
 _ROW_START = re.compile(r'<row r="(\d+)">')
 _TEXT_NEEDING_CARE = re.compile(
     r"[&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$"
@@ -407,7 +408,11 @@ def _runs(rows: list[Row], columns: list[tuple] | None) -> Iterator[tuple[tuple[
     one length) the types are taken column by column, in C, rather than with a Python
     call a row (a fifth of LoopTrace's encoding)."""
     if columns:
-        kinds = list(zip(*[list(map(type, column)) for column in columns]))
+        types = [list(map(type, column)) for column in columns]
+        if all(column.count(column[0]) == len(column) for column in types):  # nearly every batch: one run
+            yield tuple(column[0] for column in types), 0, len(rows)
+            return
+        kinds = list(zip(*types))
     else:
         kinds = list(map(_kinds, rows))
     start = 0
@@ -490,7 +495,7 @@ class _RunTemplate:
             if kind is str:
                 text = _text_values(column)
             elif kind is Decimal:
-                text = list(map(str, column)) if _finite_decimals(column) else None
+                text = _decimal_values(column)
             elif kind is dt.date:  # the serial in the book's date system; early dates cell by cell
                 text = self._serials(column) if min(column) >= self.dates.first else None
             else:  # abs(n) <= the largest float, False for NaN
@@ -499,7 +504,6 @@ class _RunTemplate:
                 return None
             values.append(text)
         return values
-
 
     def _serials(self, dates: tuple[dt.date, ...]) -> list[str]:
         """Dates as their serial numbers' text, each distinct date worked out once (a
@@ -512,9 +516,14 @@ class _RunTemplate:
 
 def _text_values(texts: tuple[str, ...]) -> Sequence[str] | None:
     """Texts as cell text: as they are, or XML-escaped when `&`, `<` or `>` is all the
-    care they need (as `cell_text` would write them); None when some need more."""
+    care they need (as `cell_text` would write them); None when some need more. A text
+    longer than half a cell's limit goes in as it is only when it is ASCII and within the
+    limit, which `within_cell` leaves whole (the run record's long lines)."""
     joined = _TEXT_SEPARATOR.join(texts)
-    if not _plain_texts(joined) or (len(joined) > MAX_TEXT // 2 and max(map(len, texts)) > MAX_TEXT // 2):
+    if not _plain_texts(joined):
+        return None
+    if len(joined) > MAX_TEXT // 2 and (longest := max(map(len, texts))) > MAX_TEXT // 2 \
+            and not (longest <= MAX_TEXT and joined.isascii()):
         return None  # a text that may be longer than a cell holds (in UTF-16) is cut cell by cell
     if "&" in joined or "<" in joined or ">" in joined:
         return list(map(escape, texts))
@@ -535,6 +544,19 @@ def _plain_texts(joined: str) -> bool:
 def _finite_decimals(decimals: Sequence[Decimal]) -> bool:
     """Whether Excel can hold them all (the cell by cell test, column at a time)."""
     return all(map(Decimal.is_finite, decimals)) and max(map(Decimal.adjusted, decimals)) < 308
+
+
+def _decimal_values(decimals: Sequence[Decimal]) -> list[str] | None:
+    """Decimals as cell text, or None when Excel cannot hold one (`_finite_decimals`).
+    Text of digits, sign and point alone (no exponent, NaN or Infinity) under 309
+    characters is a finite number under 1E308: the check the test would make, from the
+    text already made."""
+    texts = list(map(str, decimals))
+    joined = "".join(texts)
+    if ("E" in joined or "e" in joined or "N" in joined or "I" in joined
+            or (len(joined) >= _DECIMAL_DIGITS and max(map(len, texts)) >= _DECIMAL_DIGITS)):
+        return texts if _finite_decimals(decimals) else None
+    return texts
 
 
 class _CellMarkup(NamedTuple):
