@@ -16,7 +16,7 @@ the same walk cut at k runs: what a follow-up expects the ERP to show after them
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 
 class Totals(NamedTuple):
@@ -55,10 +55,9 @@ def count_loops(totals: Totals) -> Count:
         loops += 1
 
 
-def settles_within(totals: Totals, runs: int) -> bool:
-    count = count_loops(totals)
-    return count.settled and count.loops <= runs
-
+def settles_within(runs: int) -> Callable[[Count], bool]:
+    """The test a count passes when it settles within `runs` runs."""
+    return lambda count: count.settled and count.loops <= runs
 
 
 def left_after(totals: Totals, runs: int) -> Totals:
