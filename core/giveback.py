@@ -68,6 +68,7 @@ class Simulation(NamedTuple):
     capped: bool
     state: LoopState
     trace: tuple[TraceRow, ...]
+    records: tuple[Usage, ...] = ()  # the usage record each trace row moves, row by row
 
 
 def lot_age(lot: Lot) -> tuple:
@@ -167,12 +168,14 @@ def simulate(book: Ledger, policy: Policy = Policy()) -> Simulation:
     opening = opening_state(book)
     remaining, used, starts = list(opening.remaining), list(opening.used), [0, 0]
     trace: list[TraceRow] = []
+    records: list[Usage] = []
     loops = 0
-    while loops < policy.max_loops and _run_in_place(book, remaining, used, starts, loops + 1, policy.lot_order, trace):
+    while loops < policy.max_loops and _run_in_place(
+            book, remaining, used, starts, loops + 1, policy.lot_order, trace, records):
         loops += 1
     state = LoopState(tuple(used), tuple(remaining), *starts)
     capped = loops == policy.max_loops and not is_settled(state) and bool(run(book, state, 0, policy.lot_order)[1])
-    return Simulation(loops, is_settled(state), capped, state, tuple(trace))
+    return Simulation(loops, is_settled(state), capped, state, tuple(trace), tuple(records))
 
 
 def is_settled(state: LoopState) -> bool:
@@ -186,35 +189,37 @@ def run(
     the run's trace rows (none when the run moved nothing). `state` is not changed."""
     remaining, used, starts = list(state.remaining), list(state.used), [state.next_return, state.next_consumption]
     rows: list[TraceRow] = []
-    _run_in_place(book, remaining, used, starts, loop, lot_order, rows)
+    _run_in_place(book, remaining, used, starts, loop, lot_order, rows, [])
     return LoopState(tuple(used), tuple(remaining), *starts), rows
 
 
 def _run_in_place(
-    book: Ledger, remaining: list, used: list, starts: list, loop: int, lot_order: LotOrder, rows: list
+    book: Ledger, remaining: list, used: list, starts: list, loop: int, lot_order: LotOrder, rows: list,
+    records: list,
 ) -> bool:
     """One run on the state's lists (`remaining`, `used`, `starts`: the first return and
     consumption that may be unallocated), changed in place; its trace rows are added to
-    `rows`. Returns whether it moved anything."""
+    `rows`, the usage record each moves to `records`. Returns whether it moved anything."""
     before = len(rows)
     oldest_first = range(len(book.lots))
     quantities = [lot.quantity for lot in book.lots]
-    starts[0] = _phase(book, loop, "give_back", starts[0], remaining, used, oldest_first[::-1], rows)  # a lot takes at most its used
+    starts[0] = _phase(book, loop, "give_back", starts[0], remaining, used, oldest_first[::-1], rows, records)  # a lot takes at most its used
     available = [quantity - u for quantity, u in zip(quantities, used)]  # and gives at most its available
     starts[1] = _phase(
         book, loop, "allocate", starts[1], remaining, available,
-        oldest_first if lot_order == "fifo" else oldest_first[::-1], rows,
+        oldest_first if lot_order == "fifo" else oldest_first[::-1], rows, records,
     )
     used[:] = [quantity - a for quantity, a in zip(quantities, available)]
     return len(rows) > before
 
 
 def _phase(
-    book: Ledger, loop: int, phase: Phase, start: int, remaining: list, capacity: list, lots: range, rows: list
+    book: Ledger, loop: int, phase: Phase, start: int, remaining: list, capacity: list, lots: range, rows: list,
+    records_moved: list,
 ) -> int:
     """Move each record's remainder, in visiting order, into lots in the order given, each
     lot up to its `capacity` (used when giving back, available when allocating), and add a
-    trace row per movement. Returns the first record left with a remainder: once every lot
+    trace row per movement (and its usage record to `records_moved`). Returns the first record left with a remainder: once every lot
     is spent, later ones wait too.
 
     Within a phase a lot's capacity only shrinks, so a lot found spent stays spent and the
@@ -228,6 +233,7 @@ def _phase(
     quantities = [lot.quantity for lot in book.lots]
     cursor, spent = 0, len(lots)
     new_row = tuple.__new__  # half the cost of TraceRow's own __new__: 35 ms on 200k rows
+    moved_from = records_moved.append
     for position in range(start, len(records)):
         index = records[position]
         left = remaining[index]
@@ -244,6 +250,7 @@ def _phase(
                     room if giving_back else quantities[lot] - room,  # the lot's used after
                     -left if giving_back and left else left,  # a return's remainder keeps its sign
                 )))
+                moved_from(record)
             if not room:
                 cursor += 1
         if left:
