@@ -32,6 +32,9 @@ class Count(NamedTuple):
     unallocated: Decimal  # consumption and returns left, as magnitudes
 
 
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__: the bisections count 50,000 W on the 200k book
+
+
 def count_loops(totals: Totals) -> Count:
     """The exact number of runs that move quantity, whether they settle everything, and
     what stays unallocated; never more than a few steps of arithmetic."""
@@ -51,7 +54,7 @@ def count_loops(totals: Totals) -> Count:
         drawn = consumption if consumption < room else room
         used, consumption = used + drawn, consumption - drawn
         if not (given or drawn):
-            return Count(loops, not (returns or consumption), returns + consumption)
+            return _new(Count, (loops, not (returns or consumption), returns + consumption))  # Count(...), faster
         loops += 1
 
 

@@ -75,6 +75,9 @@ class Space(NamedTuple):
         return self.low + steps * self.step
 
 
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__: the bisections' every probe makes one
+
+
 def in_steps(quantity: Decimal, step: Decimal) -> int:
     """`quantity`, a multiple of `step`, as a number of steps."""
     steps = quantity / step
@@ -99,7 +102,7 @@ class Grid(NamedTuple):
 
     def totals(self, steps: int) -> Totals:
         capacity, used, consumption, returns = self.low
-        return Totals(capacity + steps, used, consumption + steps, returns)
+        return _new(Totals, (capacity + steps, used, consumption + steps, returns))  # Totals(...) without its __new__
 
     def count(self, steps: int) -> Count:
         """The runs W = `steps` takes (`counting.count_loops`), counted once."""
