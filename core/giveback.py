@@ -207,7 +207,8 @@ def _run_in_place(
     before = len(rows)
     oldest_first = range(len(book.lots))
     quantities = [lot.quantity for lot in book.lots]
-    starts[0] = _phase(book, loop, "give_back", starts[0], remaining, used, oldest_first[::-1], rows, records)  # a lot takes at most its used
+    # a lot takes at most its used
+    starts[0] = _phase(book, loop, "give_back", starts[0], remaining, used, oldest_first[::-1], rows, records)
     available = [quantity - u for quantity, u in zip(quantities, used)]  # and gives at most its available
     starts[1] = _phase(
         book, loop, "allocate", starts[1], remaining, available,
@@ -223,8 +224,8 @@ def _phase(
 ) -> int:
     """Move each record's remainder, in visiting order, into lots in the order given, each
     lot up to its `capacity` (used when giving back, available when allocating), and add a
-    trace row per movement (and its usage record to `records_moved`). Returns the first record left with a remainder: once every lot
-    is spent, later ones wait too.
+    trace row per movement to `rows` (its usage record to `records_moved`). Returns the
+    first record left with a remainder: once every lot is spent, later ones wait too.
 
     Within a phase a lot's capacity only shrinks, so a lot found spent stays spent and the
     walk is a merge of records and lots: O(records touched + lots). It is the engine's
