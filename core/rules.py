@@ -75,7 +75,7 @@ class Space(NamedTuple):
         return self.low + steps * self.step
 
 
-_new = tuple.__new__  # a NamedTuple made without its Python-level __new__: the bisections' every probe makes one
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__: every new count makes a Totals
 
 
 def in_steps(quantity: Decimal, step: Decimal) -> int:
@@ -121,7 +121,7 @@ class Grid(NamedTuple):
         below, above = bottom, self.top if top is None else top
         while above - below > 1:
             middle = (below + above) // 2
-            if holds(counts.get(middle) or count(middle)):  # the bisection's probe: mostly counted already
+            if holds(counts.get(middle) or count(middle)):  # a W counted before is only looked up
                 above = middle
             else:
                 below = middle
