@@ -26,7 +26,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 import make_books  # noqa: E402
 from core import Adjustment, Policy, ProductUsage, Usage, ledger, recommend, simulate, to_quantity  # noqa: E402
-from core.recommend import RULES, guide, options, outcome, search_space, trace_of  # noqa: E402
+from core.recommend import option_steps, options, trace_of  # noqa: E402
+from core.rules import RULES, guide, outcome, search_space  # noqa: E402
 from core.whatif import what_if  # noqa: E402
 from giveback.reconcile import fewer_collections  # noqa: E402
 
@@ -86,7 +87,8 @@ def options_seconds(products: list[ProductUsage], policy: Policy) -> tuple[float
         chosen = outcome(space, RULES[policy.rule](space, policy), policy.rule, policy)
         ready.append((space, chosen, outcome(space, guide(space, policy), "guide", policy)))
     started = time.perf_counter()
-    found = sum(len(options(space, chosen, by_guide, policy)) for space, chosen, by_guide in ready)
+    found = sum(len(options(space, option_steps(space, chosen, by_guide), chosen, by_guide, policy))
+                for space, chosen, by_guide in ready)
     return time.perf_counter() - started, found
 
 

@@ -5,8 +5,8 @@ summary), with the reader chosen (`fast`: python-calamine; `openpyxl`: read-only
 - read: open the book, read the input sheets and turn them into models (the codecs),
   group by product; everything `workbook.reconcile.reconcile` does but the engine;
 - engine: `core.book.recommend_book` (every product, and the whole book), and
-  `core.trace_of`, each product's trace simulated while LoopTrace is written (timed
-  around each call);
+  `core.recommend.simulation_of`, each product's trace simulated while LoopTrace is
+  written (timed around each call);
 - write: `workbook.files.books.write_book`, the output sheets into a byte copy of the user's
   book, less the trace simulation inside it.
 """
@@ -37,8 +37,8 @@ class Stopwatch:
             result = self.function(*args, **kwargs)
         finally:
             self.seconds += time.perf_counter() - started
-        if isinstance(result, tuple):
-            self.rows += len(result)
+        if isinstance(result, tuple):  # a simulation counts its trace's rows
+            self.rows += len(getattr(result, "trace", result))
         return result
 
 
@@ -46,7 +46,7 @@ def run(path: Path, target: Path, reader: str = "fast", rule: str | None = None)
     """Reconcile `path` into `target` (with `rule`, as `--rule` would; None: the
     book's Settings, else the default); seconds per stage and the trace's length."""
     engine = reconciling.recommend_book = Stopwatch(reconciling.recommend_book)
-    tracing = outputs.trace_of = Stopwatch(outputs.trace_of)  # simulated as LoopTrace is written
+    tracing = outputs.simulation_of = Stopwatch(outputs.simulation_of)  # simulated as LoopTrace is written
     writing = command.write_book = Stopwatch(command.write_book)
     if reader != "fast":
         command.open_book = READERS[reader]  # the guard still runs: FileBook checks the file first

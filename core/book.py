@@ -136,14 +136,19 @@ def recommend_book(
 def plan(paces: Sequence[Pace], policy: Policy) -> Plan:
     """R, the slowest pace among the products that can be cleared, and the curve's range:
     from the fewest runs the book can reach (every product's whole range) up to R or the
-    guide's runs, whichever is more."""
-    clear = [pace for pace in paces if pace.pace is not None and pace.fewest is not None]
-    if not clear:
+    guide's runs, whichever is more. A product its rule's bound cannot clear (the guide's
+    lines, a cap) sets no R, but the curve still counts it where some lines clear it."""
+    reachable = [pace for pace in paces if pace.fewest is not None]
+    if not reachable:
         return Plan(None, None, None)
-    runs = max(pace.pace for pace in clear)
+    fastest = max(pace.fewest for pace in reachable)
+    clear = [pace for pace in reachable if pace.pace is not None]
+    runs = max((pace.pace for pace in clear), default=None)
     by_guide = max((pace.guide for pace in clear if pace.guide is not None), default=runs)
-    marks = frozenset({runs, by_guide} | ({policy.max_runs} if policy.max_runs else set()))
-    return Plan(runs if policy.rule == "book" else None, max(pace.fewest for pace in clear), max(runs, by_guide), marks)
+    marks = frozenset({k for k in (runs, by_guide, fastest) if k is not None}
+                      | ({policy.max_runs} if policy.max_runs else set()))
+    slowest = max(k for k in (runs, by_guide, fastest) if k is not None)
+    return Plan(runs if policy.rule == "book" else None, fastest, slowest, marks)
 
 
 def curve_runs(the_plan: Plan, recommendations: Iterable[Recommendation], limit: int = LIMIT) -> tuple[int, ...]:

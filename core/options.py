@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
-from .counting import Count, count_loops, settles_within
+from .counting import Count, settles_within
 
 if TYPE_CHECKING:
     from .rules import Grid
@@ -53,14 +53,13 @@ class Staircase:
         self.found = dict(known)  # runs k -> W_k
 
     def count(self, steps: int) -> Count:
-        return count_loops(self.grid.totals(steps))
+        return self.grid.count(steps)
 
     def smallest_within(self, runs: int, settling: int, bottom: int = 0) -> Step:
         """W_runs: the smallest W settling within `runs` runs, given that `settling`
         steps does and `bottom` steps is no more than it."""
         if runs not in self.found:
-            holds = lambda steps: settles_within(self.grid.totals(steps), runs)  # noqa: E731
-            steps = self.grid._replace(top=settling).smallest(holds, bottom)
+            steps = self.grid.smallest(settles_within(runs), bottom, settling)
             self.found[runs] = Step(steps, self.count(steps).loops)
         return self.found[runs]
 
@@ -81,7 +80,7 @@ def staircase(grid: "Grid", runs: dict[int, int], known: Iterable[Step] = (), li
     most `limit` of them, always those of the fewest runs and of each of `runs`.
     `runs` maps each run count to a W (in steps) that settles within it, where the search
     for W_k can start; `known` are options already found. Empty when nothing settles."""
-    fewest = count_loops(grid.totals(grid.top))
+    fewest = grid.count(grid.top)
     if not fewest.settled:
         return []
     kept_runs = {fewest.loops: grid.top, **runs}  # the bounds given are the tighter
@@ -120,7 +119,7 @@ def smallest_at(grid: "Grid", known: list[Step], runs: Iterable[int]) -> list[tu
     and W_k never grows as k does). Each W_k costs at most one bisection between two
     known bounds."""
     wanted = sorted(runs, reverse=True)
-    fewest = count_loops(grid.totals(grid.top))
+    fewest = grid.count(grid.top)
     if not wanted or not fewest.settled:
         return []
     stairs = Staircase(grid, wanted[0], {step.loops: step for step in known})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .giveback import ledger, simulate
+from .giveback import LoopState, Simulation, ledger, simulate
 from .models import Adjustment, Option, Outcome, Policy, ProductUsage, Recommendation, TraceRow
 from .notes import Said, notes
 from .options import Step, staircase
@@ -100,9 +100,19 @@ def _option(space: Space, w: Decimal, loops: int, cap: Decimal | None, chosen: O
 def trace_of(product: ProductUsage, chosen: Outcome, policy: Policy = Policy()) -> tuple[TraceRow, ...]:
     """Every movement of the chosen adjustment's runs (at most `policy.max_loops` runs),
     simulated record by record and checked against the run count from the totals."""
+    return simulation_of(product, chosen, policy).trace
+
+
+def simulation_of(product: ProductUsage, chosen: Outcome, policy: Policy = Policy()) -> Simulation:
+    """The chosen adjustment's runs simulated record by record (at most `policy.max_loops`),
+    checked against the run count from the totals: the trace, and the usage record each
+    row moves; no runs without lines."""
     if chosen.adjustment is None:
-        return ()
+        return NOTHING
     simulation = simulate(ledger(product.product, product.usage, product.lots, chosen.adjustment), policy)
     if not chosen.capped and simulation.loops != chosen.loops:
         raise AssertionError(f"{product.product}: counted {chosen.loops} runs, simulated {simulation.loops}")
-    return simulation.trace
+    return simulation
+
+
+NOTHING = Simulation(0, True, False, LoopState((), ()), ())  # no lines: nothing to simulate

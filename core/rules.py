@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, NamedTuple
 
 from .classify import Balance, balance_change, classify
-from .counting import Totals, count_loops, settles_within
+from .counting import Count, Totals, count_loops, settles_within
 from .giveback import QUANTITY, last_in_order, lot_age, visiting_order
 from .models import Adjustment, Case, Outcome, Policy, ProductUsage
 from .quantities import ZERO, grid_step
@@ -50,6 +50,7 @@ class Space(NamedTuple):
     lots_used: Decimal
     unit_cost: Decimal | None = None
     unit_cost_source: str = ""  # where the unit cost came from (see `unit_cost`)
+    whole: "Grid | None" = None  # the range in grid steps, with its counts (`search_space` sets it)
 
     def totals(self, w: Decimal) -> Totals:
         return Totals(
@@ -60,15 +61,21 @@ class Space(NamedTuple):
         )
 
     def grid(self) -> "Grid":
-        """The totals at W = low, counted in grid steps, and the range's length in steps."""
-        return Grid(
-            Totals(*(in_steps(total, self.step) for total in self.totals(self.low))),
-            in_steps(self.high - self.low, self.step),
-        )
+        """The whole range counted in grid steps: one for the product, so every rule, its
+        options and the book curve share the counts made on it."""
+        return self.whole
+
+    def _counted(self) -> "Space":
+        """The space with its grid: the totals at W = low in grid steps, the range's length."""
+        low = Totals(*(in_steps(total, self.step) for total in self.totals(self.low)))
+        return self._replace(whole=Grid(low, in_steps(self.high - self.low, self.step), {}))
 
     def w_at(self, steps: int) -> Decimal:
         """The W `steps` grid steps above the range's low end."""
         return self.low + steps * self.step
+
+
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__: every new count makes a Totals
 
 
 def in_steps(quantity: Decimal, step: Decimal) -> int:
@@ -84,25 +91,37 @@ class Grid(NamedTuple):
 
     Every figure is a multiple of the grid step, so integer arithmetic counts the same runs
     as the Decimals do, and counts 1.7x faster: the bisection makes some twenty counts a
-    product."""
+    product. A count depends on W alone, so each is made once: the pace, the rule, the
+    options and the book curve bisect over the same W (57 counts a product, 25 of them
+    distinct, on the scale benchmark's book), and every grid of a product (`_replace(top=)`)
+    shares `counts`."""
 
     low: Totals
     top: int  # the range's high end, in steps above its low end
+    counts: dict[int, Count]  # the counts made so far, by steps
 
     def totals(self, steps: int) -> Totals:
         capacity, used, consumption, returns = self.low
-        return Totals(capacity + steps, used, consumption + steps, returns)
+        return _new(Totals, (capacity + steps, used, consumption + steps, returns))  # Totals(...) without its __new__
 
-    def smallest(self, holds: Callable[[int], bool], bottom: int = 0) -> int:
-        """The smallest steps in [bottom, top] where `holds`, given that it holds at `top`
-        and, once true, stays true as W grows. The low end, the most common answer, is
-        tried first."""
-        if holds(bottom):
+    def count(self, steps: int) -> Count:
+        """The runs W = `steps` takes (`counting.count_loops`), counted once."""
+        count = self.counts.get(steps)
+        if count is None:
+            count = self.counts[steps] = count_loops(self.totals(steps))
+        return count
+
+    def smallest(self, holds: Callable[[Count], bool], bottom: int = 0, top: int | None = None) -> int:
+        """The smallest steps in [bottom, top] (the grid's top unless given) whose count
+        `holds`, given that it holds at `top` and, once true, stays true as W grows. The low
+        end, the most common answer, is tried first."""
+        counts, count = self.counts, self.count
+        if holds(counts.get(bottom) or count(bottom)):
             return bottom
-        below, above = bottom, self.top
+        below, above = bottom, self.top if top is None else top
         while above - below > 1:
             middle = (below + above) // 2
-            if holds(middle):
+            if holds(counts.get(middle) or count(middle)):  # a W counted before is only looked up
                 above = middle
             else:
                 below = middle
@@ -130,7 +149,7 @@ def search_space(product: ProductUsage) -> Space:
         lots_used=used,
         unit_cost=cost,
         unit_cost_source=cost_source,
-    )
+    )._counted()
 
 
 def write_off_cap(space: Space, policy: Policy) -> Decimal | None:
@@ -170,7 +189,7 @@ def capped_grid(space: Space, policy: Policy) -> "Grid | None":
 
 def runs_at(grid: "Grid", steps: int) -> int | None:
     """The runs W = `steps` settles in; None when it leaves usage unallocated."""
-    count = count_loops(grid.totals(steps))
+    count = grid.count(steps)
     return count.loops if count.settled else None
 
 
@@ -214,22 +233,22 @@ def _smallest_within(space: Space, grid: "Grid | None", runs: int | None = None)
     if best is None:
         return _least_unallocated(space, grid)
     within = max(runs or 0, best)
-    return space.w_at(grid.smallest(lambda steps: settles_within(grid.totals(steps), within)))
+    return space.w_at(grid.smallest(settles_within(within)))
 
 
 def _least_unallocated(space: Space, grid: "Grid") -> Decimal:
     """The smallest W of `grid` that leaves as little unallocated as its largest."""
-    least = count_loops(grid.totals(grid.top)).unallocated
-    return space.w_at(grid.smallest(lambda steps: count_loops(grid.totals(steps)).unallocated <= least))
+    least = grid.count(grid.top).unallocated
+    return space.w_at(grid.smallest(lambda count: count.unallocated <= least))
 
 
 def budget(space: Space, policy: Policy, runs: int | None = None) -> Decimal | None:
     """The smallest W within the cap that settles within `max_runs` runs, or None."""
-    within = policy.max_runs or 0
+    within = settles_within(policy.max_runs or 0)
     grid = capped_grid(space, policy)
-    if grid is None or not settles_within(grid.totals(grid.top), within):
+    if grid is None or not within(grid.count(grid.top)):
         return None
-    return space.w_at(grid.smallest(lambda steps: settles_within(grid.totals(steps), within)))
+    return space.w_at(grid.smallest(within))
 
 
 Rule = Callable[[Space, Policy, "int | None"], "Decimal | None"]

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 from core import Policy, ProductUsage, Usage
+from core.giveback import LoopState, Simulation
 from core.models import TraceRow
 from workbook.sheets import outputs
 
@@ -28,9 +29,11 @@ def test_rows_show_the_phase_in_words_and_a_settled_return_as_zero_not_minus_zer
         TraceRow(1, "give_back", "P", "PO-1", "#2", "L1", D(-3), D(0), D("-0.00")),
         TraceRow(2, "allocate", "P", "PO-2", "#3", "L1", D(4), D(4), D("-1.5")),
     ]
-    monkeypatch.setattr(outputs, "trace_of", lambda product, outcome, policy: trace)
     usage = (Usage(product="P", quantity=D(-3), reference="PO-1", source="#2", date=dt.date(2026, 3, 1)),
              Usage(product="P", quantity=D(4), reference="PO-2", source="#3"))
+    moved = (usage[0], usage[0], usage[1])  # the record each row moves, as the simulation hands it back
+    simulation = Simulation(2, True, False, LoopState((), ()), tuple(trace), moved)
+    monkeypatch.setattr(outputs, "simulation_of", lambda product, outcome, policy: simulation)
     recommendation = type("Recommendation", (), {"product": "P", "chosen": type("O", (), {"adjustment": None}),
                                                  "step": D(1)})
     sheet = outputs.loop_trace(outputs.Traces([(ProductUsage(product="P", usage=usage), recommendation)], Policy()))

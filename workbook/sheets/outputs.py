@@ -18,13 +18,13 @@ import re
 from decimal import Decimal
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from core.models import PHASE_WORDS, RULE_WORDS, Policy, ProductUsage, Recommendation, Status, Usage
+from core.models import PHASE_WORDS, RULE_WORDS, Policy, ProductUsage, Recommendation, Status
 from core.problems import Problem
 from core.quantities import ONE, show
 from core.book import Book, book_story
 from core.notes import not_cleared, runs
 from core.rules import row_of
-from core.recommend import trace_of
+from core.recommend import simulation_of, trace_of
 
 from ..seam import Column, Link, OutputSheet, Row, continuation_names
 
@@ -135,18 +135,17 @@ class Traces:
         self.complete = False
 
     def rows(self) -> Iterator[Row]:
-        """Each movement with the usage record's date and quantity beside it."""
+        """Each movement with the usage record's date and quantity beside it (the simulation
+        hands back the record each row moves)."""
         self.rows_written, self.spilled = 0, {}
         phases = PHASE_WORDS
         for product, rec in self.work:
-            trace = trace_of(product, rec.chosen, self.policy)
-            self._place(rec.product, len(trace))
-            records = _records_by_source(product, rec)
-            for loop, phase, name, reference, source, lot, moved, used_after, left in trace:
-                record = records.get(source)
-                date, quantity = (record.date, record.quantity) if record else (None, None)
-                yield (loop, phases[phase], name, date, reference, source, quantity, lot, moved, used_after,
-                       left if left else left + 0)  # + 0: a settled return shows 0, not -0
+            simulation = simulation_of(product, rec.chosen, self.policy)
+            self._place(rec.product, len(simulation.trace))
+            for (loop, phase, name, reference, source, lot, moved, used_after, left), record in zip(
+                    simulation.trace, simulation.records):
+                yield (loop, phases[phase], name, record.date, reference, source, record.quantity, lot, moved,
+                       used_after, left if left else left + 0)  # + 0: a settled return shows 0, not -0
         self.complete = True
 
     def _place(self, product: str, count: int) -> None:
@@ -168,15 +167,6 @@ class Traces:
         for product, rec in self.work:
             self._place(rec.product, len(trace_of(product, rec.chosen, self.policy)))
         self.complete = True
-
-
-def _records_by_source(product: ProductUsage, rec: Recommendation) -> dict[str, Usage]:
-    """The product's usage by source cell, and the write-off (its source is blank)."""
-    records = {record.source: record for record in product.usage}
-    adjustment = rec.chosen.adjustment
-    if adjustment is not None and adjustment.off:
-        records[""] = Usage(product=rec.product, quantity=adjustment.off)
-    return records
 
 
 def loop_trace(traces: Traces) -> OutputSheet:
