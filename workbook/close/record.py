@@ -42,9 +42,9 @@ import json
 import os
 import zlib
 from decimal import Decimal
-from itertools import accumulate, compress, islice, repeat, zip_longest
-from operator import itemgetter, not_, sub
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+from itertools import accumulate, compress, islice, zip_longest
+from operator import itemgetter, sub
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from core.models import Policy
 
@@ -134,9 +134,13 @@ def canonical_column(values: Sequence[object]) -> list:
 
 def batch_line(numbers: Sequence[int], rows: Sequence[Sequence[object]]) -> bytes:
     """Rows `numbers` as one line: their numbers as steps, their values by column."""
+    return columns_line(numbers, list(zip_longest(*rows)))
+
+
+def columns_line(numbers: Sequence[int], columns: Sequence[Sequence[object]]) -> bytes:
+    """`batch_line` of rows given as their columns."""
     steps = [numbers[0], *map(sub, numbers[1:], numbers)]
-    columns = [canonical_column(column) for column in zip_longest(*rows)]
-    return _encode([steps, *columns]).encode("ascii") + b"\n"
+    return _encode([steps, *map(canonical_column, columns)]).encode("ascii") + b"\n"
 
 
 def rows_of(lines: Iterable[bytes]) -> list[tuple[int, list]]:
@@ -169,7 +173,8 @@ class SheetRead:
         self._compressed = Compressed() if pack else None
         self._packing: BackgroundWriter | Compressed | None = None  # the lines on their way to `_compressed`
         self._numbers: list[int] = []
-        self._batch: list[Sequence[object]] = []
+        self._batch: list[Sequence[object]] = []  # the rows added one by one (`add`)
+        self._columns: list[list] = []  # or the columns of the rows added a chunk at a time (`extend`)
 
     def add(self, number: int, values: Sequence[object]) -> None:
         self._numbers.append(number)
@@ -177,13 +182,15 @@ class SheetRead:
         if len(self._batch) >= BATCH:
             self._flush()
 
-    def extend(self, numbers: Sequence[int], values: Sequence[Sequence[object]]) -> None:
-        """Rows added in order, a line ending, once it has `BATCH` rows, at the first row
-        numbered a multiple of `LINE_END` (the lines of rows added one by one, a line
-        ended at each such row once long enough)."""
+    def extend(self, numbers: Sequence[int], columns: Sequence[Sequence[object]]) -> None:
+        """Rows added in order, given as their columns, a line ending, once it has `BATCH`
+        rows, at the first row numbered a multiple of `LINE_END` (the lines of rows added
+        one by one, a line ended at each such row once long enough)."""
         pending = len(self._numbers)
         self._numbers.extend(numbers)
-        self._batch.extend(values)
+        self._columns = self._columns or [[] for _ in columns]
+        for kept, column in zip(self._columns, columns):
+            kept.extend(column)
         for index in [index for index, number in enumerate(numbers) if number % LINE_END == 0]:
             end = pending + index + 1
             if end >= BATCH:
@@ -192,12 +199,18 @@ class SheetRead:
 
     def _flush(self, end: int | None = None) -> None:
         """The first `end` rows (every row) as a line."""
-        if not self._batch:
+        if not self._numbers:
             return
-        end = len(self._batch) if end is None else end
-        data = batch_line(self._numbers[:end], self._batch[:end])
+        end = len(self._numbers) if end is None else end
+        if self._columns:
+            data = columns_line(self._numbers[:end], [column[:end] for column in self._columns])
+            for column in self._columns:
+                del column[:end]
+        else:
+            data = batch_line(self._numbers[:end], self._batch[:end])
+            del self._batch[:end]
         self.rows += end
-        del self._numbers[:end], self._batch[:end]
+        del self._numbers[:end]
         self._hash.update(data)
         if self._compressed is not None:
             if self._packing is None:
@@ -264,20 +277,13 @@ class Recorder:
         chunk of rows at a time)."""
         columns = [header.columns.get(field.key) for field in schema.fields]
         sheet = self._sheet(schema, header.sheet, tuple(field.key for field in schema.fields), dict(header.columns))
-        blanks, pick = len(columns), _one_by_one(columns)
-        # in C when the sheet has every column and the row reaches them (readers pad rows)
-        fast = itemgetter(*columns) if None not in columns and len(columns) > 1 else pick
         rows = iter(rows)
         try:
             while chunk := list(islice(rows, CHUNK)):
                 numbers, cells = zip(*chunk)
-                try:
-                    values = list(map(fast, cells))
-                except IndexError:  # a short row (a reader that does not pad)
-                    values = list(map(pick, cells))
-                blank = list(map(blanks.__eq__, map(tuple.count, values, repeat(None))))
-                if any(blank):  # rows blank in every column read are not recorded
-                    numbers, values = [*compress(numbers, map(not_, blank))], [*compress(values, map(not_, blank))]
+                values = [_column_of(cells, column) for column in columns]
+                if all(None in column for column in values):  # perhaps a row blank in every column read:
+                    numbers, values = _not_blank(numbers, values)  # such rows are not recorded
                 sheet.extend(numbers, values)
                 yield from chunk
         finally:  # also when the reading stops early: no thread is left behind
@@ -314,13 +320,21 @@ class Recorder:
                          settings=settings_text(policy), fingerprint=self.fingerprint())
 
 
-def _one_by_one(columns: list[int | None]) -> Callable[[Sequence[object]], tuple]:
-    """Picks `columns` of a row as a tuple, None for a column the sheet lacks or the row
-    does not reach."""
-    def pick(row: Sequence[object]) -> tuple:
-        return tuple(row[column] if column is not None and column < len(row) else None for column in columns)
+def _column_of(rows: Sequence[Sequence[object]], column: int | None) -> list:
+    """The rows' cells in `column` (in C when every row reaches it: readers pad rows),
+    None for a column the sheet lacks or a row that does not reach it."""
+    if column is None:
+        return [None] * len(rows)
+    try:
+        return list(map(itemgetter(column), rows))
+    except IndexError:  # a short row (a reader that does not pad)
+        return [row[column] if column < len(row) else None for row in rows]
 
-    return pick
+
+def _not_blank(numbers: Sequence[int], columns: list[list]) -> tuple[Sequence[int], list[list]]:
+    """The numbers and columns of the rows with a cell in some column."""
+    kept = [row.count(None) < len(row) for row in zip(*columns)]
+    return list(compress(numbers, kept)), [list(compress(column, kept)) for column in columns]
 
 
 def fingerprint_of(digests: dict[str, str]) -> str:
