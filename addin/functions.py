@@ -37,11 +37,10 @@ from decimal import Decimal
 import xlwings as xw
 from pydantic import ValidationError
 
-from core import (BadQuantity, NotAQuantity, Option, Outcome, Policy, QuantityTooLarge, Recommendation, Status, TraceRow, classify,
-                  recommend_quantities, to_quantity, what_if)
+from core import (BadQuantity, NotAQuantity, Option, Outcome, Policy, Recommendation, Status, TraceRow, classify,
+                  recommend_quantities, to_quantity, what_if, whatif)
 from core.models import PHASE_WORDS
 from core.rules import unused
-from core.quantities import show_number
 
 USAGE_DOC = (
     "One column or one row of signed unallocated usage quantities: positive = "
@@ -212,16 +211,9 @@ def cell_quantity(value: object, where: str) -> Decimal:
                                   " fix the cell the error comes from, or leave the cell blank")
         raise xw.XlwingsError(f"{where} is text ({value.strip()}), not a number")
     try:
-        quantity = to_quantity(value)
-    except QuantityTooLarge:
-        raise xw.XlwingsError(f"{where} is {show_number(value)}, too large: giveback takes numbers below"
-                              " 1,000,000,000,000,000 (Excel keeps 15 digits)") from None
-    except NotAQuantity:
-        raise xw.XlwingsError(f"{where} is not a number ({show_number(value)})") from None
-    if quantity == 0 and value != 0:
-        raise xw.XlwingsError(f"{where} is {show_number(value)}, which rounds to 0: giveback counts units to 6"
-                              " decimal places (0.000001)")
-    return quantity
+        return whatif.quantity(value, where)
+    except BadQuantity as error:
+        raise xw.XlwingsError(str(error)) from None
 
 
 def optional_quantity(value: object, name: str) -> Decimal | None:

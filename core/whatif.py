@@ -17,13 +17,19 @@ INLINE = "(inline)"
 
 
 class BadQuantity(ValueError):
-    """A typed quantity that cannot be used; `where` names it (`quantity 3`, `on`). The
-    message is "`where` (`value`) `reason`", or `message` when given."""
+    """A typed quantity that cannot be used: `where` names it (`quantity 3`, `on`, `usage
+    cell 2 (row 2 of the range)`), the message says what is there and why, the same words
+    on the command line and in Excel ("quantity 2 is not a number (abc)", "on is
+    0.000000001, which rounds to 0: ..."); `message` replaces them when given."""
 
     def __init__(self, where: str, value: object, reason: str, message: str = ""):
-        shown = show(value) if isinstance(value, Decimal) else show_number(value) or "blank"
-        super().__init__(message or f"{where} ({shown}) {reason}")
+        super().__init__(message or f"{where} {reason}")
         self.where, self.value, self.reason = where, value, reason
+
+
+def shown(value: object) -> str:
+    """A typed value as the messages show it."""
+    return show(value) if isinstance(value, Decimal) else show_number(value) or "blank"
 
 
 def quantity(value: object, where: str) -> Decimal:
@@ -32,12 +38,13 @@ def quantity(value: object, where: str) -> Decimal:
     try:
         number = to_quantity(value)
     except QuantityTooLarge:
-        raise BadQuantity(where, value, "is too large: giveback takes numbers below 1,000,000,000,000,000 "
-                                        "(Excel keeps 15 digits)") from None
+        raise BadQuantity(where, value, f"is {shown(value)}, too large: giveback takes numbers below "
+                                        "1,000,000,000,000,000 (Excel keeps 15 digits)") from None
     except NotAQuantity:
-        raise BadQuantity(where, value, "is not a number") from None
+        raise BadQuantity(where, value, f"is not a number ({shown(value)})") from None
     if number == 0 and _not_zero(value):
-        raise BadQuantity(where, value, "rounds to 0: giveback counts units to 6 decimal places (0.000001)")
+        raise BadQuantity(where, value, f"is {shown(value)}, which rounds to 0: giveback counts units to 6 decimal "
+                                        "places (0.000001)")
     return number
 
 

@@ -90,12 +90,12 @@ def test_decimal_quantities_come_back_as_strings():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["recommend", "--", "2", "abc"], "quantity 2 (abc) is not a number"),
-        (["recommend", "--", "2", "0"], "quantity 2 (0) is 0"),
+        (["recommend", "--", "2", "abc"], "quantity 2 is not a number (abc)"),
+        (["recommend", "--", "2", "0"], "quantity 2 is 0"),
         (["recommend", "--count", "5", "--", "2"], "--count and --balance go together"),
-        (["loops", "--on", "x", "--", "2"], "on (x) is not a number"),
-        (["loops", "--on", "1e-9", "--", "2"], "on (1e-9) rounds to 0: giveback counts units to 6 decimal places"),
-        (["recommend", "--", "1e15", "-3"], "quantity 1 (1e15) is too large: giveback takes numbers below 1,000,000,000,000,000"),
+        (["loops", "--on", "x", "--", "2"], "on is not a number (x)"),
+        (["loops", "--on", "1e-9", "--", "2"], "on is 1e-9, which rounds to 0: giveback counts units to 6 decimal places"),
+        (["recommend", "--", "1e15", "-3"], "quantity 1 is 1e15, too large: giveback takes numbers below 1,000,000,000,000,000"),
         (["recommend", "--max-runs", "0", "--", "2"], "must be 1 or more"),
         (["recommend", "--max-write-off", "-1", "--", "2"], "must be 0 or more"),
         (["recommend", "--max-write-off", "ten", "--", "2"], "'ten' is not a number"),

@@ -106,7 +106,7 @@ def test_excel_functions_say_what_is_wrong_with_an_argument(call, words):
 def test_giveback_loops_refuses_an_on_line_that_rounds_away(capsys):
     status, out, err = run(capsys, "loops", "--on", "1e-9", "--", "5", "-3")
     assert status == 2
-    assert "on (1e-9) rounds to 0: giveback counts units to 6 decimal places (0.000001)" in err
+    assert "on is 1e-9, which rounds to 0: giveback counts units to 6 decimal places (0.000001)" in err
 
 
 def test_a_template_over_a_folder_is_one_line(capsys, tmp_path):
