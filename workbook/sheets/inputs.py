@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import islice
-from operator import itemgetter
+from operator import attrgetter
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from core import counts
@@ -47,10 +47,13 @@ class Records(NamedTuple):
 
 RowReader = Callable[[Cells], "tuple[object | None, str | None]"]  # a row's record (None if bad), its product
 CHUNK = 4_096  # rows the quick path reads at once
+PRODUCT = attrgetter("product")
 
 
 def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader,
                quick: QuickUsage | None = None) -> Records:
+    """The rows through `read_row`; with a `quick` path, a chunk of common rows at a time
+    (`QuickUsage.batch`), and a chunk it declines row by row."""
     read = Records([], list(header.problems), {})
     if quick is None:
         for number, row in rows:
@@ -65,7 +68,7 @@ def _read_rows(header: Header, rows: Iterable[NumberedRow], read_row: RowReader,
                 _read_row(header, number, row, read_row, read, quick)
         else:
             read.records.extend(records)
-            _first_cells(header, numbers, list(map(itemgetter(0), records)), read.products)  # products
+            _first_cells(header, numbers, list(map(PRODUCT, records)), read.products)
     return read
 
 
