@@ -27,7 +27,7 @@ class BadQuantity(ValueError):
         self.where, self.value, self.reason = where, value, reason
 
 
-def shown(value: object) -> str:
+def _shown(value: object) -> str:
     """A typed value as the messages show it."""
     return show(value) if isinstance(value, Decimal) else show_number(value) or "blank"
 
@@ -38,12 +38,12 @@ def quantity(value: object, where: str) -> Decimal:
     try:
         number = to_quantity(value)
     except QuantityTooLarge:
-        raise BadQuantity(where, value, f"is {shown(value)}, too large: giveback takes numbers below "
+        raise BadQuantity(where, value, f"is {_shown(value)}, too large: giveback takes numbers below "
                                         "1,000,000,000,000,000 (Excel keeps 15 digits)") from None
     except NotAQuantity:
-        raise BadQuantity(where, value, f"is not a number ({shown(value)})") from None
+        raise BadQuantity(where, value, f"is not a number ({_shown(value)})") from None
     if number == 0 and _not_zero(value):
-        raise BadQuantity(where, value, f"is {shown(value)}, which rounds to 0: giveback counts units to 6 decimal "
+        raise BadQuantity(where, value, f"is {_shown(value)}, which rounds to 0: giveback counts units to 6 decimal "
                                         "places (0.000001)")
     return number
 

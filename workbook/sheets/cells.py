@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Callable, NamedTuple, TypeVar
 
 from core.problems import Code, Problem, Severity
-from core.quantities import NotAQuantity, QuantityTooLarge, show, show_number, to_quantity
+from core.quantities import NotAQuantity, QuantityTooLarge, plain_quantity, show, show_number, to_quantity
 
 from . import typed
 from .schema import Header, cell_address, column_address
@@ -95,6 +95,9 @@ def product(value: object) -> str | Fault:
 def quantity(value: object, money: bool = False) -> Decimal | Fault:
     """Any finite number, rounded to 6 places; text as `typed` reads it (`money`: with a
     currency sign or code)."""
+    number = plain_quantity(value)  # a plain number, the common cell: straight from core
+    if number is not None:
+        return number
     number = _exact(value, value)
     if isinstance(number, Fault) and isinstance(value, str):
         plain = typed.number_text(value, money=money)

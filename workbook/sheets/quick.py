@@ -29,7 +29,6 @@ from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Sequence
 
 from core.models import Usage
-from core.quantities import plain_quantity
 from core.problems import Code
 
 from . import cells
@@ -97,9 +96,9 @@ class QuickUsage:
             return None
         fields = [  # each field's cells, its cache, the kinds of cell the quick path takes, its parser
             (_cells(rows, self.product), self.products, _TEXT_KINDS, _product_parser, "product"),
-            (_cells(rows, self.quantity), self.quantities, _FIGURE_KINDS, _usage_quantity, "quantity"),
+            (_cells(rows, self.quantity), self.quantities, _FIGURE_KINDS, cells.usage_quantity, "quantity"),
             (_dates(_cells(rows, self.date)), self.dates, _DATE_CELL_KINDS, self.parse_date, "date"),
-            (_cells(rows, self.cost), self.costs, _COST_KINDS, _cost, "unit_cost"),
+            (_cells(rows, self.cost), self.costs, _COST_KINDS, cells.cost, "unit_cost"),
         ]
         columns = [_known(values, known, kinds) for values, known, kinds, _, _ in fields]
         references = _references(_cells(rows, self.reference))
@@ -123,9 +122,7 @@ class QuickUsage:
             raise Unsure
         known = self.products.get(value)
         if known is None:
-            if cells.is_blank(value) or cells.is_error(value):
-                raise Unsure
-            known = self.products[value] = self.shared("product", _sure(cells.product(value)))
+            known = self.products[value] = self.shared("product", _sure(_product_parser(value)))
         return known
 
     def _number(self, value: object, known: dict, parse, field: str) -> Decimal:
@@ -189,18 +186,6 @@ def _parsed(values: list, found: list, parse: Parser) -> dict | None:
             return None
         parsed[value] = sure
     return parsed
-
-
-def _usage_quantity(value: object) -> Decimal | Fault:
-    """`cells.usage_quantity`, a plain number's straight from core (never 0 there)."""
-    number = plain_quantity(value)
-    return cells.usage_quantity(value) if number is None else number
-
-
-def _cost(value: object) -> Decimal | Fault:
-    """`cells.cost`, a plain number of 0 or more straight from core."""
-    number = plain_quantity(value)
-    return cells.cost(value) if number is None or number < 0 else number
 
 
 def _cells(rows: Sequence[Row], column: int | None) -> list:
