@@ -29,8 +29,8 @@ sheets' hashes in schema order: it does not depend on the order the sheets are r
 
 Cost: the rows the codecs read anyway pass through one more generator, which takes
 them a chunk at a time; values are made canonical a column of a line at a time (a
-column of one type in one comprehension), and the lines are compressed on a thread of
-their own once the sheet is read; columns of like values compress to about a twelfth
+column of one type in one comprehension), and the lines are compressed on a second
+thread as they are made; columns of like values compress to about a twelfth
 (`bench/record.py` has the figures).
 """
 
@@ -54,9 +54,9 @@ from ..sheets.schema import INPUTS, Header, NumberedRow, Schema
 
 PROPERTY_NAMES = ("giveback_version", "giveback_rule", "giveback_settings", "giveback_fingerprint", "giveback_time")
 LONGEST_TEXT = 1_000  # characters of a text recorded as it is; a longer one is recorded by its digest
-BATCH = 4_096  # rows a line, at least: a line of a sheet's known columns ends at a row numbered a multiple of
-LINE_END = 512  # this
-CHUNK = 4_096  # rows read at once (so that rows read in chunks make the lines rows read one by one make)
+BATCH = 4_096  # rows a line, at least
+LINE_END = 512  # a line of a sheet's known columns ends at a row numbered a multiple of this (`SheetRead.extend`)
+CHUNK = 4_096  # rows `known_columns` takes at once
 COMPRESSION = 4  # zlib's level: 4% larger than its default 6 on the benchmark book, 2.7 times as fast
 UNCALCULATED_VALUE = {"formula": "without a value"}
 _encode = json.JSONEncoder(separators=(",", ":")).encode
