@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Iterator, Sequence
 
 from core.models import Recommendation, Status
-from core.quantities import show
+from core.quantities import json_number, show
 
 from .record import RunRecord
 
@@ -83,13 +83,8 @@ def _memo(identity: str, kind: str, quantity: Decimal, number: int, count: int, 
 
 def _number(value: Decimal | None) -> str:
     """A quantity or an amount as an import file takes it: plain digits, a point, no
-    exponent and no grouping; blank for None."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    exponent and no grouping (the JSON's numbers as text); blank for None."""
+    return "" if value is None else str(json_number(value))
 
 
 def csv_text(rows: Sequence[tuple]) -> str:
