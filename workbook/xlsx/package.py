@@ -349,12 +349,7 @@ class _Edit:
             return {part: docprops.with_properties(self.package.xml(part), self.properties, strict_package)}
         part = self._new_part_name(docprops.DEFAULT_PART.removesuffix(".xml"), docprops.CUSTOM_TYPE, first="")
         root_rels = self.package.xml(ROOT_RELS)
-        ids = {element.get("Id") for element in root_rels}
-        number = len(ids) + 1
-        while f"rId{number}" in ids:
-            number += 1
-        etree.SubElement(root_rels, f"{{{PACKAGE_RELS_NS}}}Relationship", Id=f"rId{number}",
-                         Type=docprops.relationship_type(strict_package), Target=part)
+        _add_relationship(root_rels, docprops.relationship_type(strict_package), part)
         return {part: docprops.with_properties(None, self.properties, strict_package),
                 self.package.actual_name(ROOT_RELS): self.spelled(_serialise(root_rels))}
 
@@ -450,14 +445,7 @@ class _Edit:
                          PartName=f"/{part}", ContentType=content_type)
 
     def _add_workbook_relationship(self, kind: str, part: str) -> str:
-        ids = {element.get("Id") for element in self.workbook_rels}
-        number = len(ids) + 1
-        while f"rId{number}" in ids:
-            number += 1
-        etree.SubElement(self.workbook_rels, f"{{{PACKAGE_RELS_NS}}}Relationship",
-                         Id=f"rId{number}", Type=kind,
-                         Target=relative_target(self.package.workbook_part, part))
-        return f"rId{number}"
+        return _add_relationship(self.workbook_rels, kind, relative_target(self.package.workbook_part, part))
 
     def _remove_relationships_to_dropped_parts(self) -> None:
         doomed_ids = {self.existing[index].relationship_id for index in self.doomed}
@@ -507,3 +495,15 @@ def _rels_xml(relationships: list[tuple[str, str, str]]) -> bytes:
 
 def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _add_relationship(relationships: etree._Element, kind: str, target: str) -> str:
+    """A relationship of `kind` to `target` added to a relationships part, under the first
+    free `rIdN`; its id."""
+    ids = {element.get("Id") for element in relationships}
+    number = len(ids) + 1
+    while f"rId{number}" in ids:
+        number += 1
+    etree.SubElement(relationships, f"{{{PACKAGE_RELS_NS}}}Relationship", Id=f"rId{number}", Type=kind,
+                     Target=target)
+    return f"rId{number}"
