@@ -57,7 +57,7 @@ def _balance_notes(said: Said) -> list[str]:
     if count is not None:
         return [f"Balance change from the count: counted {show(count.counted)}"
                 f" - system balance {show(count.balance)} = {show(space.delta)}."]
-    available = space.lots_capacity - space.lots_used
+    available = space.available
     if not available or space.balance.net <= 0:
         return []
     if space.delta:
@@ -68,7 +68,7 @@ def _balance_notes(said: Said) -> list[str]:
 
 
 def _existing_lots(space: Space) -> str:
-    available = space.lots_capacity - space.lots_used
+    available = space.available
     return f"the {show(available)} units on the lots" if available else "existing lots"
 
 
@@ -90,7 +90,7 @@ def _why_not_cleared(product: ProductUsage, space: Space, chosen: Outcome) -> st
     """Why no write-off clears the usage, and what to check: nearly always a balance
     change from a count that is smaller than the net usage the lots cannot cover."""
     left = f"{CANNOT_CLEAR}: whatever the write-off, {not_cleared(chosen)}"
-    free = space.lots_capacity - space.lots_used
+    free = space.available
     if product.count is None or space.balance.net <= space.delta + free:
         return f"{left}. Do not post these lines."
     on_hand = f" and the lots on hand have {show(free)} units free" if space.lots_capacity else ""

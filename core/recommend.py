@@ -39,7 +39,7 @@ def recommend(
         negative=space.balance.negative,
         net=space.balance.net,
         delta=space.delta,
-        available=space.lots_capacity - space.lots_used,
+        available=space.available,
         step=space.step,
         chosen=chosen,
         guide=by_guide,

@@ -52,6 +52,11 @@ class Space(NamedTuple):
     unit_cost_source: str = ""  # where the unit cost came from (see `unit_cost`)
     whole: "Grid | None" = None  # the range in grid steps, with its counts (`search_space` sets it)
 
+    @property
+    def available(self) -> Decimal:
+        """Units the product's lots still hold: what usage can draw without an adjustment."""
+        return self.lots_capacity - self.lots_used
+
     def totals(self, w: Decimal) -> Totals:
         return Totals(
             capacity=self.lots_capacity + self.delta + w,
