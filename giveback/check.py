@@ -57,8 +57,13 @@ def check_file(book: Path):
     """Check the workbook file `book`; raises WorkbookError."""
     check_extension(book)
     with open_book(book) as reader:
-        try:
-            properties = properties_of(reader.snapshot)
-        except PackageError as error:
-            raise WorkbookError(str(error)) from None
-        return check(reader, properties)
+        return check(reader, file_properties(reader))
+
+
+def file_properties(reader) -> dict[str, str]:
+    """The custom document properties of the file `reader` read; WorkbookError when they
+    cannot be read."""
+    try:
+        return properties_of(reader.snapshot)
+    except PackageError as error:
+        raise WorkbookError(str(error)) from None

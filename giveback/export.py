@@ -16,17 +16,16 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from workbook.close.check import recorded_run
 from workbook.close.export import csv_text, export_rows
 from workbook.close.record import Recorder, RunRecord
 from workbook.files.books import check_extension, open_book
 from workbook.files.saving import SaveRefused, saving
 from workbook.reconcile import Reconciliation, reconcile
 from workbook.seam import WorkbookError
-from workbook.sheets.run_record import read_run_record
 from workbook.sheets.signoff import read_block
-from workbook.xlsx.docprops import properties_of
-from workbook.xlsx.opc import PackageError
 
+from .check import file_properties
 from .reconcile import why_not_written
 
 DONE, REFUSED, FAILED = 0, 1, 2
@@ -85,11 +84,7 @@ def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, bool]:
     check_extension(book)
     with open_book(book) as reader:
         names = reader.sheet_names()
-        recorded = read_run_record(reader, names)
-        try:
-            record = recorded.record if recorded else RunRecord.from_properties(properties_of(reader.snapshot))
-        except PackageError as error:
-            raise WorkbookError(str(error)) from None
+        _, record = recorded_run(reader, names, lambda: file_properties(reader))
         block = read_block(reader, names)
         done = reconcile(reader, record.policy_overrides() if record else None, recorder=Recorder(pack=False))
     return record, done, bool(block and block.reviewed.given)

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Mapping, NamedTuple
+from typing import Callable, Mapping, NamedTuple
 
 from core.quantities import json_number, show
 
 from ..reconcile import reconcile
 from ..seam import SheetReader, WorkbookError
 from ..sheets.after_run import read_after_run
-from ..sheets.run_record import read_run_record
+from ..sheets.run_record import Recorded, read_run_record
 from ..sheets.signoff import Block, read_block
 from .changes import Change, Changes, changes, shown
 from .follow_up import Compared, FollowUp, Left, follow_up
@@ -47,12 +47,20 @@ class Check(NamedTuple):
     follow_up: FollowUp = FollowUp("none")
 
 
+def recorded_run(reader: SheetReader, names: list[str],
+                 properties: Callable[[], Mapping[str, str]]) -> tuple[Recorded | None, RunRecord | None]:
+    """The book's last run: the RunRecord sheet (with the values it read) when there is
+    one, else the record in its custom document properties (`properties()`, read only
+    then); None when it was never reconciled."""
+    recorded = read_run_record(reader, names)
+    return recorded, recorded.record if recorded else RunRecord.from_properties(dict(properties()))
+
+
 def check(reader: SheetReader, properties: Mapping[str, str] | None = None) -> Check:
     """Check the book behind `reader`; `properties` are its custom document properties,
     where the run record also lives (a file's; a live book's are not to be had)."""
     names = list(reader.sheet_names())
-    recorded = read_run_record(reader, names)
-    record = recorded.record if recorded else RunRecord.from_properties(dict(properties or {}))
+    recorded, record = recorded_run(reader, names, lambda: properties or {})
     if record is None:
         return Check(NEVER)
     signoff = read_block(reader, names)
