@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -182,6 +183,16 @@ def print_table(results: list[dict], markdown: bool) -> None:
     print(goals(results))
 
 
+def floor(result: dict) -> str:
+    """The processor time the run took on every thread, and the least time it could take
+    were it spread over all the machine's cores without a wait: no gain from threads or
+    processes alone reaches below it."""
+    ours, cores = result["giveback"], os.cpu_count() or 1
+    best = ours["cpu"] / cores
+    return (f"{result['size']}: {ours['cpu']:.2f} s of processor time (all threads) for {ours['total']:.2f} s;"
+            f" spread perfectly over {cores} cores: {best:.2f} s = {best / result['calamine']['read']:.2f}x calamine read")
+
+
 def goals(results: list[dict]) -> str:
     by_size = {result["size"]: result for result in results}
     said = []
@@ -189,6 +200,8 @@ def goals(results: list[dict]) -> str:
         result = by_size[GOAL_RATIO_SIZE]
         ratio = result["giveback"]["total"] / result["calamine"]["read"]
         said.append(f"{GOAL_RATIO_SIZE} ({result.get('rule', 'default')} rule): total / calamine read = {ratio:.2f}x (goal <= {GOAL_RATIO:g}x): {'met' if ratio <= GOAL_RATIO else 'NOT met'}")
+        if "cpu" in result["giveback"]:
+            said.append(floor(result))
     if GOAL_MEMORY_SIZE in by_size:
         peak = by_size[GOAL_MEMORY_SIZE]["giveback"]["peak_mb"]
         said.append(f"{GOAL_MEMORY_SIZE}: peak memory {peak:.0f} MB (goal < {GOAL_MEMORY_MB} MB): {'met' if peak < GOAL_MEMORY_MB else 'NOT met'}")
