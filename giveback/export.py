@@ -4,9 +4,11 @@
     giveback export march.reconciled.xlsx --csv march-adjustments.csv
     giveback export march.reconciled.xlsx --csv - --date 2026-03-31     to stdout
 
-A stale book (its inputs changed since the reconcile that was reviewed) or one never
-reconciled is refused: its lines are not those anybody reviewed. `--allow-stale` exports
-what the inputs say now, with the run's rule and settings.
+A book never reconciled is refused: nobody reviewed any lines of it. So is a stale book
+(its inputs changed since the reconcile that was reviewed) and one reconciled by another
+version of giveback (whose lines may differ): `--allow-stale` exports what this giveback
+makes of the inputs now, with the run's rule and settings, and each line's memo says that
+it is not the reviewed run.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ import sys
 from pathlib import Path
 
 from workbook.close.check import recorded_run
-from workbook.close.export import csv_text, export_rows
+from workbook.close.export import csv_text, export_rows, source
 from workbook.close.record import Recorder, RunRecord
 from workbook.files.books import check_extension, open_book
 from workbook.files.saving import SaveRefused, saving
 from workbook.reconcile import Reconciliation, reconcile
 from workbook.seam import WorkbookError
-from workbook.sheets.signoff import read_block
+from workbook.sheets.signoff import Block, read_block
 
 from .check import file_properties
 from .reconcile import why_not_written
@@ -46,26 +48,27 @@ def add_parser(commands) -> None:
     parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                         help="the posting date on every line (default: today)")
     parser.add_argument("--allow-stale", action="store_true",
-                        help="export even when the inputs changed since the reconcile (what they say now)")
+                        help="export even when the inputs changed since the reconcile, or another giveback version"
+                        " made it: what this giveback makes of the inputs now, each memo saying it was not reviewed")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        record, done, signed = _reconciled(args.book)
+        record, done, block = _reconciled(args.book)
     except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
         return FAILED
-    if record is None and not args.allow_stale:
-        print(f"giveback: {args.book.name} was never reconciled: reconcile it and have it reviewed first"
-              " (or add --allow-stale).", file=sys.stderr)
+    if record is None:
+        print(f"giveback: {args.book.name} was never reconciled, so no lines of it were reviewed: reconcile it and"
+              " have it reviewed, then export.", file=sys.stderr)
         return FAILED
-    if (record is None or record.fingerprint != done.record.fingerprint) and not args.allow_stale:
-        print(f"giveback: {args.book.name} is stale: its inputs changed since the reconcile, so its lines are not"
-              f" those reviewed. See what changed with: giveback check {args.book}. Reconcile it again and have it"
-              " reviewed, then export (or add --allow-stale).", file=sys.stderr)
+    refusal = _not_reviewed(args.book, record, done.record)
+    if refusal and not args.allow_stale:
+        print(f"giveback: {refusal}", file=sys.stderr)
         return REFUSED
-    rows = list(export_rows(done.products, done.recommendations, done.record, args.date or dt.date.today()))
+    memo = source(record, done.record)
+    rows = list(export_rows(done.products, done.recommendations, done.record, args.date or dt.date.today(), memo))
     try:
         notes = write_text(args.csv, csv_text(rows))
     except SaveRefused as refusal:
@@ -74,20 +77,34 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"giveback: {args.csv}: cannot write it: {why_not_written(args.csv, error)}.", file=sys.stderr)
         return FAILED
-    _report(args, rows, done, signed, notes)
+    _report(args, rows, done, block, notes + ([memo] if refusal else []))  # memo: "Not the reviewed run: ..."
     return DONE
 
 
-def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, bool]:
+def _not_reviewed(book: Path, record: RunRecord, now: RunRecord) -> str:
+    """Why the lines this export would write are not those reviewed: the inputs changed
+    since the reconcile, or another version of giveback made it; "" when they are."""
+    if record.fingerprint != now.fingerprint:
+        return (f"{book.name} is stale: its inputs changed since the reconcile, so its lines are not those reviewed."
+                f" See what changed with: giveback check {book}. Reconcile it again and have it reviewed, then"
+                " export (--allow-stale exports what the inputs say now, unreviewed).")
+    if record.version != now.version:
+        return (f"{book.name} was reconciled by giveback {record.version}; this is giveback {now.version}, whose"
+                " lines may differ from those reviewed. Reconcile it again with this version and have it reviewed,"
+                f" or export with giveback {record.version} (--allow-stale exports this version's lines, unreviewed).")
+    return ""
+
+
+def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, Block | None]:
     """The book's run record, its recommendations made again with the run's rule and
-    settings, and whether Summary says it was reviewed."""
+    settings, and Summary's sign-off block."""
     check_extension(book)
     with open_book(book) as reader:
         names = reader.sheet_names()
         _, record = recorded_run(reader, names, lambda: file_properties(reader))
         block = read_block(reader, names)
         done = reconcile(reader, record.policy_overrides() if record else None, recorder=Recorder(pack=False))
-    return record, done, bool(block and block.reviewed.given)
+    return record, done, block
 
 
 def write_text(target: Path, text: str) -> list[str]:
@@ -106,7 +123,7 @@ def write_text(target: Path, text: str) -> list[str]:
     return notes
 
 
-def _report(args: argparse.Namespace, rows: list[tuple], done: Reconciliation, signed: bool,
+def _report(args: argparse.Namespace, rows: list[tuple], done: Reconciliation, block: Block | None,
             notes: list[str]) -> None:
     """What was written, on stderr (stdout may be the file itself)."""
     products = len({row[0] for row in rows})
@@ -116,7 +133,9 @@ def _report(args: argparse.Namespace, rows: list[tuple], done: Reconciliation, s
     if left_out:
         said.append(f"{left_out} product(s) have nothing to post: no adjustment needed, blocked, or cannot be"
                     " cleared (see Summary).")
-    if not signed:
+    if block is None:
+        said.append("Summary has no Reviewed by cell: have the adjustment reviewed before posting it.")
+    elif not block.reviewed.given:
         said.append("Summary's Reviewed by is empty: have the adjustment reviewed before posting it.")
     said += notes
     print("\n".join(said), file=sys.stderr)

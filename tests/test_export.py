@@ -17,6 +17,7 @@ import pytest
 from desktop_books import excel_owner_file
 from giveback import export as command
 from giveback.demo import COUNTS, LOTS, USAGE
+import workbook.close.record as record_module
 from workbook.close.export import HEADER
 from workbook.files.newbook import input_book, save_new
 from workbook.files.saving import PREFIX, SUFFIX
@@ -110,16 +111,48 @@ def test_a_stale_book_is_refused_unless_asked(demo, tmp_path, capsys):
     status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
     assert status == 1 and "is stale" in err and "giveback check" in err
     assert not (tmp_path / "lines.csv").exists()
-    assert run(capsys, "export", book, "--csv", tmp_path / "lines.csv", "--allow-stale")[0] == 0
+    status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv", "--allow-stale")
+    assert status == 0 and "Not the reviewed run" in err
+    assert all(row["Memo"].endswith("had other inputs).") for row in read_csv(tmp_path / "lines.csv"))
     now = json.loads(run(capsys, "reconcile", book, "-o", tmp_path / "now.xlsx", "--json")[1])
     bolt = next(product for product in now["products"] if product["product"] == "BOLT-10")
     assert [int(row["Quantity"]) for row in read_csv(tmp_path / "lines.csv") if row["Product"] == "BOLT-10"] == [
         line["quantity"] for line in bolt["lines"]]  # what the inputs say now
 
 
-def test_a_book_never_reconciled_is_refused(tmp_path, capsys):
-    status, _, err = run(capsys, "export", xlsx(tmp_path / "b.xlsx"), "--csv", tmp_path / "lines.csv")
-    assert status == 2 and "never reconciled" in err
+def test_a_book_never_reconciled_is_refused_even_when_stale_lines_are_allowed(tmp_path, capsys):
+    for allowed in ([], ["--allow-stale"]):  # no run was reviewed: nothing to allow
+        status, out, err = run(capsys, "export", xlsx(tmp_path / "b.xlsx"), "--csv", tmp_path / "lines.csv", *allowed)
+        assert status == 2 and "never reconciled" in err and "--allow-stale" not in err
+        assert not (tmp_path / "lines.csv").exists()
+
+
+def test_the_memo_names_the_reviewed_run_not_the_export(tmp_path, capsys, monkeypatch):
+    """The memo's run is the book's (its time and version), whenever the export is made."""
+    book = xlsx(tmp_path / "b.xlsx", sheets(usage=[("GASKET", 6), ("GASKET", -10)]))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772719320")  # 2026-03-05 14:02 UTC
+    run(capsys, "reconcile", book, "--in-place")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772900000")  # two days on
+    assert run(capsys, "export", book, "--csv", tmp_path / "lines.csv")[0] == 0
+    memos = {row["Memo"] for row in read_csv(tmp_path / "lines.csv")}
+    assert memos and all(memo.endswith(", run of 2026-03-05 14:02 UTC.") for memo in memos)
+    assert not any("2026-03-07" in memo for memo in memos)
+
+
+def test_a_book_another_version_reconciled_is_refused_unless_asked(tmp_path, capsys, monkeypatch):
+    """Another giveback may make other lines of the same inputs: not those reviewed."""
+    book = xlsx(tmp_path / "b.xlsx", sheets(usage=[("GASKET", 6), ("GASKET", -10)]))
+    monkeypatch.setattr(record_module, "version", lambda: "0.0.9")
+    run(capsys, "reconcile", book, "--in-place")
+    monkeypatch.setattr(record_module, "version", lambda: "0.2.0")
+    status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
+    assert status == 1 and "reconciled by giveback 0.0.9; this is giveback 0.2.0" in err
+    assert not (tmp_path / "lines.csv").exists()
+    status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv", "--allow-stale")
+    assert status == 0 and "Not the reviewed run" in err
+    memos = {row["Memo"] for row in read_csv(tmp_path / "lines.csv")}
+    assert all("Not the reviewed run: worked out on" in memo and "by giveback 0.2.0" in memo
+               and "was made by giveback 0.0.9)." in memo for memo in memos)
 
 
 def test_the_runs_record_comes_from_the_snapshot_the_inputs_come_from(tmp_path, capsys, monkeypatch):

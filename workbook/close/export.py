@@ -10,7 +10,7 @@ row per line, ready to map onto an import template.
 | Unit Cost | the unit cost giveback priced the entry at; blank when unknown |
 | Extended Cost | Quantity x Unit Cost, exactly; blank when the cost is unknown |
 | Date | the posting date (`--date`, else the day of the export), ISO `yyyy-mm-dd` |
-| Memo | how to post the line, and the run it comes from |
+| Memo | how to post the line, and the run it comes from (or that it is not the reviewed run) |
 
 The adjustment id is `GB-` + the first 8 hex digits of the SHA-256 of the run's input
 fingerprint, rule and settings (`run_digest`) + `-` + the product's number on the Usage
@@ -57,8 +57,10 @@ def run_digest(record: RunRecord) -> str:
 
 
 def export_rows(products: Sequence[str], recommendations: Sequence[Recommendation], record: RunRecord,
-                date: dt.date) -> Iterator[tuple]:
-    """One row per adjustment line of every product to adjust, in Usage sheet order."""
+                date: dt.date, run: str) -> Iterator[tuple]:
+    """One row per adjustment line of every product to adjust, in Usage sheet order; `record`
+    is the run the lines were worked out by (their ids), `run` the memo's words for it
+    (`source`)."""
     numbers = {product: number for number, product in enumerate(products, start=1)}
     for rec in recommendations:
         if rec.status is not Status.ADJUST:
@@ -69,16 +71,28 @@ def export_rows(products: Sequence[str], recommendations: Sequence[Recommendatio
             cost = rec.unit_cost
             extended = line.quantity * cost if cost is not None else None
             yield (identity, rec.product, line.kind, _number(line.quantity), _number(cost), _number(extended),
-                   date.isoformat(), _memo(identity, line.kind, line.quantity, number, len(lines), rec, record))
+                   date.isoformat(), _memo(identity, line.kind, line.quantity, number, len(lines), rec, run))
+
+
+def source(reviewed: RunRecord, now: RunRecord) -> str:
+    """The memo's last words: the run the lines come from, the book's own (`reviewed`, its
+    version and time) when `now`, the export's run of the same inputs, makes the same
+    lines; else that they were worked out at the export, and how the book's run differs."""
+    if reviewed.fingerprint == now.fingerprint and reviewed.version == now.version:
+        return f"giveback {reviewed.version}, run of {reviewed.shown_time()}."
+    why = ("had other inputs" if reviewed.fingerprint != now.fingerprint
+           else f"was made by giveback {reviewed.version}")
+    return (f"Not the reviewed run: worked out on {now.shown_time()} by giveback {now.version} (the book's run of"
+            f" {reviewed.shown_time()} {why}).")
 
 
 def _memo(identity: str, kind: str, quantity: Decimal, number: int, count: int, rec: Recommendation,
-          record: RunRecord) -> str:
+          run: str) -> str:
     what = (f"writes {show(quantity)} units on to the books as a lot" if kind == "On"  # Adjustments' words
             else f"writes {show(-quantity)} units off the books")
     return (f"Beginning-balance adjustment {identity}, line {number} of {count}: {what}. Clears the unallocated"
             f" usage in {rec.chosen.loops} reconciliation run{'s' if rec.chosen.loops != 1 else ''}."
-            f" giveback {record.version}, run of {record.shown_time()}.")
+            f" {run}")
 
 
 def _number(value: Decimal | None) -> str:
