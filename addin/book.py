@@ -34,7 +34,7 @@ import xlwings as xw
 
 from workbook import ownership
 from workbook.paper import print_layout
-from workbook.seam import TOTAL_LABEL, Column, OutputSheet, Row, intro_heights, table_name
+from workbook.seam import TOTAL_LABEL, Column, OutputSheet, Row, frozen_rows, intro_heights, table_name
 
 from .cells import cell_value, json_cell
 from .hosts import Host, host_of, is_json_book
@@ -257,7 +257,7 @@ class BookWriter:
             hide(sheet)
         else:
             self.set_up_paper(sheet, output, len(rows), reused)
-        freeze_header(sheet, top)
+        freeze_header(sheet, frozen_rows(output))
 
     def set_properties(self, properties: Mapping[str, str]) -> None:
         """The workbook's custom document properties (the run record), where the host can
@@ -456,11 +456,14 @@ def column_width(book, characters: float) -> float:
     return characters
 
 
-def freeze_header(sheet, top: int = 1) -> None:
-    """Freeze the rows down to the header. Office.js and xlwings Lite support it; desktop
-    COM has no `freeze_panes` in xlwings (it would need the sheet's window), so it is
-    skipped there."""
+def freeze_header(sheet, rows: int = 1) -> None:
+    """Freeze the top `rows` rows (`seam.frozen_rows`: down to the header, or none, which
+    unfreezes a reused sheet). Office.js and xlwings Lite support it; desktop COM has no
+    `freeze_panes` in xlwings (it would need the sheet's window), so it is skipped there."""
     try:
-        sheet.freeze_panes.freeze_at(f"1:{top}")
+        if rows:
+            sheet.freeze_panes.freeze_at(f"1:{rows}")
+        else:
+            sheet.freeze_panes.unfreeze()
     except (NotImplementedError, AttributeError):
         pass

@@ -296,6 +296,10 @@ def _freeze(book, action):
     _sheet(book, action)["frozen"] = action["args"][0]
 
 
+def _unfreeze(book, action):
+    _sheet(book, action)["frozen"] = None
+
+
 def _look(key):
     """An action that only changes how cells look: recorded by range under `looks`."""
     def replay(book, action):
@@ -327,6 +331,7 @@ REPLAY = {
     "setNumberFormat": _number_format,
     "setColumnWidth": _column_width,
     "freezePaneAtRange": _freeze,
+    "freezePaneUnfreeze": _unfreeze,
     "setFontProperty": _look("font"),
     "addNote": _look("note"),
     "rangeMerge": _look("merge"),

@@ -87,12 +87,15 @@ def test_reconcile_writes_the_same_sheets_and_values_as_the_command_line(demo):
         assert trimmed(sheet_named(after, name)["values"]) == rows, name
     assert {a["func"] for a in actions} <= {
         "addSheet", "namesAdd", "setValues", "setNumberFormat", "setColumnWidth", "addTable", "freezePaneAtRange",
+        "freezePaneUnfreeze",  # Summary and Options: their tops are taller than a laptop's window
         "setFontProperty", "setWrapText", "rangeMerge", "setRowHeight", "setSheetVisibility",
         "setFormula", "setRowHidden", "setDataValidationList", "setPrintArea", "runMacro",  # Options' panel, paper
     }
     assert [(s["name"], s["visibility"]) for s in after["sheets"] if s["visibility"] != "Visible"] == [
         ("RunRecord", "VeryHidden")]
     assert sheet_named(after, "Adjustments")["tables"][0]["name"] == "Adjustments"
+    assert sheet_named(after, "Adjustments")["frozen"] == "1:6"  # the header frozen, as the file writer does,
+    assert sheet_named(after, "Summary").get("frozen") is None  # but not under Summary's tall top (seam.frozen_rows)
 
 
 def test_reconciling_again_reuses_giveback_sheets_with_the_same_values(demo):

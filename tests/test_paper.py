@@ -18,7 +18,7 @@ from giveback.demo import COUNTS, LOTS, USAGE
 from test_libreoffice import soffice  # noqa: F401 (a fixture)
 from workbook.paper import LANDSCAPE, Margins, PrintLayout, print_layout, printed_scale
 from workbook.reconcile import reconcile
-from workbook.seam import Column, Grids, OutputSheet
+from workbook.seam import FROZEN_MOST, LINE_HEIGHT, Column, Grids, OutputSheet, frozen_rows, top_height
 from workbook.sheets.outputs import OUTPUT_NAMES
 from workbook.xlsx.package import write_outputs
 from workbooks import COUNTS_HEADER, LOTS_HEADER, USAGE_HEADER
@@ -114,6 +114,26 @@ def test_the_file_writer_writes_the_layout(demo, written, name):
     margins = sheet.page_margins
     assert (margins.left, margins.right, margins.top, margins.bottom, margins.header, margins.footer) == layout.margins
     assert (sheet.oddFooter.left.text, sheet.oddFooter.right.text) == layout.footer
+
+
+# sheet, whether the rows down to its table's header are frozen
+FROZEN = [("Adjustments", True), ("LoopTrace", True), ("Issues", True), ("Detail", True),
+          ("Summary", False),  # its legend, run record and sign-off: taller than half a laptop's window
+          ("Options", False)]  # its charts: taller than a whole window, the table out of reach when frozen
+
+
+@pytest.mark.parametrize("name, frozen", FROZEN)
+def test_the_header_is_frozen_where_the_rows_above_it_leave_room_to_scroll(demo, written, name, frozen):
+    """Excel cannot scroll a frozen pane: rows taller than its window would hide the table.
+    The writer's estimate of their height (`seam.top_height`) is the file's rows' own."""
+    sheet = openpyxl.load_workbook(written)[name]
+    output = demo.get(name, DETAIL)
+    top = output.header_row
+    rows = [sheet.row_dimensions[number] for number in range(1, top + 1)]
+    height = sum(0 if row.hidden else row.height or LINE_HEIGHT for row in rows)
+    assert height == pytest.approx(top_height(output))
+    assert (height <= FROZEN_MOST) is frozen and frozen_rows(output) == (top if frozen else 0)
+    assert sheet.freeze_panes == (f"A{top + 1}" if frozen else None)
 
 
 def printed(soffice, workbook: Path, folder: Path) -> list[tuple[float, list[tuple]]]:  # noqa: F811

@@ -20,6 +20,7 @@ EXCEL_MAX_ROWS = 1_048_576
 TOTAL_LABEL = "Total"  # the first cell of an output's totals row, in every host
 LINE_HEIGHT = 15.0  # points: a line of 11-point text
 TITLE_HEIGHT = 21.0  # points: the line of an output's 14-point title
+FROZEN_MOST = 180.0  # points: the rows frozen above a table stand no taller (`frozen_rows`)
 
 Row = Sequence[object]
 
@@ -284,6 +285,29 @@ def intro_heights(output: OutputSheet) -> list[float | None]:
     no program grows such a row by itself). Every writer sizes the intro with these."""
     width = sum(column.width for column in output.legend_columns)
     return [TITLE_HEIGHT if number == 0 else text_height(line, width) for number, line in enumerate(output.intro)]
+
+
+def frozen_rows(output: OutputSheet) -> int:
+    """The rows every writer freezes: down to the table's header when they stand no taller
+    than `FROZEN_MOST` (about half of Excel's grid on a 1366x768 laptop), else none. Excel
+    cannot scroll a frozen pane, so rows taller than its window would leave no room to
+    scroll the table into view (Summary's run record and sign-off, Options' charts). A
+    table left unfrozen still shows its headers in place of the column letters while one
+    scrolls through it in Excel, and prints its header row on every page."""
+    return output.header_row if top_height(output) <= FROZEN_MOST else 0
+
+
+def top_height(output: OutputSheet) -> float:
+    """The height, in points, of `output`'s rows down to its table's header, as every
+    writer makes them: the intro (`intro_heights`), the blank rows, the panel's rows (its
+    hidden ones none) and the header, as tall as its longest wrapped header."""
+    intro = [height or LINE_HEIGHT for height in intro_heights(output)]
+    panel = output.panel
+    shown = sum(index not in panel.hidden for index in range(len(panel.rows))) if panel else 0
+    blanks = output.header_row - 1 - len(intro) - (len(panel.rows) if panel else 0)
+    header = max((text_height(column.header, column.width) or LINE_HEIGHT for column in output.columns),
+                 default=LINE_HEIGHT)
+    return sum(intro) + LINE_HEIGHT * (shown + blanks) + header
 
 
 def continuation_names(name: str, data_rows: int, per_sheet: int | None = None) -> list[str]:

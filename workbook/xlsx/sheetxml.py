@@ -35,7 +35,8 @@ from xml.sax.saxutils import escape
 
 from ..paper import PrintLayout, print_layout
 from ..sheets.schema import column_letter
-from ..seam import TOTAL_LABEL, Column, Link, OutputSheet, Row, intro_heights, plain_sheet_name, sheet_reference, text_height
+from ..seam import (TOTAL_LABEL, Column, Link, OutputSheet, Row, frozen_rows, intro_heights, plain_sheet_name,
+                    sheet_reference, text_height)
 from .text import MAX_TEXT, within_cell, xml_attribute, xml_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -277,6 +278,14 @@ def _structured_name(header: str) -> str:
     return re.sub(r"(['\[\]#])", r"'\1", header)
 
 
+def _frozen(rows: int) -> str:
+    """The sheet view's frozen pane: `rows` rows frozen (none: no pane)."""
+    if not rows:
+        return ""
+    return (f'<pane ySplit="{rows}" topLeftCell="A{rows + 1}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="A{rows + 1}" sqref="A{rows + 1}"/>')
+
+
 def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "",
                  layout: PrintLayout = PrintLayout()) -> str:
     top = output.header_row
@@ -299,10 +308,7 @@ def _sheet_start(output: OutputSheet, styles: CellStyles, above: str = "",
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
         + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.fitted else "")
-        + '<sheetViews><sheetView workbookViewId="0">'
-        f'<pane ySplit="{top}" topLeftCell="A{top + 1}" activePane="bottomLeft" state="frozen"/>'
-        f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/>'
-        "</sheetView></sheetViews>"
+        + f'<sheetViews><sheetView workbookViewId="0">{_frozen(frozen_rows(output))}</sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
         f"<cols>{widths}</cols><sheetData>{intro}{above}"
         f'{_row_start(top, _height(headers, _wrapped_columns(output.columns, every=True)))}{header_cells}</row>'
