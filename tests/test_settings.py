@@ -42,6 +42,24 @@ def test_reading_settings_are_read_or_reported(rows, values, problems):
 
 
 @pytest.mark.parametrize(
+    "row, used",
+    [
+        (("rule", "fastest"), "the book rule (the default) is used"),
+        (("lot_order", "newest"), "lots are drawn oldest first (fifo, the default)"),
+        (("max_write_off", "1O0"), "the write-off has no cap in units"),
+        (("max_write_off_cost", "lots"), "the write-off has no cap in money"),
+        (("max_loops", 0), "the default of 10,000 runs is used"),
+        (("date_order", "european"), "no date order is set"),
+    ],
+)
+def test_a_setting_that_cannot_be_read_says_what_the_run_uses_instead(row, used):
+    """The error stands (the exit status says so), and the message says what the run went on with."""
+    problem, = settings(row).problems
+    assert problem.severity == "error" and f"Until it is corrected, {used}" in problem.message
+    assert policy(settings(row).values) == policy({})
+
+
+@pytest.mark.parametrize(
     "rows, overrides, rule, warned",
     [
         ([("rule", "guide"), ("max_write_off", 50)], {}, "guide", ["Settings!B3 max_write_off"]),

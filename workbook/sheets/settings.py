@@ -89,6 +89,19 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "date_order": _choice(*CHOICES["date_order"]),
     "distinct_products": _codes,
 }
+UNREAD: dict[str, str] = {
+    "rule": "Until it is corrected, the book rule (the default) is used.",
+    "lot_order": "Until it is corrected, lots are drawn oldest first (fifo, the default).",
+    "max_runs": "Until it is corrected, no number of runs is set (the budget rule cannot be used).",
+    "max_loops": "Until it is corrected, the default of 10,000 runs is used.",
+    "max_write_off": "Until it is corrected, the write-off has no cap in units.",
+    "max_write_off_cost": "Until it is corrected, the write-off has no cap in money.",
+    "date_order": "Until it is corrected, no date order is set: a date typed as text that reads two ways is a"
+                  " warning, read month first.",
+    "distinct_products": "Until it is corrected, the look-alike codes it names stay held back.",
+}
+"""What a run does with a setting whose value cannot be read, said after why (as a warning
+names what was assumed): the run goes on as if the row were not there."""
 READING = ("date_order", "distinct_products")
 """The settings that say how the input sheets are read, not how the adjustment is chosen."""
 REPEATED = ("distinct_products",)
@@ -157,13 +170,24 @@ def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]
     elif name in settings and name not in REPEATED:
         row.fault("setting", Fault(Code.SETTING_INVALID, f"'{name}' is set twice; the first is used."))
     else:
-        value = row.read("value", PARSERS[name])  # blank: not set (templates list max_runs so)
+        value = row.read("value", _saying_what_is_used(name))  # blank: not set (templates list max_runs so)
         if value is None:
             return
         if name in REPEATED:
             value = (*settings.get(name, ()), value)
         settings[name] = value
         where.setdefault(name, row.cell("value"))
+
+
+def _saying_what_is_used(name: str) -> Callable[[object], object]:
+    """The setting's parser, its fault saying what the run uses instead (`UNREAD`)."""
+    parse = PARSERS[name]
+
+    def read(value: object) -> object:
+        parsed = parse(value)
+        return parsed._replace(message=f"{parsed.message} {UNREAD[name]}") if isinstance(parsed, Fault) else parsed
+
+    return read
 
 
 def policy(settings: Mapping[str, object], overrides: Mapping[str, object] | None = None) -> Policy:
