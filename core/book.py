@@ -27,8 +27,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-from .models import Frozen, Policy, ProductUsage, Recommendation, Status
-from .notes import money, runs, units
+from .models import Adjustment, Frozen, Policy, ProductUsage, Recommendation, Status
+from .notes import each_way, lines_changed, money, runs, units
 from .options import LIMIT, Step, smallest_at
 from .quantities import ZERO
 from .recommend import recommend
@@ -77,12 +77,13 @@ class BookTotals(Frozen):
 
 
 class Change(Frozen):
-    """How one product's lines would grow for the book to clear in fewer runs: `more`
-    units on each line, `cost` each way where the unit cost is known; `within_cap` whether
-    its write-off cap allows it."""
+    """How one product's lines would grow for the book to clear in fewer runs: its write-off
+    `more` units (as many more on each line) than the recommended lines' (`before`), `cost`
+    each way where the unit cost is known; `within_cap` whether its write-off cap allows it."""
 
     product: str
     more: Decimal
+    before: Adjustment | None = None
     cost: Decimal | None = None
     within_cap: bool = True
 
@@ -249,7 +250,7 @@ def _faster(shares: Sequence[Share], curve: Sequence[BookPoint], runs: int) -> F
         w = share.curve[step.runs]
         if w > rec.chosen.w:
             more = w - rec.chosen.w
-            changes.append(Change(product=rec.product, more=more,
+            changes.append(Change(product=rec.product, more=more, before=rec.chosen.adjustment,
                                   cost=None if rec.unit_cost is None else more * rec.unit_cost,
                                   within_cap=share.cap is None or w <= share.cap))
     gross = sum((2 * change.more for change in changes), ZERO)
@@ -281,10 +282,14 @@ def _book_said(book: Book) -> str:
     if not book.runs:
         return (f"No product can be cleared yet: {_count(cannot, 'product')} cannot ({_names(cannot)});"
                 " Summary's notes say why.")
-    but = (f", but {_count(cannot, 'product')} cannot be cleared ({_names(cannot)}; see Summary)"
+    but = (f", but {_count(cannot, 'product')} cannot be cleared ({_names(cannot)}: see {_its(cannot)} notes)"
            if cannot else "")
     return (f"The book clears in {runs(book.runs)}, set by {_names(book.paced_by)}{but}."
             f" Gross entry: {_entry(book)}.")
+
+
+def _its(products) -> str:
+    return "its" if len(products) == 1 else "their"
 
 
 def _guide_said(book: Book) -> str:
@@ -313,9 +318,8 @@ def _faster_said(book: Book) -> str:
 
 
 def _change_said(change: Change) -> str:
-    cost = f" ({money(change.cost)} each way)" if change.cost is not None else ""
     over = ", over its write-off cap" if not change.within_cap else ""
-    return f"{change.product} {units(change.more, 'more')} on each line{cost}{over}"
+    return f"{change.product} {lines_changed(change.more, change.before)}{each_way(change.cost)}{over}"
 
 
 def _entry(totals: "Book | BookTotals") -> str:

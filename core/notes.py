@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .models import CANNOT_CLEAR, Adjustment, Option, Outcome, Policy, ProductUsage
-from .quantities import show
+from .quantities import ZERO, show
 from .rules import RULES, Space, cost_cap_units, fewest, outcome, row_of, uncapped, write_off_cap
 
 
@@ -103,6 +103,13 @@ def _why_not_cleared(product: ProductUsage, space: Space, chosen: Outcome) -> st
     )
 
 
+def runs_figure(outcome: Outcome) -> int | str:
+    """The runs lines take, as every sheet and screen shows them: a number when they
+    clear; the runs and the units still left when they do not ("2, 30 left"), never a bare
+    number that reads as "clears in 2 runs"."""
+    return outcome.loops if outcome.settled else f"{outcome.loops:,}, {show(outcome.unallocated)} left"
+
+
 def not_cleared(outcome: Outcome) -> str:
     """What lines that do not clear leave, as every sheet and screen says it; with no
     lines (nothing within the rule's limits), what the usage leaves without any."""
@@ -126,18 +133,18 @@ def _against_guide(said: Said) -> list[str]:
     than = (f"{runs(-more)} fewer than" if more < 0 else f"{runs(more)} more than" if more > 0
             else "As many runs as")
     said_ = [f"{than} the guide's {describe(guide.adjustment)} ({runs(guide.loops)}),"
-             f" with {_on_each_line(chosen.w - guide.w, cost)}{_why_more_runs(said, more)}." + _beyond_guide(said)]
+             f" with {line_change(chosen.w - guide.w, guide.adjustment, cost)}{_why_more_runs(said, more)}." + _beyond_guide(said)]
     if said.alone is not None and said.alone.w != guide.w:
         alone = said.alone
         said_.append(f"On its own this product would get {describe(alone.adjustment)} ({runs(alone.loops)}):"
-                     f" {_on_each_line(alone.w - chosen.w, cost)}.")
+                     f" {line_change(alone.w - chosen.w, chosen.adjustment, cost)}.")
     return said_
 
 
 def _why_more_runs(said: Said, more: int) -> str:
     if more <= 0 or said.book_runs is None:
         return ""
-    return f": the book needs {runs(said.book_runs)} anyway (see Summary)"
+    return f": the book needs {runs(said.book_runs)} anyway"  # Summary's first line, and the command's, says why
 
 
 def _beyond_guide(said: Said) -> str:
@@ -147,11 +154,30 @@ def _beyond_guide(said: Said) -> str:
     return f" No write-off up to the guide's {show(said.guide.w)} clears it, so these lines exceed the guide's."
 
 
-def _on_each_line(more: Decimal, unit_cost: Decimal | None) -> str:
-    """Two adjustments of one product differ by the same units on each line (W); in
-    money where the unit cost is known."""
-    said = f"{units(abs(more), 'more' if more > 0 else 'fewer')} on each line"
-    return said + (f" ({money(abs(more) * unit_cost)} each way)" if unit_cost is not None else "")
+def line_change(more: Decimal, before: Adjustment | None, unit_cost: Decimal | None) -> str:
+    """How a product's lines change when its write-off W changes by `more` from `before`'s
+    (`lines_changed`), in money where the unit cost is known: each line changes by as much."""
+    return lines_changed(more, before) + each_way(abs(more) * unit_cost if unit_cost is not None else None)
+
+
+def lines_changed(more: Decimal, before: Adjustment | None) -> str:
+    """The same units on each line while both lines stay; otherwise which line comes or
+    goes: an Off line where there was none, no Off line left."""
+    on, off = (before.on, before.off) if before else (ZERO, ZERO)
+    amount = units(abs(more), "more" if more > 0 else "fewer")
+    if off and off + more:
+        said = f"{amount} on each line"
+    elif more > 0:
+        said = f"{amount} on the On line and an Off line of {show(-more)}" if on else \
+            f"an On line of {show(more)} and an Off line of {show(-more)}"
+    else:
+        said = f"{amount} on the On line and no Off line" if on + more else "no lines"
+    return said
+
+
+def each_way(cost: Decimal | None) -> str:
+    """` (36.00 each way)`: what a change costs on each line, where the unit cost is known."""
+    return f" ({money(cost)} each way)" if cost is not None else ""
 
 
 def money(amount: Decimal) -> str:
@@ -167,14 +193,14 @@ def _next_step(said: Said) -> list[str]:
     if chosen.rule == "guide":
         same = [option for option in choices if option.guide and option.w < chosen.w]
         return [f"{describe(same[0].adjustment)} takes the same {runs(same[0].loops)} with"
-                f" {_on_each_line(same[0].w - chosen.w, cost)}. See Options."] if same else []
+                f" {line_change(same[0].w - chosen.w, chosen.adjustment, cost)}. See Options."] if same else []
     marked = [i for i, option in enumerate(choices) if option.chosen]
     paces_book = said.book_runs is None or chosen.loops >= said.book_runs
     if not marked or marked[0] == 0 or not paces_book:
         return []
     faster = choices[marked[0] - 1]
     return [f"Clearing in {runs(faster.loops)} would need {describe(faster.adjustment)}:"
-            f" {_on_each_line(faster.w - chosen.w, cost)}. See Options."]
+            f" {line_change(faster.w - chosen.w, chosen.adjustment, cost)}. See Options."]
 
 
 def _cap_note(space: Space, chosen: Outcome, policy: Policy, book_runs: int | None = None) -> str | None:

@@ -29,7 +29,7 @@ from rich.table import Table
 
 from core.quantities import show
 from core.models import RULE_WORDS, Status
-from core.notes import runs
+from core.notes import runs, runs_figure
 from core.book import book_story
 from core.report import blocked_json, book_json, problem_json, product_json
 from workbook.files.books import (EXTENSIONS, Source, StreamBook, check_extension, open_book, read_book, write_book,
@@ -324,7 +324,8 @@ def _runs(outcome) -> str:
     """The runs lines take; for lines that do not clear, the units they leave too."""
     if outcome.adjustment is None and not outcome.settled:
         return "-"  # no lines within the rule's limits: the line under the table says why
-    return f"{outcome.loops:,}" if outcome.settled else f"{outcome.loops:,}, {show(outcome.unallocated)} left"
+    figure = runs_figure(outcome)
+    return f"{figure:,}" if isinstance(figure, int) else figure
 
 
 def _in_runs(outcome) -> str:

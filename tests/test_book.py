@@ -3,15 +3,20 @@
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import Policy, Status
 from core.book import book_story, recommend_book
+from core.models import Adjustment
+from core.notes import lines_changed
 from core.rules import search_space
 from engine_cases import product
-SEED = (2, 4, 4, -10, 3, -3)
 from test_properties import caps, every_w, products, within_cap
+
+D = Decimal
+SEED = (2, 4, 4, -10, 3, -3)
 
 ZERO = Decimal(0)
 
@@ -149,7 +154,7 @@ def test_products_that_cannot_be_cleared_are_named_and_the_guide_counted_over_ev
     assert [point.runs for point in book.options][:2] == [2, 3]  # the curve: every product some lines clear
     said = book_story(book)
     assert said[0].startswith("The book clears in 1 run, set by W, but 2 products cannot be cleared"
-                              " (BRACKET, NUT-5; see Summary).")
+                              " (BRACKET, NUT-5: see their notes).")
     assert said[1].startswith("The ERP guide's rule of thumb: 6 runs, gross 150 units")
     (_, nothing), = [recommend_book([nut], Policy(rule="budget", max_runs=1))]
     assert book_story(nothing)[0] == ("No product can be cleared yet: 1 product cannot (NUT-5); Summary's notes"
@@ -170,3 +175,20 @@ def test_the_step_one_run_faster_says_when_a_cap_stands_in_its_way():
     _, book = recommend_book([bracket], Policy(rule="fewest", max_write_off=20))
     (change,) = book.faster.changes
     assert not change.within_cap and "over its write-off cap" in book_story(book)[2]
+
+
+@pytest.mark.parametrize(
+    "more, before, said",
+    [
+        (D(3), Adjustment(on=D(20), off=D(20)), "3 more units on each line"),
+        (D(-3), Adjustment(on=D(20), off=D(20)), "3 fewer units on each line"),
+        (D(15), Adjustment(on=D(70)), "15 more units on the On line and an Off line of -15"),  # BRACKET's, issue of trust
+        (D(2), None, "an On line of 2 and an Off line of -2"),
+        (D(-20), Adjustment(on=D(60), off=D(20)), "20 fewer units on the On line and no Off line"),
+        (D(-5), Adjustment(on=D(5), off=D(5)), "no lines"),
+    ],
+)
+def test_a_change_of_write_off_says_which_lines_change(more, before, said):
+    """W more units are W more on each line only while there are two lines: from none, an
+    Off line comes (and the On line grows by as much); down to none, it goes."""
+    assert lines_changed(more, before) == said

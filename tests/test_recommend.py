@@ -240,7 +240,7 @@ def test_the_cost_cap_counts_where_the_unit_cost_is_known():
 @pytest.mark.parametrize(
     "quantities, rule, note",
     [
-        (ISSUE_11, "fewest", "1 run fewer than the guide's On 43 (3 runs), with 42 more units on each line."),
+        (ISSUE_11, "fewest", "1 run fewer than the guide's On 43 (3 runs), with 42 more units on the On line and an Off line of -42."),
         (SEED, "fewest", "1 run fewer than the guide's On 10 / Off -10 (3 runs), with 3 more units on each line."),
         (SEED, "guide", "On 7 / Off -7 takes the same 3 runs with 3 fewer units on each line. See Options."),
         (SEED, "book", "As many runs as the guide's On 10 / Off -10 (3 runs), with 3 fewer units on each line."),

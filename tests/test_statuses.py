@@ -59,14 +59,16 @@ def test_a_product_that_cannot_be_cleared_tells_one_story_everywhere(capsys, tmp
     runs, left, lines = product["loops"], product["unallocated"], [line["quantity"] for line in product["lines"]]
     story = f"{left} units left unallocated after {runs} run"
     (summary,) = records(out, "Summary")
-    assert (summary["Status"], summary["On the Books"], summary["Runs"]) == ("Cannot clear", lines[0], runs)
+    figure = f"{runs}, {left} left"  # never a bare number, read as "clears in that many runs"
+    assert (summary["Status"], summary["On the Books"], summary["Runs"]) == ("Cannot clear", lines[0], figure)
     assert story in summary["Notes"] and summary["Gross Cost"] is None
     memos = [row["Memo"] for row in records(out, "Adjustments")]
     assert [row["Quantity"] for row in records(out, "Adjustments")] == lines
+    assert {row["Runs"] for row in records(out, "Adjustments")} == {figure}
     assert all(memo.startswith(f"Not for posting: {story}") for memo in memos)
     cli.main(["reconcile", str(book), "-o", str(out)])
     table = capsys.readouterr().out
-    assert "Cannot clear" in table and f"{runs}, {left} left" in table and story in " ".join(table.split())
+    assert "Cannot clear" in table and figure in table and story in " ".join(table.split())
 
 
 @pytest.mark.parametrize("case", [case for case, (_, lots, *_) in CASES.items() if lots is None])

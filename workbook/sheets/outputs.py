@@ -18,11 +18,11 @@ import re
 from decimal import Decimal
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from core.models import PHASE_WORDS, RULE_WORDS, Policy, ProductUsage, Recommendation, Status
+from core.models import PHASE_WORDS, RULE_WORDS, Outcome, Policy, ProductUsage, Recommendation, Status
 from core.problems import Problem
 from core.quantities import ONE, show
 from core.book import Book, book_story
-from core.notes import not_cleared, runs
+from core.notes import not_cleared, runs, runs_figure
 from core.rules import row_of
 from core.recommend import simulation_of, trace_of
 
@@ -63,6 +63,8 @@ def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Poli
     """One row per adjustment line, ready to key into the ERP: the products to adjust
     first, then the lines that would not clear their usage, marked and without a cost."""
     units = quantity_format(recommendations)
+    postable = [rec for rec in recommendations if rec.status is Status.ADJUST]
+    not_clearing = [rec for rec in recommendations if rec.status is Status.CANNOT_CLEAR]
     columns = (
         Column("Product", width=16),
         Column("Status", width=13),
@@ -70,13 +72,11 @@ def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Poli
         Column("Quantity", units, 11),
         Column("Unit Cost", MONEY, 10),
         Column("Extended Cost", MONEY, 15, total=True),
-        Column("Runs", RUNS, 7),
+        Column("Runs", RUNS, runs_width(rec.chosen for rec in not_clearing)),
         Column("Case", width=12),
         Column("Rule", width=12),
         Column("Memo", width=52, wrap=True),
     )
-    postable = [rec for rec in recommendations if rec.status is Status.ADJUST]
-    not_clearing = [rec for rec in recommendations if rec.status is Status.CANNOT_CLEAR]
     intro = (
         "Adjustments to post",
         "Post each product's lines together as one beginning-balance adjustment, then run the COGS"
@@ -97,7 +97,7 @@ def _lines(rec: Recommendation) -> Iterator[Row]:
     for number, line in enumerate(outcome.lines, start=1):
         cost = line.quantity * rec.unit_cost if posted and rec.unit_cost is not None else None
         yield (rec.product, rec.status.label, line.kind, line.quantity, rec.unit_cost if posted else None, cost,
-               outcome.loops, rec.case.label, RULE_WORDS[outcome.rule],
+               runs_figure(outcome), rec.case.label, RULE_WORDS[outcome.rule],
                _memo(rec, line.kind, line.quantity, number, count))
 
 
@@ -115,6 +115,13 @@ def _memo(rec: Recommendation, kind: str, quantity: Decimal, number: int, count:
     if number == 1 and rec.unit_cost is not None:
         said += f" Unit cost from {rec.unit_cost_source}."
     return said
+
+
+def runs_width(outcomes: Iterable[Outcome], narrowest: float = 7) -> float:
+    """A Runs column wide enough for its figures (`runs_figure`): "2, 30 left" where lines
+    do not clear."""
+    texts = (figure for outcome in outcomes if isinstance(figure := runs_figure(outcome), str))
+    return max(narrowest, max((len(text) + 1 for text in texts), default=0))
 
 
 # ---- LoopTrace ---------------------------------------------------------------------------
@@ -224,7 +231,7 @@ def summary(
         Column("Status", width=13),
         Column("On the Books", units, 12),
         Column("Off the Books", units, 12),
-        Column("Runs", RUNS, 7),
+        Column("Runs", RUNS, runs_width(rec.chosen for rec in recommendations)),
         Column("Gross Cost", MONEY, 12, total=True),
         Column("Notes", width=56, wrap=True),
         Column("Case", width=12, new_page=True),  # the detail, printed on pages of its own
@@ -236,7 +243,7 @@ def summary(
         Column("Clears", width=7),
         Column("Guide On", units, 10),
         Column("Guide Off", units, 10),
-        Column("Guide Runs", RUNS, 8),
+        Column("Guide Runs", RUNS, runs_width((rec.guide for rec in recommendations if rec.guide.adjustment), 8)),
         Column("Guide Clears", width=8),
     )
     intro = (
@@ -269,10 +276,10 @@ def _recommended(rec: Recommendation, sheets: tuple[str, ...] | None) -> Row:
         notes.append(f"Its trace is on {', '.join(sheets)}.")
     chosen, guide = rec.chosen, rec.guide
     posted = rec.status is not Status.CANNOT_CLEAR
-    return (rec.product, rec.status.label, _on(chosen), _off(chosen), chosen.loops,
+    return (rec.product, rec.status.label, _on(chosen), _off(chosen), runs_figure(chosen),
             rec.gross_cost if posted and chosen.lines else None, " ".join(notes),
             rec.case.label, rec.positive, rec.negative, rec.net, rec.delta, rec.gross, _yes(chosen.settled),
-            _on(guide), _off(guide), guide.loops if guide.adjustment else None, _yes(guide.settled))
+            _on(guide), _off(guide), runs_figure(guide) if guide.adjustment else None, _yes(guide.settled))
 
 
 def _on(outcome) -> Decimal | None:
