@@ -44,6 +44,8 @@ class Code(str, Enum):
     PRODUCT_LOOKALIKE = "product_lookalike"
     DATE_AMBIGUOUS = "date_ambiguous"
     SETTING_NOT_USED = "setting_not_used"
+    PRODUCT_TOTAL_ROW = "product_total_row"
+    USAGE_EMPTY = "usage_empty"
 
 
 class Problem(Frozen):

@@ -227,7 +227,8 @@ def test_a_product_whose_every_row_is_bad_is_still_listed_as_blocked():
                                                               ("Usage!E2", Code.FORMULA_NOT_CALCULATED)]),
         ((None, None, None, UNCALCULATED), [("Usage!A2", Code.PRODUCT_BLANK), ("Usage!B2", Code.QUANTITY_BLANK),
                                             ("Usage!D2", Code.FORMULA_NOT_CALCULATED)]),
-        ((None, None, None, None, None, UNCALCULATED), []),  # a column giveback does not read
+        ((None, None, None, None, None, UNCALCULATED), [("Usage!A1", Code.USAGE_EMPTY)]),  # a column giveback does
+        # not read: not reported, and the sheet has no usage (a warning of its own)
     ],
 )
 def test_a_formula_saved_without_its_result_is_reported_not_read_as_blank(row, problems):

@@ -20,6 +20,7 @@ the fault becomes a `warning` saying so, and the row is used.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Callable, NamedTuple, TypeVar
 
@@ -84,12 +85,22 @@ def text(value: object) -> str:
 
 def product(value: object) -> str | Fault:
     """A product code or name: its text, at most what an Excel cell holds (longer text,
-    written by other tools, could not be shown on the output sheets)."""
+    written by other tools, could not be shown on the output sheets), and not a totals
+    row's label (`TOTAL_LABELS`)."""
     name = text(value)
     if len(name) > EXCEL_MAX_TEXT:
         return Fault(Code.PRODUCT_TOO_LONG, f"The product is {len(name):,} characters long; Excel cells hold"
                      f" {EXCEL_MAX_TEXT:,}. Shorten it.")
+    if _WORDS.sub(" ", name).strip(" :").casefold() in TOTAL_LABELS:
+        return Fault(Code.PRODUCT_TOTAL_ROW, f"'{name}' labels a totals row, not a product: its figures add up rows"
+                     " already read, so they would count twice. Delete the row.")
     return name
+
+
+TOTAL_LABELS = frozenset({"total", "totals", "grand total", "sub total", "subtotal", "total usage"})
+"""What a totals row at the foot of an export says in its product column (casefolded,
+blanks, dashes and underscores as one space, a trailing colon dropped)."""
+_WORDS = re.compile(r"[\s_\-]+")
 
 
 def quantity(value: object, money: bool = False) -> Decimal | Fault:

@@ -123,7 +123,15 @@ def read_usage(header: Header, rows: Iterable[NumberedRow], *, quick: bool = Tru
     cell, with the same result."""
     shared, dates = Shared(), cells.dates(date_order)
     quick_path = QuickUsage(header, shared, dates) if quick else None
-    return _read_rows(header, rows, lambda row: _usage(row, shared, dates), quick_path)
+    read = _read_rows(header, rows, lambda row: _usage(row, shared, dates), quick_path)
+    if not (read.products or read.problems):
+        header_cell = cell_address(header.sheet, header.row, header.columns["product"])  # no cell below it has usage
+        read.problems.append(Problem(code=Code.USAGE_EMPTY, cell=header_cell, message=USAGE_EMPTY, severity="warning"))
+    return read
+
+
+USAGE_EMPTY = ("The Usage sheet has no usage under its header: paste the usage the COGS reconciliation left"
+               " unallocated, one row per usage record, then reconcile again.")
 
 
 def _usage(row: Cells, shared: Shared, dates: cells.Parser) -> tuple[Usage | None, str | None]:

@@ -106,7 +106,7 @@ OUTPUTS_HELP: dict[str, str] = {
 
 INTRODUCTION = (
     "Fill in the Usage sheet (and Lots, Counts and Settings when you need them), save, and run"
-    " giveback reconcile on this file, or Reconcile on the giveback ribbon tab. giveback recommends, per"
+    " giveback reconcile on this file, or Reconcile on the Give-Back ribbon tab. giveback recommends, per"
     " product, the beginning-balance adjustment that clears its unallocated usage with the smallest entry"
     " in no more COGS reconciliation runs than the whole book needs, and writes the result onto new sheets."
 )
@@ -150,7 +150,7 @@ CLOSE = (
      " table. The preparer and then the reviewer type their name in the cell right of the label and the date right"
      " of that. A run with the same inputs keeps them; a run whose inputs changed clears them and keeps them on a"
      " History line, so nobody posts figures reviewed for other numbers."),
-    ("Check", "giveback check BOOK (or Check on the giveback ribbon tab) says whether the outputs still match the"
+    ("Check", "giveback check BOOK (or Check on the Give-Back ribbon tab) says whether the outputs still match the"
               " inputs, and if not, names every cell that changed since the run (Usage!D14 changed from 6 to 8)."
               " Notes, formats and other sheets do not count."),
     ("Export", "giveback export BOOK --csv FILE writes the lines to post as an import file for the ERP: Adjustment"
