@@ -100,8 +100,10 @@ def json_number(quantity: Decimal | None) -> int | str | None:
 def show_number(value: object) -> str:
     """A number as typed or read, as an accountant writes it, whatever its type:
     `1,000,000,000,000,000` (not `1000000000000000.0`), `0.000000001`, and `1E+300` for
-    one no ledger holds; anything else as its text."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+    one no ledger holds; a logical cell as Excel shows it (`TRUE`); anything else as its text."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if not isinstance(value, (int, float, Decimal)):
         return str(value).strip()
     if isinstance(value, float) and not math.isfinite(value):
         return "not a number" if math.isnan(value) else f"{'-' if value < 0 else ''}infinity"

@@ -81,7 +81,7 @@ def test_json_lists_products_and_issues(capsys, tmp_path, bad_book):
     assert (product["product"], product["case"], product["W"], product["rule"]) == ("B", "net_negative", 20, "guide")
     assert product["lines"] == [{"line": "On", "quantity": 20}, {"line": "Off", "quantity": -20}]
     assert set(product["guide"]) >= {"lines", "loops", "settled"}
-    assert report["issues"] == [{"cell": "Usage!B3", "code": "quantity_not_a_number", "message": "'two' is not a number.",
+    assert report["issues"] == [{"cell": "Usage!B3", "code": "quantity_not_a_number", "message": "'two' is not a number: type digits, such as 12 or -12.5.",
                                  "severity": "error"}]
 
 

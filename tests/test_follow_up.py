@@ -111,7 +111,7 @@ def test_a_product_not_on_the_usage_sheet_is_usage_posted_since():
 
 def test_a_row_that_cannot_be_read_is_left_out_and_named():
     follow_up = check(reconciled([("WIDGET", "ten", "SO-2"), ("WIDGET", -10, "RMA-1")], run=2)).follow_up
-    assert "Left out, as they cannot be read: 'After run'!B4 ('ten' is not a number.)." in follow_up.message
+    assert "Left out, as they cannot be read: 'After run'!B4 ('ten' is not a number: type digits, such as 12 or -12.5.)." in follow_up.message
 
 
 def test_no_run_number_asks_for_it():

@@ -69,7 +69,7 @@ def test_the_wheel_carries_the_server_project_and_the_ribbon_module(wheel):
 def test_the_demo_runs_from_the_installed_command(fresh, tmp_path):
     done = run(fresh.parent / "giveback", "demo", str(tmp_path / "out"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Usage!B25: 'five' is not a number." in done.stdout  # the demo's bad row, reported
+    assert "Usage!B25: 'five' is not a number: type digits" in done.stdout  # the demo's bad row, reported
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["giveback-demo.reconciled.xlsx", "giveback-demo.xlsx"]
 
 

@@ -124,7 +124,8 @@ def _exact(value: object, typed_as: object) -> Decimal | Fault:
         return Fault(Code.QUANTITY_NOT_A_NUMBER, f"{show_number(typed_as)} is too large: giveback takes numbers"
                      " below 1,000,000,000,000,000 (Excel keeps 15 digits).")
     except NotAQuantity:
-        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{text(typed_as)}' is not a number.")
+        shown = show_number(typed_as) if isinstance(typed_as, bool) else text(typed_as)  # TRUE, as Excel shows it
+        return Fault(Code.QUANTITY_NOT_A_NUMBER, f"'{shown}' is not a number: type digits, such as 12 or -12.5.")
 
 
 def usage_quantity(value: object) -> Decimal | Fault:
