@@ -280,11 +280,11 @@ def book_story(book: Book) -> tuple[str, str, str]:
 def _book_said(book: Book) -> str:
     cannot = book.cannot_clear
     if not book.runs:
-        return (f"No product can be cleared yet: {_count(cannot, 'product')} cannot ({_names(cannot)});"
+        return (f"No product can be cleared yet: {_count(cannot, 'product')} cannot ({names(cannot)});"
                 " Summary's notes say why.")
-    but = (f", but {_count(cannot, 'product')} cannot be cleared ({_names(cannot)}: see {_its(cannot)} notes)"
+    but = (f", but {_count(cannot, 'product')} cannot be cleared ({names(cannot)}: see {_its(cannot)} notes)"
            if cannot else "")
-    return (f"The book clears in {runs(book.runs)}, set by {_names(book.paced_by)}{but}."
+    return (f"The book clears in {runs(book.runs)}, set by {names(book.paced_by)}{but}."
             f" Gross entry: {_entry(book)}.")
 
 
@@ -324,7 +324,7 @@ def _change_said(change: Change) -> str:
 
 def _entry(totals: "Book | BookTotals") -> str:
     uncosted = totals.uncosted
-    without = f" ({_names(uncosted)} without a unit cost)" if uncosted and totals.gross_cost is not None else ""
+    without = f" ({names(uncosted)} without a unit cost)" if uncosted and totals.gross_cost is not None else ""
     return f"{units(totals.gross)}{_at_cost(totals.gross_cost)}{without}"
 
 
@@ -336,6 +336,7 @@ def _count(products: Sequence[str], word: str) -> str:
     return f"{len(products)} {word}" + ("" if len(products) == 1 else "s")
 
 
-def _names(products: Sequence[str], most: int = 4) -> str:
+def names(products: Sequence[str], most: int = 4) -> str:
+    """`NUT-5, O-RING`, `A, B, C, D and 3 more`: products named in a sentence."""
     shown = ", ".join(products[:most])
     return shown + (f" and {len(products) - most} more" if len(products) > most else "")

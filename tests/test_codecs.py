@@ -315,6 +315,16 @@ def test_adjustments_have_one_row_per_line_with_signed_quantities_and_costs():
         ("P", "Adjust", "Off", D(-7), D("2.5"), D("-17.5"), 3, "Net zero", "Book's runs"),
     ]
     assert [c.header for c in sheet.columns if c.total] == ["Extended Cost"]
+    assert "leaves" not in sheet.intro[-1]
+
+
+def test_the_adjustments_total_names_the_products_it_leaves_out():
+    """A product to post without a unit cost has no Extended Cost: the legend says the total lacks it."""
+    costed = recommended(SEED_NET_ZERO).model_copy(update={"unit_cost": D("2.5")})
+    uncosted = [recommended([2, -2]).model_copy(update={"product": name}) for name in ("NUT-5", "O-RING")]
+    assert "; NUT-5 has no unit cost, so the total leaves it out." in outputs.adjustments([costed, uncosted[0]]).intro[-1]
+    assert "; NUT-5, O-RING have no unit cost, so the total leaves them out." in \
+        outputs.adjustments([costed, *uncosted]).intro[-1]
 
 
 def test_lines_that_cannot_clear_come_last_marked_and_without_a_cost():

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from core.models import PHASE_WORDS, RULE_WORDS, Outcome, Policy, ProductUsage, Recommendation, Status
 from core.problems import Problem
 from core.quantities import ONE, show
-from core.book import Book, book_story
+from core.book import Book, book_story, names
 from core.notes import not_cleared, runs, runs_figure
 from core.rules import row_of
 from core.recommend import simulation_of, trace_of
@@ -85,10 +85,19 @@ def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Poli
         "On: writes units on to the books (a lot); Off: writes them off the books. Lines marked Cannot clear"
         " are not for posting (see Summary).",
         "Extended Cost = Quantity x Unit Cost; its total is the net value the adjustments add to the books"
-        " (Off lines subtract). " + policy_line(policy),
+        f" (Off lines subtract){_uncosted(postable)}. " + policy_line(policy),
     )
     rows = [row for rec in postable + not_clearing for row in _lines(rec)]
     return OutputSheet(ADJUSTMENTS, columns, rows, intro)
+
+
+def _uncosted(postable: Sequence[Recommendation]) -> str:
+    """What the total leaves out: the products to post without a unit cost."""
+    uncosted = [rec.product for rec in postable if rec.unit_cost is None]
+    if not uncosted:
+        return ""
+    has, them = ("has", "it") if len(uncosted) == 1 else ("have", "them")
+    return f"; {names(uncosted)} {has} no unit cost, so the total leaves {them} out"
 
 
 def _lines(rec: Recommendation) -> Iterator[Row]:
