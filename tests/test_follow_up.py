@@ -93,8 +93,17 @@ def test_lines_keyed_with_any_other_quantity_are_found_by_what_they_leave():
 
 
 def test_another_run_count_is_suggested():
+    """A product listed with nothing left cleared by some run: 'that run or more', not a
+    run count of its own (each product clears at its own run; several would disagree)."""
     found = causes([("WIDGET", 10, "SO-2"), ("WIDGET", -10, "RMA-1")], run=1)
-    assert found["NUT-5"][1].startswith("it is what 2 runs would leave: were 2 runs done, not 1?")
+    assert found["NUT-5"][1].startswith("nothing of it is listed, which is what 2 or more runs would leave (it clears"
+                                        " in 2 runs): if that many runs were done, type the number in the Run cell;")
+
+
+def test_a_remainder_another_run_leaves_suggests_that_run():
+    run_1 = [("NUT-5", -10, "NZ-4"), ("NUT-5", -3, "NZ-6"), ("WIDGET", 10, "SO-2"), ("WIDGET", -10, "RMA-1")]
+    found = causes(run_1, run=2)  # run 1's remainder, with 2 typed in the Run cell
+    assert found["NUT-5"][1] == "it is what 1 run would leave: were 1 run done, not 2? Type the runs done in the Run cell."
 
 
 def test_an_adjustment_not_posted_leaves_all_the_usage():

@@ -243,8 +243,12 @@ def _other_run(space: Space, rec: Recommendation, runs: int, found: Left) -> str
     adjustment = posted(rec)
     for other in range(max(1, runs - 10), runs + 11):
         if other != runs and matches(found, predicted(space, adjustment, other)):
-            return f"it is what {count_runs(other)} would leave: were {other} runs done, not {runs}? Type the runs" \
-                   " done in the Run cell."
+            if not (found.consumption or found.returns):  # cleared: any run from `other` on leaves nothing
+                return f"nothing of it is listed, which is what {other} or more runs would leave (it clears in" \
+                       f" {count_runs(other)}): if that many runs were done, type the number in the Run cell;" \
+                       " if not, its rows were left out of the paste."
+            return f"it is what {count_runs(other)} would leave: were {count_runs(other)} done, not {runs}? Type the" \
+                   " runs done in the Run cell."
     return ""
 
 
