@@ -14,17 +14,20 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from core.counting import left_after
 from core.models import Adjustment
 from core.rules import search_space
 from giveback.cli import main
+from giveback.demo import COUNTS, LOTS, USAGE as DEMO
 from workbook.close.check import check, compared_words, follow_up_lines
-from workbook.close.follow_up import Compared, Left, predicted
+from workbook.close.follow_up import Compared, Left, before, predicted
 from workbook.reconcile import reconcile
 from workbook.seam import Grids
 from workbook.sheets.after_run import TEMPLATE_ROWS
-from workbooks import SEED_NET_ZERO, sheets, xlsx
+from workbooks import COUNTS_HEADER, LOTS_HEADER, SEED_NET_ZERO, USAGE_HEADER, sheets, xlsx
 
 D = Decimal
+ZERO = D(0)
 USAGE = [("NUT-5", q, None, f"NZ-{i}") for i, q in enumerate(SEED_NET_ZERO, start=1)] + [
     ("WIDGET", 25, None, "SO-1"), ("WIDGET", 45, None, "SO-2"), ("WIDGET", -10, None, "RMA-1")]
 
@@ -41,10 +44,30 @@ def reconciled(extra_rows=None, run=None) -> Grids:
 
 
 def test_the_prediction_after_each_run():
-    nut = search_space(reconcile(Grids(sheets(usage=USAGE, settings=[("rule", "fewest")]))).ready[0])
+    done = reconcile(Grids(sheets(usage=USAGE, settings=[("rule", "fewest")])))
+    nut = before(done.recommendations[0], done.ready[0])
+    space = search_space(done.ready[0])
+    assert nut == space.totals(ZERO)._replace(capacity=space.lots_capacity)  # the rules' totals, no adjustment
     assert predicted(nut, Adjustment(on=D(13), off=D(13)), 1) == (0, 13, 13)
     assert predicted(nut, Adjustment(on=D(13), off=D(13)), 2) == (0, 0, 0)
     assert predicted(nut, Adjustment(on=D(10), off=D(10)), 1) == (3, 13, 10)
+
+
+def test_the_prediction_counts_from_the_totals_the_rules_count_from():
+    """Lots with units used and counts (a balance change) included: the demo book."""
+    done = reconcile(Grids({"Usage": [USAGE_HEADER, *DEMO], "Lots": [LOTS_HEADER, *LOTS],
+                            "Counts": [COUNTS_HEADER, *COUNTS]}))
+    for rec, product in zip(done.recommendations, done.ready):
+        space = search_space(product)
+        totals = before(rec, product)
+        for adjustment in (rec.chosen.adjustment or Adjustment(on=ZERO), rec.guide.adjustment, Adjustment(on=ZERO)):
+            if adjustment is None:
+                continue
+            rules = space.totals(adjustment.off)._replace(capacity=space.lots_capacity + adjustment.on)
+            for runs in range(1, 5):
+                _, _, consumption, returns = left_after(rules, runs)
+                write_off = min(consumption, adjustment.off)
+                assert predicted(totals, adjustment, runs) == (consumption - write_off, returns, write_off), rec.product
 
 
 @pytest.mark.parametrize("rows", [

@@ -31,12 +31,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Collection, Iterator, NamedTuple, Sequence
 
-from core.counting import left_after
+from core.counting import Totals, left_after
 from core.models import Adjustment, ProductUsage, Recommendation, Status
 from core.notes import describe
 from core.notes import runs as count_runs
 from core.quantities import ZERO, show
-from core.rules import Space, search_space
 
 from ..sheets.after_run import AFTER_RUN, AfterRun, Listed
 
@@ -192,22 +191,30 @@ def posted(rec: Recommendation) -> Adjustment:
     return rec.chosen.adjustment if rec.status is Status.ADJUST and rec.chosen.adjustment else NOTHING
 
 
-def predicted(space: Space, adjustment: Adjustment, runs: int) -> Left:
+def before(rec: Recommendation, product: ProductUsage) -> Totals:
+    """The product's totals before any adjustment: its lots' quantity and used, its usage's
+    consumption and returns (the recommendation's, counted once already)."""
+    return Totals(capacity=sum((lot.quantity for lot in product.lots), ZERO),
+                  used=sum((lot.used for lot in product.lots), ZERO),
+                  consumption=rec.positive, returns=rec.negative)
+
+
+def predicted(totals: Totals, adjustment: Adjustment, runs: int) -> Left:
     """What is unallocated after `runs` runs of the reconciliation with `adjustment` posted
-    (`space`: the product's `search_space`, its totals)."""
-    totals = space.totals(adjustment.off)._replace(capacity=space.lots_capacity + adjustment.on)
-    _, _, consumption, returns = left_after(totals, runs)
+    (`totals`: the product's `before` it): its lot on the books, its write-off usage."""
+    posted_ = totals._replace(capacity=totals.capacity + adjustment.on, consumption=totals.consumption + adjustment.off)
+    _, _, consumption, returns = left_after(posted_, runs)
     write_off = min(consumption, adjustment.off)
     return Left(consumption - write_off, returns, write_off)
 
 
 def _compare(rec: Recommendation, product: ProductUsage, rows: Sequence[Listed], runs: int) -> Compared:
-    space = search_space(product)
-    expected = predicted(space, posted(rec), runs)
-    found = _found(rows, _references(product))
+    totals, references = before(rec, product), _references(product)
+    expected = predicted(totals, posted(rec), runs)
+    found = _found(rows, references)
     if matches(found, expected):
         return Compared(rec.product, expected, found)
-    return Compared(rec.product, expected, found, _cause(rec, product, space, rows, runs, found))
+    return Compared(rec.product, expected, found, _cause(rec, totals, references, rows, runs, found, expected))
 
 
 def _unknown(name: str, rows: Sequence[Listed]) -> Compared:
@@ -217,32 +224,31 @@ def _unknown(name: str, rows: Sequence[Listed]) -> Compared:
                     " code is spelled otherwise in the ERP.")
 
 
-def _cause(rec: Recommendation, product: ProductUsage, space: Space, rows: Sequence[Listed], runs: int,
-           found: Left) -> str:
-    return (_posted_since(product, space, rows, runs, rec) or _other_run(space, rec, runs, found)
-            or _not_posted(space, rec, runs, found) or _keyed_otherwise(space, rec, runs, found)
+def _cause(rec: Recommendation, totals: Totals, references: set[str], rows: Sequence[Listed], runs: int,
+           found: Left, expected: Left) -> str:
+    return (_posted_since(references, rows, expected) or _other_run(totals, rec, runs, found)
+            or _not_posted(totals, rec, runs, found) or _keyed_otherwise(totals, rec, runs, found)
             or "giveback cannot tell why: compare the product's unallocated usage in the ERP with its rows on the"
                " Usage sheet, and the lines posted with those on Adjustments.")
 
 
-def _posted_since(product: ProductUsage, space: Space, rows: Sequence[Listed], runs: int, rec: Recommendation) -> str:
-    references = _references(product)
+def _posted_since(references: set[str], rows: Sequence[Listed], expected: Left) -> str:
     new = [row for row in rows if row.reference and _key(row.reference) not in references]
     if not new:
         return ""
     shown = ", ".join(f"{row.reference} ({show(row.quantity)})" for row in new[:5])
     more = f" and {len(new) - 5} more" if len(new) > 5 else ""
     rest = _found([row for row in rows if row not in new], references)
-    if matches(rest, predicted(space, posted(rec), runs)):
+    if matches(rest, expected):
         return f"usage posted since the run: {shown}{more} {_are(new)} not on the Usage sheet; without {_them(new)} the" \
                " product is on track. Reconcile again with the new usage added."
     return f"usage posted since the run, at least in part: {shown}{more} {_are(new)} not on the Usage sheet."
 
 
-def _other_run(space: Space, rec: Recommendation, runs: int, found: Left) -> str:
+def _other_run(totals: Totals, rec: Recommendation, runs: int, found: Left) -> str:
     adjustment = posted(rec)
     for other in range(max(1, runs - 10), runs + 11):
-        if other != runs and matches(found, predicted(space, adjustment, other)):
+        if other != runs and matches(found, predicted(totals, adjustment, other)):
             if not (found.consumption or found.returns):  # cleared: any run from `other` on leaves nothing
                 return f"nothing of it is listed, which is what {other} or more runs would leave (it clears in" \
                        f" {count_runs(other)}): if that many runs were done, type the number in the Run cell;" \
@@ -252,19 +258,19 @@ def _other_run(space: Space, rec: Recommendation, runs: int, found: Left) -> str
     return ""
 
 
-def _not_posted(space: Space, rec: Recommendation, runs: int, found: Left) -> str:
-    if posted(rec) != NOTHING and matches(found, predicted(space, NOTHING, runs)):
+def _not_posted(totals: Totals, rec: Recommendation, runs: int, found: Left) -> str:
+    if posted(rec) != NOTHING and matches(found, predicted(totals, NOTHING, runs)):
         return "it is what the usage leaves with no adjustment: the lines look not posted yet."
     return ""
 
 
-def _keyed_otherwise(space: Space, rec: Recommendation, runs: int, found: Left) -> str:
+def _keyed_otherwise(totals: Totals, rec: Recommendation, runs: int, found: Left) -> str:
     """Another On/Off that leaves what was found after `runs` runs: lines the sheets
     showed (the guide's, another option's) first, else the nearest to the recommended."""
     recommended = posted(rec)
 
     def leaves_it(adjustment: Adjustment) -> bool:
-        return adjustment != recommended and matches(found, predicted(space, adjustment, runs))
+        return adjustment != recommended and matches(found, predicted(totals, adjustment, runs))
 
     shown = next(((adjustment, where) for adjustment, where in _shown_lines(rec) if leaves_it(adjustment)), None)
     if shown is None:
