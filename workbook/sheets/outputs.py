@@ -248,7 +248,7 @@ def summary(
         Column("Returns", units, 10),
         Column("Net Usage", units, 10),
         Column("Balance Change", units, 10),
-        Column("Gross Units", units, 10),
+        Column("Gross Units", units, 10, total=True),  # its total is the book's gross entry
         Column("Clears", width=7),
         Column("Guide On", units, 10),
         Column("Guide Off", units, 10),
@@ -284,10 +284,11 @@ def _recommended(rec: Recommendation, sheets: tuple[str, ...] | None) -> Row:
     if sheets:
         notes.append(f"Its trace is on {', '.join(sheets)}.")
     chosen, guide = rec.chosen, rec.guide
-    posted = rec.status is not Status.CANNOT_CLEAR
+    posted = rec.status is not Status.CANNOT_CLEAR  # lines not for posting are no part of the entry
     return (rec.product, rec.status.label, _on(chosen), _off(chosen), runs_figure(chosen),
             rec.gross_cost if posted and chosen.lines else None, " ".join(notes),
-            rec.case.label, rec.positive, rec.negative, rec.net, rec.delta, rec.gross, _yes(chosen.settled),
+            rec.case.label, rec.positive, rec.negative, rec.net, rec.delta, rec.gross if posted else None,
+            _yes(chosen.settled),
             _on(guide), _off(guide), runs_figure(guide) if guide.adjustment else None, _yes(guide.settled))
 
 
