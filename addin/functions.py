@@ -33,7 +33,9 @@ Likewise a trace's rows (numbers and text only) go back to Office.js as they are
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+
 import xlwings as xw
 from pydantic import ValidationError
 
@@ -55,6 +57,7 @@ RULES = ("book", "fewest", "guide")
 TRACE_RUNS = 1_000
 OFFICE_JS = xw.arg.__module__.startswith("xlwings.pro")  # xlwings Server's and Lite's dispatch
 USAGE_RANGE = {"convert": "raw"} if OFFICE_JS else {"ndim": 2, "err_to_str": True}
+ONE_CELL = {"convert": "raw"} if OFFICE_JS else {"err_to_str": True}  # an error cell named, never read as a blank
 ROWS_RESULT = {"convert": "raw"} if OFFICE_JS else {}  # rows of numbers and text, sent as they are
 try:
     from pyodide.ffi import JsNull  # Pyodide >= 0.28 hands a blank cell over as this, not None
@@ -68,11 +71,11 @@ except ImportError:
 
 @xw.func
 @xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
-@xw.arg("count", doc="Optional physical count of the product (give it with balance).")
-@xw.arg("balance", doc="Optional system balance of the product (give it with count).")
+@xw.arg("count", doc="Optional physical count of the product (give it with balance).", **ONE_CELL)
+@xw.arg("balance", doc="Optional system balance of the product (give it with count).", **ONE_CELL)
 @xw.arg("rule", doc='Optional rule: "book" (default: the smallest lines within the guide\'s runs), "fewest" (fewest runs,'
-                    ' then the smallest entry) or "guide" (rules of thumb).')
-@xw.arg("max_write_off", doc="Optional cap: write off at most this many units.")
+                    ' then the smallest entry) or "guide" (rules of thumb).', **ONE_CELL)
+@xw.arg("max_write_off", doc="Optional cap: write off at most this many units.", **ONE_CELL)
 def recommend_adj(usage, count=None, balance=None, rule=None, max_write_off=None):
     """Beginning-balance adjustment lines that clear the usage: one row per line, the signed quantity then "On" or "Off"; an error saying why when no adjustment clears it."""
     recommendation = recommendation_for(usage, count, balance, policy_for(rule, max_write_off))
@@ -97,35 +100,34 @@ def net_unallocated(usage):
 
 @xw.func
 @xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
-@xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.")
-@xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).")
+@xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.", **ONE_CELL)
+@xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).", **ONE_CELL)
 def giveback_loops(usage, on, off=None):
     """Reconciliation runs (loops) the adjustment needs to clear the usage; an error if it never settles."""
     outcome = run_what_if(usage, on, off, with_trace=False).outcome
     if not outcome.settled:
-        raise xw.XlwingsError(
-            f"Never settles: {cell_number(outcome.unallocated)} units stay unallocated"
-            f" after {outcome.loops} {'loop' if outcome.loops == 1 else 'loops'}."
-        )
+        raise xw.XlwingsError(f"Never settles: {left_after(outcome)}.")
     return outcome.loops
 
 
 @xw.func
 @xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
-@xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.")
-@xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).")
+@xw.arg("on", doc="The adjustment's On line: the beginning-balance lot's quantity.", **ONE_CELL)
+@xw.arg("off", doc="Optional Off line: the units written off (its sign is ignored).", **ONE_CELL)
 @xw.ret(**ROWS_RESULT)
 def giveback_trace(usage, on, off=None):
     """Every movement of every run under a header row: loop, phase, usage, lot, quantity moved, lot used after, unallocated after; a last row says where a trace that stops at its run limit stopped."""
     result = run_what_if(usage, on, off)
     rows = [TRACE_HEADER] + [trace_row(row) for row in result.trace]
-    return rows + [stopped_row(result.outcome)] if result.outcome.capped else rows
+    if result.outcome.capped:
+        return rows + [stopped_row(result.outcome)]
+    return rows if result.outcome.settled else rows + [unsettled_row(result.outcome)]
 
 
 @xw.func
 @xw.arg("usage", doc=USAGE_DOC, **USAGE_RANGE)
-@xw.arg("count", doc="Optional physical count of the product (give it with balance).")
-@xw.arg("balance", doc="Optional system balance of the product (give it with count).")
+@xw.arg("count", doc="Optional physical count of the product (give it with balance).", **ONE_CELL)
+@xw.arg("balance", doc="Optional system balance of the product (give it with count).", **ONE_CELL)
 def giveback_options(usage, count=None, balance=None):
     """The trade-off between runs and entry size under a header row: runs, write-off, on line, off line, gross units; fewest runs first."""
     recommendation = recommendation_for(usage, count, balance, Policy())
@@ -175,10 +177,26 @@ def range_cells(usage) -> tuple[list, str]:
 
 def plain(value: object) -> object:
     """A cell as xlwings' conversion would give it: an Office.js error cell as its text
-    (`#N/A`), another Office.js value (a formatted number) as its value, a blank as None."""
+    (`#N/A`), a number formatted as a date or time as a `Dated` cell (COM gives a
+    datetime), another Office.js value (a formatted number) as its value, a blank as None."""
     if type(value) is dict:
-        return value.get("basicValue")
+        shown = value.get("basicValue")
+        if value.get("type") == "FormattedNumber" and is_temporal(value.get("numberFormat", "")):
+            return Dated(shown)
+        return shown
     return None if type(value) is JsNull else value
+
+
+class Dated(float):
+    """An Office.js cell holding a date or a time (its serial number): never a quantity."""
+
+
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, an escaped character, [$-409] or [Red]
+
+
+def is_temporal(number_format: str) -> bool:
+    """Whether a number format shows a date or a time (d, m, y, h or s outside its literals)."""
+    return bool(re.search(r"[dmyhs]", _LITERALS.sub("", number_format), re.IGNORECASE))
 
 
 def usage_quantity(value: object, position: int, axis: str) -> Decimal:
@@ -205,6 +223,9 @@ def cell_quantity(value: object, where: str) -> Decimal:
     """A number cell as an exact quantity, or an XlwingsError naming `where` and saying
     what is there in words: an Excel error (`#N/A`, as the range hands it over), text, a
     number too large, or one that is not 0 yet rounds to 0 at 6 decimal places."""
+    if isinstance(value, Dated):
+        raise xw.XlwingsError(f"{where} holds a date or a time (serial {cell_number(to_quantity(float(value)))}),"
+                              " not a quantity")
     if isinstance(value, str):
         if value.strip().upper() in EXCEL_ERRORS:
             raise xw.XlwingsError(f"{where} holds the error {value.strip().upper()}: giveback needs a number there;"
@@ -250,6 +271,9 @@ def policy_for(rule, max_write_off=None) -> Policy:
     rule = single_value(rule)
     if is_blank(rule):
         return Policy(max_write_off=cap)
+    if str(rule).strip().upper() in EXCEL_ERRORS:
+        raise xw.XlwingsError(f"rule holds the error {str(rule).strip().upper()}: give one of {', '.join(RULES)},"
+                              " or leave it blank")
     name = str(rule).strip().lower()
     if name not in RULES:
         raise xw.XlwingsError(f"rule must be one of {', '.join(RULES)}; got {str(rule).strip()}")
@@ -276,12 +300,13 @@ def run_what_if(usage, on, off, with_trace: bool = True):
 
 
 def single_value(value: object) -> object:
-    """A one-cell argument; a range of several cells is refused."""
+    """A one-cell argument as `plain` reads it (an error cell as its text, `#N/A`); a
+    range of several cells is refused."""
     while isinstance(value, list):
         if len(value) != 1:
             raise xw.XlwingsError("Expected a single cell, got a range.")
         value = value[0]
-    return value
+    return plain(value)
 
 
 def is_blank(value: object) -> bool:
@@ -323,13 +348,22 @@ def stopped_row(outcome: Outcome) -> list:
     """The row under a trace cut at `TRACE_RUNS` runs: where it stopped, and what the
     exact count says of the rest."""
     shown = TRACE_RUNS
-    if outcome.settled:
-        rest = f"it settles after {outcome.loops:,} runs"
-    else:
-        left = cell_number(outcome.unallocated)
-        rest = (f"the usage does not settle: {left} {'unit stays' if left == 1 else 'units stay'} unallocated"
-                f" after {outcome.loops:,} runs")
+    rest = f"it settles after {outcome.loops:,} runs" if outcome.settled else \
+        f"the usage does not settle: {left_after(outcome)}"
     return [shown, "Stopped", f"Stopped after {shown:,} runs; {rest}.", "", "", "", ""]
+
+
+def unsettled_row(outcome: Outcome) -> list:
+    """The row under a trace that ended without clearing the usage: what is left."""
+    return [outcome.loops, "Not cleared", f"These lines do not clear the usage: {left_after(outcome)}.",
+            "", "", "", ""]
+
+
+def left_after(outcome: Outcome) -> str:
+    """`3 units stay unallocated after 1 run`."""
+    left = cell_number(outcome.unallocated)
+    stay = "unit stays" if left == 1 else "units stay"
+    return f"{left:,} {stay} unallocated after {outcome.loops:,} run{'' if outcome.loops == 1 else 's'}"
 
 
 def option_row(option: Option) -> list:

@@ -143,14 +143,28 @@ def test_giveback_loops_matches_the_seed_table(on, off, loops):
 @pytest.mark.parametrize(
     "usage, on, message",
     [
-        (column([5, -2]), 0, "Never settles: 7 units stay unallocated after 0 loops."),
-        (column([5]), 2, "Never settles: 3 units stay unallocated after 1 loop."),
+        (column([5, -2]), 0, "Never settles: 7 units stay unallocated after 0 runs."),
+        (column([5]), 2, "Never settles: 3 units stay unallocated after 1 run."),
     ],
 )
 def test_giveback_loops_is_an_error_when_it_never_settles(usage, on, message):
     with pytest.raises(xw.XlwingsError) as raised:
         giveback_loops(usage, on)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    "usage, on, last",
+    [
+        (column([5, -5]), 0, [0, "Not cleared", "These lines do not clear the usage: 10 units stay unallocated after"
+                                                " 0 runs.", "", "", "", ""]),
+        (column([5]), 2, [1, "Not cleared", "These lines do not clear the usage: 3 units stay unallocated after 1"
+                                            " run.", "", "", "", ""]),
+    ],
+)
+def test_a_trace_that_does_not_clear_the_usage_ends_saying_so(usage, on, last):
+    """As GIVEBACK_LOOPS says it: not a header alone, nor movements that look complete."""
+    assert giveback_trace(usage, on)[-1] == last
 
 
 def test_giveback_trace_spills_a_header_and_one_row_per_movement():
@@ -300,6 +314,34 @@ def test_office_js_cells_in_error_are_named_as_before(usage, message):
     assert message in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    "function, args, message",
+    [
+        ("recommend_adj", [[[NOT_AVAILABLE]], [[NOT_AVAILABLE]]], "count holds the error #N/A"),
+        ("recommend_adj", [[[7]], [[NOT_AVAILABLE]]], "balance holds the error #N/A"),
+        ("recommend_adj", [[[None]], [[None]], [["fewest"]], [[NOT_AVAILABLE]]], "max_write_off holds the error #N/A"),
+        ("recommend_adj", [[[None]], [[None]], [[NOT_AVAILABLE]]], "rule holds the error #N/A"),
+        ("giveback_loops", [[[NOT_AVAILABLE]]], "on holds the error #N/A"),
+        ("giveback_loops", [[[7]], [[NOT_AVAILABLE]]], "off holds the error #N/A"),
+        ("giveback_options", [[[0]], [[NOT_AVAILABLE]]], "balance holds the error #N/A"),
+    ],
+)
+def test_an_error_cell_in_a_one_cell_argument_is_named_not_read_as_blank(function, args, message):
+    """Found trying the functions over xlwings Server: an #N/A count was dropped and the
+    lines came back as if no count were given; an #N/A Off line counted as 0."""
+    body = office_js_call(function, column(SEED), *args)
+    with pytest.raises(xw.XlwingsError) as raised:
+        asyncio.run(xlwings.server.custom_functions_call(body, functions))
+    assert message in str(raised.value)
+
+
+def test_a_date_is_never_read_as_a_quantity():
+    dated = {"type": "FormattedNumber", "basicValue": 45292, "numberFormat": "m/d/yyyy"}
+    body = office_js_call("recommend_adj", column([5, dated]), [[None]], [[None]], [[None]], [[None]])
+    with pytest.raises(xw.XlwingsError, match=r"usage cell 2 \(row 2 of the range\) holds a date or a time"):
+        asyncio.run(xlwings.server.custom_functions_call(body, functions))
+
+
 def test_pyodides_null_is_a_blank_cell():
     """Pyodide 0.28 and later hand a blank cell over as `JsNull`, not None (here a stand-in)."""
     assert recommend_adj(column([2, functions.JsNull(), -2])) == [[2, "On"], [-2, "Off"]]
@@ -308,7 +350,7 @@ def test_pyodides_null_is_a_blank_cell():
 def test_giveback_loops_counts_without_simulating(monkeypatch):
     """The count is exact from the totals; a simulation would cost a run per loop."""
     monkeypatch.setattr("core.whatif.simulate", lambda *args: pytest.fail("simulated"))
-    with pytest.raises(xw.XlwingsError, match="Never settles: 1 units stay unallocated after 1000000 loops"):
+    with pytest.raises(xw.XlwingsError, match="Never settles: 1 unit stays unallocated after 1,000,000 runs"):
         giveback_loops(column([1_000_000, -999_999]), 1, 1)
 
 
