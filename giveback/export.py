@@ -19,12 +19,14 @@ import sys
 from pathlib import Path
 
 from workbook.close.check import recorded_run
+from workbook.close.edited import edited_lines, edited_words
 from workbook.close.export import csv_text, export_rows, source
 from workbook.close.record import Recorder, RunRecord
 from workbook.files.books import check_extension, open_book
 from workbook.files.saving import SaveRefused, saving
 from workbook.reconcile import Reconciliation, reconcile
 from workbook.seam import WorkbookError
+from workbook.sheets.outputs import ADJUSTMENTS
 from workbook.sheets.signoff import Block, read_block
 
 from .check import file_properties
@@ -55,7 +57,7 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        record, done, block = _reconciled(args.book)
+        record, done, block, edited = _reconciled(args.book)
     except WorkbookError as error:
         print(f"giveback: {error}", file=sys.stderr)
         return FAILED
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"giveback: {args.book.name} was never reconciled, so no lines of it were reviewed: reconcile it and"
               " have it reviewed, then export.", file=sys.stderr)
         return FAILED
-    refusal = _not_reviewed(args.book, record, done.record)
+    refusal = _not_reviewed(args.book, record, done.record, edited)
     if refusal and not args.allow_stale:
         print(f"giveback: {refusal}", file=sys.stderr)
         return REFUSED
@@ -81,9 +83,10 @@ def run(args: argparse.Namespace) -> int:
     return DONE
 
 
-def _not_reviewed(book: Path, record: RunRecord, now: RunRecord) -> str:
+def _not_reviewed(book: Path, record: RunRecord, now: RunRecord, edited: tuple[str, ...]) -> str:
     """Why the lines this export would write are not those reviewed: the inputs changed
-    since the reconcile, or another version of giveback made it; "" when they are."""
+    since the reconcile, another version of giveback made it, or the lines on Adjustments
+    were edited since (the file would not match the sheet); "" when they are."""
     if record.fingerprint != now.fingerprint:
         return (f"{book.name} is stale: its inputs changed since the reconcile, so its lines are not those reviewed."
                 f" See what changed with: giveback check {book}. Reconcile it again and have it reviewed, then"
@@ -92,19 +95,25 @@ def _not_reviewed(book: Path, record: RunRecord, now: RunRecord) -> str:
         return (f"{book.name} was reconciled by giveback {record.version}; this is giveback {now.version}, whose"
                 " lines may differ from those reviewed. Reconcile it again with this version and have it reviewed,"
                 f" or export with giveback {record.version} (--allow-stale exports this version's lines, unreviewed).")
+    if edited:
+        return (f"{book.name}: {edited_words(edited)}, so the import file would not match the sheet. See them with:"
+                f" giveback check {book}. Reconcile it again and have it reviewed, then export (--allow-stale"
+                " exports the run's lines, not the sheet's).")
     return ""
 
 
-def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, Block | None]:
+def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, Block | None, tuple[str, ...]]:
     """The book's run record, its recommendations made again with the run's rule and
-    settings, and Summary's sign-off block."""
+    settings, Summary's sign-off block, and how its lines on Adjustments differ from the run's."""
     check_extension(book)
     with open_book(book) as reader:
         names = reader.sheet_names()
         _, record = recorded_run(reader, names, lambda: file_properties(reader))
         block = read_block(reader, names)
         done = reconcile(reader, record.policy_overrides() if record else None, recorder=Recorder(pack=False))
-    return record, done, block
+        made = next(sheet for sheet in done.sheets if sheet.name == ADJUSTMENTS)
+        edited = edited_lines(reader, names, made) if record else ()
+    return record, done, block, edited
 
 
 def write_text(target: Path, text: str) -> list[str]:

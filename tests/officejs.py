@@ -20,6 +20,7 @@ import re
 import xlwings as xw
 
 from workbook.sheets.schema import INPUTS, column_letter
+from workbook.close.edited import POSTED
 from workbook.sheets.signoff import SCAN_ROWS
 from workbook.xlsx.workbookpart import without_sheet_references
 
@@ -89,15 +90,19 @@ def client_payload(book: dict, for_check: bool = False) -> dict:
     `lazy` (every sheet's name, used range, tables, charts, print area and names, no
     values), then the values of the input sheets, found by name case- and
     blank-insensitively, and of Summary's first `SCAN_ROWS` rows (its run record and
-    sign-off), Check's also After run's and RunRecord's; and the callbacks it can run."""
+    sign-off), Check's also After run's, RunRecord's and the first `POSTED` columns of
+    Adjustments (its lines); and the callbacks it can run."""
     sent = with_givebacks_client(runpython_payload(book))
-    wanted = {schema.sheet.casefold() for schema in INPUTS} | ({"after run", "runrecord"} if for_check else set())
+    checked = {"after run", "runrecord", "adjustments"} if for_check else set()
+    wanted = {schema.sheet.casefold() for schema in INPUTS} | checked
     for sheet in sent["sheets"]:
         key = sheet["name"].strip().casefold()
         if key == "summary":
             sheet["values"] = sheet["values"][:SCAN_ROWS]
         elif key not in wanted:
             sheet["values"] = [[]]
+        elif key == "adjustments":
+            sheet["values"] = [row[:len(POSTED)] for row in sheet["values"]]
     return sent
 
 

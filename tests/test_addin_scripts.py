@@ -262,6 +262,20 @@ def test_check_after_a_ribbon_reconcile_is_current_and_names_an_edit_once_stale(
         stale["prompt"].splitlines()[0], "  Usage!B2 changed from 25 to 30 (WIDGET-RED)"]
 
 
+def test_check_in_excel_names_a_line_edited_on_adjustments(demo):
+    """The ribbon's Check reads Adjustments' Product to Quantity (tests/js: POSTED_COLUMNS) and
+    tells an edited line as the command line does."""
+    payload, _ = demo
+    once, _ = run_script("reconcile", payload)
+    adjustments = sheet_named(once, "Adjustments")["values"]
+    row = next(number for number, values in enumerate(adjustments, start=1) if values[:1] == ["WIDGET-RED"])
+    adjustments[row - 1][3] = 999  # WIDGET-RED's On 60
+    said = run_script("check", client_payload(once, for_check=True))[0]["alerts"][0]
+    assert said["mode"] == "critical"
+    assert said["prompt"].startswith("stale: the lines on Adjustments were edited after the run"
+                                     f" (Adjustments!D{row} (WIDGET-RED On) reads 999 where the run made 60)")
+
+
 def test_a_long_check_report_is_cut_to_what_a_message_box_shows():
     lines = [f"  Usage!B{row} changed from 1 to 2 (P)" for row in range(2, 200)]
     text = scripts.alert_text(["stale: 198 changes", *lines])

@@ -71,6 +71,37 @@ def test_a_note_a_format_or_another_sheet_keeps_it_current(capsys, reconciled, e
     assert run(capsys, "check", reconciled)[0] == 0
 
 
+@pytest.mark.parametrize("edit, said", [
+    (lambda sheet, row: sheet.cell(row, 4, 999), "Adjustments!D{row} (GASKET On) reads 999 where the run made 2"),
+    (lambda sheet, row: sheet.cell(row, 3, "Off"), "Adjustments!C{row} (GASKET On) reads Off where the run made On"),
+    (lambda sheet, row: sheet.delete_rows(row), "the Adjustments sheet has 2 lines where the run made 3"),
+])
+def test_lines_edited_on_adjustments_make_it_stale_though_the_inputs_did_not_change(capsys, reconciled, edit, said):
+    """The sheet someone keys from must be the run's: an edited quantity is no longer what was reviewed."""
+    book = openpyxl.load_workbook(reconciled)
+    sheet = book["Adjustments"]
+    row = next(cell.row for cell in sheet["A"] if cell.value == "GASKET")
+    edit(sheet, row)
+    book.save(reconciled)
+    status, out, _ = run(capsys, "check", reconciled)
+    assert status == 1
+    assert out.startswith("stale: the lines on Adjustments were edited after the run (") and "Reconcile again" in out
+    assert said.format(row=row) in out
+    report = json.loads(run(capsys, "check", reconciled, "--json")[1])
+    assert report["status"] == "stale" and report["changes"] == []
+    assert any(said.format(row=row) in phrase for phrase in report["edited"])
+
+
+def test_costs_and_memos_on_adjustments_may_be_edited(capsys, reconciled):
+    def edit(book):
+        sheet = book["Adjustments"]
+        row = next(cell.row for cell in sheet["A"] if cell.value == "GASKET")
+        sheet.cell(row, 10, "keyed by Bo on the 6th")  # the memo
+        sheet.cell(row, 5, 2.75)  # the unit cost
+    edited(reconciled, edit)
+    assert run(capsys, "check", reconciled)[0] == 0
+
+
 def test_rows_added_and_removed_are_named_not_every_row_below_them(capsys, reconciled):
     def edit(book):
         book["Usage"].delete_rows(3)  # GASKET -4

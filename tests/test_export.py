@@ -120,6 +120,22 @@ def test_a_stale_book_is_refused_unless_asked(demo, tmp_path, capsys):
         line["quantity"] for line in bolt["lines"]]  # what the inputs say now
 
 
+def test_a_book_whose_lines_were_edited_on_adjustments_is_refused_unless_asked(demo, tmp_path, capsys):
+    """The import file would not match the sheet someone keys from."""
+    book, _ = demo
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Adjustments"]
+    row = next(cell.row for cell in sheet["A"] if cell.value == "WIDGET-RED")
+    sheet.cell(row, 4, 61)
+    workbook.save(book)
+    status, _, err = run(capsys, "export", book, "--csv", tmp_path / "lines.csv")
+    assert status == 1 and "the lines on Adjustments were edited after the run" in err
+    assert f"Adjustments!D{row} (WIDGET-RED On) reads 61 where the run made 60" in err
+    assert not (tmp_path / "lines.csv").exists()
+    assert run(capsys, "export", book, "--csv", tmp_path / "lines.csv", "--allow-stale")[0] == 0
+    assert [row["Quantity"] for row in read_csv(tmp_path / "lines.csv") if row["Product"] == "WIDGET-RED"] == ["60"]
+
+
 def test_a_book_never_reconciled_is_refused_even_when_stale_lines_are_allowed(tmp_path, capsys):
     for allowed in ([], ["--allow-stale"]):  # no run was reviewed: nothing to allow
         status, out, err = run(capsys, "export", xlsx(tmp_path / "b.xlsx"), "--csv", tmp_path / "lines.csv", *allowed)

@@ -90,21 +90,26 @@ test("Reconcile reads the input sheets' values, Summary's sign-off, and sends ev
   assert.deepEqual(run.replayed, [[ACTIONS, true]]);
 });
 
-test("Check also reads After run and the very hidden RunRecord sheet, and posts to the check script", async () => {
+test("Check also reads After run, the very hidden RunRecord sheet and the lines on Adjustments", async () => {
   const sheets = {
     Usage: usageRows(3),
+    Adjustments: [["Adjustments to post"], [], ["Product", "Status", "Line", "Quantity", "Unit Cost", "Memo"],
+      ["SKU-00001", "Adjust", "On", 7, 2.5, "The whole adjustment: a memo Check does not need"]],
     LoopTrace: usageRows(50),
     Summary: summaryRows(10),
     RunRecord: [["Sheet", "Data"], ["Run record", "{}"], ["Usage", "z:eJwLycxVAAAGdAG/"]],
     "After run": [["Run", 2], [], ["Product", "Quantity", "Reference"], ["SKU-00001", 3, "INV-9"]],
   };
   const run = await reconcile(sheets, { script: giveback.check });
-  assert.deepEqual(run.log.sheets, ["Usage", "Summary", "RunRecord", "After run"]);
+  assert.deepEqual(run.log.sheets, ["Usage", "Adjustments", "Summary", "RunRecord", "After run"]);
   const [[payload]] = run.posted;
   const sent = Object.fromEntries(payload.sheets.map((sheet) => [sheet.name, sheet.values]));
   assert.deepEqual(sent.RunRecord, sheets.RunRecord);
   assert.deepEqual(sent["After run"][3], ["SKU-00001", 3, "INV-9"]);
+  assert.deepEqual(sent.Adjustments[3], ["SKU-00001", "Adjust", "On", 7]); // Product to Quantity: no memos
   assert.deepEqual(sent.LoopTrace, [[]]);
+  const reconciled = await reconcile(sheets);
+  assert.ok(!reconciled.log.sheets.includes("Adjustments")); // Reconcile writes it: no need to read it
 });
 
 test("the book names the callbacks this Excel can run, for the script's print setup and charts", async () => {

@@ -5,7 +5,8 @@ trace said?
 - `current`: the input values read now have the run's fingerprint;
 - `stale`: they do not; what changed is named cell by cell from the run record sheet
   (`changes`); a book whose record survives only in its document properties (its hidden
-  sheet removed by some tool) is still told apart, without the cells;
+  sheet removed by some tool) is still told apart, without the cells. Also stale: a book
+  whose inputs did not change but whose Adjustments lines were edited (`edited`);
 - `never`: the book has no run record: giveback never reconciled it.
 
 The inputs are read, and the products recommended, through the very routine a reconcile
@@ -25,9 +26,11 @@ from core.quantities import json_number, show
 from ..reconcile import reconcile
 from ..seam import SheetReader, WorkbookError
 from ..sheets.after_run import read_after_run
+from ..sheets.outputs import ADJUSTMENTS
 from ..sheets.run_record import Recorded, read_run_record
 from ..sheets.signoff import Block, read_block
 from .changes import Change, Changes, changes, shown
+from .edited import edited_lines, edited_words
 from .follow_up import Compared, FollowUp, Left, follow_up
 from .record import Recorder, RunRecord
 
@@ -37,12 +40,14 @@ SHOWN_CHANGES = 20  # change lines in the text report; --json lists up to change
 
 class Check(NamedTuple):
     """What a check found. `why` says what made the book stale when no cell can say it
-    (the inputs cannot be read any more, or the run record sheet is gone)."""
+    (the inputs cannot be read any more, or the run record sheet is gone); `edited` the
+    lines on Adjustments that differ from the run's though the inputs did not change."""
 
     status: str
     record: RunRecord | None = None
     changes: Changes = Changes((), 0)
     why: str = ""
+    edited: tuple[str, ...] = ()
     signoff: Block | None = None
     follow_up: FollowUp = FollowUp("none")
 
@@ -71,7 +76,9 @@ def check(reader: SheetReader, properties: Mapping[str, str] | None = None) -> C
         return Check(STALE, record, why=str(error), signoff=signoff)
     after = follow_up(read_after_run(reader, names), done.recommendations, done.ready, done.blocked)
     if done.record.fingerprint == record.fingerprint:
-        return Check(CURRENT, record, signoff=signoff, follow_up=after)
+        made = next(sheet for sheet in done.sheets if sheet.name == ADJUSTMENTS)
+        edited = edited_lines(reader, names, made)
+        return Check(STALE if edited else CURRENT, record, edited=edited, signoff=signoff, follow_up=after)
     if recorded is None:
         why = ("the run record sheet is gone, so the cells that changed cannot be named; the document"
                " properties' fingerprint differs from the inputs'")
@@ -94,12 +101,17 @@ def report_lines(result: Check, book: str) -> list[str]:
         lines.append(_signed(result.signoff) if result.signoff and result.signoff.signed
                      else "Not signed off yet: Summary's Prepared by and Reviewed by are empty.")
     else:
-        what = result.why or what_changed(result.changes)
-        lines = [f"stale: {what} since {run}. Reconcile again before posting."]
+        if result.edited:
+            lines = [f"stale: {edited_words(result.edited)}; its inputs are those read by {run}. Reconcile again"
+                     " before posting: the lines to post are the run's."]
+        else:
+            what = result.why or what_changed(result.changes)
+            lines = [f"stale: {what} since {run}. Reconcile again before posting."]
         lines += [f"  {line}" for line in change_lines(result.changes)]
         if result.signoff and result.signoff.signed:
-            lines.append(f"Summary's sign-off ({_signed(result.signoff, sentence=False)}) was given for the inputs"
-                         " as they were; it no longer holds.")
+            given_for = "the lines the run made" if result.edited else "the inputs as they were"
+            lines.append(f"Summary's sign-off ({_signed(result.signoff, sentence=False)}) was given for {given_for};"
+                         " it no longer holds.")
     lines += follow_up_lines(result.follow_up)
     return lines
 
@@ -227,6 +239,7 @@ def report_json(result: Check) -> dict:
         "changes": [change._asdict() for change in result.changes.listed],
         "changes_not_listed": result.changes.not_listed,
         "why": result.why or None,
+        "edited": list(result.edited),
         "record": result.record._asdict() if result.record else None,
         "signoff": _signoff_json(result.signoff),
         "follow_up": follow_up_json(result.follow_up),

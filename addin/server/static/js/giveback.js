@@ -15,8 +15,9 @@
 //    as too large is split in two, down to a single row. Of giveback's own sheets only
 //    Summary's first SUMMARY_ROWS rows, where its run record and sign-off are (a re-run
 //    keeps the names and dates typed there: workbook/sheets/signoff.py), and, for Check,
-//    the After run sheet and the very hidden RunRecord sheet (a few dozen cells of
-//    compressed text: workbook/sheets/run_record.py);
+//    the After run sheet, the very hidden RunRecord sheet (a few dozen cells of
+//    compressed text: workbook/sheets/run_record.py) and the lines on Adjustments (their
+//    first POSTED_COLUMNS columns, Product to Quantity: workbook/close/edited.py);
 // 3. the script's actions, replayed by xlwings' runActions (addin/book.py keeps each
 //    block of values under 2 MB); among them, calls of giveback's own callbacks
 //    (layout.js: print setup and charts), which the book names as `giveback_client`
@@ -32,7 +33,8 @@
 // this module under node with office-addin-mock.
 
 export const INPUT_SHEETS = ["Usage", "Lots", "Counts", "Settings"];
-export const CHECK_SHEETS = ["After run", "RunRecord"];
+export const CHECK_SHEETS = ["After run", "RunRecord", "Adjustments"];
+export const POSTED_COLUMNS = 4; // Adjustments' Product, Status, Line, Quantity: what Check compares
 export const SUMMARY_ROWS = 40; // workbook/sheets/signoff.py: SCAN_ROWS
 export const CELLS_PER_READ = 100000; // about 2 MB of values and number formats
 const PAYLOAD_LIMIT_CODES = ["RequestPayloadSizeLimitExceeded", "ResponsePayloadSizeLimitExceeded"];
@@ -49,10 +51,15 @@ function isNamed(name, names) {
 }
 
 // The rows to read of a sheet: all of an input sheet's, Summary's first SUMMARY_ROWS,
-// and, for Check, all of After run's and RunRecord's; none of any other sheet's.
+// and, for Check, all of After run's, RunRecord's and Adjustments'; none of any other sheet's.
 export function rowsToRead(name, { forCheck = false } = {}) {
   if (isInputSheet(name) || (forCheck && isNamed(name, CHECK_SHEETS))) return Infinity;
   return isNamed(name, ["Summary"]) ? SUMMARY_ROWS : 0;
+}
+
+// The columns to read of a sheet from A: Adjustments' POSTED_COLUMNS (not its memos), every other's all.
+export function columnsToRead(name) {
+  return isNamed(name, ["Adjustments"]) ? POSTED_COLUMNS : Infinity;
 }
 
 // The extent from A1 to the last cell of a used range ("B2:E50001" -> 50001 x 5).
@@ -115,7 +122,8 @@ export async function addInputValues(context, payload, convertDates, which = {})
 
 async function readSheet(context, sheet, convertDates, most = Infinity) {
   const extent = extentFromA1(sheet.used_range_address);
-  const { rows, columns } = { ...extent, rows: Math.min(extent.rows, most) };
+  const rows = Math.min(extent.rows, most);
+  const columns = Math.min(extent.columns, columnsToRead(sheet.name));
   if (rows === 0) return [[""]]; // an empty sheet: a blank A1, as getBookData sends it
   const source = { worksheet: context.workbook.worksheets.getItem(sheet.name), name: sheet.name, rows, columns };
   const values = [];
