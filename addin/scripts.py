@@ -37,6 +37,7 @@ from .book import BookReader, BookWriter, column_width, find_sheet, refuse_forei
 
 DEFAULT_SETTINGS = [list(setting) for setting in settings.DEFAULT_SETTINGS]
 CHECK_TITLE = "Give-Back: Check"
+CLEAR_TITLE = "Give-Back: Clear results"
 LONGEST_ALERT = 1_000  # characters: desktop Excel's message box shows about 1,024
 
 
@@ -95,7 +96,7 @@ def check_book(book: xw.Book) -> Check:
         result = check_workbook(BookReader(book))
     except WorkbookError as error:
         raise xw.XlwingsError(str(error)) from None
-    text = alert_text(report_lines(result, book.name))
+    text = alert_text(report_lines(result, book.name, reconcile_with="Reconcile on the Give-Back tab"))
     book.app.alert(text, title=CHECK_TITLE, mode="info" if result.status == CURRENT else "critical")
     return result
 
@@ -111,7 +112,13 @@ def alert_text(lines: list[str]) -> str:
 
 
 def clear_book(book: xw.Book) -> list[str]:
-    return BookWriter(book).remove((*OUTPUT_NAMES, RUN_RECORD))
+    """Remove giveback's sheets and say which went (or that there were none); returns them."""
+    removed = BookWriter(book).remove((*OUTPUT_NAMES, RUN_RECORD))
+    shown = [name for name in removed if name != RUN_RECORD]  # the very hidden one: nobody saw it
+    said = (f"Removed the sheets giveback wrote: {', '.join(shown or ['its run record'])}. Your own sheets are as"
+            " they were." if removed else "Nothing to clear: no sheet of this workbook was written by giveback.")
+    book.app.alert(said, title=CLEAR_TITLE, mode="info")
+    return removed
 
 
 def add_template(book: xw.Book) -> list[str]:

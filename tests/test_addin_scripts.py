@@ -203,6 +203,22 @@ def test_clear_results_removes_only_giveback_sheets(demo):
                                                       "issues log"]
 
 
+def test_clear_results_says_what_it_removed_or_that_there_was_nothing(demo):
+    payload, _ = demo
+    once, _ = run_script("reconcile", payload)
+    cleared, _ = run_script("clear_results", once)
+    assert cleared["alerts"][-1]["prompt"] == ("Removed the sheets giveback wrote: Adjustments, LoopTrace, Summary,"
+                                               " Options, Issues. Your own sheets are as they were.")
+    again, _ = run_script("clear_results", cleared)
+    assert again["alerts"][-1]["prompt"] == "Nothing to clear: no sheet of this workbook was written by giveback."
+
+
+def test_check_in_excel_of_a_book_never_reconciled_names_the_reconcile_button(demo):
+    payload, _ = demo
+    said = run_script("check", client_payload(payload, for_check=True))[0]["alerts"][0]["prompt"]
+    assert said.endswith("has no run record; reconcile it first (Reconcile on the Give-Back tab).")
+
+
 def test_new_template_adds_the_missing_input_sheets_with_headers():
     payload = book_payload({"Usage": [["Product", "Quantity"], ["A", 3]]})
     after, actions = run_script("new_template", payload)

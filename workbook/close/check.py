@@ -89,11 +89,13 @@ def check(reader: SheetReader, properties: Mapping[str, str] | None = None) -> C
 # ---- what a check says ------------------------------------------------------------------
 
 
-def report_lines(result: Check, book: str) -> list[str]:
+def report_lines(result: Check, book: str, reconcile_with: str = "") -> list[str]:
     """The check in words; the first line holds `current`, `stale` or `never reconciled`
-    (and `on track` when the follow-up is)."""
+    (and `on track` when the follow-up is). `reconcile_with` says how this host reconciles
+    (the command line's `giveback reconcile BOOK` by default)."""
     if result.status == NEVER:
-        return [f"never reconciled: {book} has no run record; reconcile it first (giveback reconcile {book})."]
+        how = reconcile_with or f"giveback reconcile {book}"
+        return [f"never reconciled: {book} has no run record; reconcile it first ({how})."]
     record = result.record
     run = f"the run of {record.shown_time()} (giveback {record.version}, fingerprint {record.fingerprint[:12]})"
     if result.status == CURRENT:
