@@ -19,14 +19,13 @@ import sys
 from pathlib import Path
 
 from workbook.close.check import recorded_run
-from workbook.close.edited import edited_lines, edited_words
+from workbook.close.edited import edited_words, lines_compared
 from workbook.close.export import csv_text, export_rows, source
 from workbook.close.record import Recorder, RunRecord
 from workbook.files.books import check_extension, open_book
 from workbook.files.saving import SaveRefused, saving
 from workbook.reconcile import Reconciliation, reconcile
 from workbook.seam import WorkbookError
-from workbook.sheets.outputs import ADJUSTMENTS
 from workbook.sheets.signoff import Block, read_block
 
 from .check import file_properties
@@ -79,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"giveback: {args.csv}: cannot write it: {why_not_written(args.csv, error)}.", file=sys.stderr)
         return FAILED
-    _report(args, rows, done, block, notes + ([memo] if refusal else []))  # memo: "Not the reviewed run: ..."
+    if refusal:  # --allow-stale: say what the file holds instead
+        notes.append(memo if memo.startswith("Not the reviewed run") else
+                     "The file holds the lines the run makes, not those edited on Adjustments.")
+    _report(args, rows, done, block, notes)
     return DONE
 
 
@@ -111,8 +113,7 @@ def _reconciled(book: Path) -> tuple[RunRecord | None, Reconciliation, Block | N
         _, record = recorded_run(reader, names, lambda: file_properties(reader))
         block = read_block(reader, names)
         done = reconcile(reader, record.policy_overrides() if record else None, recorder=Recorder(pack=False))
-        made = next(sheet for sheet in done.sheets if sheet.name == ADJUSTMENTS)
-        edited = edited_lines(reader, names, made) if record else ()
+        edited = lines_compared(reader, names, done.sheets, record, done.record) if record else ()
     return record, done, block, edited
 
 

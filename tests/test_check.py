@@ -17,6 +17,11 @@ from workbook.close.changes import MOST_LISTED
 from workbook.close.check import check
 from workbook.reconcile import reconcile
 from workbook.seam import Grids
+import workbook.close.record as record_module
+from workbook.close.edited import edited_lines
+from workbook.reconcile import reconcile
+from workbook.seam import Grids
+from workbook.sheets import outputs
 from workbook.sheets.run_record import RUN_RECORD
 from test_cli_reconcile import run
 from workbooks import sheets, xlsx
@@ -73,8 +78,10 @@ def test_a_note_a_format_or_another_sheet_keeps_it_current(capsys, reconciled, e
 
 @pytest.mark.parametrize("edit, said", [
     (lambda sheet, row: sheet.cell(row, 4, 999), "Adjustments!D{row} (GASKET On) reads 999 where the run made 2"),
-    (lambda sheet, row: sheet.cell(row, 3, "Off"), "Adjustments!C{row} (GASKET On) reads Off where the run made On"),
-    (lambda sheet, row: sheet.delete_rows(row), "the Adjustments sheet has 2 lines where the run made 3"),
+    (lambda sheet, row: sheet.cell(row, 3, "Off"), "Adjustments!A{row} (GASKET Off) is not a line the run made"),
+    (lambda sheet, row: sheet.delete_rows(row), "GASKET On (2) is missing from the sheet"),
+    (lambda sheet, row: sheet.insert_rows(row) or [sheet.cell(row, c, v) for c, v in ((1, "GASKET"), (3, "On"), (4, 2))],
+     "(GASKET On) is listed twice"),  # the second of the two rows is named
 ])
 def test_lines_edited_on_adjustments_make_it_stale_though_the_inputs_did_not_change(capsys, reconciled, edit, said):
     """The sheet someone keys from must be the run's: an edited quantity is no longer what was reviewed."""
@@ -90,6 +97,32 @@ def test_lines_edited_on_adjustments_make_it_stale_though_the_inputs_did_not_cha
     report = json.loads(run(capsys, "check", reconciled, "--json")[1])
     assert report["status"] == "stale" and report["changes"] == []
     assert any(said.format(row=row) in phrase for phrase in report["edited"])
+
+
+def test_the_lines_on_adjustments_are_matched_by_product_and_line_not_by_position():
+    """Sorted or filtered by its buttons, read back by desktop Excel (a product code 1001
+    as the number 1001.0), a column inserted, a row holding a memo alone: the same lines."""
+    made = outputs.adjustments(reconcile(Grids(sheets(usage=[(1001, 6), (1001, -10), ("NUT-5", 5)]))).recommendations)
+    rows = [list(row[:4]) + [None, "memo"] for row in made.rows]
+    header = ["Product", "Status", "Note", "Line", "Quantity"]
+    book = [["Adjustments to post"], [], header] + [[float(r[0]) if r[0] == "1001" else r[0], r[1], "", r[2], r[3]]
+                                                    for r in reversed(rows)] + [[None, None, "keyed on the 6th"]]
+    assert edited_lines(Grids({"Adjustments": book}), ["Adjustments"], made) == ()
+    book[4][4] = 3  # a quantity
+    assert edited_lines(Grids({"Adjustments": book}), ["Adjustments"], made)[0].startswith("Adjustments!E5 (")
+
+
+def test_a_book_another_version_reconciled_is_current_its_lines_not_compared(capsys, tmp_path, monkeypatch):
+    """Another giveback may make other lines of the same inputs: they are no edit of the user's."""
+    book = xlsx(tmp_path / "b.xlsx", sheets(usage=USAGE))
+    monkeypatch.setattr(record_module, "version", lambda: "0.0.9")
+    run(capsys, "reconcile", book, "--in-place")
+    edited(book, lambda workbook: workbook["Adjustments"].cell(7, 4, 999))
+    monkeypatch.setattr(record_module, "version", lambda: "0.2.0")
+    status, out, _ = run(capsys, "check", book)
+    assert status == 0 and out.startswith("current: the outputs match the inputs read by the run of")
+    assert "This is giveback 0.2.0: the lines on Adjustments, which another version may make otherwise, were not" \
+           " compared, and giveback export refuses the book." in out
 
 
 def test_costs_and_memos_on_adjustments_may_be_edited(capsys, reconciled):

@@ -26,11 +26,10 @@ from core.quantities import json_number, show
 from ..reconcile import reconcile
 from ..seam import SheetReader, WorkbookError
 from ..sheets.after_run import read_after_run
-from ..sheets.outputs import ADJUSTMENTS
 from ..sheets.run_record import Recorded, read_run_record
 from ..sheets.signoff import Block, read_block
 from .changes import Change, Changes, changes, shown
-from .edited import edited_lines, edited_words
+from .edited import edited_words, lines_compared
 from .follow_up import Compared, FollowUp, Left, follow_up
 from .record import Recorder, RunRecord
 
@@ -48,6 +47,7 @@ class Check(NamedTuple):
     changes: Changes = Changes((), 0)
     why: str = ""
     edited: tuple[str, ...] = ()
+    version: str = ""  # this giveback's version, when another made the run (its lines then not compared)
     signoff: Block | None = None
     follow_up: FollowUp = FollowUp("none")
 
@@ -76,9 +76,10 @@ def check(reader: SheetReader, properties: Mapping[str, str] | None = None) -> C
         return Check(STALE, record, why=str(error), signoff=signoff)
     after = follow_up(read_after_run(reader, names), done.recommendations, done.ready, done.blocked)
     if done.record.fingerprint == record.fingerprint:
-        made = next(sheet for sheet in done.sheets if sheet.name == ADJUSTMENTS)
-        edited = edited_lines(reader, names, made)
-        return Check(STALE if edited else CURRENT, record, edited=edited, signoff=signoff, follow_up=after)
+        edited = lines_compared(reader, names, done.sheets, record, done.record)
+        other = done.record.version if done.record.version != record.version else ""
+        return Check(STALE if edited else CURRENT, record, edited=edited, version=other, signoff=signoff,
+                     follow_up=after)
     if recorded is None:
         why = ("the run record sheet is gone, so the cells that changed cannot be named; the document"
                " properties' fingerprint differs from the inputs'")
@@ -100,12 +101,16 @@ def report_lines(result: Check, book: str, reconcile_with: str = "") -> list[str
     run = f"the run of {record.shown_time()} (giveback {record.version}, fingerprint {record.fingerprint[:12]})"
     if result.status == CURRENT:
         lines = [f"current{_track(result.follow_up)}: the outputs match the inputs read by {run}."]
+        if result.version:
+            lines.append(f"This is giveback {result.version}: the lines on Adjustments, which another version may make"
+                         " otherwise, were not compared, and giveback export refuses the book. Reconcile it again"
+                         " with this version to compare them.")
         lines.append(_signed(result.signoff) if result.signoff and result.signoff.signed
                      else "Not signed off yet: Summary's Prepared by and Reviewed by are empty.")
     else:
         if result.edited:
-            lines = [f"stale: {edited_words(result.edited)}; its inputs are those read by {run}. Reconcile again"
-                     " before posting: the lines to post are the run's."]
+            lines = [f"stale: {edited_words(result.edited)}; the book's inputs are those read by {run}. Reconcile"
+                     " again before posting: the lines to post are the run's."]
         else:
             what = result.why or what_changed(result.changes)
             lines = [f"stale: {what} since {run}. Reconcile again before posting."]
