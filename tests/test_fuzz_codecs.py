@@ -80,7 +80,7 @@ def test_every_data_row_is_a_record_or_reported_exactly_once(sheet, data):
 @FUZZ
 @given(grids("Settings"))
 def test_settings_never_raise_and_name_cells_in_the_grid(grid):
-    chosen, problems, _ = read_settings("Settings", numbered(grid.rows))
+    chosen, problems, *_ = read_settings("Settings", numbered(grid.rows))
     assert set(chosen) <= {"rule", "lot_order", "max_runs", "max_loops", "max_write_off", "max_write_off_cost",
                            "date_order", "distinct_products"}
     for problem in problems:

@@ -42,21 +42,29 @@ def test_reading_settings_are_read_or_reported(rows, values, problems):
 
 
 @pytest.mark.parametrize(
-    "row, used",
+    "row, overrides, used",
     [
-        (("rule", "fastest"), "the book rule (the default) is used"),
-        (("lot_order", "newest"), "lots are drawn oldest first (fifo, the default)"),
-        (("max_write_off", "1O0"), "the write-off has no cap in units"),
-        (("max_write_off_cost", "lots"), "the write-off has no cap in money"),
-        (("max_loops", 0), "the default of 10,000 runs is used"),
-        (("date_order", "european"), "no date order is set"),
+        (("rule", "fastest"), {}, "this run uses the book rule"),
+        (("rule", "fastest"), {"rule": "fewest"}, "this run uses the fewest rule"),  # --rule, or the add-in's
+        (("lot_order", "newest"), {}, "lots are drawn oldest first (fifo)"),
+        (("lot_order", "newest"), {"lot_order": "lifo"}, "lots are drawn newest first (lifo)"),
+        (("max_write_off", "1O0"), {}, "the write-off has no cap in units"),
+        (("max_write_off_cost", "lots"), {}, "the write-off has no cap in money"),
+        (("max_loops", 0), {}, "a simulation stops at 10,000 runs"),
+        (("max_runs", "three"), {"max_runs": 4}, "this run takes at most 4 runs, as given to it"),
     ],
 )
-def test_a_setting_that_cannot_be_read_says_what_the_run_uses_instead(row, used):
-    """The error stands (the exit status says so), and the message says what the run went on with."""
-    problem, = settings(row).problems
-    assert problem.severity == "error" and f"Until it is corrected, {used}" in problem.message
-    assert policy(settings(row).values) == policy({})
+def test_a_setting_that_cannot_be_read_says_what_the_run_used_instead(row, overrides, used):
+    """The error stands (the exit status says so); the message says what the run went on with,
+    the command line's or the add-in's option included."""
+    done = reconcile(grids(usage=[("A", 5), ("A", -2)], settings=[row]), overrides)
+    problem, = [p for p in done.problems if p.code == Code.SETTING_INVALID]
+    assert problem.severity == "error" and problem.message.endswith(f" Until it is corrected, {used}.")
+
+
+def test_a_date_order_that_cannot_be_read_says_dates_are_read_month_first():
+    problem, = settings(("date_order", "european")).problems
+    assert "Until it is corrected, no date order is set" in problem.message
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from .sheets.run_record import run_record_sheet
 from .sheets.signoff import Block, Outcome, read_block, signoff_panel
 from .sheets.schema import COUNTS, LOTS, SETTINGS, USAGE, Header, NumberedRow, Schema, find_header, find_sheets, numbered
 from .seam import OutputSheet, SheetReader, WorkbookError
-from .sheets.settings import Settings, read_settings
+from .sheets.settings import Settings, read_settings, what_is_used
 from .sheets.settings import policy as make_policy
 from .sheets.settings import unused as unused_settings
 
@@ -97,7 +97,7 @@ def reconcile(
     panel, signoff = signoff_panel(record, read_block(reader, names) or (previous and previous()))
     recommendations, book = recommend_book(products.ready, policy,
                                            lambda done, total: report("Recommending", done, total))
-    problems = tuple(products.problems + settings.problems + unused_settings(settings, policy, overrides))
+    problems = tuple(products.problems + what_is_used(settings, policy) + unused_settings(settings, policy, overrides))
     blocked = {product: tuple(found) for product, found in products.blocked.items()}
     traces = outputs.Traces(tuple(zip(products.ready, recommendations)), policy)
     summary = outputs.summary(tuple(usage.products), recommendations, blocked, traces, policy, book)

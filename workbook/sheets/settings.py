@@ -24,11 +24,13 @@ dates read.
 from __future__ import annotations
 
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 from core import rules
 from core.models import Policy
 from core.problems import Code, Problem
+from core.quantities import show
 
 from . import cells
 from .cells import Cells, Fault
@@ -89,19 +91,13 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "date_order": _choice(*CHOICES["date_order"]),
     "distinct_products": _codes,
 }
-UNREAD: dict[str, str] = {
-    "rule": "Until it is corrected, the book rule (the default) is used.",
-    "lot_order": "Until it is corrected, lots are drawn oldest first (fifo, the default).",
-    "max_runs": "Until it is corrected, no number of runs is set (the budget rule cannot be used).",
-    "max_loops": "Until it is corrected, the default of 10,000 runs is used.",
-    "max_write_off": "Until it is corrected, the write-off has no cap in units.",
-    "max_write_off_cost": "Until it is corrected, the write-off has no cap in money.",
+UNREAD_READING = {
     "date_order": "Until it is corrected, no date order is set: a date typed as text that reads two ways is a"
                   " warning, read month first.",
     "distinct_products": "Until it is corrected, the look-alike codes it names stay held back.",
 }
-"""What a run does with a setting whose value cannot be read, said after why (as a warning
-names what was assumed): the run goes on as if the row were not there."""
+"""What a run does with a reading setting whose value cannot be read; for the others,
+`what_is_used` says it from the policy the run used (`--rule` or the add-in may give one)."""
 READING = ("date_order", "distinct_products")
 """The settings that say how the input sheets are read, not how the adjustment is chosen."""
 REPEATED = ("distinct_products",)
@@ -116,11 +112,13 @@ and a date_order not set is what makes an ambiguous date a warning."""
 
 class Settings(NamedTuple):
     """What the Settings sheet gives: the values by name (`distinct_products`: one tuple of
-    codes per row), the problems with its rows, and the cell each value came from."""
+    codes per row), the problems with its rows, the cell each value came from, and the
+    setting of each value cell that could not be read (`{cell: name}`)."""
 
     values: dict[str, object]
     problems: list[Problem]
     cells: dict[str, str]
+    unread: Mapping[str, str] = MappingProxyType({})
 
 
 def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> Settings:
@@ -130,17 +128,18 @@ def read_settings(sheet: str, rows: Iterable[NumberedRow]) -> Settings:
     data = rows[header.row:]
     settings: dict[str, object] = {}
     where: dict[str, str] = {}
+    unread: dict[str, str] = {}
     problems = list(header.problems)
     for number, row in data:
         row_cells = Cells(header, number, row)
         if not row_cells.is_blank():
-            _read_setting(row_cells, settings, where)
+            _read_setting(row_cells, settings, where, unread)
             problems += row_cells.problems(None)
     if settings.get("rule") == "budget" and "max_runs" not in settings:
         del settings["rule"]
         problems.append(Problem(code=Code.SETTING_INVALID, cell=where["rule"], message=BUDGET_WITHOUT_RUNS,
                                 severity="warning"))  # nothing is held back: the default rule is used
-    return Settings(settings, problems, where)
+    return Settings(settings, problems, where, unread)
 
 
 def _with_both_columns(header: Header | None, sheet: str) -> Header:
@@ -156,11 +155,11 @@ def _with_both_columns(header: Header | None, sheet: str) -> Header:
     return header._replace(columns=columns)
 
 
-BUDGET_WITHOUT_RUNS = ("The budget rule needs a max_runs setting, so the book rule is used: add a max_runs row,"
-                       " or set rule to book.")
+BUDGET_WITHOUT_RUNS = ("The budget rule needs a max_runs setting giveback can read, so the book rule is used:"
+                       " give max_runs a whole number of runs, or set rule to book.")
 
 
-def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]) -> None:
+def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str], unread: dict[str, str]) -> None:
     name = normal_name(row.value("setting")).replace(" ", "_").replace("-", "_")
     if isinstance(row.value("setting"), Uncalculated):
         row.fault("setting", cells.NOT_CALCULATED)
@@ -170,7 +169,10 @@ def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]
     elif name in settings and name not in REPEATED:
         row.fault("setting", Fault(Code.SETTING_INVALID, f"'{name}' is set twice; the first is used."))
     else:
+        faults = len(row.faults)
         value = row.read("value", _saying_what_is_used(name))  # blank: not set (templates list max_runs so)
+        if len(row.faults) > faults:
+            unread[row.cell("value")] = name
         if value is None:
             return
         if name in REPEATED:
@@ -180,14 +182,42 @@ def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]
 
 
 def _saying_what_is_used(name: str) -> Callable[[object], object]:
-    """The setting's parser, its fault saying what the run uses instead (`UNREAD`)."""
+    """The setting's parser; a reading setting's fault says what the run uses instead."""
     parse = PARSERS[name]
+    if name not in UNREAD_READING:
+        return parse
 
     def read(value: object) -> object:
         parsed = parse(value)
-        return parsed._replace(message=f"{parsed.message} {UNREAD[name]}") if isinstance(parsed, Fault) else parsed
+        return parsed._replace(message=f"{parsed.message} {UNREAD_READING[name]}") if isinstance(parsed, Fault) \
+            else parsed
 
     return read
+
+
+def what_is_used(settings: Settings, chosen: Policy) -> list[Problem]:
+    """The sheet's problems, each value that could not be read saying what the run used
+    instead: the policy's, which the host's options may have given."""
+    return [problem.model_copy(update={"message": f"{problem.message} {_used(settings.unread[problem.cell], chosen)}"})
+            if settings.unread.get(problem.cell) in USED else problem for problem in settings.problems]
+
+
+def _used(name: str, chosen: Policy) -> str:
+    return f"Until it is corrected, {USED[name](chosen)}."
+
+
+USED: dict[str, Callable[[Policy], str]] = {
+    "rule": lambda chosen: f"this run uses the {chosen.rule} rule",
+    "lot_order": lambda chosen: f"lots are drawn {'oldest' if chosen.lot_order == 'fifo' else 'newest'} first"
+                                f" ({chosen.lot_order})",
+    "max_runs": lambda chosen: "no number of runs is set" if chosen.max_runs is None else
+                f"this run takes at most {chosen.max_runs:,} runs, as given to it",
+    "max_loops": lambda chosen: f"a simulation stops at {chosen.max_loops:,} runs",
+    "max_write_off": lambda chosen: "the write-off has no cap in units" if chosen.max_write_off is None else
+                     f"the write-off is capped at {show(chosen.max_write_off)} units, as given to this run",
+    "max_write_off_cost": lambda chosen: "the write-off has no cap in money" if chosen.max_write_off_cost is None
+                          else f"the write-off is capped at {chosen.max_write_off_cost:,.2f}, as given to this run",
+}
 
 
 def policy(settings: Mapping[str, object], overrides: Mapping[str, object] | None = None) -> Policy:
