@@ -33,6 +33,7 @@ Likewise a trace's rows (numbers and text only) go back to Office.js as they are
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -106,7 +107,7 @@ def giveback_loops(usage, on, off=None):
     """Reconciliation runs (loops) the adjustment needs to clear the usage; an error if it never settles."""
     outcome = run_what_if(usage, on, off, with_trace=False).outcome
     if not outcome.settled:
-        raise xw.XlwingsError(f"Never settles: {left_after(outcome)}.")
+        raise xw.XlwingsError(f"Never settles: {unallocated_words(outcome)}.")
     return outcome.loops
 
 
@@ -191,7 +192,8 @@ class Dated(float):
     """An Office.js cell holding a date or a time (its serial number): never a quantity."""
 
 
-_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, an escaped character, [$-409] or [Red]
+# A format's literals: quoted text, an escaped character, [$-409] or [Red]; not [h], [mm], [ss] (elapsed time).
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[(?![hms]+\])[^\]]*\]', re.IGNORECASE)
 
 
 def is_temporal(number_format: str) -> bool:
@@ -223,9 +225,8 @@ def cell_quantity(value: object, where: str) -> Decimal:
     """A number cell as an exact quantity, or an XlwingsError naming `where` and saying
     what is there in words: an Excel error (`#N/A`, as the range hands it over), text, a
     number too large, or one that is not 0 yet rounds to 0 at 6 decimal places."""
-    if isinstance(value, Dated):
-        raise xw.XlwingsError(f"{where} holds a date or a time (serial {cell_number(to_quantity(float(value)))}),"
-                              " not a quantity")
+    if isinstance(value, (Dated, dt.date, dt.time, dt.timedelta)):  # Office.js's serial, COM's datetime
+        raise xw.XlwingsError(f"{where} holds a date or a time, not a quantity")
     if isinstance(value, str):
         if value.strip().upper() in EXCEL_ERRORS:
             raise xw.XlwingsError(f"{where} holds the error {value.strip().upper()}: giveback needs a number there;"
@@ -349,17 +350,17 @@ def stopped_row(outcome: Outcome) -> list:
     exact count says of the rest."""
     shown = TRACE_RUNS
     rest = f"it settles after {outcome.loops:,} runs" if outcome.settled else \
-        f"the usage does not settle: {left_after(outcome)}"
+        f"the usage does not settle: {unallocated_words(outcome)}"
     return [shown, "Stopped", f"Stopped after {shown:,} runs; {rest}.", "", "", "", ""]
 
 
 def unsettled_row(outcome: Outcome) -> list:
     """The row under a trace that ended without clearing the usage: what is left."""
-    return [outcome.loops, "Not cleared", f"These lines do not clear the usage: {left_after(outcome)}.",
+    return [outcome.loops, "Not cleared", f"These lines do not clear the usage: {unallocated_words(outcome)}.",
             "", "", "", ""]
 
 
-def left_after(outcome: Outcome) -> str:
+def unallocated_words(outcome: Outcome) -> str:
     """`3 units stay unallocated after 1 run`."""
     left = cell_number(outcome.unallocated)
     stay = "unit stays" if left == 1 else "units stay"

@@ -161,18 +161,26 @@ def line_change(more: Decimal, before: Adjustment | None, unit_cost: Decimal | N
 
 
 def lines_changed(more: Decimal, before: Adjustment | None) -> str:
-    """The same units on each line while both lines stay; otherwise which line comes or
-    goes: an Off line where there was none, no Off line left."""
+    """The same units on each line while both lines stay; otherwise what becomes of each
+    line: a line where there was none, no line left, or its units more or fewer (On is the
+    balance change plus W, Off is W, so both move by `more`)."""
     on, off = (before.on, before.off) if before else (ZERO, ZERO)
     amount = units(abs(more), "more" if more > 0 else "fewer")
-    if off and off + more:
-        said = f"{amount} on each line"
-    elif more > 0:
-        said = f"{amount} on the On line and an Off line of {show(-more)}" if on else \
-            f"an On line of {show(more)} and an Off line of {show(-more)}"
-    else:
-        said = f"{amount} on the On line and no Off line" if on + more else "no lines"
-    return said
+    if on and off and on + more and off + more:
+        return f"{amount} on each line"
+    if not (on + more or off + more):
+        return "no lines"
+    said = [_line_change("On", on, on + more, amount), _line_change("Off", -off, -(off + more), amount)]
+    return " and ".join(part for part in said if part)
+
+
+def _line_change(kind: str, before: Decimal, after: Decimal, amount: str) -> str:
+    """What becomes of one line (quantities signed as keyed)."""
+    if before and after:
+        return f"{amount} on the {kind} line"
+    if after:
+        return f"an {kind} line of {show(after)}"
+    return f"no {kind} line" if before else ""
 
 
 def each_way(cost: Decimal | None) -> str:

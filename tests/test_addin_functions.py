@@ -5,6 +5,7 @@ desktop COM as float, and blanks as None or "". Every host's spelling must give 
 answer."""
 
 import asyncio
+import datetime as dt
 import re
 
 import pytest
@@ -333,6 +334,19 @@ def test_an_error_cell_in_a_one_cell_argument_is_named_not_read_as_blank(functio
     with pytest.raises(xw.XlwingsError) as raised:
         asyncio.run(xlwings.server.custom_functions_call(body, functions))
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize("number_format, temporal", [
+    ("m/d/yyyy", True), ("[h]:mm", True), ("yyyy-mm-dd hh:mm", True), ("0", False), ("#,##0.00", False),
+    ('0" units"', False), ("[Red]0.00", False), ("[$-409]#,##0", False), ("General", False), ("0.00E+00", False),
+])
+def test_a_number_format_shows_a_date_or_time_by_its_codes_outside_literals(number_format, temporal):
+    assert functions.is_temporal(number_format) is temporal
+
+
+def test_a_date_in_a_one_cell_argument_gets_the_same_words_on_every_host():
+    with pytest.raises(xw.XlwingsError, match="on holds a date or a time, not a quantity"):
+        giveback_loops(column(SEED), dt.datetime(2024, 1, 1))  # desktop COM hands a date cell over so
 
 
 def test_a_date_is_never_read_as_a_quantity():

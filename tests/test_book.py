@@ -186,6 +186,8 @@ def test_the_step_one_run_faster_says_when_a_cap_stands_in_its_way():
         (D(2), None, "an On line of 2 and an Off line of -2"),
         (D(-20), Adjustment(on=D(60), off=D(20)), "20 fewer units on the On line and no Off line"),
         (D(-5), Adjustment(on=D(5), off=D(5)), "no lines"),
+        (D(5), Adjustment(on=D(0), off=D(10)), "an On line of 5 and 5 more units on the Off line"),  # the review's
+        (D(-5), Adjustment(on=D(5), off=D(15)), "no On line and 5 fewer units on the Off line"),
     ],
 )
 def test_a_change_of_write_off_says_which_lines_change(more, before, said):

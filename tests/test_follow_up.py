@@ -20,7 +20,7 @@ from core.rules import search_space
 from giveback.cli import main
 from giveback.demo import COUNTS, LOTS, USAGE as DEMO
 from workbook.close.check import check, compared_words, follow_up_lines
-from workbook.close.follow_up import Compared, Left, before, predicted
+from workbook.close.follow_up import Compared, Left, predicted, unadjusted
 from workbook.reconcile import reconcile
 from workbook.seam import Grids
 from workbook.sheets.after_run import TEMPLATE_ROWS
@@ -45,7 +45,7 @@ def reconciled(extra_rows=None, run=None) -> Grids:
 
 def test_the_prediction_after_each_run():
     done = reconcile(Grids(sheets(usage=USAGE, settings=[("rule", "fewest")])))
-    nut = before(done.recommendations[0], done.ready[0])
+    nut = unadjusted(done.recommendations[0], done.ready[0])
     space = search_space(done.ready[0])
     assert nut == space.totals(ZERO)._replace(capacity=space.lots_capacity)  # the rules' totals, no adjustment
     assert predicted(nut, Adjustment(on=D(13), off=D(13)), 1) == (0, 13, 13)
@@ -59,7 +59,7 @@ def test_the_prediction_counts_from_the_totals_the_rules_count_from():
                             "Counts": [COUNTS_HEADER, *COUNTS]}))
     for rec, product in zip(done.recommendations, done.ready):
         space = search_space(product)
-        totals = before(rec, product)
+        totals = unadjusted(rec, product)
         for adjustment in (rec.chosen.adjustment or Adjustment(on=ZERO), rec.guide.adjustment, Adjustment(on=ZERO)):
             if adjustment is None:
                 continue

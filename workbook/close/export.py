@@ -57,9 +57,9 @@ def run_digest(record: RunRecord) -> str:
 
 
 def export_rows(products: Sequence[str], recommendations: Sequence[Recommendation], record: RunRecord,
-                date: dt.date, run: str) -> Iterator[tuple]:
+                date: dt.date, memo_source: str) -> Iterator[tuple]:
     """One row per adjustment line of every product to adjust, in Usage sheet order; `record`
-    is the run the lines were worked out by (their ids), `run` the memo's words for it
+    is the run the lines were worked out by (their ids), `memo_source` the memo's words for it
     (`source`)."""
     numbers = {product: number for number, product in enumerate(products, start=1)}
     for rec in recommendations:
@@ -71,7 +71,7 @@ def export_rows(products: Sequence[str], recommendations: Sequence[Recommendatio
             cost = rec.unit_cost
             extended = line.quantity * cost if cost is not None else None
             yield (identity, rec.product, line.kind, _number(line.quantity), _number(cost), _number(extended),
-                   date.isoformat(), _memo(identity, line.kind, line.quantity, number, len(lines), rec, run))
+                   date.isoformat(), _memo(identity, line.kind, line.quantity, number, len(lines), rec, memo_source))
 
 
 def source(reviewed: RunRecord, now: RunRecord) -> str:
@@ -87,12 +87,12 @@ def source(reviewed: RunRecord, now: RunRecord) -> str:
 
 
 def _memo(identity: str, kind: str, quantity: Decimal, number: int, count: int, rec: Recommendation,
-          run: str) -> str:
+          memo_source: str) -> str:
     what = (f"writes {show(quantity)} units on to the books as a lot" if kind == "On"  # Adjustments' words
             else f"writes {show(-quantity)} units off the books")
     return (f"Beginning-balance adjustment {identity}, line {number} of {count}: {what}. Clears the unallocated"
             f" usage in {rec.chosen.loops} reconciliation run{'s' if rec.chosen.loops != 1 else ''}."
-            f" {run}")
+            f" {memo_source}")
 
 
 def _number(value: Decimal | None) -> str:

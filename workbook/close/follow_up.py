@@ -191,7 +191,7 @@ def posted(rec: Recommendation) -> Adjustment:
     return rec.chosen.adjustment if rec.status is Status.ADJUST and rec.chosen.adjustment else NOTHING
 
 
-def before(rec: Recommendation, product: ProductUsage) -> Totals:
+def unadjusted(rec: Recommendation, product: ProductUsage) -> Totals:
     """The product's totals before any adjustment: its lots' quantity and used, its usage's
     consumption and returns (the recommendation's, counted once already)."""
     return Totals(capacity=sum((lot.quantity for lot in product.lots), ZERO),
@@ -201,7 +201,7 @@ def before(rec: Recommendation, product: ProductUsage) -> Totals:
 
 def predicted(totals: Totals, adjustment: Adjustment, runs: int) -> Left:
     """What is unallocated after `runs` runs of the reconciliation with `adjustment` posted
-    (`totals`: the product's `before` it): its lot on the books, its write-off usage."""
+    (`totals`: the product's `unadjusted` ones): its lot on the books, its write-off usage."""
     posted_ = totals._replace(capacity=totals.capacity + adjustment.on, consumption=totals.consumption + adjustment.off)
     _, _, consumption, returns = left_after(posted_, runs)
     write_off = min(consumption, adjustment.off)
@@ -209,7 +209,7 @@ def predicted(totals: Totals, adjustment: Adjustment, runs: int) -> Left:
 
 
 def _compare(rec: Recommendation, product: ProductUsage, rows: Sequence[Listed], runs: int) -> Compared:
-    totals, references = before(rec, product), _references(product)
+    totals, references = unadjusted(rec, product), _references(product)
     expected = predicted(totals, posted(rec), runs)
     found = _found(rows, references)
     if matches(found, expected):

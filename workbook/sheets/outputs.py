@@ -261,7 +261,8 @@ def summary(
         "Status: Adjust (post the lines on Adjustments), No adjustment (existing lots clear the usage),"
         " Cannot clear (not for posting: see Notes), Blocked (fix the input on Issues).",
         "On the Books and Off the Books: the adjustment's two lines as keyed (Off is negative); Runs: the"
-        " COGS reconciliation runs they take; Gross Cost: both lines at the unit cost, added up.",
+        " COGS reconciliation runs they take (lines that cannot clear: the runs and the units left); Gross Cost:"
+        " both lines at the unit cost, added up.",
         "Printed on pages of their own: Consumption and Returns (the unallocated usage), Net Usage, Balance"
         " Change (counted - system balance with a count, else the net usage less what the lots still hold),"
         " Gross Units, and the ERP guide's lines. " + policy_line(policy),

@@ -152,9 +152,12 @@ CLOSE = (
      " History line, so nobody posts figures reviewed for other numbers."),
     ("Check", "giveback check BOOK (or Check on the Give-Back ribbon tab) says whether the outputs still match the"
               " inputs, and if not, names every cell that changed since the run (Usage!D14 changed from 6 to 8)."
-              " Notes, formats and other sheets do not count."),
+              " A line edited on Adjustments (its product, Line or Quantity) counts too; notes, formats, costs,"
+              " memos and other sheets do not."),
     ("Export", "giveback export BOOK --csv FILE writes the lines to post as an import file for the ERP: Adjustment"
-               " ID, Product, Line, Quantity, Unit Cost, Extended Cost, Date, Memo. A stale book is refused."),
+               " ID, Product, Line, Quantity, Unit Cost, Extended Cost, Date, Memo. A book never reconciled, a stale"
+               " one, one whose lines on Adjustments were edited and one another giveback version reconciled are"
+               " refused."),
     (AFTER_RUN.sheet, "After posting and running the reconciliation k times, paste what is still unallocated (Product,"
                       " Quantity, Reference) under the header and type k right of Run. Check then says whether"
                       " that is what the trace predicted (on track) or which products differ, by how much, and why"
