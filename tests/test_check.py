@@ -15,8 +15,6 @@ from openpyxl.styles import Font, PatternFill
 from giveback import check as command
 from workbook.close.changes import MOST_LISTED
 from workbook.close.check import check
-from workbook.reconcile import reconcile
-from workbook.seam import Grids
 import workbook.close.record as record_module
 from workbook.close.edited import edited_lines
 from workbook.reconcile import reconcile

@@ -215,6 +215,8 @@ CASES: dict[str, tuple[dict, dict, int, set[tuple[str, str]]]] = {
     "unicode products": (usage(*[(name, 3) for name in UNICODE_NAMES]), {}, 0, set()),
     "an export's totals row": (usage(("A", 5), ("A", -2), ("Grand Total:", 3)), {}, 1,
                                {("Usage!A4", "product_total_row")}),
+    "a totals row with a sum and a bad cost": (usage(("A", 5), ("A", -2), ("Total", 3, None, None, "n/a")), {}, 1,
+                                               {("Usage!A4", "product_total_row")}),  # one problem for one row
     "a lot sheet's totals row": (with_sheet(usage(), "Lots", LOTS_HEADER, ("A", "L1", 5, 1), ("TOTAL", None, 5, 1)),
                                  {}, 1, {("Lots!A3", "product_total_row")}),
     "codes that only start like a total": (usage(("TOTAL-9", 5), ("Totalizer", 2)), {}, 0, set()),

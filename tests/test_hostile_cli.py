@@ -72,6 +72,14 @@ def test_json_on_a_structural_error_exits_2_with_one_line_on_stderr(capsys, tmp_
     assert not (tmp_path / "b.reconciled.xlsx").exists()
 
 
+def test_a_missing_column_is_said_as_missing_and_an_erps_item_code_is_a_product(capsys, tmp_path):
+    path = xlsx(tmp_path / "b.xlsx", {"Usage": [("Item Code", "Amount"), ("A", 1)]})
+    err = run(capsys, "reconcile", path)[2]
+    assert "The Usage sheet has no Quantity column: its header row (row 1) does not name it (accepted" in err
+    path = xlsx(tmp_path / "c.xlsx", {"Usage": [("Item Code", "Qty"), ("A", 1), ("A", -1)]})
+    assert run(capsys, "reconcile", path)[0] == 0
+
+
 SUBPROCESS_CASES = ["truncated workbook", "billion laughs, worksheet", "zip bomb 5 GB", "encrypted workbook",
                     "CSV named .xlsx", "70,000 parts, zip64"]
 

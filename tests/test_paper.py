@@ -191,3 +191,24 @@ def test_libreoffice_prints_the_layout(soffice, carlito, demo, written, tmp_path
         smallest = min(bottom - top for page in by_sheet[name] for _, top, _, bottom, _ in page)
         assert 11 * smallest / full >= 8, f"{name} prints at {11 * smallest / full:.1f} pt"
 
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_every_figure_of_a_large_book_not_hashes(soffice, carlito, tmp_path):  # noqa: F811
+    """Found on a 60,000-row book: totals in the hundreds of millions and the book curve's
+    money printed as ### in columns 12 wide. Every numeric column is as wide as its widest
+    figure, totals and the book curve included."""
+    usage = [(f"P-{i}", q * 1_000_003, None, f"R-{i}-{n}", 912.37)
+             for i in range(1, 9) for n, q in enumerate((40, -3, 17, -61, 5))]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Usage"
+    for row in [USAGE_HEADER, *usage]:
+        sheet.append(list(row))
+    source, target = tmp_path / "big.xlsx", tmp_path / "big.reconciled.xlsx"
+    book.save(source)
+    done = reconcile(Grids({"Usage": [USAGE_HEADER, *usage]}))
+    write_outputs(source, target, done.sheets)
+    words = [text for _, page in printed(soffice, target, tmp_path) for *_, text in page]
+    assert not [text for text in words if "###" in text]
+    assert any(len(text.replace(",", "").split(".")[0]) >= 10 for text in words)  # a total of billions, printed

@@ -34,8 +34,8 @@ def test_rows_show_the_phase_in_words_and_a_settled_return_as_zero_not_minus_zer
     moved = (usage[0], usage[0], usage[1])  # the record each row moves, as the simulation hands it back
     simulation = Simulation(2, True, False, LoopState((), ()), tuple(trace), moved)
     monkeypatch.setattr(outputs, "simulation_of", lambda product, outcome, policy: simulation)
-    recommendation = type("Recommendation", (), {"product": "P", "chosen": type("O", (), {"adjustment": None}),
-                                                 "step": D(1)})
+    recommendation = type("Recommendation", (), {"product": "P", "chosen": type("O", (), {"adjustment": None, "w": D(0)}),
+                                                 "step": D(1), "positive": D(4), "negative": D(3), "delta": D(1)})
     sheet = outputs.loop_trace(outputs.Traces([(ProductUsage(product="P", usage=usage), recommendation)], Policy()))
     headers = [column.header for column in sheet.columns]
     rows = [dict(zip(headers, row)) for row in sheet.rows]

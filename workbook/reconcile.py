@@ -180,9 +180,10 @@ def _check_columns(schema: Schema, name: str, header: Header | None) -> None:
         return
     wanted = " and ".join(f.header for f in missing)
     accepted = "; ".join(f"{f.header}: {', '.join(f.names)}" for f in missing)
-    where = f"its header row (row {header.row})" if header and header.columns else "no row"
+    where = f"its header row (row {header.row}) does not name it" if header and header.columns else "no row names it"
     raise WorkbookError(
-        f"The {name} sheet has no {wanted} column: {where} names it (accepted headers: {accepted}).",
+        f"The {name} sheet has no {wanted} column: {where} (accepted headers: {accepted}). Rename the column's"
+        " header to one of these.",
         Code.COLUMN_MISSING,
     )
 

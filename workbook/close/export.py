@@ -37,7 +37,8 @@ from decimal import Decimal
 from typing import Iterator, Sequence
 
 from core.models import Recommendation, Status
-from core.quantities import json_number, show
+from core.notes import units
+from core.quantities import json_number
 
 from .record import RunRecord
 
@@ -88,8 +89,8 @@ def source(reviewed: RunRecord, now: RunRecord) -> str:
 
 def _memo(identity: str, kind: str, quantity: Decimal, number: int, count: int, rec: Recommendation,
           memo_source: str) -> str:
-    what = (f"writes {show(quantity)} units on to the books as a lot" if kind == "On"  # Adjustments' words
-            else f"writes {show(-quantity)} units off the books")
+    what = (f"writes {units(quantity)} on to the books as a lot" if kind == "On"  # Adjustments' words
+            else f"writes {units(-quantity)} off the books")
     return (f"Beginning-balance adjustment {identity}, line {number} of {count}: {what}. Clears the unallocated"
             f" usage in {rec.chosen.loops} reconciliation run{'s' if rec.chosen.loops != 1 else ''}."
             f" {memo_source}")

@@ -291,7 +291,12 @@ class Cells:
         return any(fault.severity == "error" for _, fault in self.faults)
 
     def problems(self, product: str | None) -> list[Problem]:
+        """The row's faults as problems; a totals row's label alone (its other cells are the
+        totals' and their faults say nothing more)."""
         reference = self.reference()
+        faults = self.faults
+        if any(fault.code is Code.PRODUCT_TOTAL_ROW for _, fault in faults):
+            faults = [(column, fault) for column, fault in faults if fault.code is Code.PRODUCT_TOTAL_ROW]
         return [
             Problem(
                 code=fault.code,
@@ -301,7 +306,7 @@ class Cells:
                 reference=reference,
                 severity=fault.severity,
             )
-            for column, fault in self.faults
+            for column, fault in faults
         ]
 
     def reference(self) -> str | None:

@@ -20,9 +20,9 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from core.models import PHASE_WORDS, RULE_WORDS, Outcome, Policy, ProductUsage, Recommendation, Status
 from core.problems import Problem
-from core.quantities import ONE, show
+from core.quantities import ONE, ZERO
 from core.book import Book, book_story, names
-from core.notes import not_cleared, runs, runs_figure
+from core.notes import not_cleared, runs, runs_figure, units
 from core.rules import row_of
 from core.recommend import simulation_of, trace_of
 
@@ -41,6 +41,16 @@ _CELL = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!\$?[A-Za-z]{1,3}\$?[0-9]+$")  # 
 def quantity_format(recommendations: Sequence[Recommendation]) -> str:
     """Whole units unless some product's quantity grid is finer than 1."""
     return FRACTION if any(rec.step < ONE for rec in recommendations) else WHOLE
+
+
+def fitting(width: float, amounts: Iterable[Decimal | None], places: int | None = None) -> float:
+    """A numeric column's width: `width`, or as wide as its widest amount shown with
+    thousands separators (and `places` decimals; None: the amount's own), a sign and the
+    format's closing space beside it: Excel and LibreOffice show ### where a number does
+    not fit, never a part of it."""
+    shown = (f"{abs(amount):,.{places}f}" if places is not None else f"{abs(amount):,f}"
+             for amount in amounts if amount is not None)
+    return max(width, max((len(text) + 3 for text in shown), default=0))
 
 
 def policy_line(policy: Policy) -> str:
@@ -65,13 +75,16 @@ def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Poli
     units = quantity_format(recommendations)
     postable = [rec for rec in recommendations if rec.status is Status.ADJUST]
     not_clearing = [rec for rec in recommendations if rec.status is Status.CANNOT_CLEAR]
+    lines = [line.quantity for rec in postable + not_clearing for line in rec.chosen.lines]
+    extended = [line.quantity * rec.unit_cost for rec in postable if rec.unit_cost is not None
+                for line in rec.chosen.lines]
     columns = (
         Column("Product", width=16),
         Column("Status", width=13),
         Column("Line", width=6),
-        Column("Quantity", units, 11),
-        Column("Unit Cost", MONEY, 10),
-        Column("Extended Cost", MONEY, 15, total=True),
+        Column("Quantity", units, fitting(11, lines)),
+        Column("Unit Cost", MONEY, fitting(10, (rec.unit_cost for rec in postable), 2)),
+        Column("Extended Cost", MONEY, fitting(15, [*extended, sum(extended, Decimal(0))], 2), total=True),
         Column("Runs", RUNS, runs_width(rec.chosen for rec in not_clearing)),
         Column("Case", width=12),
         Column("Rule", width=12),
@@ -116,9 +129,9 @@ def _memo(rec: Recommendation, kind: str, quantity: Decimal, number: int, count:
         return f"Not for posting: {not_cleared(outcome)}. See Summary."
     which = "The whole adjustment" if count == 1 else f"Line {number} of {count} of one adjustment"
     if kind == "Off":
-        said = f"{which}: writes {show(-quantity)} units off the books, allocated after the product's usage."
+        said = f"{which}: writes {units(-quantity)} off the books, allocated after the product's usage."
     else:
-        said = f"{which}: writes {show(quantity)} units on to the books as a lot."
+        said = f"{which}: writes {units(quantity)} on to the books as a lot."
     if number == count:
         said += f" Clears the usage in {runs(outcome.loops)}."
     if number == 1 and rec.unit_cost is not None:
@@ -193,6 +206,11 @@ def loop_trace(traces: Traces) -> OutputSheet:
 def loop_trace_sheet(traces: Traces) -> OutputSheet:
     """LoopTrace's columns and intro (its rows come from `traces.rows()`)."""
     units = quantity_format([rec for _, rec in traces.work])
+    # every figure of a product's trace is at most its consumption with the write-off, its
+    # returns, a lot's quantity or the On line: the columns are sized before the rows stream
+    most = [figure for product, rec in traces.work
+            for figure in (rec.positive + rec.chosen.w, rec.negative, rec.chosen.w + max(rec.delta, ZERO),
+                           *(lot.quantity for lot in product.lots))]
     columns = (
         Column("Run", RUNS, 6),
         Column("Phase", width=10),
@@ -200,11 +218,11 @@ def loop_trace_sheet(traces: Traces) -> OutputSheet:
         Column("Date", DATE, 11),
         Column("Reference", width=20),
         Column("Usage Cell", width=11),
-        Column("Usage Quantity", units, 10),
+        Column("Usage Quantity", units, fitting(10, most)),
         Column("Lot", width=22),
-        Column("Moved", units, 10),
-        Column("Lot Used After", units, 10),
-        Column("Left to Allocate", units, 11),
+        Column("Moved", units, fitting(10, most)),
+        Column("Lot Used After", units, fitting(10, most)),
+        Column("Left to Allocate", units, fitting(11, most)),
     )
     intro = (
         "Loop trace: what each run of the COGS reconciliation will do",
@@ -235,23 +253,28 @@ def summary(
     runs, cost, notes); the detail follows (from Case: the usage, the balance
     change, the guide's lines), printed on pages of its own. The intro opens with the book."""
     units = quantity_format(recommendations)
+    posted = [rec for rec in recommendations if rec.status is not Status.CANNOT_CLEAR]
+    costs = [rec.gross_cost for rec in posted if rec.chosen.lines and rec.gross_cost is not None]
+    gross = [rec.gross for rec in posted]
+    lines = [line.quantity for rec in recommendations for line in rec.chosen.lines]
+    guide = [line.quantity for rec in recommendations for line in rec.guide.lines]
     columns = (
         Column("Product", width=16),
         Column("Status", width=13),
-        Column("On the Books", units, 12),
-        Column("Off the Books", units, 12),
+        Column("On the Books", units, fitting(12, lines)),
+        Column("Off the Books", units, fitting(12, lines)),
         Column("Runs", RUNS, runs_width(rec.chosen for rec in recommendations)),
-        Column("Gross Cost", MONEY, 12, total=True),
+        Column("Gross Cost", MONEY, fitting(12, [*costs, sum(costs, Decimal(0))], 2), total=True),
         Column("Notes", width=56, wrap=True),
         Column("Case", width=12, new_page=True),  # the detail, printed on pages of its own
-        Column("Consumption", units, 12),
-        Column("Returns", units, 10),
-        Column("Net Usage", units, 10),
-        Column("Balance Change", units, 10),
-        Column("Gross Units", units, 10, total=True),  # its total is the book's gross entry
+        Column("Consumption", units, fitting(12, (rec.positive for rec in recommendations))),
+        Column("Returns", units, fitting(10, (rec.negative for rec in recommendations))),
+        Column("Net Usage", units, fitting(10, (rec.net for rec in recommendations))),
+        Column("Balance Change", units, fitting(10, (rec.delta for rec in recommendations))),
+        Column("Gross Units", units, fitting(10, [*gross, sum(gross, Decimal(0))]), total=True),  # the gross entry
         Column("Clears", width=7),
-        Column("Guide On", units, 10),
-        Column("Guide Off", units, 10),
+        Column("Guide On", units, fitting(10, guide)),
+        Column("Guide Off", units, fitting(10, guide)),
         Column("Guide Runs", RUNS, runs_width((rec.guide for rec in recommendations if rec.guide.adjustment), 8)),
         Column("Guide Clears", width=8),
     )

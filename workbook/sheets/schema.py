@@ -64,7 +64,8 @@ class Schema:
 
 
 def _product(required: bool = True) -> Field:
-    return Field("product", ("Product", "Item", "Code", "SKU"), required)
+    return Field("product", ("Product", "Item", "Code", "SKU", "Item Code", "Item Number", "Item No",
+                             "Product Code", "Part Number"), required)  # the headers ERPs export it under
 
 
 def _quantity() -> Field:
