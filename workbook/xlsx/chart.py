@@ -108,7 +108,7 @@ def _numbers(sheet: str, cells: str, values: Sequence[object]) -> str:
 
 def _axis(axis: int, crossing: int, position: str, title: str, gridlines: bool) -> str:
     return (
-        f'<c:valAx><c:axId val="{axis}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+        f'<c:valAx><c:axId val="{axis}"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/></c:scaling>'
         f'<c:delete val="0"/><c:axPos val="{position}"/>'
         + ("<c:majorGridlines/>" if gridlines else "")
         + f'<c:title>{_rich(title)}<c:overlay val="0"/></c:title><c:numFmt formatCode="#,##0" sourceLinked="0"/>'

@@ -93,6 +93,7 @@ function drawChart(sheet, spec) {
   chart.title.text = spec.title;
   chart.axes.categoryAxis.title.text = spec.x_title;
   chart.axes.valueAxis.title.text = spec.y_title;
+  chart.axes.valueAxis.minimum = 0; // from 0, as the file writer's charts: a 5% step does not look like a cliff
   chart.legend.visible = true;
   chart.legend.position = "Bottom";
   chart.plotVisibleOnly = false;
