@@ -23,6 +23,7 @@ class Said(NamedTuple):
     choices: tuple[Option, ...] = ()
     alone: Outcome | None = None  # the book rule's lines for the product alone, when the book's pace changed them
     book_runs: int | None = None  # the runs the whole book needs (the book rule's pace)
+    pace: int | None = None  # the product's own fewest runs under its rule's bound (`core.rules.pace_of`)
 
 
 def notes(said: Said) -> tuple[str, ...]:
@@ -207,8 +208,14 @@ def _next_step(said: Said) -> list[str]:
     if not marked or marked[0] == 0 or not paces_book:
         return []
     faster = choices[marked[0] - 1]
-    return [f"Clearing in {runs(faster.loops)} would need {describe(faster.adjustment)}:"
-            f" {line_change(faster.w - chosen.w, chosen.adjustment, cost)}. See Options."]
+    said_ = [f"Clearing in {runs(faster.loops)} would need {describe(faster.adjustment)}:"
+             f" {line_change(faster.w - chosen.w, chosen.adjustment, cost)}. See Options."]
+    fastest = choices[0]
+    if said.book_runs is not None and said.pace == said.book_runs and fastest.loops < faster.loops:  # it paces it
+        said_.append(f"It sets the whole book's pace. {describe(fastest.adjustment)} would clear it in"
+                     f" {runs(fastest.loops)}: {line_change(fastest.w - chosen.w, chosen.adjustment, cost)}; the"
+                     " book would then need as many runs as its next slowest product (Options shows the whole book).")
+    return said_
 
 
 def _cap_note(space: Space, chosen: Outcome, policy: Policy, book_runs: int | None = None) -> str | None:

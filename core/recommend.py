@@ -47,7 +47,7 @@ def recommend(
         alone=alone,
         unit_cost=space.unit_cost,
         unit_cost_source=space.unit_cost_source,
-        notes=notes(Said(product, space, chosen, by_guide, policy, choices, alone, book_runs)),
+        notes=notes(Said(product, space, chosen, by_guide, policy, choices, alone, book_runs, pace.pace)),
         trace=trace_of(product, chosen, policy) if with_trace else (),
         options=choices,
     )

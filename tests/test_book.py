@@ -194,3 +194,21 @@ def test_a_change_of_write_off_says_which_lines_change(more, before, said):
     """W more units are W more on each line only while there are two lines: from none, an
     Off line comes (and the On line grows by as much); down to none, it goes."""
     assert lines_changed(more, before) == said
+
+
+def test_the_product_that_sets_the_books_pace_says_what_larger_lines_would_do():
+    """Found on a large book: one product set the whole book's 47 runs while its note said only
+    'the same lines as the guide's'. Its note now says it sets the pace and what its fastest
+    lines are, the lever for the whole book (the demo: BRACKET, 6 runs at the guide's lines)."""
+    from giveback.demo import COUNTS, LOTS, USAGE
+    from workbook.reconcile import reconcile
+    from workbook.seam import Grids
+    from workbooks import COUNTS_HEADER, LOTS_HEADER, USAGE_HEADER
+    done = reconcile(Grids({"Usage": [USAGE_HEADER, *USAGE], "Lots": [LOTS_HEADER, *LOTS],
+                            "Counts": [COUNTS_HEADER, *COUNTS]}))
+    notes = {rec.product: " ".join(rec.notes) for rec in done.recommendations}
+    assert done.book.paced_by == ("BRACKET",)
+    assert "It sets the whole book's pace. On 340 / Off -270 would clear it in 2 runs: 270 more units on the On" \
+           " line and an Off line of -270 (648.00 each way); the book would then need as many runs as its next" \
+           " slowest product" in notes["BRACKET"]
+    assert not [product for product, said in notes.items() if "sets the whole book's pace" in said and product != "BRACKET"]
