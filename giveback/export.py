@@ -64,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"giveback: {args.book.name} was never reconciled, so no lines of it were reviewed: reconcile it and"
               " have it reviewed, then export.", file=sys.stderr)
         return FAILED
-    refusal = _not_reviewed(args.book, record, done.record, edited)
-    if refusal and not args.allow_stale:
-        print(f"giveback: {refusal}", file=sys.stderr)
+    unreviewed = _not_reviewed(args.book, record, done.record, edited)
+    if unreviewed and not args.allow_stale:
+        print(f"giveback: {unreviewed}", file=sys.stderr)
         return REFUSED
     memo = source(record, done.record)
     rows = list(export_rows(done.products, done.recommendations, done.record, args.date or dt.date.today(), memo))
@@ -78,9 +78,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"giveback: {args.csv}: cannot write it: {why_not_written(args.csv, error)}.", file=sys.stderr)
         return FAILED
-    if refusal:  # --allow-stale: say what the file holds instead
-        notes.append(memo if memo.startswith("Not the reviewed run") else
-                     "The file holds the lines the run makes, not those edited on Adjustments.")
+    if unreviewed:  # --allow-stale: say what the file holds instead
+        same_run = (record.fingerprint, record.version) == (done.record.fingerprint, done.record.version)
+        notes.append("The file holds the lines the run makes, not those edited on Adjustments." if same_run
+                     else memo)  # the memo: "Not the reviewed run: ..."
     _report(args, rows, done, block, notes)
     return DONE
 
