@@ -203,6 +203,18 @@ def test_clear_results_removes_only_giveback_sheets(demo):
                                                       "issues log"]
 
 
+def test_check_from_a_client_that_sends_no_adjustments_cells_asks_to_reload_it(demo):
+    """An older web client (cached by the browser) sends Adjustments without its cells: no
+    line is said to be edited; the add-in is to be reloaded, as for an input sheet."""
+    payload, _ = demo
+    once, _ = run_script("reconcile", payload)
+    sent = client_payload(once, for_check=True)
+    sheet_named(sent, "Adjustments")["values"] = [[]]
+    with pytest.raises(xw.XlwingsError, match="The Adjustments sheet reached giveback without its cells, so nothing"
+                                              " was changed. Reload the giveback add-in"):
+        scripts.check_book(xw.Book(json=sent))
+
+
 def test_clear_results_says_what_it_removed_or_that_there_was_nothing(demo):
     payload, _ = demo
     once, _ = run_script("reconcile", payload)
