@@ -35,7 +35,7 @@ from core.notes import mark
 from core.options import LIMIT
 
 from ..seam import EXCEL_MAX_ROWS, Chart, ChartSeries, Choice, Column, Formula, Number, OutputSheet, Panel, Row
-from .outputs import MONEY, OPTIONS, RUNS, fitting, quantity_format
+from .outputs import MONEY, OPTIONS, RUNS, fitted, quantity_format
 from .schema import column_letter
 
 POINTS = 2 * LIMIT - 1  # a staircase of n options has 2n - 1 corners
@@ -65,20 +65,18 @@ def options_sheet(recommendations: Sequence[Recommendation], products: str, book
     product (the Summary's Product cells), for the drop-down list; `book`, the whole
     book's curve above the products'."""
     units = quantity_format(recommendations)
-    options = [option for rec in recommendations for option in rec.options]
-    lines = [line.quantity for option in options for line in option.adjustment.lines]
-    points = book.options if book is not None else ()  # the book curve's Gross Units and Cost sit in C and D
     columns = (
         Column("Product", width=18),
         Column("Runs", RUNS, 7),
-        Column("On the Books", units, fitting(12, [*lines, *(point.gross for point in points)])),
-        Column("Off the Books", units, max(fitting(12, lines), fitting(12, (point.gross_cost for point in points), 2))),
-        Column("Gross Units", units, fitting(12, (option.adjustment.gross for option in options))),
-        Column("Gross Cost", MONEY, fitting(12, (option.gross_cost for option in options), 2)),
+        Column("On the Books", units, 12),
+        Column("Off the Books", units, 12),
+        Column("Gross Units", units, 12),
+        Column("Gross Cost", MONEY, 12),
         Column("Mark", width=26),
     )
-    sheet = OutputSheet(OPTIONS, columns, _rows(recommendations), INTRO)
+    table = list(_rows(recommendations))
     book_rows = _book_rows(book, units) if book is not None and book.options else ()
+    sheet = OutputSheet(OPTIONS, fitted(columns, [*table, *book_rows]), table, INTRO)  # the curve's figures in B to D
     pacing = book.paced_by if book is not None else ()
     first = next((rec for rec in recommendations if len(rec.options) > 1 and rec.product in pacing),  # sets the pace
                  next((rec for rec in recommendations if len(rec.options) > 1),  # a trade-off to show

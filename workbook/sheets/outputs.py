@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from core.models import PHASE_WORDS, RULE_WORDS, Outcome, Policy, ProductUsage, Recommendation, Status
+from core.models import PHASE_WORDS, RULE_WORDS, Policy, ProductUsage, Recommendation, Status
 from core.problems import Problem
 from core.quantities import ONE, ZERO
 from core.book import Book, book_story, names
@@ -26,7 +26,7 @@ from core.notes import not_cleared, runs, runs_figure, units
 from core.rules import row_of
 from core.recommend import simulation_of, trace_of
 
-from ..seam import Column, Link, OutputSheet, Row, continuation_names
+from ..seam import Column, Link, Number, OutputSheet, Row, continuation_names
 
 ADJUSTMENTS, LOOP_TRACE, SUMMARY, ISSUES = "Adjustments", "LoopTrace", "Summary", "Issues"
 OPTIONS = "Options"  # written by `options`
@@ -34,6 +34,8 @@ OUTPUT_NAMES = (ADJUSTMENTS, LOOP_TRACE, SUMMARY, OPTIONS, ISSUES)
 # Numbers keep a space to their right (`_)`, as accountants' formats do), so a number never
 # runs into the text of the column beside it.
 WHOLE, FRACTION, MONEY, RUNS = "#,##0_);-#,##0_)", "#,##0.######_);-#,##0.######_)", "#,##0.00_);-#,##0.00_)", "#,##0_)"
+NUMBERS = (WHOLE, FRACTION, MONEY, RUNS)  # the formats `fitted` sizes a column for
+PLACES = {MONEY: 2, RUNS: 0, WHOLE: 0}  # decimals a format shows (a fraction: the figure's own)
 DATE = "yyyy-mm-dd"
 _CELL = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!\$?[A-Za-z]{1,3}\$?[0-9]+$")  # a place a link can jump to
 
@@ -51,6 +53,27 @@ def fitting(width: float, amounts: Iterable[Decimal | None], places: int | None 
     shown = (f"{abs(amount):,.{places}f}" if places is not None else f"{abs(amount):,f}"
              for amount in amounts if amount is not None)
     return max(width, max((len(text) + 3 for text in shown), default=0))
+
+
+def fitted(columns: Sequence[Column], rows: Iterable[Row]) -> tuple[Column, ...]:
+    """`columns`, each numeric one as wide as the widest figure its cells show (`fitting`;
+    a panel's `Number` in its own format), its total included, and a text in it ("2, 30
+    left" under Runs) whole."""
+    widths = [column.width for column in columns]
+    totals = [Decimal(0)] * len(columns)
+    for row in rows:
+        for index, (column, value) in enumerate(zip(columns, row)):
+            if column.number_format not in NUMBERS or value is None:
+                continue
+            value, shown_in = (value.value, value.number_format) if isinstance(value, Number) else \
+                (value, column.number_format)
+            if isinstance(value, str):
+                widths[index] = max(widths[index], len(value) + 1)
+            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                widths[index] = fitting(widths[index], (Decimal(value),), PLACES.get(shown_in))
+                totals[index] += value if column.total else 0
+    return tuple(column._replace(width=fitting(width, (total,), PLACES.get(column.number_format)) if column.total
+                                 else width) for column, width, total in zip(columns, widths, totals))
 
 
 def policy_line(policy: Policy) -> str:
@@ -75,17 +98,14 @@ def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Poli
     units = quantity_format(recommendations)
     postable = [rec for rec in recommendations if rec.status is Status.ADJUST]
     not_clearing = [rec for rec in recommendations if rec.status is Status.CANNOT_CLEAR]
-    lines = [line.quantity for rec in postable + not_clearing for line in rec.chosen.lines]
-    extended = [line.quantity * rec.unit_cost for rec in postable if rec.unit_cost is not None
-                for line in rec.chosen.lines]
     columns = (
         Column("Product", width=16),
         Column("Status", width=13),
         Column("Line", width=6),
-        Column("Quantity", units, fitting(11, lines)),
-        Column("Unit Cost", MONEY, fitting(10, (rec.unit_cost for rec in postable), 2)),
-        Column("Extended Cost", MONEY, fitting(15, [*extended, sum(extended, Decimal(0))], 2), total=True),
-        Column("Runs", RUNS, runs_width(rec.chosen for rec in not_clearing)),
+        Column("Quantity", units, 11),
+        Column("Unit Cost", MONEY, 10),
+        Column("Extended Cost", MONEY, 15, total=True),
+        Column("Runs", RUNS, 7),
         Column("Case", width=12),
         Column("Rule", width=12),
         Column("Memo", width=52, wrap=True),
@@ -101,7 +121,7 @@ def adjustments(recommendations: Sequence[Recommendation], policy: Policy = Poli
         f" (Off lines subtract){_uncosted(postable)}. " + policy_line(policy),
     )
     rows = [row for rec in postable + not_clearing for row in _lines(rec)]
-    return OutputSheet(ADJUSTMENTS, columns, rows, intro)
+    return OutputSheet(ADJUSTMENTS, fitted(columns, rows), rows, intro)
 
 
 def _uncosted(postable: Sequence[Recommendation]) -> str:
@@ -137,13 +157,6 @@ def _memo(rec: Recommendation, kind: str, quantity: Decimal, number: int, count:
     if number == 1 and rec.unit_cost is not None:
         said += f" Unit cost from {rec.unit_cost_source}."
     return said
-
-
-def runs_width(outcomes: Iterable[Outcome], narrowest: float = 7) -> float:
-    """A Runs column wide enough for its figures (`runs_figure`): "2, 30 left" where lines
-    do not clear."""
-    texts = (figure for outcome in outcomes if isinstance(figure := runs_figure(outcome), str))
-    return max(narrowest, max((len(text) + 1 for text in texts), default=0))
 
 
 # ---- LoopTrace ---------------------------------------------------------------------------
@@ -253,31 +266,27 @@ def summary(
     runs, cost, notes); the detail follows (from Case: the usage, the balance
     change, the guide's lines), printed on pages of its own. The intro opens with the book."""
     units = quantity_format(recommendations)
-    posted = [rec for rec in recommendations if rec.status is not Status.CANNOT_CLEAR]
-    costs = [rec.gross_cost for rec in posted if rec.chosen.lines and rec.gross_cost is not None]
-    gross = [rec.gross for rec in posted]
-    lines = [line.quantity for rec in recommendations for line in rec.chosen.lines]
-    guide = [line.quantity for rec in recommendations for line in rec.guide.lines]
     columns = (
         Column("Product", width=16),
         Column("Status", width=13),
-        Column("On the Books", units, fitting(12, lines)),
-        Column("Off the Books", units, fitting(12, lines)),
-        Column("Runs", RUNS, runs_width(rec.chosen for rec in recommendations)),
-        Column("Gross Cost", MONEY, fitting(12, [*costs, sum(costs, Decimal(0))], 2), total=True),
+        Column("On the Books", units, 12),
+        Column("Off the Books", units, 12),
+        Column("Runs", RUNS, 7),
+        Column("Gross Cost", MONEY, 12, total=True),
         Column("Notes", width=56, wrap=True),
         Column("Case", width=12, new_page=True),  # the detail, printed on pages of its own
-        Column("Consumption", units, fitting(12, (rec.positive for rec in recommendations))),
-        Column("Returns", units, fitting(10, (rec.negative for rec in recommendations))),
-        Column("Net Usage", units, fitting(10, (rec.net for rec in recommendations))),
-        Column("Balance Change", units, fitting(10, (rec.delta for rec in recommendations))),
-        Column("Gross Units", units, fitting(10, [*gross, sum(gross, Decimal(0))]), total=True),  # the gross entry
+        Column("Consumption", units, 12),
+        Column("Returns", units, 10),
+        Column("Net Usage", units, 10),
+        Column("Balance Change", units, 10),
+        Column("Gross Units", units, 10, total=True),  # its total is the book's gross entry
         Column("Clears", width=7),
-        Column("Guide On", units, fitting(10, guide)),
-        Column("Guide Off", units, fitting(10, guide)),
-        Column("Guide Runs", RUNS, runs_width((rec.guide for rec in recommendations if rec.guide.adjustment), 8)),
+        Column("Guide On", units, 10),
+        Column("Guide Off", units, 10),
+        Column("Guide Runs", RUNS, 8),
         Column("Guide Clears", width=8),
     )
+    columns = fitted(columns, (_recommended(rec, None) for rec in recommendations))  # the rows stream later
     intro = (
         "Summary: one row per product",
         *(book_story(book) if book is not None else ()),
