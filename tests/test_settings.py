@@ -63,8 +63,10 @@ def test_a_setting_that_cannot_be_read_says_what_the_run_used_instead(row, overr
 
 
 def test_a_date_order_that_cannot_be_read_says_dates_are_read_month_first():
-    problem, = settings(("date_order", "european")).problems
-    assert "Until it is corrected, no date order is set" in problem.message
+    done = reconcile(grids(usage=[("A", 5), ("A", -2)], settings=[("date_order", "european")]))
+    problem, = [p for p in done.problems if p.code == Code.SETTING_INVALID]
+    assert problem.message.endswith(" Until it is corrected, no date order is set: a date typed as text that reads"
+                                    " two ways is a warning, read month first.")
 
 
 @pytest.mark.parametrize(

@@ -91,13 +91,6 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "date_order": _choice(*CHOICES["date_order"]),
     "distinct_products": _codes,
 }
-UNREAD_READING = {
-    "date_order": "Until it is corrected, no date order is set: a date typed as text that reads two ways is a"
-                  " warning, read month first.",
-    "distinct_products": "Until it is corrected, the look-alike codes it names stay held back.",
-}
-"""What a run does with a reading setting whose value cannot be read; for the others,
-`what_is_used` says it from the policy the run used (`--rule` or the add-in may give one)."""
 READING = ("date_order", "distinct_products")
 """The settings that say how the input sheets are read, not how the adjustment is chosen."""
 REPEATED = ("distinct_products",)
@@ -170,7 +163,7 @@ def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]
         row.fault("setting", Fault(Code.SETTING_INVALID, f"'{name}' is set twice; the first is used."))
     else:
         faults = len(row.faults)
-        value = row.read("value", _saying_what_is_used(name))  # blank: not set (templates list max_runs so)
+        value = row.read("value", PARSERS[name])  # blank: not set (templates list max_runs so)
         if len(row.faults) > faults:
             unread[row.cell("value")] = name
         if value is None:
@@ -181,23 +174,10 @@ def _read_setting(row: Cells, settings: dict[str, object], where: dict[str, str]
         where.setdefault(name, row.cell("value"))
 
 
-def _saying_what_is_used(name: str) -> Callable[[object], object]:
-    """The setting's parser; a reading setting's fault says what the run uses instead."""
-    parse = PARSERS[name]
-    if name not in UNREAD_READING:
-        return parse
-
-    def read(value: object) -> object:
-        parsed = parse(value)
-        return parsed._replace(message=f"{parsed.message} {UNREAD_READING[name]}") if isinstance(parsed, Fault) \
-            else parsed
-
-    return read
-
-
 def what_is_used(settings: Settings, chosen: Policy) -> list[Problem]:
     """The sheet's problems, each value that could not be read saying what the run used
-    instead: the policy's, which the host's options may have given."""
+    instead: the policy's (which the host's options may have given), or how the inputs
+    were read."""
     return [problem.model_copy(update={"message": f"{problem.message} {_used(settings.unread[problem.cell], chosen)}"})
             if settings.unread.get(problem.cell) in USED else problem for problem in settings.problems]
 
@@ -217,6 +197,9 @@ USED: dict[str, Callable[[Policy], str]] = {
                      f"the write-off is capped at {show(chosen.max_write_off)} units, as given to this run",
     "max_write_off_cost": lambda chosen: "the write-off has no cap in money" if chosen.max_write_off_cost is None
                           else f"the write-off is capped at {chosen.max_write_off_cost:,.2f}, as given to this run",
+    "date_order": lambda chosen: "no date order is set: a date typed as text that reads two ways is a warning,"
+                                 " read month first",  # READING settings: no option of a host overrides them
+    "distinct_products": lambda chosen: "the look-alike codes it names stay held back",
 }
 
 
