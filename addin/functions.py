@@ -43,6 +43,7 @@ from pydantic import ValidationError
 from core import (BadQuantity, NotAQuantity, Option, Outcome, Policy, Recommendation, Status, TraceRow, classify,
                   recommend_quantities, to_quantity, what_if, whatif)
 from core.models import PHASE_WORDS
+from core.notes import runs, units
 from core.rules import unused
 
 USAGE_DOC = (
@@ -361,10 +362,9 @@ def unsettled_row(outcome: Outcome) -> list:
 
 
 def unallocated_words(outcome: Outcome) -> str:
-    """`3 units stay unallocated after 1 run`."""
-    left = cell_number(outcome.unallocated)
-    stay = "unit stays" if left == 1 else "units stay"
-    return f"{left:,} {stay} unallocated after {outcome.loops:,} run{'' if outcome.loops == 1 else 's'}"
+    """`3 units stay unallocated after 1 run` (`core.notes`' words for units and runs)."""
+    stay = "stays" if outcome.unallocated == 1 else "stay"
+    return f"{units(outcome.unallocated)} {stay} unallocated after {runs(outcome.loops)}"
 
 
 def option_row(option: Option) -> list:
