@@ -79,9 +79,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"giveback: {args.csv}: cannot write it: {why_not_written(args.csv, error)}.", file=sys.stderr)
         return FAILED
     if unreviewed:  # --allow-stale: say what the file holds instead
-        same_run = (record.fingerprint, record.version) == (done.record.fingerprint, done.record.version)
-        notes.append("The file holds the lines the run makes, not those edited on Adjustments." if same_run
-                     else memo)  # the memo: "Not the reviewed run: ..."
+        notes.append("The file holds the lines the run makes, not those edited on Adjustments."
+                     if record.same_run(done.record) else memo)  # the memo: "Not the reviewed run: ..."
     _report(args, rows, done, block, notes)
     return DONE
 

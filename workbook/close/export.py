@@ -79,7 +79,7 @@ def source(reviewed: RunRecord, now: RunRecord) -> str:
     """The memo's last words: the run the lines come from, the book's own (`reviewed`, its
     version and time) when `now`, the export's run of the same inputs, makes the same
     lines; else that they were worked out at the export, and how the book's run differs."""
-    if reviewed.fingerprint == now.fingerprint and reviewed.version == now.version:
+    if reviewed.same_run(now):
         return f"giveback {reviewed.version}, run of {reviewed.shown_time()}."
     why = ("had other inputs" if reviewed.fingerprint != now.fingerprint
            else f"was made by giveback {reviewed.version}")

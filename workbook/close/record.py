@@ -365,6 +365,11 @@ class RunRecord(NamedTuple):
     settings: str
     fingerprint: str
 
+    def same_run(self, other: "RunRecord") -> bool:
+        """Whether `other` makes the lines this run made: the same inputs, read by the same
+        giveback (the rule and settings are the run's whenever a check or export runs again)."""
+        return (self.fingerprint, self.version) == (other.fingerprint, other.version)
+
     def properties(self) -> dict[str, str]:
         """The custom document properties: `giveback_version`, ... `giveback_time`."""
         return dict(zip(PROPERTY_NAMES, (self.version, self.rule, self.settings, self.fingerprint, self.time)))
